@@ -219,30 +219,35 @@ static inline int apus_finish(const char *file, const char *name)
 
 /* ---- helpers for file-system tests ---------------------------------- */
 
-/* Removes a directory tree (best effort; only what the test created). */
-static inline void apus_rmtree(const char *path)
+/* Removes a directory tree (best effort), walking it with descriptors so
+ * that trees deeper than PATH_MAX can be removed too. */
+static inline void apus_rmtree_at(int dirfd, const char *name, int depth)
 {
-    struct stat st;
-    if (lstat(path, &st) != 0)
+    if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT || depth > 200)
         return;
-    if (!S_ISDIR(st.st_mode)) {
-        unlink(path);
-        return;
-    }
-    DIR *d = opendir(path);
-    if (d) {
+    for (int pass = 0; pass < 3; pass++) {
+        int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+        if (fd < 0)
+            return;
+        DIR *d = fdopendir(fd);
+        if (!d) {
+            close(fd);
+            return;
+        }
         struct dirent *e;
         while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char child[4096];
-            int n = snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-            if (n > 0 && (size_t)n < sizeof child)
-                apus_rmtree(child);
+            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+                apus_rmtree_at(fd, e->d_name, depth + 1);
         }
         closedir(d);
+        if (unlinkat(dirfd, name, AT_REMOVEDIR) == 0)
+            return;
     }
-    rmdir(path);
+}
+
+static inline void apus_rmtree(const char *path)
+{
+    apus_rmtree_at(AT_FDCWD, path, 0);
 }
 
 static char apus_scratch_dir[256];
