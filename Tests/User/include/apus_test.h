@@ -297,6 +297,7 @@ static inline int apus_write_file(const char *path, const void *data, size_t len
  * non-zero exit status that names the step which failed.
  */
 #include <sys/wait.h>
+#include <time.h>
 static inline int child_exit_status(pid_t pid)
 {
     int status;
@@ -311,6 +312,40 @@ static inline int child_exit_status(pid_t pid)
     if (WIFSIGNALED(status))
         return 1000 + WTERMSIG(status);
     return -2;
+}
+
+/*
+ * fork() for tests: the child starts with a clean failure record, uses the
+ * same CHECK macros, and ends with test_child_exit(), which prints its first
+ * failure on fd 2 (prefixed "child:") and exits 1, or exits 0.
+ */
+static inline pid_t test_fork(void)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        apus_failure_count = 0;
+        apus_first_failure[0] = '\0';
+    }
+    return pid;
+}
+
+static inline void test_child_exit(void)
+{
+    if (apus_failure_count != 0) {
+        char line[600];
+        int n = snprintf(line, sizeof line, "child %d: %s\n", (int)getpid(), apus_first_failure);
+        if (n > 0)
+            apus_write_all(2, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+    }
+    _exit(apus_failure_count != 0 ? 1 : 0);
+}
+
+/* Sleeps for the given number of milliseconds (restarting after signals). */
+static inline void apus_sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
 }
 
 /* Monotonic clock in nanoseconds. */
