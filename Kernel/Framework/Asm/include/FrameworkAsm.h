@@ -1,0 +1,4 @@
+#include "layout.h"
+#include "cpu.h"
+#include "frames.h"
+#include "linker.h"

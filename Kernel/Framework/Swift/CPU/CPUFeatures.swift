@@ -1,0 +1,70 @@
+// CPU feature detection (CPUID) and the protections Apus turns on: NX (already on from boot),
+// write protection in ring 0, SMEP (no kernel execution of user pages), SMAP (no kernel access to
+// user pages outside the user-copy routines), UMIP, global pages.
+
+import FrameworkAsm
+
+public struct CPUFeatures: Sendable {
+    public var hasNX = false
+    public var hasGigabytePages = false
+    public var hasSMEP = false
+    public var hasSMAP = false
+    public var hasUMIP = false
+    public var hasGlobalPages = false
+    public var hasXSAVE = false
+    public var hasAVX = false
+    public var hasRDRAND = false
+    public var hasFSGSBASE = false
+    public var xsaveAreaSize = 512
+    /// CPUID.1:EDX and ECX, reported to user space as AT_HWCAP / used for AT_HWCAP2.
+    public var leaf1EDX: UInt32 = 0
+    public var leaf1ECX: UInt32 = 0
+    public var maximumLeaf: UInt32 = 0
+
+    // SAFETY: written once during single-threaded boot (detect), read-only afterwards.
+    nonisolated(unsafe) static var storedCurrent: CPUFeatures = CPUFeatures()
+    public static var current: CPUFeatures { storedCurrent }
+
+    static func cpuid(_ leaf: UInt32, _ subleaf: UInt32 = 0) -> (a: UInt32, b: UInt32, c: UInt32, d: UInt32) {
+        var a: UInt32 = 0, b: UInt32 = 0, c: UInt32 = 0, d: UInt32 = 0
+        // SAFETY: cpuid writes through the four pointers to our local variables only.
+        unsafe cpu_cpuid(leaf, subleaf, &a, &b, &c, &d)
+        return (a, b, c, d)
+    }
+
+    static func detect() {
+        var features = CPUFeatures()
+        let leaf0 = cpuid(0)
+        features.maximumLeaf = leaf0.a
+        let leaf1 = cpuid(1)
+        features.leaf1ECX = leaf1.c
+        features.leaf1EDX = leaf1.d
+        features.hasGlobalPages = leaf1.d & (1 << 13) != 0
+        features.hasXSAVE = leaf1.c & (1 << 26) != 0
+        features.hasAVX = leaf1.c & (1 << 28) != 0
+        features.hasRDRAND = leaf1.c & (1 << 30) != 0
+        if leaf0.a >= 7 {
+            let leaf7 = cpuid(7)
+            features.hasFSGSBASE = leaf7.b & 1 != 0
+            features.hasSMEP = leaf7.b & (1 << 7) != 0
+            features.hasSMAP = leaf7.b & (1 << 20) != 0
+            features.hasUMIP = leaf7.c & (1 << 2) != 0
+        }
+        let extended = cpuid(0x8000_0001)
+        features.hasNX = extended.d & (1 << 20) != 0
+        features.hasGigabytePages = extended.d & (1 << 26) != 0
+        storedCurrent = features
+    }
+
+    static func enableProtections() {
+        var cr0 = cpu_read_cr0()
+        cr0 |= 1 << 16                      // WP: honour read-only pages in ring 0
+        cpu_write_cr0(cr0)
+        var cr4 = cpu_read_cr4()
+        if current.hasGlobalPages { cr4 |= 1 << 7 }
+        if current.hasSMEP { cr4 |= 1 << 20 }
+        if current.hasSMAP { cr4 |= 1 << 21 }
+        if current.hasUMIP { cr4 |= 1 << 11 }
+        cpu_write_cr4(cr4)
+    }
+}

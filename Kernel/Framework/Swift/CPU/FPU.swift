@@ -1,0 +1,76 @@
+// FPU/SSE/AVX for user programs. The kernel itself is built without SSE and must not use x87
+// (the toolkit rejects a kernel image containing floating-point instructions), so user FPU state
+// stays in the registers across system calls; it is saved and restored only when the CPU switches
+// between user contexts (XSAVE where available, FXSAVE otherwise).
+
+import FrameworkAsm
+
+enum FPU {
+    // SAFETY: written once during single-threaded boot, read-only afterwards.
+    nonisolated(unsafe) static var stateMask: UInt64 = 0
+    // SAFETY: as above.
+    nonisolated(unsafe) static var areaSize = 512
+    // SAFETY: as above.
+    nonisolated(unsafe) static var initialState: FPUState?
+
+    static func initialize() {
+        var cr0 = cpu_read_cr0()
+        cr0 &= ~UInt64(1 << 2)      // EM off: no x87 emulation
+        cr0 &= ~UInt64(1 << 3)      // TS off
+        cr0 |= (1 << 1) | (1 << 5)  // MP, NE
+        cpu_write_cr0(cr0)
+        var cr4 = cpu_read_cr4()
+        cr4 |= (1 << 9) | (1 << 10) // OSFXSR, OSXMMEXCPT: user SSE allowed
+        if CPUFeatures.current.hasXSAVE { cr4 |= 1 << 18 } // OSXSAVE
+        cpu_write_cr4(cr4)
+        if CPUFeatures.current.hasXSAVE {
+            let supported = CPUFeatures.cpuid(0xD, 0)
+            var mask: UInt64 = 0x3              // x87, SSE
+            if CPUFeatures.current.hasAVX { mask |= 0x4 }
+            mask &= UInt64(supported.a) | (UInt64(supported.d) << 32)
+            cpu_write_xcr0(mask)
+            stateMask = mask
+            areaSize = Int(CPUFeatures.cpuid(0xD, 0).b)
+        }
+        cpu_fninit()
+        let initial = FPUState()
+        initial.save()
+        initialState = initial
+    }
+
+    static func save(to area: UnsafeMutableRawPointer) {
+        // SAFETY: area is 64-byte aligned with at least areaSize bytes (callers allocate that).
+        if stateMask != 0 { unsafe cpu_xsave(area, stateMask) } else { unsafe cpu_fxsave(area) }
+    }
+
+    static func restore(from area: UnsafeMutableRawPointer) {
+        // SAFETY: as for save; the area holds a state produced by save() or a sanitized copy.
+        if stateMask != 0 { unsafe cpu_xrstor(area, stateMask) } else { unsafe cpu_fxrstor(area) }
+    }
+}
+
+/// One user context's saved FPU/SSE/AVX registers: a 64-byte aligned XSAVE (or FXSAVE) area.
+final class FPUState {
+    let area: UnsafeMutableRawPointer
+
+    /// A state equal to the clean one captured at boot (or zeroed before that exists).
+    init() {
+        // SAFETY: a fresh allocation of areaSize bytes, 64-byte aligned as XSAVE requires.
+        area = unsafe UnsafeMutableRawPointer.allocate(byteCount: FPU.areaSize, alignment: 64)
+        if let initial = FPU.initialState {
+            // SAFETY: both areas have areaSize bytes.
+            unsafe area.copyMemory(from: initial.area, byteCount: FPU.areaSize)
+        } else {
+            // SAFETY: as above.
+            unsafe area.initializeMemory(as: UInt8.self, repeating: 0, count: FPU.areaSize)
+        }
+    }
+
+    func save() { unsafe FPU.save(to: area) }          // SAFETY: our own aligned area.
+    func restore() { unsafe FPU.restore(from: area) }  // SAFETY: our own area, holding a saved state.
+
+    deinit {
+        // SAFETY: allocated in init and owned by this object alone.
+        unsafe area.deallocate()
+    }
+}

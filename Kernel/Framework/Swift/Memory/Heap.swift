@@ -1,0 +1,187 @@
+// The kernel heap behind the Swift runtime's posix_memalign/free.
+// Small requests (<= 2 KiB after rounding up to a power of two and to the alignment) come from
+// slabs: one frame cut into equal objects, free objects chained by 16-bit offsets inside the
+// slab, slabs with free objects on a per-class list threaded through the frame records. Larger
+// requests take 2^order contiguous frames straight from the buddy allocator (naturally aligned).
+// `free` finds the owner from the frame record, so memory is really reused; a slab that empties
+// goes back to the frame allocator unless it is the last one of its class.
+// Everything is reached through the direct map; a pointer the heap does not own is a panic.
+
+import FrameworkAsm
+
+enum Heap {
+    static let classSizes: InlineArray<8, Int> = [16, 32, 64, 128, 256, 512, 1024, 2048]
+    static let noSlab = UInt32.max
+    static let noObject: UInt32 = 0xFFFF
+    static let lock = RawSpinLock()
+    // SAFETY: accessed only under `lock`.
+    nonisolated(unsafe) static var partialSlabs = InlineArray<8, UInt32>(repeating: UInt32.max)
+    // SAFETY: accessed only under `lock`.
+    nonisolated(unsafe) static var bytesInUse = 0
+    // SAFETY: accessed only under `lock`.
+    nonisolated(unsafe) static var framesInUse = 0
+
+    static func initialize() {}
+
+    static func sizeClass(for size: Int) -> Int? {
+        for index in 0..<8 where classSizes[index] >= size { return index }
+        return nil
+    }
+
+    static func order(forBytes bytes: Int) -> Int {
+        var order = 0
+        while (4096 << order) < bytes { order += 1 }
+        return order
+    }
+
+    /// Allocates `size` bytes aligned to `alignment` (a power of two). Nil when out of memory.
+    static func allocate(size: Int, alignment: Int) -> UInt64? {
+        let request = max(size, alignment, 1)
+        if let sizeClass = sizeClass(for: request) {
+            return lock.withLock { allocateFromSlab(sizeClass) }
+        }
+        let order = order(forBytes: max(request, alignment))
+        guard order <= 10, let physical = PhysicalMemory.allocate(order: order, kind: .heapLarge) else { return nil }
+        lock.withLock {
+            bytesInUse += 4096 << order
+            framesInUse += 1 << order
+        }
+        return PhysicalWindow.address(of: physical)
+    }
+
+    static func allocateFromSlab(_ sizeClass: Int) -> UInt64? {
+        if partialSlabs[sizeClass] == noSlab {
+            guard let physical = PhysicalMemory.allocate(order: 0, kind: .heapSlab) else { return nil }
+            framesInUse += 1
+            let objectSize = classSizes[sizeClass]
+            let page = PhysicalWindow.rawPointer(to: physical)
+            var offset = 0
+            while offset < 4096 {
+                let next = offset + objectSize < 4096 ? UInt16(offset + objectSize) : UInt16(noObject)
+                // SAFETY: offset < 4096 inside a frame we own; objects are >= 16 bytes.
+                unsafe page.storeBytes(of: next, toByteOffset: offset, as: UInt16.self)
+                offset += objectSize
+            }
+            let record = PhysicalMemory.record(ofPhysical: physical)
+            // SAFETY: the frame's record; we hold the heap lock and the frame is ours.
+            unsafe record.pointee.detail = UInt8(sizeClass)
+            unsafe record.pointee.count = 0       // first free object at offset 0, none in use
+            pushSlab(UInt32(physical >> 12), sizeClass)
+        }
+        let frame = partialSlabs[sizeClass]
+        let physical = UInt64(frame) << 12
+        let record = PhysicalMemory.record(ofPhysical: physical)
+        // SAFETY: the record of a slab frame we own, under the heap lock.
+        let count = unsafe record.pointee.count
+        let offset = Int(count >> 16)
+        let page = PhysicalWindow.rawPointer(to: physical)
+        // SAFETY: offset is a free object's offset inside this slab (the free chain only links
+        // objects of this slab).
+        let next = UInt32(unsafe page.load(fromByteOffset: offset, as: UInt16.self))
+        let inUse = (count & 0xFFFF) + 1
+        // SAFETY: as above.
+        unsafe record.pointee.count = (next << 16) | inUse
+        if next == noObject { unlinkSlab(frame, sizeClass) }
+        bytesInUse += classSizes[sizeClass]
+        return PhysicalWindow.address(of: physical) + UInt64(offset)
+    }
+
+    static func free(address: UInt64) {
+        let physical = PhysicalWindow.physical(ofDirectMapped: address)
+        guard address >= MemoryLayout.directMapBase, address < MemoryLayout.mmioWindowBase else {
+            fatalError("heap: free of a pointer outside the heap")
+        }
+        switch PhysicalMemory.kind(ofPhysical: physical) {
+        case .heapSlab:
+            lock.withLock { freeToSlab(physical) }
+        case .heapLarge:
+            // SAFETY: the record of a large block's first frame holds its order.
+            let order = Int(unsafe PhysicalMemory.record(ofPhysical: physical).pointee.detail)
+            guard physical & UInt64((4096 << order) - 1) == 0 else { fatalError("heap: free inside a block") }
+            lock.withLock {
+                bytesInUse -= 4096 << order
+                framesInUse -= 1 << order
+            }
+            PhysicalMemory.free(physical: physical, order: order)
+        default:
+            fatalError("heap: free of a pointer the heap does not own")
+        }
+    }
+
+    static func freeToSlab(_ objectPhysical: UInt64) {
+        let slabPhysical = objectPhysical & ~0xFFF
+        let offset = Int(objectPhysical & 0xFFF)
+        let record = PhysicalMemory.record(ofPhysical: slabPhysical)
+        // SAFETY: a heap slab's record, under the heap lock.
+        let sizeClass = Int(unsafe record.pointee.detail)
+        guard offset % classSizes[sizeClass] == 0 else { fatalError("heap: free of a misaligned object") }
+        // SAFETY: as above.
+        let count = unsafe record.pointee.count
+        let firstFree = count >> 16
+        let inUse = count & 0xFFFF
+        guard inUse > 0 else { fatalError("heap: double free") }
+        let page = PhysicalWindow.rawPointer(to: slabPhysical)
+        // SAFETY: offset is an object inside this slab (checked alignment above).
+        unsafe page.storeBytes(of: UInt16(firstFree), toByteOffset: offset, as: UInt16.self)
+        unsafe record.pointee.count = (UInt32(offset) << 16) | (inUse - 1)
+        bytesInUse -= classSizes[sizeClass]
+        let frame = UInt32(slabPhysical >> 12)
+        if firstFree == noObject { pushSlab(frame, sizeClass) }
+        if inUse - 1 == 0 && partialSlabs[sizeClass] != frame {
+            unlinkSlab(frame, sizeClass)
+            framesInUse -= 1
+            PhysicalMemory.free(physical: slabPhysical, order: 0)
+        }
+    }
+
+    static func pushSlab(_ frame: UInt32, _ sizeClass: Int) {
+        let record = PhysicalMemory.record(ofPhysical: UInt64(frame) << 12)
+        let head = partialSlabs[sizeClass]
+        // SAFETY: records of slab frames we own, under the heap lock.
+        unsafe record.pointee.next = head
+        unsafe record.pointee.previous = noSlab
+        if head != noSlab {
+            unsafe PhysicalMemory.record(ofPhysical: UInt64(head) << 12).pointee.previous = frame
+        }
+        partialSlabs[sizeClass] = frame
+    }
+
+    static func unlinkSlab(_ frame: UInt32, _ sizeClass: Int) {
+        let record = PhysicalMemory.record(ofPhysical: UInt64(frame) << 12)
+        // SAFETY: records of slab frames on this class's list, under the heap lock.
+        let next = unsafe record.pointee.next
+        let previous = unsafe record.pointee.previous
+        if previous == noSlab {
+            partialSlabs[sizeClass] = next
+        } else {
+            unsafe PhysicalMemory.record(ofPhysical: UInt64(previous) << 12).pointee.next = next
+        }
+        if next != noSlab {
+            unsafe PhysicalMemory.record(ofPhysical: UInt64(next) << 12).pointee.previous = previous
+        }
+        unsafe record.pointee.next = noSlab
+        unsafe record.pointee.previous = noSlab
+    }
+
+}
+
+/// Heap usage, for memory statistics (sysinfo, /proc/meminfo) and tests.
+public enum HeapStatistics {
+    public static var bytesInUse: Int { Heap.lock.withLock { Heap.bytesInUse } }
+    public static var framesInUse: Int { Heap.lock.withLock { Heap.framesInUse } }
+}
+
+@c(framework_heap_posix_memalign)
+func heapPosixMemalign(_ result: UnsafeMutablePointer<UnsafeMutableRawPointer?>, _ alignment: Int, _ size: Int) -> Int32 {
+    guard alignment > 0, alignment & (alignment - 1) == 0, size >= 0 else { return 22 }  // EINVAL
+    guard let address = Heap.allocate(size: size, alignment: alignment) else { return 12 } // ENOMEM
+    // SAFETY: the runtime passes a valid out-pointer; the address is a live heap block.
+    unsafe result.pointee = UnsafeMutableRawPointer(bitPattern: UInt(address))
+    return 0
+}
+
+@c(framework_heap_free)
+func heapFree(_ pointer: UnsafeMutableRawPointer?) {
+    guard let pointer = unsafe pointer else { return }
+    Heap.free(address: UInt64(UInt(bitPattern: pointer)))
+}

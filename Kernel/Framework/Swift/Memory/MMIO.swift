@@ -1,0 +1,61 @@
+// Device register windows (MMIO). A window maps device physical memory uncached into the MMIO
+// slot of kernel space; accesses are bounds-checked against the window and use volatile-width
+// loads and stores. Acquiring a window is a controlled API (see Components.toml).
+
+import FrameworkAsm
+import Synchronization
+
+public final class MMIOWindow: Sendable {
+    let virtualBase: UInt64
+    public let size: Int
+
+    init(virtualBase: UInt64, size: Int) {
+        self.virtualBase = virtualBase
+        self.size = size
+    }
+
+    // SAFETY: next free virtual address of the MMIO slot, advanced only under `lock`.
+    nonisolated(unsafe) static var nextVirtual = MemoryLayout.mmioWindowBase
+    static let lock = RawSpinLock()
+
+    /// Maps `size` bytes of device memory at `physical` (page granular). Controlled API.
+    /// - Controlled: mmio
+    public static func map(physical: UInt64, size: Int) -> MMIOWindow? {
+        guard size > 0, size <= 1 << 30 else { return nil }
+        let pageOffset = physical & 0xFFF
+        let pages = (Int(pageOffset) + size + 4095) / 4096
+        let base: UInt64 = lock.withLock {
+            let base = nextVirtual
+            nextVirtual += UInt64(pages + 1) * 4096      // one unmapped page between windows
+            return base
+        }
+        for page in 0..<pages {
+            let flags = PageTableEntry.present | PageTableEntry.writable | PageTableEntry.cacheDisabled
+                | PageTableEntry.writeThrough | PageTableEntry.noExecute
+            guard KernelPageTables.mapKernelPage(virtual: base + UInt64(page) * 4096,
+                                                 physical: (physical & ~0xFFF) + UInt64(page) * 4096, flags: flags) else {
+                return nil
+            }
+        }
+        return MMIOWindow(virtualBase: base + pageOffset, size: size)
+    }
+
+    @inline(__always)
+    func checkedAddress(_ offset: Int, width: Int) -> UInt64 {
+        precondition(offset >= 0 && offset <= size - width && offset % width == 0, "MMIO access outside its window")
+        return virtualBase + UInt64(offset)
+    }
+
+    public func read32(at offset: Int) -> UInt32 {
+        let address = checkedAddress(offset, width: 4)
+        // SAFETY: inside this window (checked), which is mapped uncached for the kernel's lifetime.
+        return unsafe UnsafeMutablePointer<UInt32>(bitPattern: UInt(address))!.pointee
+    }
+
+    public func write32(_ value: UInt32, at offset: Int) {
+        let address = checkedAddress(offset, width: 4)
+        // SAFETY: as for read32.
+        unsafe UnsafeMutablePointer<UInt32>(bitPattern: UInt(address))!.pointee = value
+        atomicMemoryFence(ordering: .sequentiallyConsistent)
+    }
+}

@@ -1,0 +1,157 @@
+// The physical frame allocator: a buddy allocator (Libraries/BuddyAllocator) over every frame up
+// to the end of RAM, with a 16-byte `frame_record` per frame carved out of RAM at boot.
+// Invariants: a frame is in exactly one state, recorded in its `kind`: free (in the buddy lists),
+// reserved (never RAM or never ours), kernel (page tables, stacks, records), heap (slab or large
+// block), untyped (user data; `count` holds its references). Exhaustion is an error (nil), never
+// corruption; user allocations stop at a reserve so the kernel heap can still grow.
+
+import BuddyAllocator
+import FrameworkAsm
+
+enum FrameKind: UInt8 {
+    case free = 0, reserved, kernel, pageTable, heapSlab, heapLarge, untyped
+}
+
+struct FrameRecordStorage: BuddyStorage {
+    let records: UnsafeMutablePointer<frame_record>
+    let frameCount: Int
+
+    @inline(__always)
+    func record(_ frame: Int) -> UnsafeMutablePointer<frame_record> {
+        precondition(frame >= 0 && frame < frameCount, "frame record out of range")
+        // SAFETY: records points at frameCount contiguous records; frame is in range (checked).
+        return unsafe records + frame
+    }
+
+    // SAFETY (all six accessors): record() checks the index and returns a pointer into the
+    // record array, which lives for the kernel's lifetime; the allocator lock serializes access.
+    func nextFree(_ frame: Int) -> UInt32 { unsafe record(frame).pointee.next }
+    func previousFree(_ frame: Int) -> UInt32 { unsafe record(frame).pointee.previous }
+    func freeOrder(_ frame: Int) -> UInt8 { unsafe record(frame).pointee.free_order }
+    mutating func setNextFree(_ frame: Int, _ value: UInt32) { unsafe record(frame).pointee.next = value }
+    mutating func setPreviousFree(_ frame: Int, _ value: UInt32) { unsafe record(frame).pointee.previous = value }
+    mutating func setFreeOrder(_ frame: Int, _ value: UInt8) { unsafe record(frame).pointee.free_order = value }
+}
+
+public enum PhysicalMemory {
+    static let lock = RawSpinLock()
+    // SAFETY: created during single-threaded boot; every later access holds `lock`.
+    nonisolated(unsafe) static var buddy: BuddyAllocator<FrameRecordStorage>?
+    // SAFETY: written once during boot, read-only afterwards.
+    nonisolated(unsafe) static var storage: FrameRecordStorage?
+    // SAFETY: written once during boot, read-only afterwards.
+    nonisolated(unsafe) static var storedTotalFrameCount: Int = 0
+    public static var totalFrameCount: Int { storedTotalFrameCount }
+    // SAFETY: written once during boot, read-only afterwards.
+    nonisolated(unsafe) static var userReserveFrames = 0
+
+    public static var freeFrameCount: Int { lock.withLock { buddy?.freeFrames ?? 0 } }
+    public static var usedFrameCount: Int { totalFrameCount - freeFrameCount }
+
+    static func initialize() {
+        let info = BootRecord.current
+        var end: UInt64 = 0
+        for index in 0..<info.regionCount where info.region(index).isUsableRAM {
+            end = max(end, info.region(index).end)
+        }
+        let frameCount = Int(end >> 12)
+        let recordFrames = (frameCount * 16 + 4095) / 4096
+        let recordsPhysical = EarlyFrames.allocate(count: recordFrames)
+        let records = PhysicalWindow.pointer(to: recordsPhysical, as: frame_record.self)
+        let frameStorage = FrameRecordStorage(records: records, frameCount: frameCount)
+        var allocator = BuddyAllocator(storage: frameStorage)
+        for frame in 0..<frameCount {
+            // SAFETY: frame < frameCount, inside the freshly allocated record array.
+            unsafe frameStorage.record(frame).pointee.kind = FrameKind.reserved.rawValue
+        }
+        // Hand out every usable, unreserved frame except the early allocations.
+        for index in 0..<info.regionCount {
+            let region = info.region(index)
+            guard region.isUsableRAM else { continue }
+            var runStart = -1
+            var frame = Int((region.base + 4095) >> 12)
+            let regionEnd = Int(region.end >> 12)
+            while frame <= regionEnd {
+                let physical = UInt64(frame) << 12
+                let usable = frame < regionEnd && !PhysicalRanges.isReserved(physical, length: 4096)
+                    && !(physical >= EarlyFrames.start && physical < EarlyFrames.cursor)
+                if usable && runStart < 0 { runStart = frame }
+                if !usable && runStart >= 0 {
+                    addFree(&allocator, frameStorage, runStart..<frame)
+                    runStart = -1
+                }
+                frame += 1
+            }
+        }
+        var early = EarlyFrames.start
+        while early < EarlyFrames.cursor {
+            // SAFETY: early frames are below `end`, so their records exist.
+            unsafe frameStorage.record(Int(early >> 12)).pointee.kind = FrameKind.kernel.rawValue
+            early += 4096
+        }
+        storedTotalFrameCount = Int(info.totalUsableBytes >> 12)
+        userReserveFrames = max(256, allocator.freeFrames / 32)
+        storage = frameStorage
+        buddy = allocator
+    }
+
+    static func addFree(_ allocator: inout BuddyAllocator<FrameRecordStorage>, _ storage: FrameRecordStorage,
+                        _ range: Range<Int>) {
+        for frame in range {
+            // SAFETY: range lies inside [0, frameCount).
+            unsafe storage.record(frame).pointee.kind = FrameKind.free.rawValue
+        }
+        if (try? allocator.addFreeRange(range)) == nil { Panic.halt("frame allocator: bad initial range") }
+    }
+
+    /// Allocates 2^order contiguous frames for `kind`; nil when memory is exhausted.
+    static func allocate(order: Int, kind: FrameKind) -> UInt64? {
+        lock.withLock {
+            guard var allocator = buddy, let storage else { return nil }
+            if kind == .untyped && allocator.freeFrames - (1 << order) < userReserveFrames { return nil }
+            guard let frame = allocator.allocate(order: order) else { return nil }
+            buddy = allocator
+            for index in frame..<(frame + (1 << order)) {
+                // SAFETY: the buddy allocator returned frames inside [0, frameCount).
+                let record = unsafe storage.record(index)
+                unsafe record.pointee.kind = kind.rawValue
+                unsafe record.pointee.count = 0
+                unsafe record.pointee.detail = UInt8(order)
+            }
+            return UInt64(frame) << 12
+        }
+    }
+
+    static func free(physical: UInt64, order: Int) {
+        lock.withLock {
+            guard var allocator = buddy, let storage else { return }
+            let frame = Int(physical >> 12)
+            for index in frame..<(frame + (1 << order)) {
+                // SAFETY: storage.record checks the range; the frames were ours.
+                unsafe storage.record(index).pointee.kind = FrameKind.free.rawValue
+            }
+            if (try? allocator.free(frame, order: order)) == nil {
+                Panic.halt("frame allocator: invalid free")
+            }
+            buddy = allocator
+        }
+    }
+
+    static func allocatePageTable() -> UInt64? {
+        guard let physical = allocate(order: 0, kind: .pageTable) else { return nil }
+        // SAFETY: a frame we just allocated, mapped by the direct map.
+        unsafe cpu_fill_bytes(PhysicalWindow.rawPointer(to: physical), 0, 4096)
+        return physical
+    }
+
+    @inline(__always)
+    static func record(ofPhysical physical: UInt64) -> UnsafeMutablePointer<frame_record> {
+        // SAFETY: storage exists once boot has passed initialize(); record() checks the range.
+        unsafe storage!.record(Int(physical >> 12))
+    }
+
+    static func kind(ofPhysical physical: UInt64) -> FrameKind {
+        // SAFETY: see record(ofPhysical:).
+        FrameKind(rawValue: unsafe record(ofPhysical: physical).pointee.kind) ?? .reserved
+    }
+}

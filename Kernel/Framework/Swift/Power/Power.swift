@@ -1,0 +1,26 @@
+// Powering off. Status 0 is a clean ACPI soft-off (S5) through the PIIX4 power-management
+// registers, which QEMU turns into exit status 0. Any other status goes out through QEMU's
+// `isa-debug-exit` device (port 0xf4), which makes QEMU exit with (status << 1) | 1; the toolkit
+// maps that back. Halts forever if neither device exists (real hardware without them).
+// Controlled API: only the process manager (init's exit) and the test runner may power off.
+
+import FrameworkAsm
+
+public enum Power {
+    /// - Controlled: power
+    public static func off(exitStatus: Int32) -> Never {
+        cpu_disable_interrupts()
+        if exitStatus == 0 {
+            // PIIX4 function 3 (bus 0, device 1): PM I/O base at config 0x40, enable at 0x80.
+            let function: UInt32 = 0x8000_0000 | (1 << 11) | (3 << 8)
+            cpu_outl(0xCF8, function | 0x40)
+            cpu_outl(0xCFC, 0x601)
+            cpu_outl(0xCF8, function | 0x80)
+            cpu_outl(0xCFC, 1)
+            cpu_outw(0x604, 0x2000)         // PM1a_CNT: SLP_TYP 0 (S5) | SLP_EN
+            for _ in 0..<1_000_000 { cpu_pause() }  // the request is asynchronous in QEMU
+        }
+        cpu_outl(0xF4, UInt32(truncatingIfNeeded: exitStatus == 0 ? 0 : exitStatus))
+        while true { cpu_halt() }
+    }
+}

@@ -1,0 +1,209 @@
+// Kernel tasks: a guarded kernel stack plus a saved stack pointer. Every process thread runs on
+// one (its user mode is entered from it), and so do kernel workers and in-kernel tests.
+// Which task runs next is policy, injected by the kernel as a `TaskScheduler`; Framework provides
+// the mechanism: switching stacks, idling with the CPU halted when nothing is runnable, and
+// reaping exited tasks' stacks (deferred until the switch away from them has completed).
+// User FPU/SSE/AVX state belongs to a task and is switched with it.
+// All scheduling state is touched with interrupts disabled.
+
+import FrameworkAsm
+import Synchronization
+
+public enum TaskState: Sendable {
+    case runnable, running, blocked, exited
+}
+
+/// Scheduling policy, implemented by the kernel and injected with `Scheduler.inject`.
+/// Called with interrupts disabled; must not block or allocate on the tick path.
+public protocol TaskScheduler: AnyObject, Sendable {
+    /// `task` became runnable.
+    func enqueue(_ task: KernelTask)
+    /// The task to run next, removed from the policy's queues; nil if none is runnable.
+    func pickNext() -> KernelTask?
+    /// A timer tick while `current` runs; true requests preemption at the next safe point.
+    func tick(current: KernelTask) -> Bool
+}
+
+// SAFETY: the mutable state is only touched with interrupts disabled on the one CPU, by the
+// scheduler mechanism below (or by the owning task itself while it runs).
+public final class KernelTask: @unchecked Sendable {
+    static let identifiers = Atomic<Int>(1)
+
+    public let id: Int
+    public let name: String
+    public internal(set) var state: TaskState = .runnable
+    /// Where context_switch stores this task's stack pointer: a heap cell with a stable address.
+    let savedStackPointer: UnsafeMutablePointer<UInt64>
+    let stack: KernelStack
+    var body: (() -> Void)?
+    /// Save area for the user FPU state of the program this task runs (allocated on first use).
+    var fpuState: FPUState?
+    /// A value the kernel attaches to the task (its thread object), reached by `current`.
+    public var owner: AnyObject?
+
+    init(name: String, stack: KernelStack) {
+        self.id = Self.identifiers.add(1, ordering: .relaxed).oldValue
+        self.name = name
+        self.stack = stack
+        // SAFETY: a one-word heap cell owned by this task, freed in deinit.
+        self.savedStackPointer = unsafe UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+        unsafe savedStackPointer.initialize(to: 0)
+    }
+
+    deinit {
+        // SAFETY: allocated in init, never shared beyond this task's lifetime.
+        unsafe savedStackPointer.deallocate()
+    }
+
+    /// Creates the first task, for `main`, and returns its stack top for the boot assembly.
+    static func createBootTask() -> UInt64 {
+        guard let stack = KernelStack.allocate() else { Panic.halt("boot: no memory for the first kernel stack") }
+        let task = KernelTask(name: "main", stack: stack)
+        task.state = .running
+        Scheduler.currentTask = task
+        return stack.top
+    }
+}
+
+public enum Scheduler {
+    // SAFETY: changed only with interrupts disabled, by the context-switch path.
+    nonisolated(unsafe) static var currentTask: KernelTask?
+    // SAFETY: set once by the kernel during boot, before any task is spawned.
+    nonisolated(unsafe) static var policy: (any TaskScheduler)?
+    // SAFETY: touched with interrupts disabled only.
+    nonisolated(unsafe) static var exitedTasks: [KernelTask] = []
+    static let preemptionRequested = Atomic<Bool>(false)
+
+    /// Injects the scheduling policy. Must be called before `spawn`.
+    public static func inject(_ scheduler: any TaskScheduler) {
+        Interrupts.withDisabled {
+            policy = scheduler
+        }
+    }
+
+    /// Timer tick (interrupt context): lets the policy account and request preemption.
+    static func timerTick() {
+        if let current = currentTask, let policy, policy.tick(current: current) {
+            preemptionRequested.store(true, ordering: .relaxed)
+        }
+    }
+
+    public static var current: KernelTask {
+        guard let task = currentTask else { Panic.halt("scheduler: no current task") }
+        return task
+    }
+
+    /// Starts a new task running `body`; nil when memory is exhausted.
+    public static func spawn(name: String, body: @escaping () -> Void) -> KernelTask? {
+        guard let stack = KernelStack.allocate() else { return nil }
+        let task = KernelTask(name: name, stack: stack)
+        task.body = body
+        // Initial frame for context_switch: six callee-saved registers, then the trampoline.
+        let top = stack.top
+        let frame = top - 8 * 8
+        for index in 0..<6 {
+            // SAFETY: writes inside the fresh stack we own, below its top.
+            unsafe UnsafeMutablePointer<UInt64>(bitPattern: UInt(frame + UInt64(index) * 8))!.pointee = 0
+        }
+        // SAFETY: as above: the return address slot popped by context_switch's `ret`.
+        unsafe UnsafeMutablePointer<UInt64>(bitPattern: UInt(frame + 48))!.pointee = address_of_context_start_trampoline()
+        // SAFETY: the task's own stack-pointer cell.
+        unsafe task.savedStackPointer.pointee = frame
+        Interrupts.withDisabled {
+            task.state = .runnable
+            policy?.enqueue(task)
+        }
+        return task
+    }
+
+    /// Makes a blocked or new task runnable. Safe from interrupt context.
+    public static func wake(_ task: KernelTask) {
+        Interrupts.withDisabled {
+            guard task.state == .blocked else { return }
+            task.state = .runnable
+            policy?.enqueue(task)
+        }
+    }
+
+    /// Gives the CPU to another runnable task, if any; returns when this task runs again.
+    public static func yield() {
+        Interrupts.withDisabled {
+            preemptionRequested.store(false, ordering: .relaxed)
+            let task = current
+            guard let next = policy?.pickNext() else { return }
+            task.state = .runnable
+            policy?.enqueue(task)
+            switchTo(next)
+        }
+    }
+
+    /// Yields if the timer asked for preemption. Call at safe points (return to user mode).
+    public static func preemptIfRequested() {
+        if preemptionRequested.load(ordering: .relaxed) { yield() }
+    }
+
+    /// Blocks the current task until `wake` is called on it. To avoid lost wake-ups, call it
+    /// inside `Interrupts.withDisabled` after registering the task wherever it will be woken.
+    public static func block() {
+        Interrupts.withDisabled {
+            let task = current
+            task.state = .blocked
+            runNext(after: task)
+        }
+    }
+
+    /// Ends the current task. Its stack is freed after the switch away from it.
+    public static func exitCurrent() -> Never {
+        cpu_disable_interrupts()
+        let task = current
+        task.state = .exited
+        task.body = nil
+        exitedTasks.append(task)
+        runNext(after: task)
+        Panic.halt("scheduler: an exited task was resumed")
+    }
+
+    /// Switches to the next runnable task, idling (CPU halted) until there is one.
+    static func runNext(after task: KernelTask) {
+        while true {
+            if let next = policy?.pickNext() {
+                if next !== task { switchTo(next) } else { task.state = .running }
+                return
+            }
+            if task.state == .runnable || task.state == .running {
+                task.state = .running
+                return
+            }
+            Interrupts.enableAndWait()
+            cpu_disable_interrupts()
+        }
+    }
+
+    static func switchTo(_ next: KernelTask) {
+        let previous = current
+        previous.fpuState?.save()
+        next.state = .running
+        currentTask = next
+        // SAFETY: both cells belong to live tasks (previous is referenced here, next by the
+        // caller); next's value was stored by context_switch or prepared by spawn, so it points
+        // at a valid saved frame on next's stack.
+        unsafe context_switch(previous.savedStackPointer, next.savedStackPointer.pointee)
+        // Running again as `previous`.
+        reapExitedTasks(except: previous)
+        previous.fpuState?.restore()
+    }
+
+    static func reapExitedTasks(except running: KernelTask) {
+        if exitedTasks.isEmpty { return }
+        exitedTasks.removeAll { $0 !== running }
+    }
+}
+
+@c(framework_task_start)
+func frameworkTaskStart() -> Never {
+    let task = Scheduler.current
+    Scheduler.reapExitedTasks(except: task)
+    cpu_enable_interrupts()
+    task.body?()
+    Scheduler.exitCurrent()
+}

@@ -1,0 +1,57 @@
+// swift-tools-version: 6.2
+//
+// The Apus kernel package. Build it through the toolkit (`make build`), which adds the bare-metal
+// triple, the `Embedded` trait, the toolset and the final link with the symbol table. The pure
+// libraries are also products so that `Tests/Host` can unit-test them on the host.
+//
+// Module tiers (see README "Architecture"):
+//   Framework, FrameworkAsm  privileged: the only code allowed to be unsafe
+//   Libraries/*              pure logic, no Framework, host-testable
+//   Components/*             safe kernel services, built with strict memory safety as an error
+//   Entry                    the kernel executable (`Apus`)
+import PackageDescription
+
+let embedded: SwiftSetting = .enableExperimentalFeature("Embedded", .when(traits: ["Embedded"]))
+let ktestBuild: SwiftSetting = .define("KTEST", .when(traits: ["KTest"]))
+let strictlySafe: [SwiftSetting] = [.strictMemorySafety(), .treatWarning("StrictMemorySafety", as: .error)]
+
+/// A pure-logic library: no Framework, compiles hosted (tests) and embedded (kernel).
+func library(_ name: String, dependencies: [Target.Dependency] = []) -> Target {
+    .target(name: name, dependencies: dependencies, path: "Libraries/\(name)",
+            swiftSettings: [embedded, ktestBuild] + strictlySafe)
+}
+
+/// A safe kernel component: may use Framework's safe API, never `unsafe`.
+func component(_ name: String, dependencies: [Target.Dependency] = []) -> Target {
+    .target(name: name, dependencies: dependencies, path: "Components/\(name)",
+            swiftSettings: [embedded, ktestBuild] + strictlySafe)
+}
+
+let pureLibraries: [String] = ["BuddyAllocator", "KernelCommandLine", "Inflate", "Cpio"]
+
+let package = Package(
+    name: "ApusKernel",
+    products: pureLibraries.map { .library(name: $0, targets: [$0]) } + [
+        .executable(name: "Apus", targets: ["Apus"]),
+    ],
+    traits: [
+        .trait(name: "Embedded", description: "Build for x86_64-unknown-none-elf with Embedded Swift"),
+        .trait(name: "KTest", description: "Link the in-kernel tests and run them instead of init"),
+    ],
+    targets: [
+        .target(name: "FrameworkAsm", path: "Framework/Asm"),
+        .target(name: "Framework", dependencies: ["FrameworkAsm", "BuddyAllocator", "KernelCommandLine"],
+                path: "Framework/Swift",
+                swiftSettings: [embedded, ktestBuild, .enableExperimentalFeature("Extern")]),
+
+        library("BuddyAllocator"),
+        library("KernelCommandLine"),
+        library("Inflate"),
+        library("Cpio"),
+
+        component("Scheduling", dependencies: ["Framework"]),
+
+        .executableTarget(name: "Apus", dependencies: ["Framework", "Scheduling", "KernelCommandLine"], path: "Entry",
+                          swiftSettings: [embedded, ktestBuild] + strictlySafe),
+    ]
+)

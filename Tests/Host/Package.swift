@@ -1,0 +1,15 @@
+// swift-tools-version: 6.2
+//
+// Host unit tests for the kernel's pure-logic libraries (Kernel/Libraries/*), compiled as ordinary
+// hosted Swift. Run with `make test` (or `swift test --package-path Tests/Host`).
+import PackageDescription
+
+let package = Package(
+    name: "ApusHostTests",
+    dependencies: [.package(name: "ApusKernel", path: "../../Kernel")],
+    targets: [
+        .testTarget(name: "BuddyAllocatorTests", dependencies: [.product(name: "BuddyAllocator", package: "ApusKernel")]),
+        .testTarget(name: "KernelCommandLineTests", dependencies: [.product(name: "KernelCommandLine", package: "ApusKernel")]),
+        .testTarget(name: "InflateTests", dependencies: [.product(name: "Inflate", package: "ApusKernel")]),
+    ]
+)
