@@ -1,0 +1,2 @@
+import FrameworkAsm
+public func halt() { cpu_halt() }

@@ -1,0 +1,3 @@
+// Seeded: a C export from a component.
+@_cdecl("component_entry")
+func componentEntry() {}

@@ -1,0 +1,1 @@
+static inline void cpu_halt(void) { __asm__ volatile("hlt"); }

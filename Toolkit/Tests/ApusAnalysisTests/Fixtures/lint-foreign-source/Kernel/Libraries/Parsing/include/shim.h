@@ -1,0 +1,1 @@
+static inline int shim(void) { return 0; }

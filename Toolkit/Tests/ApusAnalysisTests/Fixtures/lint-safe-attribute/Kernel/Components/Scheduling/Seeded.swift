@@ -1,0 +1,4 @@
+// Seeded: an @safe assertion in a component.
+@safe struct Wrapper {
+    var value: Int
+}

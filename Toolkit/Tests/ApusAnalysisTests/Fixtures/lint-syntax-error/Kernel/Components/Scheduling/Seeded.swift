@@ -1,0 +1,4 @@
+// Seeded: a file SwiftSyntax cannot parse.
+struct Broken {
+    func f( {
+}

@@ -1,0 +1,7 @@
+// Seeded: raw-pointer accessors.
+struct Storage {
+    var cell: Int {
+        unsafeAddress { fatalError() }
+        unsafeMutableAddress { fatalError() }
+    }
+}

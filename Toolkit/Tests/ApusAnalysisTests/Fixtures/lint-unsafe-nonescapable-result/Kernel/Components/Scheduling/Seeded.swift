@@ -1,0 +1,5 @@
+// Seeded: a dropped lifetime dependency.
+struct View {
+    @_unsafeNonescapableResult
+    func detach() -> Int { 0 }
+}

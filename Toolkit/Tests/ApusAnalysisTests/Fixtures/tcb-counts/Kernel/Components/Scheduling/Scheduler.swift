@@ -1,0 +1,4 @@
+// Scheduler.
+public struct Scheduler {
+    public init() {}
+}

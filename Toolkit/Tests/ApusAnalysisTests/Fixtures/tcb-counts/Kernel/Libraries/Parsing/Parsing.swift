@@ -1,0 +1,4 @@
+public func parse() -> Int {
+    0
+}
+// end
