@@ -56,7 +56,6 @@ int main(void)
     CHECK_ERR(syscall(SYS_uname, (void *)8), EFAULT);
     CHECK_ERR(syscall(SYS_clock_gettime, 1 /* MONOTONIC */, (void *)8), EFAULT);
     CHECK_ERR(syscall(SYS_getcwd, (void *)8, 100), EFAULT);
-    CHECK_ERR(syscall(SYS_pipe2, (void *)8, 0), EFAULT);
     CHECK_ERR(syscall(SYS_getrlimit, 7, (void *)8), EFAULT);
     /* Structures the kernel reads. */
     CHECK_ERR(syscall(SYS_nanosleep, (void *)8, NULL), EFAULT);

@@ -33,7 +33,6 @@ int main(void)
     CHECK_ERR(syscall(SYS_renameat2, AT_FDCWD, "f", AT_FDCWD, "g", 0x3), EINVAL); /* NOREPLACE|EXCHANGE */
     CHECK_ERR(syscall(SYS_faccessat2, AT_FDCWD, "f", 0x8, 0), EINVAL);  /* mode */
     CHECK_ERR(syscall(SYS_utimensat, AT_FDCWD, "f", NULL, 0x1), EINVAL);
-    CHECK_ERR(syscall(SYS_pipe2, buf, 0x1), EINVAL);
     /* Opening: O_CREAT|O_DIRECTORY (Linux 6.4+), and O_TMPFILE without write access. */
     CHECK_ERR(syscall(SYS_openat, AT_FDCWD, "newdir", O_CREAT | O_DIRECTORY | O_RDONLY, 0755), EINVAL);
 
