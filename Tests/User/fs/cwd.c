@@ -65,7 +65,7 @@ int main(void)
      * creation fails with ENOENT. */
     CHECK_OK(mkdir("gone", 0755));
     CHECK_OK(chdir("gone"));
-    CHECK_OK(rmdir(buf[0] ? "../gone" : "../gone"));
+    CHECK_OK(rmdir("../gone"));
     CHECK_ERR(syscall(SYS_getcwd, buf, sizeof buf), ENOENT);
     CHECK_ERR(open("new", O_WRONLY | O_CREAT, 0644), ENOENT);
     CHECK_OK(chdir(apus_scratch_dir));
