@@ -27,7 +27,7 @@ func component(_ name: String, dependencies: [Target.Dependency] = []) -> Target
             swiftSettings: [embedded, ktestBuild] + strictlySafe)
 }
 
-let pureLibraries: [String] = ["BuddyAllocator", "KernelCommandLine", "Inflate", "Cpio"]
+let pureLibraries: [String] = ["BuddyAllocator", "KernelCommandLine", "Inflate", "Cpio", "ElfFormat"]
 
 let package = Package(
     name: "ApusKernel",
@@ -48,10 +48,17 @@ let package = Package(
         library("KernelCommandLine"),
         library("Inflate"),
         library("Cpio"),
+        library("ElfFormat"),
 
         component("Scheduling", dependencies: ["Framework"]),
 
-        .executableTarget(name: "Apus", dependencies: ["Framework", "Scheduling", "KernelCommandLine"], path: "Entry",
+        .target(name: "KTestRegistry", dependencies: ["Framework", "Scheduling"], path: "KTests",
+                swiftSettings: [embedded, ktestBuild] + strictlySafe),
+
+        .executableTarget(name: "Apus", dependencies: [
+            "Framework", "Scheduling", "KernelCommandLine",
+            .target(name: "KTestRegistry", condition: .when(traits: ["KTest"])),
+        ], path: "Entry",
                           swiftSettings: [embedded, ktestBuild] + strictlySafe),
     ]
 )

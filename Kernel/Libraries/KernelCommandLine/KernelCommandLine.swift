@@ -2,8 +2,8 @@
 // whitespace-separated `name` or `name=value` words; double quotes group spaces into one word
 // (the quotes are dropped); everything after a lone `--` is handed to init as its arguments.
 
-public struct KernelCommandLine: Equatable {
-    public struct Parameter: Equatable {
+public struct KernelCommandLine: Equatable, Sendable {
+    public struct Parameter: Equatable, Sendable {
         public let name: String
         public let value: String?
     }

@@ -127,7 +127,9 @@ enum Heap {
         bytesInUse -= classSizes[sizeClass]
         let frame = UInt32(slabPhysical >> 12)
         if firstFree == noObject { pushSlab(frame, sizeClass) }
-        if inUse - 1 == 0 && partialSlabs[sizeClass] != frame {
+        // SAFETY: the slab's record, under the heap lock.
+        let isOnlySlab = unsafe partialSlabs[sizeClass] == frame && record.pointee.next == noSlab
+        if inUse - 1 == 0 && !isOnlySlab {
             unlinkSlab(frame, sizeClass)
             framesInUse -= 1
             PhysicalMemory.free(physical: slabPhysical, order: 0)

@@ -23,7 +23,7 @@ func memcpy(_ destination: UnsafeMutableRawPointer, _ source: UnsafeRawPointer, 
 @c(memmove)
 func memmove(_ destination: UnsafeMutableRawPointer, _ source: UnsafeRawPointer, _ count: Int) -> UnsafeMutableRawPointer {
     // SAFETY: the C contract: both ranges are valid; the copy direction handles overlap.
-    if UInt(bitPattern: unsafe destination) <= UInt(bitPattern: unsafe source) {
+    if UInt(bitPattern: destination) <= UInt(bitPattern: source) {
         unsafe cpu_copy_bytes(destination, source, UInt64(count))
     } else {
         unsafe cpu_copy_bytes_backward(destination, source, UInt64(count))

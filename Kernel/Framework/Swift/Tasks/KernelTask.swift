@@ -46,7 +46,7 @@ public final class KernelTask: @unchecked Sendable {
         self.name = name
         self.stack = stack
         // SAFETY: a one-word heap cell owned by this task, freed in deinit.
-        self.savedStackPointer = unsafe UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+        self.savedStackPointer = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
         unsafe savedStackPointer.initialize(to: 0)
     }
 

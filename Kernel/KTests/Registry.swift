@@ -1,0 +1,14 @@
+// The registry of in-kernel test suites, linked only into the test kernel (KTest trait).
+// Each suite is a function next to the code it tests; registering it here puts its address in
+// the `ktest_registry` linker section, where Framework's runner finds it. This module is never
+// imported: Embedded Swift re-emits an imported module's @section globals into every client,
+// which would register (and define) each suite many times.
+
+#if KTEST
+import Framework
+import Scheduling
+
+@section("ktest_registry") @used let memorySuite: KTestSuite = registerMemoryKTests
+@section("ktest_registry") @used let cpuSuite: KTestSuite = registerCPUKTests
+@section("ktest_registry") @used let schedulingSuite: KTestSuite = registerSchedulingKTests
+#endif

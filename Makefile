@@ -1,0 +1,44 @@
+# Apus: one command each. Every target goes through the toolkit (`apus`, Toolkit/), which
+# installs what is missing (QEMU and friends via apt-get) and explains its errors.
+#   make run [KCMD="log=debug init=/bin/sh"]   build and boot in QEMU
+#   make test                                  every check and test (what CI runs)
+#   make ktest [FILTER=heap]                   in-kernel tests only
+#   make debug [BREAK=Banner.print]            boot under gdb
+#   make build | tcb | lint | deps
+
+APUS := .build-toolkit/debug/apus
+SWIFT_BUILD_TOOLKIT := swift build --package-path Toolkit --scratch-path .build-toolkit
+
+.PHONY: all toolkit build run test ktest debug tcb lint deps clean
+all: build
+
+toolkit:
+	@$(SWIFT_BUILD_TOOLKIT) --product apus 2>&1 | grep -v -E '^(\[[0-9]+/[0-9]+\]|Building for|Build of product|Planning build)' || true
+	@test -x $(APUS) || { echo "the toolkit did not build; run: $(SWIFT_BUILD_TOOLKIT)"; exit 1; }
+
+build: toolkit
+	@$(APUS) build
+
+run: toolkit
+	@$(APUS) run -- $(KCMD)
+
+test: toolkit
+	@$(APUS) test
+
+ktest: toolkit
+	@$(APUS) ktest $(FILTER)
+
+debug: toolkit
+	@$(APUS) debug $(if $(BREAK),--break $(BREAK)) -- $(KCMD)
+
+tcb: toolkit
+	@$(APUS) tcb
+
+lint: toolkit
+	@$(APUS) lint
+
+deps: toolkit
+	@$(APUS) deps
+
+clean:
+	rm -rf out .build-kernel .build-ktest .build-host

@@ -1,0 +1,52 @@
+// Running the in-kernel tests: build the KTest kernel, boot it with `ktest=FILTER`, and read the
+// verdict from its console (`test NAME ... ok|FAILED` lines and the final `N passed, M failed`).
+// A run that ends without that line (a hang, or a panic outside any test) counts as a failure.
+
+import Foundation
+
+public struct TestCounts: Sendable {
+    public var passed: Int
+    public var failed: Int
+    public init(passed: Int, failed: Int) {
+        self.passed = passed
+        self.failed = failed
+    }
+
+    /// The last `N passed, M failed` line in `output`.
+    public static func parseSummary(_ output: String) -> TestCounts? {
+        var found: TestCounts?
+        for line in output.split(whereSeparator: \.isNewline) {
+            let words = line.split(separator: " ")
+            if words.count == 4, words[1] == "passed,", words[3] == "failed",
+               let passed = Int(words[0]), let failed = Int(words[2]) {
+                found = TestCounts(passed: passed, failed: failed)
+            }
+        }
+        return found
+    }
+}
+
+public struct KernelTests {
+    public let project: Project
+
+    public init(project: Project) { self.project = project }
+
+    public func run(filter: String?, timeoutSeconds: Double, echo: Shell.EchoMode) throws -> TestCounts {
+        let image = try KernelBuild(project: project, variant: .ktest).build()
+        var commandLine = "log=warn"
+        if let filter, !filter.isEmpty { commandLine += " ktest=\(filter)" }
+        let machine = QEMUMachine(kernel: image, commandLine: commandLine)
+        Shell.step("running in-kernel tests\(filter.map { " matching '\($0)'" } ?? "")")
+        let (status, output) = try machine.runCaptured(timeoutSeconds: timeoutSeconds, echo: echo)
+        guard let counts = TestCounts.parseSummary(output) else {
+            print(status == 124 ? "ktest: timed out after \(Int(timeoutSeconds)) s" : "ktest: the kernel stopped before reporting (status \(status))")
+            print("0 passed, 1 failed")
+            return TestCounts(passed: 0, failed: 1)
+        }
+        if status != 0 && counts.failed == 0 {
+            print("ktest: the kernel exited with status \(status) after reporting success")
+            return TestCounts(passed: counts.passed, failed: 1)
+        }
+        return counts
+    }
+}

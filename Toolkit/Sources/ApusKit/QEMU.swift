@@ -1,0 +1,71 @@
+// One QEMU configuration for everything (run, tests, benchmarks, Linux side by side):
+// the `pc` machine with the qboot firmware (boots a PVH kernel in milliseconds), `-cpu max`
+// (AVX and friends for glibc, SMEP/SMAP for us), TCG, no network, the serial console on stdio
+// and the isa-debug-exit device. Exit statuses: 0 = clean power-off; odd = debug-exit with
+// status (code - 1) / 2; 124 = our timeout.
+
+import Foundation
+
+public struct QEMUMachine: Sendable {
+    public var kernel: URL
+    public var initrd: URL?
+    public var commandLine: String = ""
+    public var memoryMiB = 256
+    public var clock: ClockMode = .wallClock
+    public var debugStub: DebugStub = .none
+    public var extraArguments: [String] = []
+
+    public enum ClockMode: Sendable {
+        /// Guest time follows host time (plain TCG).
+        case wallClock
+        /// Guest time follows executed instructions: deterministic (`-icount shift=0,sleep=off`).
+        case instructionCounting
+    }
+
+    public enum DebugStub: Sendable {
+        case none
+        /// GDB stub on tcp::1234, CPU stopped at reset until gdb continues.
+        case waitForGDB
+    }
+
+    public init(kernel: URL, initrd: URL? = nil, commandLine: String = "") {
+        self.kernel = kernel
+        self.initrd = initrd
+        self.commandLine = commandLine
+    }
+
+    public var arguments: [String] {
+        var arguments = [
+            "qemu-system-x86_64", "-M", "pc", "-cpu", "max", "-accel", "tcg", "-m", "\(memoryMiB)M",
+            "-bios", Dependencies.firmware, "-nographic", "-no-reboot", "-net", "none",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+            "-kernel", kernel.path,
+        ]
+        if let initrd { arguments += ["-initrd", initrd.path] }
+        if !commandLine.isEmpty { arguments += ["-append", commandLine] }
+        if clock == .instructionCounting { arguments += ["-icount", "shift=0,sleep=off"] }
+        if debugStub == .waitForGDB { arguments += ["-s", "-S"] }
+        return arguments + extraArguments
+    }
+
+    /// The guest's exit status from QEMU's.
+    public static func guestStatus(fromQEMUStatus status: Int32) -> Int32 {
+        if status == 0 { return 0 }
+        if status == 124 { return 124 }
+        if status & 1 == 1 { return (status - 1) / 2 }
+        return status
+    }
+
+    /// Runs with the console on this terminal; returns the guest's exit status.
+    public func runInteractive(timeoutSeconds: Double? = nil) throws -> Int32 {
+        try Dependencies.ensure([Dependencies.qemu])
+        return Self.guestStatus(fromQEMUStatus: try Shell.stream(arguments, timeoutSeconds: timeoutSeconds))
+    }
+
+    /// Runs headless, capturing the console; optionally echoing it as it comes.
+    public func runCaptured(timeoutSeconds: Double, echo: Shell.EchoMode = .quiet) throws -> (status: Int32, output: String) {
+        try Dependencies.ensure([Dependencies.qemu])
+        let result = try Shell.capture(arguments, timeoutSeconds: timeoutSeconds, echo: echo)
+        return (Self.guestStatus(fromQEMUStatus: result.status), result.output)
+    }
+}

@@ -1,0 +1,74 @@
+// The kernel's embedded symbol table (format documented in Framework/Swift/CPU/Symbols.swift),
+// built from `llvm-nm` output with names demangled by `swift-demangle --simplified`. The same
+// list serves `apus debug`, which resolves Swift names to addresses for gdb.
+
+import Foundation
+
+public struct KernelSymbol: Sendable, Equatable {
+    public let address: UInt64
+    public let size: UInt64
+    public let mangledName: String
+    public var name: String
+}
+
+public enum SymbolTable {
+    /// Text symbols of `image`, sorted by address, with demangled names.
+    public static func read(image: URL) throws -> [KernelSymbol] {
+        let listing = try Shell.check(["llvm-nm", "--defined-only", "-n", "-S", image.path])
+        var symbols: [KernelSymbol] = []
+        for line in listing.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count == 4, "tTwW".contains(fields[2]),
+                  let address = UInt64(fields[0], radix: 16), let size = UInt64(fields[1], radix: 16),
+                  address >= 0x7f80_0000_0000 else { continue }
+            symbols.append(KernelSymbol(address: address, size: size, mangledName: String(fields[3]), name: String(fields[3])))
+        }
+        let demangled = try demangle(symbols.map(\.mangledName))
+        for index in symbols.indices where index < demangled.count { symbols[index].name = demangled[index] }
+        return symbols
+    }
+
+    static func demangle(_ names: [String]) throws -> [String] {
+        let input = project_tempFile("symbols.txt")
+        try names.joined(separator: "\n").write(to: input, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: input) }
+        let result = try Shell.capture(["sh", "-c", "swift-demangle --simplified < '\(input.path)'"])
+        guard result.status == 0 else { return names }
+        let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        return lines.count >= names.count ? Array(lines.prefix(names.count)) : names
+    }
+
+    static func project_tempFile(_ name: String) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("apus-\(getpid())-\(name)")
+    }
+
+    /// Binary table: header, sorted entries, NUL-terminated names.
+    public static func encode(_ symbols: [KernelSymbol]) -> Data {
+        var strings = Data()
+        var entries = Data()
+        for symbol in symbols {
+            appendLittleEndian(&entries, symbol.address)
+            appendLittleEndian(&entries, UInt32(strings.count))
+            appendLittleEndian(&entries, UInt32(truncatingIfNeeded: min(symbol.size, UInt64(UInt32.max))))
+            strings.append(contentsOf: Array(shorten(symbol.name).utf8))
+            strings.append(0)
+        }
+        var table = Data()
+        appendLittleEndian(&table, UInt32(0x4D59_534B))
+        appendLittleEndian(&table, UInt32(symbols.count))
+        appendLittleEndian(&table, UInt32(16 + entries.count))
+        appendLittleEndian(&table, UInt32(0))
+        table.append(entries)
+        table.append(strings)
+        return table
+    }
+
+    /// Keeps names readable and the table small: long generic signatures are cut.
+    static func shorten(_ name: String) -> String {
+        name.count > 160 ? String(name.prefix(157)) + "..." : name
+    }
+
+    static func appendLittleEndian<T: FixedWidthInteger>(_ data: inout Data, _ value: T) {
+        withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) }
+    }
+}

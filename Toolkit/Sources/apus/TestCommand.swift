@@ -1,0 +1,91 @@
+// `apus test`: every check and test the project has, from fastest to most real. Each level
+// prints its own `N passed, M failed` line; the run ends with a table and exits non-zero if any
+// level failed (or ran no test at all).
+
+import ApusAnalysis
+import ApusKit
+import ArgumentParser
+import Foundation
+
+struct TestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "test", abstract: "Run every check and test (what CI runs).")
+
+    @Option(name: .long, help: "Run only these levels (comma separated): \(TestLevel.allCases.map(\.rawValue).joined(separator: ","))")
+    var only: String?
+
+    func run() throws {
+        try reportingErrors {
+            let project = try Project.locate()
+            let selected = try only.map { list in
+                try list.split(separator: ",").map { name in
+                    guard let level = TestLevel(rawValue: String(name)) else { throw ToolkitError("unknown test level '\(name)'") }
+                    return level
+                }
+            } ?? TestLevel.allCases
+            var results: [(TestLevel, TestCounts)] = []
+            for level in selected {
+                Shell.step("test level: \(level.rawValue) — \(level.summary)")
+                let counts: TestCounts
+                do {
+                    counts = try level.run(project: project)
+                } catch {
+                    print("\(level.rawValue): error: \(error)")
+                    counts = TestCounts(passed: 0, failed: 1)
+                }
+                print("\(level.rawValue): \(counts.passed) passed, \(counts.failed) failed")
+                results.append((level, counts))
+            }
+            print("\nsummary:")
+            var failedLevels = 0
+            for (level, counts) in results {
+                let verdict = counts.failed == 0 && counts.passed > 0 ? "ok" : "FAILED"
+                if verdict != "ok" { failedLevels += 1 }
+                print("  \(level.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(counts.passed) passed, \(counts.failed) failed  \(verdict)")
+            }
+            let passed = results.map(\.1.passed).reduce(0, +)
+            let failed = results.map(\.1.failed).reduce(0, +)
+            print("\(passed) passed, \(failed) failed")
+            return failedLevels == 0 ? 0 : 1
+        }
+    }
+}
+
+enum TestLevel: String, CaseIterable {
+    case lint, tcb, host, toolkit, ktest, debug
+
+    var summary: String {
+        switch self {
+        case .lint: "safety lint of the non-privileged modules"
+        case .tcb: "TCB gate (every unsafe site justified, no unsafe public API)"
+        case .host: "host unit tests of the pure libraries (swift test)"
+        case .toolkit: "the toolkit's own tests (lint/TCB fixtures with seeded violations)"
+        case .ktest: "in-kernel tests under QEMU"
+        case .debug: "gdb stops at a breakpoint on a Swift function"
+        }
+    }
+
+    func run(project: Project) throws -> TestCounts {
+        switch self {
+        case .lint:
+            let report = try SafetyLint.run(on: try KernelLayout.discover(repositoryRoot: project.root))
+            for finding in report.findings { print(finding) }
+            print(report.summaryLine)
+            return TestCounts(passed: report.filesChecked - Set(report.findings.map(\.path)).count,
+                              failed: Set(report.findings.map(\.path)).count)
+        case .tcb:
+            let report = try TcbReportBuilder.build(from: try KernelLayout.discover(repositoryRoot: project.root))
+            print(report.text())
+            return report.passesGate ? TestCounts(passed: 1, failed: 0) : TestCounts(passed: 0, failed: 1)
+        case .host:
+            return try SwiftTestRun(package: project.root.appendingPathComponent("Tests/Host"),
+                                    scratch: project.scratch("host")).run()
+        case .toolkit:
+            return try SwiftTestRun(package: project.root.appendingPathComponent("Toolkit"),
+                                    scratch: project.scratch("toolkit")).run()
+        case .ktest:
+            return try KernelTests(project: project).run(filter: nil, timeoutSeconds: 600, echo: .echo)
+        case .debug:
+            return try DebugSmokeTest(project: project).run()
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+@testable import ApusKit
+
+@Test func parsesTheLastSummaryLine() {
+    let output = "test a ... ok\r\n3 passed, 1 failed\r\nnoise\n12 passed, 0 failed\n"
+    let counts = TestCounts.parseSummary(output)
+    #expect(counts?.passed == 12)
+    #expect(counts?.failed == 0)
+    #expect(TestCounts.parseSummary("no summary here") == nil)
+    #expect(TestCounts.parseSummary("passed, failed") == nil)
+}
+
+@Test func decodesQEMUExitStatuses() {
+    #expect(QEMUMachine.guestStatus(fromQEMUStatus: 0) == 0)
+    #expect(QEMUMachine.guestStatus(fromQEMUStatus: 1) == 0)
+    #expect(QEMUMachine.guestStatus(fromQEMUStatus: 3) == 1)
+    #expect(QEMUMachine.guestStatus(fromQEMUStatus: 251) == 125)
+    #expect(QEMUMachine.guestStatus(fromQEMUStatus: 124) == 124)
+}
+
+@Test func encodesTheSymbolTableSortedWithNames() {
+    let symbols = [
+        KernelSymbol(address: 0x7f80_0010_0000, size: 16, mangledName: "a", name: "first()"),
+        KernelSymbol(address: 0x7f80_0010_0010, size: 32, mangledName: "b", name: "second()"),
+    ]
+    let data = SymbolTable.encode(symbols)
+    let bytes = [UInt8](data)
+    func word32(_ offset: Int) -> UInt32 { bytes[offset..<offset + 4].reversed().reduce(0) { $0 << 8 | UInt32($1) } }
+    #expect(word32(0) == 0x4D59_534B)
+    #expect(word32(4) == 2)
+    #expect(word32(8) == 16 + 2 * 16)
+    let strings = bytes[Int(word32(8))...]
+    #expect(String(decoding: strings.prefix(while: { $0 != 0 }), as: UTF8.self) == "first()")
+}
+
+@Test func machineArgumentsAreOneConfiguration() {
+    var machine = QEMUMachine(kernel: URL(fileURLWithPath: "/k.elf"), initrd: URL(fileURLWithPath: "/i.cpio"), commandLine: "log=debug")
+    machine.clock = .instructionCounting
+    let arguments = machine.arguments
+    #expect(arguments.contains("-kernel"))
+    #expect(arguments.contains("/i.cpio"))
+    #expect(arguments.contains("shift=0,sleep=off"))
+    #expect(arguments.contains(Dependencies.firmware))
+}
