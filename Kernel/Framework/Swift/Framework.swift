@@ -52,9 +52,13 @@ func frameworkMainReturned(_ status: Int32) -> Never {
 /// Time stamps of boot milestones, in TSC cycles since the CPU was reset.
 public enum BootTimestamps {
     // SAFETY: written once each during single-threaded boot, before interrupts; read-only after.
-    nonisolated(unsafe) static var kernelEntryCycles: UInt64 = 0
+    nonisolated(unsafe) static var kernelEntryCyclesStorageStorage: UInt64 = 0
+    static var kernelEntryCyclesStorage: UInt64 { _read { yield unsafe kernelEntryCyclesStorageStorage } _modify { yield unsafe &kernelEntryCyclesStorageStorage } }
+    static var kernelEntryCycles: UInt64 { _read { yield kernelEntryCyclesStorage } _modify { yield &kernelEntryCyclesStorage } }
     // SAFETY: as above.
-    nonisolated(unsafe) static var frameworkReadyCycles: UInt64 = 0
+    nonisolated(unsafe) static var frameworkReadyCyclesStorageStorage: UInt64 = 0
+    static var frameworkReadyCyclesStorage: UInt64 { _read { yield unsafe frameworkReadyCyclesStorageStorage } _modify { yield unsafe &frameworkReadyCyclesStorageStorage } }
+    static var frameworkReadyCycles: UInt64 { _read { yield frameworkReadyCyclesStorage } _modify { yield &frameworkReadyCyclesStorage } }
 
     /// Nanoseconds from CPU reset (firmware included) to the kernel's first instruction.
     public static var firmwareNanoseconds: UInt64 { Clock.nanoseconds(fromCycles: kernelEntryCycles) }

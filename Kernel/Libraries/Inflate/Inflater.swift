@@ -60,7 +60,7 @@ struct Inflater {
         let room = output.count - produced
         if room >= needed { return }
         // Double, with a floor, capped at the limit; `limit - count` cannot overflow.
-        var grow = max(output.count, 32 * 1024, needed - room)
+        var grow = max(output.count, 4096, needed - room)
         grow = min(grow, limit - output.count)
         output.append(contentsOf: repeatElement(0, count: grow))
     }

@@ -27,7 +27,9 @@ struct BootRecord: Sendable {
     var startInfoPhysical: UInt64 = 0
 
     // SAFETY: filled once during single-threaded boot, read-only afterwards.
-    nonisolated(unsafe) static var current = BootRecord()
+    nonisolated(unsafe) static var currentStorageStorage: BootRecord = BootRecord()
+    static var currentStorage: BootRecord { _read { yield unsafe currentStorageStorage } _modify { yield unsafe &currentStorageStorage } }
+    static var current: BootRecord { _read { yield currentStorage } _modify { yield &currentStorage } }
 
     func region(_ index: Int) -> MemoryRegion { regionStorage[index] }
 
@@ -47,7 +49,8 @@ struct BootRecord: Sendable {
     static func load(startInfoPhysical: UInt64) {
         var info = BootRecord()
         info.startInfoPhysical = startInfoPhysical
-        let start = PhysicalWindow.rawPointer(to: startInfoPhysical)
+        // SAFETY: the start-info page is low physical memory, mapped by the boot page tables.
+        let start = unsafe PhysicalWindow.rawPointer(to: startInfoPhysical)
         // SAFETY: the loader passed the start-info address in %ebx; it lies in low memory, which
         // the boot page tables map at KERNEL_VIRTUAL_BASE. Offsets follow start_info.h.
         let magic = unsafe start.load(fromByteOffset: 0, as: UInt32.self)
@@ -61,7 +64,7 @@ struct BootRecord: Sendable {
         let moduleList = unsafe start.load(fromByteOffset: 16, as: UInt64.self)
         let commandLine = unsafe start.load(fromByteOffset: 24, as: UInt64.self)
         if commandLine != 0 {
-            let text = PhysicalWindow.rawPointer(to: commandLine)
+            let text = unsafe PhysicalWindow.rawPointer(to: commandLine)
             while info.commandLineLength < maximumCommandLineBytes - 1 {
                 // SAFETY: a NUL-terminated string the loader placed in low memory.
                 let byte = unsafe text.load(fromByteOffset: info.commandLineLength, as: UInt8.self)
@@ -71,7 +74,8 @@ struct BootRecord: Sendable {
             }
         }
         if moduleCount > 0 && moduleList != 0 {
-            let module = PhysicalWindow.rawPointer(to: moduleList)
+            // SAFETY: the module list the loader placed in low memory; read below with fixed offsets.
+            let module = unsafe PhysicalWindow.rawPointer(to: moduleList)
             // SAFETY: hvm_modlist_entry: paddr at 0, size at 8.
             info.initrdPhysical = unsafe module.load(fromByteOffset: 0, as: UInt64.self)
             info.initrdSize = unsafe module.load(fromByteOffset: 8, as: UInt64.self)
@@ -80,7 +84,7 @@ struct BootRecord: Sendable {
             // SAFETY: version 1 adds memmap_paddr at 40 and memmap_entries at 48.
             let mapPhysical = unsafe start.load(fromByteOffset: 40, as: UInt64.self)
             let entries = Int(unsafe start.load(fromByteOffset: 48, as: UInt32.self))
-            let map = PhysicalWindow.rawPointer(to: mapPhysical)
+            let map = unsafe PhysicalWindow.rawPointer(to: mapPhysical)
             for index in 0..<min(entries, maximumRegions) {
                 // SAFETY: hvm_memmap_table_entry is 24 bytes: addr, size, type.
                 let base = unsafe map.load(fromByteOffset: index * 24, as: UInt64.self)
@@ -96,7 +100,8 @@ struct BootRecord: Sendable {
     /// The initrd's bytes, valid for the duration of `body`. Empty if there is none.
     func withInitrdBytes<Result>(_ body: (Span<UInt8>) -> Result) -> Result {
         guard initrdSize > 0, let count = Int(exactly: initrdSize) else { return body(Span()) }
-        let pointer = PhysicalWindow.pointer(to: initrdPhysical, as: UInt8.self)
+        // SAFETY: the initrd's physical range, reserved from the allocator and covered by the window.
+        let pointer = unsafe PhysicalWindow.pointer(to: initrdPhysical, as: UInt8.self)
         // SAFETY: the initrd's frames are reserved (never given to the allocator) until
         // releaseInitrd(), which is not reachable while this closure runs, and the direct map
         // covers them.

@@ -22,7 +22,9 @@ public struct CPUFeatures: Sendable {
     public var maximumLeaf: UInt32 = 0
 
     // SAFETY: written once during single-threaded boot (detect), read-only afterwards.
-    nonisolated(unsafe) static var storedCurrent: CPUFeatures = CPUFeatures()
+    nonisolated(unsafe) static var storedCurrentStorageStorage: CPUFeatures = CPUFeatures()
+    static var storedCurrentStorage: CPUFeatures { _read { yield unsafe storedCurrentStorageStorage } _modify { yield unsafe &storedCurrentStorageStorage } }
+    static var storedCurrent: CPUFeatures { _read { yield storedCurrentStorage } _modify { yield &storedCurrentStorage } }
     public static var current: CPUFeatures { storedCurrent }
 
     static func cpuid(_ leaf: UInt32, _ subleaf: UInt32 = 0) -> (a: UInt32, b: UInt32, c: UInt32, d: UInt32) {

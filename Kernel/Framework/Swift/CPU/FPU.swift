@@ -7,11 +7,16 @@ import FrameworkAsm
 
 enum FPU {
     // SAFETY: written once during single-threaded boot, read-only afterwards.
-    nonisolated(unsafe) static var stateMask: UInt64 = 0
+    nonisolated(unsafe) static var stateMaskStorageStorage: UInt64 = 0
+    static var stateMaskStorage: UInt64 { _read { yield unsafe stateMaskStorageStorage } _modify { yield unsafe &stateMaskStorageStorage } }
+    static var stateMask: UInt64 { _read { yield stateMaskStorage } _modify { yield &stateMaskStorage } }
     // SAFETY: as above.
-    nonisolated(unsafe) static var areaSize = 512
+    nonisolated(unsafe) static var areaSizeStorageStorage: Int = 512
+    static var areaSizeStorage: Int { _read { yield unsafe areaSizeStorageStorage } _modify { yield unsafe &areaSizeStorageStorage } }
+    static var areaSize: Int { _read { yield areaSizeStorage } _modify { yield &areaSizeStorage } }
     // SAFETY: as above.
-    nonisolated(unsafe) static var initialState: FPUState?
+    nonisolated(unsafe) static var initialStateStorage: FPUState? = nil
+    static var initialState: FPUState? { _read { yield unsafe initialStateStorage } _modify { yield unsafe &initialStateStorage } }
 
     static func initialize() {
         var cr0 = cpu_read_cr0()
@@ -50,13 +55,15 @@ enum FPU {
 }
 
 /// One user context's saved FPU/SSE/AVX registers: a 64-byte aligned XSAVE (or FXSAVE) area.
-final class FPUState {
+// SAFETY: the area pointer is private, allocated in init with the size XSAVE needs and freed
+// only in deinit, so no safe caller can reach it or outlive it.
+@safe final class FPUState {
     let area: UnsafeMutableRawPointer
 
     /// A state equal to the clean one captured at boot (or zeroed before that exists).
     init() {
         // SAFETY: a fresh allocation of areaSize bytes, 64-byte aligned as XSAVE requires.
-        area = unsafe UnsafeMutableRawPointer.allocate(byteCount: FPU.areaSize, alignment: 64)
+        unsafe area = UnsafeMutableRawPointer.allocate(byteCount: FPU.areaSize, alignment: 64)
         if let initial = FPU.initialState {
             // SAFETY: both areas have areaSize bytes.
             unsafe area.copyMemory(from: initial.area, byteCount: FPU.areaSize)

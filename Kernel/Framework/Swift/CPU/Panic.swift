@@ -11,12 +11,16 @@ public enum Panic {
     /// The exit status a panic reports through the debug-exit device.
     public static let exitStatus: Int32 = 125
     // SAFETY: only touched with interrupts disabled on the panicking CPU.
-    nonisolated(unsafe) static var isPanicking = false
+    nonisolated(unsafe) static var isPanickingStorageStorage: Bool = false
+    static var isPanickingStorage: Bool { _read { yield unsafe isPanickingStorageStorage } _modify { yield unsafe &isPanickingStorageStorage } }
+    static var isPanicking: Bool { _read { yield isPanickingStorage } _modify { yield &isPanickingStorage } }
     /// Hook for the in-kernel test runner: called instead of powering off.
     // SAFETY: set once by the ktest runner before tests start.
-    nonisolated(unsafe) static var testHook: (() -> Never)?
+    nonisolated(unsafe) static var testHookStorage: (() -> Never)? = nil
+    static var testHook: (() -> Never)? { _read { yield unsafe testHookStorage } _modify { yield unsafe &testHookStorage } }
     // SAFETY: written on the panic path with interrupts disabled; read by the ktest runner after.
-    nonisolated(unsafe) static var lastVector: UInt64?
+    nonisolated(unsafe) static var lastVectorStorage: UInt64? = nil
+    static var lastVector: UInt64? { _read { yield unsafe lastVectorStorage } _modify { yield unsafe &lastVectorStorage } }
 
     static func trap(_ registers: trap_frame) -> Never {
         cpu_disable_interrupts()

@@ -11,9 +11,13 @@ import FrameworkAsm
 enum Symbols {
     static let magic: UInt32 = 0x4D59_534B
     // SAFETY: written once during single-threaded boot, read-only afterwards.
-    nonisolated(unsafe) static var count = 0
+    nonisolated(unsafe) static var countStorageStorage: Int = 0
+    static var countStorage: Int { _read { yield unsafe countStorageStorage } _modify { yield unsafe &countStorageStorage } }
+    static var count: Int { _read { yield countStorage } _modify { yield &countStorage } }
     // SAFETY: as above.
-    nonisolated(unsafe) static var base: UInt64 = 0
+    nonisolated(unsafe) static var baseStorageStorage: UInt64 = 0
+    static var baseStorage: UInt64 { _read { yield unsafe baseStorageStorage } _modify { yield unsafe &baseStorageStorage } }
+    static var base: UInt64 { _read { yield baseStorage } _modify { yield &baseStorage } }
 
     static func initialize() {
         let start = address_of___ksymtab_start()

@@ -33,7 +33,9 @@ public enum LogLevel: Int, Comparable, Sendable {
 
 public enum Log {
     // SAFETY: written once during single-threaded boot (configure), read-only afterwards.
-    nonisolated(unsafe) static var storedLevel: LogLevel = .info
+    nonisolated(unsafe) static var storedLevelStorageStorage: LogLevel = .info
+    static var storedLevelStorage: LogLevel { _read { yield unsafe storedLevelStorageStorage } _modify { yield unsafe &storedLevelStorageStorage } }
+    static var storedLevel: LogLevel { _read { yield storedLevelStorage } _modify { yield &storedLevelStorage } }
     public static var level: LogLevel { storedLevel }
 
     static func configure(commandLine: String) {

@@ -6,7 +6,7 @@ enum RawWriter {
     static func write(_ text: StaticString) {
         text.withUTF8Buffer { buffer in
             // SAFETY: the buffer is the static string's storage, valid for the closure.
-            for byte in unsafe buffer { put(byte) }
+            for unsafe byte in unsafe buffer { put(byte) }
         }
     }
 

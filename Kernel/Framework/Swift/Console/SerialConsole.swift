@@ -12,7 +12,8 @@ public enum SerialConsole {
     static let irq: UInt8 = 4
     static let outputLock = RawSpinLock()
     // SAFETY: set once by the kernel before input interrupts can call it; read in the IRQ handler.
-    nonisolated(unsafe) static var inputSink: (@Sendable (UInt8) -> Void)?
+    nonisolated(unsafe) static var inputSinkStorage: (@Sendable (UInt8) -> Void)? = nil
+    static var inputSink: (@Sendable (UInt8) -> Void)? { _read { yield unsafe inputSinkStorage } _modify { yield unsafe &inputSinkStorage } }
 
     static func initialize() {
         cpu_outb(base + 1, 0x00)        // no interrupts yet
@@ -58,7 +59,7 @@ public enum SerialConsole {
         text.withUTF8 { buffer in
             outputLock.withLock {
                 // SAFETY: `buffer` is valid for the duration of withUTF8's closure.
-                for byte in unsafe buffer { writeByteUnlocked(byte) }
+                for unsafe byte in unsafe buffer { writeByteUnlocked(byte) }
             }
         }
     }

@@ -8,7 +8,8 @@ enum IOAPIC {
     static let physicalBase: UInt64 = 0xFEC0_0000
     static let isaVectorBase: UInt64 = 0x30
     // SAFETY: set once during single-threaded boot, read-only afterwards.
-    nonisolated(unsafe) static var window: MMIOWindow?
+    nonisolated(unsafe) static var windowStorage: MMIOWindow? = nil
+    static var window: MMIOWindow? { _read { yield unsafe windowStorage } _modify { yield unsafe &windowStorage } }
 
     static func initialize() {
         guard let mapped = MMIOWindow.map(physical: physicalBase, size: 32) else { Panic.halt("IOAPIC: cannot map") }
@@ -35,7 +36,9 @@ enum IOAPIC {
 
 enum IRQDispatch {
     // SAFETY: entries are written with interrupts disabled and read only in interrupt context.
-    nonisolated(unsafe) static var handlers = [(() -> Void)?](repeating: nil, count: 256)
+    nonisolated(unsafe) static var handlersStorageStorage: [(() -> Void)?] = [(() -> Void)?](repeating: nil, count: 256)
+    static var handlersStorage: [(() -> Void)?] { _read { yield unsafe handlersStorageStorage } _modify { yield unsafe &handlersStorageStorage } }
+    static var handlers: [(() -> Void)?] { _read { yield handlersStorage } _modify { yield &handlersStorage } }
 
     static func register(vector: UInt64, handler: @escaping () -> Void) {
         Interrupts.withDisabled { handlers[Int(vector)] = handler }

@@ -9,9 +9,12 @@ enum LocalAPIC {
     static let spuriousVector: UInt64 = 0xFF
     static let tickHertz: UInt64 = 250
     // SAFETY: set once during single-threaded boot, read-only afterwards.
-    nonisolated(unsafe) static var window: MMIOWindow?
+    nonisolated(unsafe) static var windowStorage: MMIOWindow? = nil
+    static var window: MMIOWindow? { _read { yield unsafe windowStorage } _modify { yield unsafe &windowStorage } }
     // SAFETY: as above.
-    nonisolated(unsafe) static var apicTicksPerSecond: UInt64 = 0
+    nonisolated(unsafe) static var apicTicksPerSecondStorageStorage: UInt64 = 0
+    static var apicTicksPerSecondStorage: UInt64 { _read { yield unsafe apicTicksPerSecondStorageStorage } _modify { yield unsafe &apicTicksPerSecondStorageStorage } }
+    static var apicTicksPerSecond: UInt64 { _read { yield apicTicksPerSecondStorage } _modify { yield &apicTicksPerSecondStorage } }
 
     static let registerID = 0x20
     static let registerEOI = 0xB0

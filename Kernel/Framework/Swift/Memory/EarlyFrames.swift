@@ -6,9 +6,13 @@ import FrameworkAsm
 
 enum EarlyFrames {
     // SAFETY: used only during single-threaded boot, before PhysicalMemory takes over.
-    nonisolated(unsafe) static var start: UInt64 = 0
+    nonisolated(unsafe) static var startStorageStorage: UInt64 = 0
+    static var startStorage: UInt64 { _read { yield unsafe startStorageStorage } _modify { yield unsafe &startStorageStorage } }
+    static var start: UInt64 { _read { yield startStorage } _modify { yield &startStorage } }
     // SAFETY: as above.
-    nonisolated(unsafe) static var cursor: UInt64 = 0
+    nonisolated(unsafe) static var cursorStorageStorage: UInt64 = 0
+    static var cursorStorage: UInt64 { _read { yield unsafe cursorStorageStorage } _modify { yield unsafe &cursorStorageStorage } }
+    static var cursor: UInt64 { _read { yield cursorStorage } _modify { yield &cursorStorage } }
     static let limit: UInt64 = 1 << 30
 
     static func initialize() {
@@ -37,7 +41,8 @@ enum EarlyFrames {
         }
         if cursor == start { start = candidate }
         cursor = candidate + bytes
-        let pointer = PhysicalWindow.rawPointer(to: candidate)
+        // SAFETY: the candidate range was just checked to be usable, unreserved RAM.
+        let pointer = unsafe PhysicalWindow.rawPointer(to: candidate)
         // SAFETY: the range is usable RAM, reserved for nothing else, and mapped by the window.
         unsafe cpu_fill_bytes(pointer, 0, bytes)
         return candidate

@@ -15,11 +15,17 @@ enum Heap {
     static let noObject: UInt32 = 0xFFFF
     static let lock = RawSpinLock()
     // SAFETY: accessed only under `lock`.
-    nonisolated(unsafe) static var partialSlabs = InlineArray<8, UInt32>(repeating: UInt32.max)
+    nonisolated(unsafe) static var partialSlabsStorageStorage: InlineArray<8, UInt32> = InlineArray<8, UInt32>(repeating: UInt32.max)
+    static var partialSlabsStorage: InlineArray<8, UInt32> { _read { yield unsafe partialSlabsStorageStorage } _modify { yield unsafe &partialSlabsStorageStorage } }
+    static var partialSlabs: InlineArray<8, UInt32> { _read { yield partialSlabsStorage } _modify { yield &partialSlabsStorage } }
     // SAFETY: accessed only under `lock`.
-    nonisolated(unsafe) static var bytesInUse = 0
+    nonisolated(unsafe) static var bytesInUseStorageStorage: Int = 0
+    static var bytesInUseStorage: Int { _read { yield unsafe bytesInUseStorageStorage } _modify { yield unsafe &bytesInUseStorageStorage } }
+    static var bytesInUse: Int { _read { yield bytesInUseStorage } _modify { yield &bytesInUseStorage } }
     // SAFETY: accessed only under `lock`.
-    nonisolated(unsafe) static var framesInUse = 0
+    nonisolated(unsafe) static var framesInUseStorageStorage: Int = 0
+    static var framesInUseStorage: Int { _read { yield unsafe framesInUseStorageStorage } _modify { yield unsafe &framesInUseStorageStorage } }
+    static var framesInUse: Int { _read { yield framesInUseStorage } _modify { yield &framesInUseStorage } }
 
     static func initialize() {}
 
@@ -54,7 +60,8 @@ enum Heap {
             guard let physical = PhysicalMemory.allocate(order: 0, kind: .heapSlab) else { return nil }
             framesInUse += 1
             let objectSize = classSizes[sizeClass]
-            let page = PhysicalWindow.rawPointer(to: physical)
+            // SAFETY: a frame the heap just obtained for a new slab; mapped by the direct map.
+            let page = unsafe PhysicalWindow.rawPointer(to: physical)
             var offset = 0
             while offset < 4096 {
                 let next = offset + objectSize < 4096 ? UInt16(offset + objectSize) : UInt16(noObject)
@@ -62,7 +69,7 @@ enum Heap {
                 unsafe page.storeBytes(of: next, toByteOffset: offset, as: UInt16.self)
                 offset += objectSize
             }
-            let record = PhysicalMemory.record(ofPhysical: physical)
+            let record = unsafe PhysicalMemory.record(ofPhysical: physical)
             // SAFETY: the frame's record; we hold the heap lock and the frame is ours.
             unsafe record.pointee.detail = UInt8(sizeClass)
             unsafe record.pointee.count = 0       // first free object at offset 0, none in use
@@ -70,11 +77,12 @@ enum Heap {
         }
         let frame = partialSlabs[sizeClass]
         let physical = UInt64(frame) << 12
-        let record = PhysicalMemory.record(ofPhysical: physical)
+        // SAFETY: the head slab of this class: a heap frame whose record we own under the heap lock.
+        let record = unsafe PhysicalMemory.record(ofPhysical: physical)
         // SAFETY: the record of a slab frame we own, under the heap lock.
         let count = unsafe record.pointee.count
         let offset = Int(count >> 16)
-        let page = PhysicalWindow.rawPointer(to: physical)
+        let page = unsafe PhysicalWindow.rawPointer(to: physical)
         // SAFETY: offset is a free object's offset inside this slab (the free chain only links
         // objects of this slab).
         let next = UInt32(unsafe page.load(fromByteOffset: offset, as: UInt16.self))
@@ -111,7 +119,8 @@ enum Heap {
     static func freeToSlab(_ objectPhysical: UInt64) {
         let slabPhysical = objectPhysical & ~0xFFF
         let offset = Int(objectPhysical & 0xFFF)
-        let record = PhysicalMemory.record(ofPhysical: slabPhysical)
+        // SAFETY: the slab containing a heap object (its kind was checked by the caller).
+        let record = unsafe PhysicalMemory.record(ofPhysical: slabPhysical)
         // SAFETY: a heap slab's record, under the heap lock.
         let sizeClass = Int(unsafe record.pointee.detail)
         guard offset % classSizes[sizeClass] == 0 else { fatalError("heap: free of a misaligned object") }
@@ -120,7 +129,7 @@ enum Heap {
         let firstFree = count >> 16
         let inUse = count & 0xFFFF
         guard inUse > 0 else { fatalError("heap: double free") }
-        let page = PhysicalWindow.rawPointer(to: slabPhysical)
+        let page = unsafe PhysicalWindow.rawPointer(to: slabPhysical)
         // SAFETY: offset is an object inside this slab (checked alignment above).
         unsafe page.storeBytes(of: UInt16(firstFree), toByteOffset: offset, as: UInt16.self)
         unsafe record.pointee.count = (UInt32(offset) << 16) | (inUse - 1)
@@ -137,7 +146,8 @@ enum Heap {
     }
 
     static func pushSlab(_ frame: UInt32, _ sizeClass: Int) {
-        let record = PhysicalMemory.record(ofPhysical: UInt64(frame) << 12)
+        // SAFETY: records of heap slab frames, touched only under the heap lock.
+        let record = unsafe PhysicalMemory.record(ofPhysical: UInt64(frame) << 12)
         let head = partialSlabs[sizeClass]
         // SAFETY: records of slab frames we own, under the heap lock.
         unsafe record.pointee.next = head
@@ -149,7 +159,8 @@ enum Heap {
     }
 
     static func unlinkSlab(_ frame: UInt32, _ sizeClass: Int) {
-        let record = PhysicalMemory.record(ofPhysical: UInt64(frame) << 12)
+        // SAFETY: records of heap slab frames, touched only under the heap lock.
+        let record = unsafe PhysicalMemory.record(ofPhysical: UInt64(frame) << 12)
         // SAFETY: records of slab frames on this class's list, under the heap lock.
         let next = unsafe record.pointee.next
         let previous = unsafe record.pointee.previous
@@ -159,6 +170,7 @@ enum Heap {
             unsafe PhysicalMemory.record(ofPhysical: UInt64(previous) << 12).pointee.next = next
         }
         if next != noSlab {
+            // SAFETY: `next` is a slab on the same list, so its record is a heap slab's record.
             unsafe PhysicalMemory.record(ofPhysical: UInt64(next) << 12).pointee.previous = previous
         }
         unsafe record.pointee.next = noSlab
@@ -184,6 +196,7 @@ func heapPosixMemalign(_ result: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
 
 @c(framework_heap_free)
 func heapFree(_ pointer: UnsafeMutableRawPointer?) {
+    // SAFETY: only compared with nil and converted to an address; the heap validates it.
     guard let pointer = unsafe pointer else { return }
     Heap.free(address: UInt64(UInt(bitPattern: pointer)))
 }

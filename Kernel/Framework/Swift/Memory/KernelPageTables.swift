@@ -11,7 +11,9 @@ import FrameworkAsm
 
 enum KernelPageTables {
     // SAFETY: written once during single-threaded boot, read-only afterwards.
-    nonisolated(unsafe) static var root: UInt64 = 0
+    nonisolated(unsafe) static var rootStorageStorage: UInt64 = 0
+    static var rootStorage: UInt64 { _read { yield unsafe rootStorageStorage } _modify { yield unsafe &rootStorageStorage } }
+    static var root: UInt64 { _read { yield rootStorage } _modify { yield &rootStorage } }
     static let lock = RawSpinLock()
 
     static let kernelFlags = PageTableEntry.present | PageTableEntry.global
@@ -46,14 +48,15 @@ enum KernelPageTables {
             while physical < end {
                 let virtual = MemoryLayout.directMapBase + physical
                 if CPUFeatures.current.hasGigabytePages && physical & (gigabyte - 1) == 0 && physical + gigabyte <= end {
-                    if let slot = PageTables.walk(root: root, virtual: virtual, level: 3,
+                    // SAFETY: walking the kernel's own tables, which this function is building.
+                    if let slot = unsafe PageTables.walk(root: root, virtual: virtual, level: 3,
                                                   intermediateFlags: intermediateFlags, allocate: early) {
                         // SAFETY: slot is the PDPT entry for this gigabyte in a table we own.
                         unsafe slot.pointee = PageTableEntry(physical: physical, flags: flags).raw
                     }
                     physical += gigabyte
                 } else {
-                    if let slot = PageTables.walk(root: root, virtual: virtual, level: 2,
+                    if let slot = unsafe PageTables.walk(root: root, virtual: virtual, level: 2,
                                                   intermediateFlags: intermediateFlags, allocate: early) {
                         // SAFETY: slot is the PD entry for these two megabytes in a table we own.
                         if unsafe slot.pointee == 0 {
@@ -84,7 +87,8 @@ enum KernelPageTables {
         var virtual = start
         while virtual < end {
             let physical = virtual - MemoryLayout.kernelVirtualBase
-            if let slot = PageTables.walk(root: root, virtual: virtual, level: 1,
+            // SAFETY: walking the kernel's own tables, which this function is building.
+            if let slot = unsafe PageTables.walk(root: root, virtual: virtual, level: 1,
                                           intermediateFlags: intermediateFlags, allocate: early) {
                 // SAFETY: slot is the PT entry for this image page in a table we own.
                 unsafe slot.pointee = PageTableEntry(physical: physical, flags: flags).raw
@@ -96,7 +100,8 @@ enum KernelPageTables {
     /// Maps one 4 KiB kernel page (kernel stacks, MMIO windows). Returns false without memory.
     static func mapKernelPage(virtual: UInt64, physical: UInt64, flags: UInt64) -> Bool {
         lock.withLock {
-            guard let slot = PageTables.walk(root: root, virtual: virtual, level: 1,
+            // SAFETY: the kernel's tables, under their lock.
+            guard let slot = unsafe PageTables.walk(root: root, virtual: virtual, level: 1,
                                              intermediateFlags: intermediateFlags,
                                              allocate: { PhysicalMemory.allocatePageTable() }) else {
                 return false
@@ -110,7 +115,8 @@ enum KernelPageTables {
 
     static func unmapKernelPage(virtual: UInt64) {
         lock.withLock {
-            guard let slot = PageTables.walk(root: root, virtual: virtual, level: 1,
+            // SAFETY: the kernel's tables, under their lock.
+            guard let slot = unsafe PageTables.walk(root: root, virtual: virtual, level: 1,
                                              intermediateFlags: intermediateFlags, allocate: { nil }) else { return }
             // SAFETY: as for mapKernelPage.
             unsafe slot.pointee = 0

@@ -9,9 +9,13 @@ final class KernelStack {
     static let slotStride: UInt64 = 128 * 1024
     static let lock = RawSpinLock()
     // SAFETY: accessed only under `lock`.
-    nonisolated(unsafe) static var freeSlots: [Int] = []
+    nonisolated(unsafe) static var freeSlotsStorageStorage: [Int] = []
+    static var freeSlotsStorage: [Int] { _read { yield unsafe freeSlotsStorageStorage } _modify { yield unsafe &freeSlotsStorageStorage } }
+    static var freeSlots: [Int] { _read { yield freeSlotsStorage } _modify { yield &freeSlotsStorage } }
     // SAFETY: accessed only under `lock`.
-    nonisolated(unsafe) static var nextSlot = 0
+    nonisolated(unsafe) static var nextSlotStorageStorage: Int = 0
+    static var nextSlotStorage: Int { _read { yield unsafe nextSlotStorageStorage } _modify { yield unsafe &nextSlotStorageStorage } }
+    static var nextSlot: Int { _read { yield nextSlotStorage } _modify { yield &nextSlotStorage } }
 
     let slot: Int
     let bottom: UInt64

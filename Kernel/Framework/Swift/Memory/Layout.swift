@@ -33,7 +33,9 @@ public struct PhysicalAddress: Hashable, Comparable, Sendable {
 
 enum PhysicalWindow {
     // SAFETY: switched once, during single-threaded boot, when the direct map goes live.
-    nonisolated(unsafe) static var base: UInt64 = UInt64(KERNEL_VIRTUAL_BASE)
+    nonisolated(unsafe) static var baseStorageStorage: UInt64 = UInt64(KERNEL_VIRTUAL_BASE)
+    static var baseStorage: UInt64 { _read { yield unsafe baseStorageStorage } _modify { yield unsafe &baseStorageStorage } }
+    static var base: UInt64 { _read { yield baseStorage } _modify { yield &baseStorage } }
 
     @inline(__always)
     static func address(of physical: UInt64) -> UInt64 { base &+ physical }

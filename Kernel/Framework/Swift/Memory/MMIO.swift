@@ -15,7 +15,9 @@ public final class MMIOWindow: Sendable {
     }
 
     // SAFETY: next free virtual address of the MMIO slot, advanced only under `lock`.
-    nonisolated(unsafe) static var nextVirtual = MemoryLayout.mmioWindowBase
+    nonisolated(unsafe) static var nextVirtualStorageStorage: UInt64 = MemoryLayout.mmioWindowBase
+    static var nextVirtualStorage: UInt64 { _read { yield unsafe nextVirtualStorageStorage } _modify { yield unsafe &nextVirtualStorageStorage } }
+    static var nextVirtual: UInt64 { _read { yield nextVirtualStorage } _modify { yield &nextVirtualStorage } }
     static let lock = RawSpinLock()
 
     /// Maps `size` bytes of device memory at `physical` (page granular). Controlled API.

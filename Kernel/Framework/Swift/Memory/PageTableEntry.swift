@@ -48,7 +48,8 @@ enum PageTables {
         var table = root
         var level = 4
         while level > targetLevel {
-            let slot = slot(table: table, virtual: virtual, level: level)
+            // SAFETY: `table` is a page-table frame reached from `root`, which callers own.
+            let slot = unsafe slot(table: table, virtual: virtual, level: level)
             // SAFETY: slot points into a live page-table frame (see slot()).
             var entry = PageTableEntry(raw: unsafe slot.pointee)
             if !entry.isPresent {
@@ -66,7 +67,7 @@ enum PageTables {
             table = entry.physical
             level -= 1
         }
-        return slot(table: table, virtual: virtual, level: targetLevel)
+        return unsafe slot(table: table, virtual: virtual, level: targetLevel)
     }
 
     /// The leaf entry (4 KiB, or the huge entry covering it) for `virtual`, without creating.

@@ -12,7 +12,9 @@ enum FrameKind: UInt8 {
     case free = 0, reserved, kernel, pageTable, heapSlab, heapLarge, untyped
 }
 
-struct FrameRecordStorage: BuddyStorage {
+// SAFETY: `records` points at `frameCount` records carved out at boot and never freed;
+// every access goes through record(), which checks the index.
+@safe struct FrameRecordStorage: BuddyStorage {
     let records: UnsafeMutablePointer<frame_record>
     let frameCount: Int
 
@@ -36,14 +38,20 @@ struct FrameRecordStorage: BuddyStorage {
 public enum PhysicalMemory {
     static let lock = RawSpinLock()
     // SAFETY: created during single-threaded boot; every later access holds `lock`.
-    nonisolated(unsafe) static var buddy: BuddyAllocator<FrameRecordStorage>?
+    nonisolated(unsafe) static var buddyStorage: BuddyAllocator<FrameRecordStorage>? = nil
+    static var buddy: BuddyAllocator<FrameRecordStorage>? { _read { yield unsafe buddyStorage } _modify { yield unsafe &buddyStorage } }
     // SAFETY: written once during boot, read-only afterwards.
-    nonisolated(unsafe) static var storage: FrameRecordStorage?
+    nonisolated(unsafe) static var storageStorage: FrameRecordStorage? = nil
+    static var storage: FrameRecordStorage? { _read { yield unsafe storageStorage } _modify { yield unsafe &storageStorage } }
     // SAFETY: written once during boot, read-only afterwards.
-    nonisolated(unsafe) static var storedTotalFrameCount: Int = 0
+    nonisolated(unsafe) static var storedTotalFrameCountStorageStorage: Int = 0
+    static var storedTotalFrameCountStorage: Int { _read { yield unsafe storedTotalFrameCountStorageStorage } _modify { yield unsafe &storedTotalFrameCountStorageStorage } }
+    static var storedTotalFrameCount: Int { _read { yield storedTotalFrameCountStorage } _modify { yield &storedTotalFrameCountStorage } }
     public static var totalFrameCount: Int { storedTotalFrameCount }
     // SAFETY: written once during boot, read-only afterwards.
-    nonisolated(unsafe) static var userReserveFrames = 0
+    nonisolated(unsafe) static var userReserveFramesStorageStorage: Int = 0
+    static var userReserveFramesStorage: Int { _read { yield unsafe userReserveFramesStorageStorage } _modify { yield unsafe &userReserveFramesStorageStorage } }
+    static var userReserveFrames: Int { _read { yield userReserveFramesStorage } _modify { yield &userReserveFramesStorage } }
 
     public static var freeFrameCount: Int { lock.withLock { buddy?.freeFrames ?? 0 } }
     public static var usedFrameCount: Int { totalFrameCount - freeFrameCount }
@@ -57,8 +65,9 @@ public enum PhysicalMemory {
         let frameCount = Int(end >> 12)
         let recordFrames = (frameCount * 16 + 4095) / 4096
         let recordsPhysical = EarlyFrames.allocate(count: recordFrames)
-        let records = PhysicalWindow.pointer(to: recordsPhysical, as: frame_record.self)
-        let frameStorage = FrameRecordStorage(records: records, frameCount: frameCount)
+        // SAFETY: the records' frames were just allocated, contiguous and mapped.
+        let records = unsafe PhysicalWindow.pointer(to: recordsPhysical, as: frame_record.self)
+        let frameStorage = unsafe FrameRecordStorage(records: records, frameCount: frameCount)
         var allocator = BuddyAllocator(storage: frameStorage)
         for frame in 0..<frameCount {
             // SAFETY: frame < frameCount, inside the freshly allocated record array.
@@ -107,7 +116,7 @@ public enum PhysicalMemory {
     /// Allocates 2^order contiguous frames for `kind`; nil when memory is exhausted.
     static func allocate(order: Int, kind: FrameKind) -> UInt64? {
         lock.withLock {
-            guard var allocator = buddy, let storage else { return nil }
+            guard var allocator = buddy, let storage = storage else { return nil }
             if kind == .untyped && allocator.freeFrames - (1 << order) < userReserveFrames { return nil }
             guard let frame = allocator.allocate(order: order) else { return nil }
             buddy = allocator
@@ -124,7 +133,7 @@ public enum PhysicalMemory {
 
     static func free(physical: UInt64, order: Int) {
         lock.withLock {
-            guard var allocator = buddy, let storage else { return }
+            guard var allocator = buddy, let storage = storage else { return }
             let frame = Int(physical >> 12)
             for index in frame..<(frame + (1 << order)) {
                 // SAFETY: storage.record checks the range; the frames were ours.

@@ -5,7 +5,9 @@ import FrameworkAsm
 
 public enum HardwareRandom {
     // SAFETY: only used as a fallback mixer; races only lose entropy, never memory safety.
-    nonisolated(unsafe) static var fallbackState: UInt64 = 0
+    nonisolated(unsafe) static var fallbackStateStorageStorage: UInt64 = 0
+    static var fallbackStateStorage: UInt64 { _read { yield unsafe fallbackStateStorageStorage } _modify { yield unsafe &fallbackStateStorageStorage } }
+    static var fallbackState: UInt64 { _read { yield fallbackStateStorage } _modify { yield &fallbackStateStorage } }
 
     public static var isHardwareBacked: Bool { CPUFeatures.current.hasRDRAND }
 

@@ -26,7 +26,7 @@ public protocol TaskScheduler: AnyObject, Sendable {
 
 // SAFETY: the mutable state is only touched with interrupts disabled on the one CPU, by the
 // scheduler mechanism below (or by the owning task itself while it runs).
-public final class KernelTask: @unchecked Sendable {
+@safe public final class KernelTask: @unchecked Sendable {
     static let identifiers = Atomic<Int>(1)
 
     public let id: Int
@@ -46,7 +46,7 @@ public final class KernelTask: @unchecked Sendable {
         self.name = name
         self.stack = stack
         // SAFETY: a one-word heap cell owned by this task, freed in deinit.
-        self.savedStackPointer = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+        unsafe self.savedStackPointer = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
         unsafe savedStackPointer.initialize(to: 0)
     }
 
@@ -67,11 +67,15 @@ public final class KernelTask: @unchecked Sendable {
 
 public enum Scheduler {
     // SAFETY: changed only with interrupts disabled, by the context-switch path.
-    nonisolated(unsafe) static var currentTask: KernelTask?
+    nonisolated(unsafe) static var currentTaskStorage: KernelTask? = nil
+    static var currentTask: KernelTask? { _read { yield unsafe currentTaskStorage } _modify { yield unsafe &currentTaskStorage } }
     // SAFETY: set once by the kernel during boot, before any task is spawned.
-    nonisolated(unsafe) static var policy: (any TaskScheduler)?
+    nonisolated(unsafe) static var policyStorage: (any TaskScheduler)? = nil
+    static var policy: (any TaskScheduler)? { _read { yield unsafe policyStorage } _modify { yield unsafe &policyStorage } }
     // SAFETY: touched with interrupts disabled only.
-    nonisolated(unsafe) static var exitedTasks: [KernelTask] = []
+    nonisolated(unsafe) static var exitedTasksStorageStorage: [KernelTask] = []
+    static var exitedTasksStorage: [KernelTask] { _read { yield unsafe exitedTasksStorageStorage } _modify { yield unsafe &exitedTasksStorageStorage } }
+    static var exitedTasks: [KernelTask] { _read { yield exitedTasksStorage } _modify { yield &exitedTasksStorage } }
     static let preemptionRequested = Atomic<Bool>(false)
 
     /// Injects the scheduling policy. Must be called before `spawn`.
@@ -83,7 +87,7 @@ public enum Scheduler {
 
     /// Timer tick (interrupt context): lets the policy account and request preemption.
     static func timerTick() {
-        if let current = currentTask, let policy, policy.tick(current: current) {
+        if let current = currentTask, let policy = policy, policy.tick(current: current) {
             preemptionRequested.store(true, ordering: .relaxed)
         }
     }

@@ -56,17 +56,26 @@ public final class KTestContext {
 public enum KTest {
     // SAFETY: the runner state is touched by the runner task and the test task it waits for,
     // never concurrently (one CPU, the runner blocks while the test runs).
-    nonisolated(unsafe) static var filter = ""
+    nonisolated(unsafe) static var filterStorageStorage: String = ""
+    static var filterStorage: String { _read { yield unsafe filterStorageStorage } _modify { yield unsafe &filterStorageStorage } }
+    static var filter: String { _read { yield filterStorage } _modify { yield &filterStorage } }
     // SAFETY: as above.
-    nonisolated(unsafe) static var passed = 0
+    nonisolated(unsafe) static var passedStorageStorage: Int = 0
+    static var passedStorage: Int { _read { yield unsafe passedStorageStorage } _modify { yield unsafe &passedStorageStorage } }
+    static var passed: Int { _read { yield passedStorage } _modify { yield &passedStorage } }
     // SAFETY: as above.
-    nonisolated(unsafe) static var failed = 0
+    nonisolated(unsafe) static var failedStorageStorage: Int = 0
+    static var failedStorage: Int { _read { yield unsafe failedStorageStorage } _modify { yield unsafe &failedStorageStorage } }
+    static var failed: Int { _read { yield failedStorage } _modify { yield &failedStorage } }
     // SAFETY: as above.
-    nonisolated(unsafe) static var current: KTestContext?
+    nonisolated(unsafe) static var currentStorage: KTestContext? = nil
+    static var current: KTestContext? { _read { yield unsafe currentStorage } _modify { yield unsafe &currentStorage } }
     // SAFETY: as above.
-    nonisolated(unsafe) static var runner: KernelTask?
+    nonisolated(unsafe) static var runnerStorage: KernelTask? = nil
+    static var runner: KernelTask? { _read { yield unsafe runnerStorage } _modify { yield unsafe &runnerStorage } }
     // SAFETY: as above.
-    nonisolated(unsafe) static var testTask: KernelTask?
+    nonisolated(unsafe) static var testTaskStorage: KernelTask? = nil
+    static var testTask: KernelTask? { _read { yield unsafe testTaskStorage } _modify { yield unsafe &testTaskStorage } }
 
     /// Runs every registered test whose name contains `filter`; returns the exit status.
     public static func runAll(filter: String) -> Int32 {
@@ -141,7 +150,7 @@ public enum KTest {
     static func finishCurrent() -> Never {
         Interrupts.withDisabled {
             current?.isDone = true
-            if let runner { Scheduler.wake(runner) }
+            if let runner = runner { Scheduler.wake(runner) }
         }
         Scheduler.exitCurrent()
     }

@@ -85,7 +85,8 @@ public func registerMemoryKTests() {
         blocks.reserveCapacity(200)
         while blocks.count < 200, let block = Heap.allocate(size: 1 << 20, alignment: 16) { blocks.append(block) }
         t.expect(blocks.count > 10, "1 MiB blocks are available")
-        let filled = PhysicalWindow.rawPointer(to: PhysicalWindow.physical(ofDirectMapped: blocks[0]))
+        // SAFETY: the first block belongs to this test until it is freed below.
+        let filled = unsafe PhysicalWindow.rawPointer(to: PhysicalWindow.physical(ofDirectMapped: blocks[0]))
         // SAFETY: the first 1 MiB block is ours until freed below.
         unsafe cpu_fill_bytes(filled, 0xA5, 1 << 20)
         for block in blocks { Heap.free(address: block) }

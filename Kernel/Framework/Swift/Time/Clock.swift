@@ -8,14 +8,22 @@ import FrameworkAsm
 
 public enum Clock {
     // SAFETY: written once during single-threaded boot, read-only afterwards.
-    nonisolated(unsafe) static var multiplier: UInt64 = 0
+    nonisolated(unsafe) static var multiplierStorageStorage: UInt64 = 0
+    static var multiplierStorage: UInt64 { _read { yield unsafe multiplierStorageStorage } _modify { yield unsafe &multiplierStorageStorage } }
+    static var multiplier: UInt64 { _read { yield multiplierStorage } _modify { yield &multiplierStorage } }
     // SAFETY: as above.
-    nonisolated(unsafe) static var bootCycles: UInt64 = 0
+    nonisolated(unsafe) static var bootCyclesStorageStorage: UInt64 = 0
+    static var bootCyclesStorage: UInt64 { _read { yield unsafe bootCyclesStorageStorage } _modify { yield unsafe &bootCyclesStorageStorage } }
+    static var bootCycles: UInt64 { _read { yield bootCyclesStorage } _modify { yield &bootCyclesStorage } }
     // SAFETY: as above.
-    nonisolated(unsafe) static var storedCyclesPerSecond: UInt64 = 0
+    nonisolated(unsafe) static var storedCyclesPerSecondStorageStorage: UInt64 = 0
+    static var storedCyclesPerSecondStorage: UInt64 { _read { yield unsafe storedCyclesPerSecondStorageStorage } _modify { yield unsafe &storedCyclesPerSecondStorageStorage } }
+    static var storedCyclesPerSecond: UInt64 { _read { yield storedCyclesPerSecondStorage } _modify { yield &storedCyclesPerSecondStorage } }
     public static var cyclesPerSecond: UInt64 { storedCyclesPerSecond }
     // SAFETY: as above.
-    nonisolated(unsafe) static var bootRealtimeNanoseconds: UInt64 = 0
+    nonisolated(unsafe) static var bootRealtimeNanosecondsStorageStorage: UInt64 = 0
+    static var bootRealtimeNanosecondsStorage: UInt64 { _read { yield unsafe bootRealtimeNanosecondsStorageStorage } _modify { yield unsafe &bootRealtimeNanosecondsStorageStorage } }
+    static var bootRealtimeNanoseconds: UInt64 { _read { yield bootRealtimeNanosecondsStorage } _modify { yield &bootRealtimeNanosecondsStorage } }
 
     static var isCalibrated: Bool { multiplier != 0 }
 

@@ -7,7 +7,8 @@ import Synchronization
 public enum Timer {
     static let ticks = Atomic<UInt64>(0)
     // SAFETY: set once by the kernel (setTickHandler) with interrupts disabled.
-    nonisolated(unsafe) static var tickHandler: (() -> Void)?
+    nonisolated(unsafe) static var tickHandlerStorage: (() -> Void)? = nil
+    static var tickHandler: (() -> Void)? { _read { yield unsafe tickHandlerStorage } _modify { yield unsafe &tickHandlerStorage } }
 
     public static var tickCount: UInt64 { ticks.load(ordering: .relaxed) }
     public static var ticksPerSecond: UInt64 { LocalAPIC.tickHertz }
