@@ -18,9 +18,11 @@ public struct DebugSmokeTest {
             return TestCounts(passed: 0, failed: 1)
         }
         let output = try session.run(breakpoints: [Self.function], mode: .batch, commandLine: "").transcript
-        let hexAddress = "0x" + String(target.address, radix: 16)
-        let stopped = output.contains("Breakpoint 1, ") && output.contains(hexAddress)
-        print(stopped ? "debug: gdb stopped at \(target.name) (\(hexAddress))" : "debug: gdb did not stop at \(Self.function):\n\(output)")
+        // gdb prints "Breakpoint N, <symbol> (...)" when it stops; the symbol is the mangled name,
+        // which contains the type name.
+        let stopLine = output.split(whereSeparator: \.isNewline).first { $0.hasPrefix("Breakpoint ") && $0.contains(", ") && $0.contains("Banner") }
+        let stopped = stopLine != nil
+        print(stopped ? "debug: gdb stopped at \(target.name): \(stopLine ?? "")" : "debug: gdb did not stop at \(Self.function):\n\(output)")
         return stopped ? TestCounts(passed: 1, failed: 0) : TestCounts(passed: 0, failed: 1)
     }
 }
