@@ -28,7 +28,7 @@ public struct KernelBuild {
     public var image: URL { project.output(variant.imageName) }
     var scratch: URL { project.scratch(variant.scratchName) }
     var triple: String { "x86_64-unknown-none-elf" }
-    var productFolder: URL { scratch.appendingPathComponent("\(triple)/release") }
+    public var productFolder: URL { scratch.appendingPathComponent("\(triple)/release") }
     var unicodeTables: String { Toolchain.embeddedLibraryFolder + "/libswiftUnicodeDataTables.a" }
 
     static let swiftFlags = [
