@@ -11,5 +11,7 @@ let package = Package(
         .testTarget(name: "BuddyAllocatorTests", dependencies: [.product(name: "BuddyAllocator", package: "ApusKernel")]),
         .testTarget(name: "KernelCommandLineTests", dependencies: [.product(name: "KernelCommandLine", package: "ApusKernel")]),
         .testTarget(name: "InflateTests", dependencies: [.product(name: "Inflate", package: "ApusKernel")]),
+        .testTarget(name: "CpioTests", dependencies: [.product(name: "Cpio", package: "ApusKernel")]),
+        .testTarget(name: "ElfFormatTests", dependencies: [.product(name: "ElfFormat", package: "ApusKernel")]),
     ]
 )

@@ -56,23 +56,23 @@ public enum CpioFileType: UInt32, Equatable, Sendable {
 public struct CpioEntry: Equatable, Sendable {
     /// The path as stored (normally relative, without a leading "/"), decoded as UTF-8 with
     /// invalid sequences replaced; `nameOffset`/`nameSize` locate the exact bytes.
-    public var name: String
-    public var mode: UInt32
-    public var uid: UInt32
-    public var gid: UInt32
-    public var nlink: UInt32
-    public var mtime: UInt32
-    public var devMajor: UInt32
-    public var devMinor: UInt32
-    public var rdevMajor: UInt32
-    public var rdevMinor: UInt32
-    public var inode: UInt32
+    public let name: String
+    public let mode: UInt32
+    public let uid: UInt32
+    public let gid: UInt32
+    public let nlink: UInt32
+    public let mtime: UInt32
+    public let devMajor: UInt32
+    public let devMinor: UInt32
+    public let rdevMajor: UInt32
+    public let rdevMinor: UInt32
+    public let inode: UInt32
     /// The name's bytes inside the archive, without the terminating NUL.
-    public var nameOffset: Int
-    public var nameSize: Int
+    public let nameOffset: Int
+    public let nameSize: Int
     /// The file data (the link target for a symbolic link) inside the archive.
-    public var dataOffset: Int
-    public var dataSize: Int
+    public let dataOffset: Int
+    public let dataSize: Int
 
     public var fileType: CpioFileType? { CpioFileType(mode: mode) }
     /// Permission and set-id/sticky bits (mode & 0o7777).

@@ -2,27 +2,27 @@
 // program through the auxiliary vector (AT_PHDR, AT_PHNUM, AT_ENTRY).
 
 public struct ElfExecutable: Equatable, Sendable {
-    public var header: ElfHeader
+    public private(set) var header: ElfHeader
     public var type: ElfType { header.type }
     public var entry: UInt64 { header.entry }
     /// Every program header, in file order.
-    public var programHeaders: [ElfProgramHeader]
+    public private(set) var programHeaders: [ElfProgramHeader]
     /// The PT_LOAD headers, in ascending, non-overlapping address order.
-    public var loadSegments: [ElfProgramHeader]
+    public private(set) var loadSegments: [ElfProgramHeader]
     /// The first PT_TLS header (the TLS initialization image), if any.
-    public var tls: ElfProgramHeader?
+    public private(set) var tls: ElfProgramHeader?
     /// The first PT_DYNAMIC header, if any.
-    public var dynamic: ElfProgramHeader?
+    public private(set) var dynamic: ElfProgramHeader?
     /// The first PT_INTERP's path location (Linux also uses only the first).
-    public var interpreter: ElfInterpreter?
+    public private(set) var interpreter: ElfInterpreter?
     /// PT_GNU_STACK with PF_X. Without PT_GNU_STACK, x86-64 Linux gives 64-bit programs a
     /// non-executable stack, so this is false then too.
-    public var isStackExecutable: Bool
+    public private(set) var isStackExecutable: Bool
     /// Where the program header table is in memory before the load bias (AT_PHDR minus bias):
     /// PT_PHDR's address, else computed from the PT_LOAD whose file bytes contain e_phoff (as
     /// Linux does); nil if neither exists.
-    public var phdrVirtualAddress: UInt64?
-    public var loadSpan: ElfLoadSpan
+    public private(set) var phdrVirtualAddress: UInt64?
+    public private(set) var loadSpan: ElfLoadSpan
 
     /// Parses and validates an executable from a prefix of the file holding at least the first
     /// `header.programHeaderTableEnd` bytes (one page is enough for ordinary executables).

@@ -134,7 +134,7 @@ public struct ElfLoadSpan: Equatable, Sendable {
     /// The largest power-of-two p_align among the PT_LOAD segments, at least the page size.
     /// (Like Linux, other p_align values are ignored.)
     public var alignment: UInt64
-    public var size: UInt64 { end - start }
+    public var size: UInt64 { end >= start ? end - start : 0 }
 
     public init(start: UInt64, end: UInt64, alignment: UInt64) {
         self.start = start

@@ -7,10 +7,10 @@ public struct ElfHeader: Equatable, Sendable {
     /// Linux accepts up to 65536 / 56 = 1170; real executables have about a dozen.
     public static let maximumProgramHeaderCount = 256
 
-    public var type: ElfType
-    public var entry: UInt64
-    public var programHeaderOffset: Int
-    public var programHeaderCount: Int
+    public let type: ElfType
+    public let entry: UInt64
+    public let programHeaderOffset: Int
+    public let programHeaderCount: Int
 
     /// The file offset just past the program header table (validated to lie inside the file).
     public var programHeaderTableEnd: Int {

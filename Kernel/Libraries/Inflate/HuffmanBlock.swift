@@ -67,14 +67,19 @@ extension Inflater {
 
     /// Decodes symbols into `out` until the end of the block or until one does not fit.
     static func decodeRun(
-        _ input: Span<UInt8>, _ reader: inout BitReader, _ out: inout MutableSpan<UInt8>,
+        _ input: Span<UInt8>, _ sharedReader: inout BitReader, _ out: inout MutableSpan<UInt8>,
         _ produced: inout Int, windowStart: Int,
         literals: borrowing HuffmanTable, distances: borrowing HuffmanTable
     ) throws(InflateError) -> RunStop {
         let primaryBits = HuffmanTable.primaryBits
         let end = out.count
+        // Work on local copies so the optimizer keeps them in registers.
         var position = produced
-        defer { produced = position }
+        var reader = sharedReader
+        defer {
+            produced = position
+            sharedReader = reader
+        }
         while true {
             reader.refill(input)
             var entry = literals.primary[Int(reader.peek(primaryBits))]

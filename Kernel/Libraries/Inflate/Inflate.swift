@@ -58,7 +58,9 @@ public enum Inflate {
     /// ISIZE checked. Zero bytes between members and after the last one are skipped; anything else
     /// after a member is `.trailingGarbage`.
     public static func gunzip(_ input: Span<UInt8>, limit: Int) throws(InflateError) -> [UInt8] {
-        var inflater = Inflater(limit: limit)
+        // The last ISIZE is the whole output's size for the usual single member: reserve it.
+        let sizeHint = input.count >= 18 ? Int(readLittleEndian32(input, at: input.count - 4)) : 0
+        var inflater = Inflater(limit: limit, expectedSize: sizeHint)
         var position = try inflater.gunzipMember(input, from: 0)
         while true {
             while position < input.count && input[position] == 0 { position += 1 }

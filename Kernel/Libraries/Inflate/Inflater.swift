@@ -17,9 +17,13 @@ struct Inflater {
     var codeLengths = HuffmanTable(.codeLength)
     /// The tables currently hold the fixed code (RFC 1951 §3.2.6), so a fixed block reuses them.
     var tablesAreFixed = false
+    /// A block of zeros for growing `output` (per instance: the library keeps no global state).
+    let zeros = [UInt8](repeating: 0, count: 4096)
 
-    init(limit: Int) {
+    /// `expectedSize` (e.g. gzip's ISIZE) only pre-sizes the output; it is trusted for nothing.
+    init(limit: Int, expectedSize: Int = 0) {
         self.limit = max(0, limit)
+        if expectedSize > 0 && expectedSize <= self.limit { output.reserveCapacity(expectedSize) }
     }
 
     /// Decodes DEFLATE blocks starting at byte `start` up to the final block; returns the index of
@@ -59,10 +63,19 @@ struct Inflater {
         guard needed <= limit - produced else { throw .outputLimitExceeded }
         let room = output.count - produced
         if room >= needed { return }
-        // Double, with a floor, capped at the limit; `limit - count` cannot overflow.
-        var grow = max(output.count, 4096, needed - room)
+        // Double, with a floor, but stay inside capacity reserved from a size hint if it suffices;
+        // capped at the limit (`limit - count` cannot overflow).
+        var grow = max(output.count, 32 * 1024, needed - room)
+        let spare = output.capacity - output.count
+        if spare >= needed - room { grow = min(grow, spare) }
         grow = min(grow, limit - output.count)
-        output.append(contentsOf: repeatElement(0, count: grow))
+        let target = output.count + grow
+        output.reserveCapacity(target)
+        // Zero-fill by copying a small zero block: a plain memcpy in every build mode, and no
+        // large temporary array.
+        while output.count < target {
+            output.append(contentsOf: zeros[0..<min(zeros.count, target - output.count)])
+        }
     }
 
     // MARK: Stored blocks (§3.2.4)
