@@ -28,7 +28,17 @@ interrupt_stubs:
 
 interrupt_common:
     testb $3, 24(%rsp)          /* CS of the interrupted context */
-    jnz interrupt_from_user
+    jz kernel_trap
+    /* NMI, double fault and machine check run on IST stacks even when they interrupt user
+     * mode, so RSP0 does not lead to the user registers: handle them like kernel traps. */
+    cmpq $2, (%rsp)
+    je 1f
+    cmpq $8, (%rsp)
+    je 1f
+    cmpq $18, (%rsp)
+    jne interrupt_from_user
+1:  swapgs
+kernel_trap:
     clac                        /* a user copy may have been interrupted with AC set */
     push %r15
     push %r14
@@ -69,7 +79,10 @@ interrupt_common:
     pop %r14
     pop %r15
     add $16, %rsp               /* vector, error code */
-    iretq
+    testb $3, 8(%rsp)           /* returning to user mode (IST trap taken there)? */
+    jz 2f
+    swapgs
+2:  iretq
 
 interrupt_from_user:
     swapgs

@@ -111,3 +111,24 @@ static inline void cpu_trigger_breakpoint(void) { __asm__ volatile("int3"); }
 /* SAFETY: raises #UD deliberately (tests); the handler reports it. */
 static inline void cpu_undefined_instruction(void) { __asm__ volatile("ud2"); }
 #endif
+
+#ifndef APUS_CPU_ATOMIC_H
+#define APUS_CPU_ATOMIC_H
+/* SAFETY: callers pass a pointer to a 4-byte aligned word Framework owns (a frame record). */
+static inline uint32_t cpu_atomic_add_u32(uint32_t *word, int32_t delta) {
+    return __atomic_add_fetch(word, delta, __ATOMIC_ACQ_REL);
+}
+/* SAFETY: as cpu_atomic_add_u32. */
+static inline uint32_t cpu_atomic_load_u32(const uint32_t *word) {
+    return __atomic_load_n(word, __ATOMIC_ACQUIRE);
+}
+#endif
+
+#ifndef APUS_CPU_MOVE_H
+#define APUS_CPU_MOVE_H
+/* SAFETY: callers guarantee both ranges are valid for n bytes; overlap is handled (memmove). */
+static inline void cpu_copy_bytes_backward_safe(void *dst, const void *src, uint64_t n) {
+    if ((uintptr_t)dst <= (uintptr_t)src || (uintptr_t)dst >= (uintptr_t)src + n) cpu_copy_bytes(dst, src, n);
+    else cpu_copy_bytes_backward(dst, src, n);
+}
+#endif

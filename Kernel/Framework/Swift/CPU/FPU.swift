@@ -76,6 +76,46 @@ enum FPU {
     func save() { unsafe FPU.save(to: area) }          // SAFETY: our own aligned area.
     func restore() { unsafe FPU.restore(from: area) }  // SAFETY: our own area, holding a saved state.
 
+    func copy(from other: FPUState) {
+        // SAFETY: both areas have areaSize bytes.
+        unsafe area.copyMemory(from: other.area, byteCount: FPU.areaSize)
+    }
+
+    var bytes: [UInt8] {
+        // SAFETY: the closure initializes exactly areaSize bytes from our own area.
+        unsafe [UInt8](unsafeUninitializedCapacity: FPU.areaSize) { buffer, count in
+            // SAFETY: the buffer and the area both have areaSize bytes.
+            unsafe buffer.baseAddress!.initialize(from: area.assumingMemoryBound(to: UInt8.self), count: FPU.areaSize)
+            count = FPU.areaSize
+        }
+    }
+
+    /// Loads a state from user-supplied bytes after validating what XRSTOR/FXRSTOR would reject
+    /// with a #GP in the kernel: MXCSR reserved bits, and the XSAVE header (XSTATE_BV within the
+    /// enabled components, XCOMP_BV zero, reserved header bytes zero).
+    func load(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 512 else { return false }
+        func word32(_ offset: Int) -> UInt32 {
+            UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
+        }
+        func word64(_ offset: Int) -> UInt64 { UInt64(word32(offset)) | UInt64(word32(offset + 4)) << 32 }
+        let mxcsr = word32(24)
+        guard mxcsr & 0xFFFF_0000 == 0 else { return false }
+        if FPU.stateMask != 0 {
+            guard bytes.count >= FPU.areaSize, FPU.areaSize >= 576 else { return false }
+            let componentBits = word64(512)
+            guard componentBits & ~FPU.stateMask == 0, word64(520) == 0 else { return false }
+            for offset in stride(from: 528, to: 576, by: 8) where word64(offset) != 0 { return false }
+        }
+        let count = min(bytes.count, FPU.areaSize)
+        // SAFETY: copies at most areaSize bytes into our own area.
+        unsafe bytes.withUnsafeBytes { buffer in
+            // SAFETY: `count` bytes fit both buffers.
+            unsafe area.copyMemory(from: buffer.baseAddress!, byteCount: count)
+        }
+        return true
+    }
+
     deinit {
         // SAFETY: allocated in init and owned by this object alone.
         unsafe area.deallocate()

@@ -1,0 +1,207 @@
+// Checked access to user memory: the only way kernel code reads or writes user pages.
+// User pointers are allegations: every range is first checked to lie inside user space
+// (no wrap, below the ceiling); then the copy runs with SMAP opened only inside the assembly
+// routines (Asm/usercopy.S), whose faults are recovered through the fixup table. A fault is
+// handed to the kernel's resolver (demand paging, copy-on-write, stack growth) and the copy
+// resumes where it stopped; if the resolver cannot make the page accessible, the call fails
+// with `.fault`, which the kernel reports as EFAULT. Always acts on the active address space.
+
+import FrameworkAsm
+
+public enum UserMemoryError: Error, Sendable, Equatable {
+    /// Some byte was not accessible (EFAULT).
+    case fault
+    /// A string had no NUL within the allowed length (ENAMETOOLONG / E2BIG, caller's choice).
+    case tooLong
+}
+
+public enum MemoryAccess: Sendable {
+    case read, write, execute
+}
+
+/// Makes a user page accessible after a fault, if the address space allows it (implemented by
+/// the kernel's memory manager and injected at boot).
+public protocol UserFaultResolver: AnyObject, Sendable {
+    func resolveFault(at address: UInt64, access: MemoryAccess) -> Bool
+}
+
+public enum UserMemory {
+    // SAFETY: set once by the kernel during boot, before any user program runs.
+    nonisolated(unsafe) static var resolverStorage: (any UserFaultResolver)? = nil
+    static var resolver: (any UserFaultResolver)? { _read { yield unsafe resolverStorage } }
+
+    public static func setFaultResolver(_ resolver: any UserFaultResolver) {
+        // SAFETY: called once by the kernel at boot, before user programs run.
+        unsafe resolverStorage = resolver
+    }
+
+    /// Runs a user-copy routine until done, resolving faults; `copy(done)` returns the number of
+    /// bytes it did NOT process, starting from byte `done`.
+    static func transfer(count: Int, access: MemoryAccess, _ copy: (Int) -> Int) throws(UserMemoryError) {
+        var done = 0
+        var lastFault: UInt64 = UInt64.max
+        while done < count {
+            let remaining = copy(done)
+            let progressed = (count - done) - remaining
+            done += progressed
+            if remaining == 0 { return }
+            let fault = PerCPU.userCopyFaultAddress
+            if fault == lastFault && progressed == 0 { throw .fault }
+            lastFault = fault
+            guard let resolver, resolver.resolveFault(at: fault & ~0xFFF, access: access) else { throw .fault }
+        }
+    }
+
+    static func checkRange(_ address: UInt64, _ count: Int) throws(UserMemoryError) {
+        guard count >= 0, MemoryLayout.isUserRange(address, length: UInt64(count)) || count == 0 else { throw .fault }
+    }
+
+    /// Copies `destination.count` bytes from user address `address`.
+    public static func copyIn(from address: UInt64, into destination: inout [UInt8]) throws(UserMemoryError) {
+        let count = destination.count
+        try checkRange(address, count)
+        if count == 0 { return }
+        var failure: UserMemoryError?
+        // SAFETY: the buffer pointer is used only inside the closure.
+        unsafe destination.withUnsafeMutableBytes { buffer in
+            do throws(UserMemoryError) {
+                // SAFETY: the buffer has `count` bytes; the user range was checked to be user space.
+                try unsafe transfer(count: count, access: .read) { done in
+                    Int(unsafe user_copy_bytes(buffer.baseAddress! + done, UnsafeRawPointer(bitPattern: UInt(address) + UInt(done))!,
+                                               UInt64(count - done)))
+                }
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Reads `count` bytes from user memory.
+    public static func read(from address: UInt64, count: Int) throws(UserMemoryError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        try copyIn(from: address, into: &bytes)
+        return bytes
+    }
+
+    /// Writes `bytes` to user address `address`.
+    public static func copyOut(to address: UInt64, from bytes: Span<UInt8>) throws(UserMemoryError) {
+        let count = bytes.count
+        try checkRange(address, count)
+        if count == 0 { return }
+        var failure: UserMemoryError?
+        // SAFETY: the buffer pointer is used only inside the closure.
+        unsafe bytes.withUnsafeBufferPointer { buffer in
+            do throws(UserMemoryError) {
+                // SAFETY: the buffer has `count` bytes; the user range was checked.
+                try unsafe transfer(count: count, access: .write) { done in
+                    Int(unsafe user_copy_bytes(UnsafeMutableRawPointer(bitPattern: UInt(address) + UInt(done))!,
+                                               UnsafeRawPointer(buffer.baseAddress! + done), UInt64(count - done)))
+                }
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    public static func write(_ bytes: [UInt8], to address: UInt64) throws(UserMemoryError) {
+        try copyOut(to: address, from: bytes.span)
+    }
+
+    /// Copies `count` bytes of `frame` (from `offset`) to user memory.
+    public static func copyOut(to address: UInt64, from frame: UntypedFrame, offset: Int, count: Int) throws(UserMemoryError) {
+        frame.checkRange(offset, count)
+        try checkRange(address, count)
+        let source = frame.physical
+        // SAFETY: the frame range was checked; the user range was checked.
+        try unsafe transfer(count: count, access: .write) { done in
+            Int(unsafe user_copy_bytes(UnsafeMutableRawPointer(bitPattern: UInt(address) + UInt(done))!,
+                                       PhysicalWindow.rawPointer(to: source) + offset + done, UInt64(count - done)))
+        }
+    }
+
+    /// Copies `count` bytes from user memory into `frame` at `offset`.
+    public static func copyIn(from address: UInt64, to frame: UntypedFrame, offset: Int, count: Int) throws(UserMemoryError) {
+        frame.checkRange(offset, count)
+        try checkRange(address, count)
+        let destination = frame.physical
+        // SAFETY: as for copyOut(to:from:offset:count:).
+        try unsafe transfer(count: count, access: .read) { done in
+            Int(unsafe user_copy_bytes(PhysicalWindow.rawPointer(to: destination) + offset + done,
+                                       UnsafeRawPointer(bitPattern: UInt(address) + UInt(done))!, UInt64(count - done)))
+        }
+    }
+
+    /// Writes `count` zero bytes at `address`.
+    public static func zero(at address: UInt64, count: Int) throws(UserMemoryError) {
+        try checkRange(address, count)
+        // SAFETY: the user range was checked.
+        try unsafe transfer(count: count, access: .write) { done in
+            Int(unsafe user_fill_bytes(UnsafeMutableRawPointer(bitPattern: UInt(address) + UInt(done))!, 0, UInt64(count - done)))
+        }
+    }
+
+    /// Reads a NUL-terminated string of at most `maximumLength` bytes (NUL excluded).
+    public static func readCString(at address: UInt64, maximumLength: Int) throws(UserMemoryError) -> [UInt8] {
+        var result: [UInt8] = []
+        var cursor = address
+        var chunk = [UInt8](repeating: 0, count: 256)
+        while true {
+            guard cursor >= MemoryLayout.userFloor, cursor < MemoryLayout.userCeiling else { throw .fault }
+            let pageLeft = Int(4096 - (cursor & 0xFFF))
+            let want = min(pageLeft, chunk.count, maximumLength + 1 - result.count)
+            var copied = 0
+            let requested = want
+            var faulted = false
+            // SAFETY: the buffer pointer is used only inside the closure.
+            unsafe chunk.withUnsafeMutableBytes { buffer in
+                while true {
+                    // SAFETY: at most `want` bytes into a 256-byte buffer; the source is a user
+                    // address below the ceiling and the read stays inside its page.
+                    let status = unsafe user_copy_string(buffer.baseAddress!, UnsafeRawPointer(bitPattern: UInt(cursor))!, UInt64(requested))
+                    if status != UInt64.max {
+                        copied = Int(status)
+                        return
+                    }
+                    guard let resolver, resolver.resolveFault(at: cursor & ~0xFFF, access: .read) else {
+                        faulted = true
+                        return
+                    }
+                }
+            }
+            if faulted { throw .fault }
+            if let nul = chunk[0..<copied].firstIndex(of: 0) {
+                result.append(contentsOf: chunk[0..<nul])
+                guard result.count <= maximumLength else { throw .tooLong }
+                return result
+            }
+            result.append(contentsOf: chunk[0..<copied])
+            if result.count > maximumLength { throw .tooLong }
+            cursor += UInt64(copied)
+        }
+    }
+
+    public static func readUInt64(at address: UInt64) throws(UserMemoryError) -> UInt64 {
+        let bytes = try read(from: address, count: 8)
+        var value: UInt64 = 0
+        for index in 0..<8 { value |= UInt64(bytes[index]) << UInt64(8 * index) }
+        return value
+    }
+
+    public static func writeUInt64(_ value: UInt64, at address: UInt64) throws(UserMemoryError) {
+        var bytes = [UInt8](repeating: 0, count: 8)
+        for index in 0..<8 { bytes[index] = UInt8(truncatingIfNeeded: value >> UInt64(8 * index)) }
+        try write(bytes, to: address)
+    }
+
+    public static func readUInt32(at address: UInt64) throws(UserMemoryError) -> UInt32 {
+        let bytes = try read(from: address, count: 4)
+        return UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
+    }
+
+    public static func writeUInt32(_ value: UInt32, at address: UInt64) throws(UserMemoryError) {
+        try write([UInt8(truncatingIfNeeded: value), UInt8(truncatingIfNeeded: value >> 8),
+                   UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 24)], to: address)
+    }
+}
