@@ -27,7 +27,7 @@ func component(_ name: String, dependencies: [Target.Dependency] = []) -> Target
             swiftSettings: [embedded, ktestBuild] + strictlySafe)
 }
 
-let pureLibraries: [String] = ["BuddyAllocator", "KernelCommandLine", "Inflate", "Cpio", "ElfFormat"]
+let pureLibraries: [String] = ["BuddyAllocator", "KernelCommandLine", "Inflate", "Cpio", "ElfFormat", "RegionMap"]
 
 let package = Package(
     name: "ApusKernel",
@@ -51,6 +51,7 @@ let package = Package(
         library("Inflate"),
         library("Cpio"),
         library("ElfFormat"),
+        library("RegionMap"),
 
         component("Scheduling", dependencies: ["Framework"]),
 

@@ -13,5 +13,6 @@ let package = Package(
         .testTarget(name: "InflateTests", dependencies: [.product(name: "Inflate", package: "ApusKernel")]),
         .testTarget(name: "CpioTests", dependencies: [.product(name: "Cpio", package: "ApusKernel")]),
         .testTarget(name: "ElfFormatTests", dependencies: [.product(name: "ElfFormat", package: "ApusKernel")]),
+        .testTarget(name: "RegionMapTests", dependencies: [.product(name: "RegionMap", package: "ApusKernel")]),
     ]
 )
