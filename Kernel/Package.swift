@@ -27,7 +27,7 @@ func component(_ name: String, dependencies: [Target.Dependency] = []) -> Target
             swiftSettings: [embedded, ktestBuild] + strictlySafe)
 }
 
-let pureLibraries: [String] = ["BuddyAllocator", "KernelCommandLine", "Inflate", "Cpio", "ElfFormat", "RegionMap"]
+let pureLibraries: [String] = ["BuddyAllocator", "KernelCommandLine", "Capabilities", "Inflate", "Cpio", "ElfFormat", "LinuxABI", "RegionMap", "LineDiscipline"]
 
 let package = Package(
     name: "ApusKernel",
@@ -48,18 +48,27 @@ let package = Package(
 
         library("BuddyAllocator"),
         library("KernelCommandLine"),
+        library("Capabilities"),
         library("Inflate"),
         library("Cpio"),
         library("ElfFormat"),
+        library("LinuxABI"),
         library("RegionMap"),
+        library("LineDiscipline", dependencies: ["LinuxABI"]),
 
         component("Scheduling", dependencies: ["Framework"]),
+        component("FileSystem", dependencies: ["Framework", "Scheduling", "LinuxABI", "Capabilities", "Cpio", "Inflate"]),
+        component("Memory", dependencies: ["Framework", "FileSystem", "LinuxABI", "Capabilities", "RegionMap"]),
+        component("Terminal", dependencies: ["Framework", "FileSystem", "Scheduling", "LinuxABI", "LineDiscipline"]),
+        component("Process", dependencies: ["Framework", "FileSystem", "Memory", "LinuxABI", "Capabilities", "ElfFormat"]),
+        component("SystemCalls", dependencies: ["Framework", "FileSystem", "Memory", "Process", "Terminal", "Scheduling",
+                                                "LinuxABI", "Capabilities", "KernelCommandLine"]),
 
-        .target(name: "KTestRegistry", dependencies: ["Framework", "Scheduling"], path: "KTests",
+        .target(name: "KTestRegistry", dependencies: ["Framework", "Scheduling", "FileSystem", "Memory", "SystemCalls"], path: "KTests",
                 swiftSettings: [embedded, ktestBuild] + strictlySafe),
 
         .executableTarget(name: "Apus", dependencies: [
-            "Framework", "Scheduling", "KernelCommandLine",
+            "Framework", "Scheduling", "KernelCommandLine", "FileSystem", "Memory", "SystemCalls",
             .target(name: "KTestRegistry", condition: .when(traits: ["KTest"])),
         ], path: "Entry",
                           swiftSettings: [embedded, ktestBuild] + strictlySafe),

@@ -12,13 +12,15 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/swiftlang/swift-syntax", from: "602.0.0"),
+        // The kernel's pure libraries, reused on the host (the cpio writer builds initramfs images).
+        .package(name: "ApusKernel", path: "../Kernel"),
     ],
     targets: [
         .executableTarget(name: "apus", dependencies: [
             "ApusKit", "ApusAnalysis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .target(name: "ApusKit"),
+        .target(name: "ApusKit", dependencies: [.product(name: "Cpio", package: "ApusKernel")]),
         .target(name: "ApusAnalysis", dependencies: [
             .product(name: "SwiftSyntax", package: "swift-syntax"),
             .product(name: "SwiftParser", package: "swift-syntax"),

@@ -1,17 +1,32 @@
 // The Apus kernel's entry: Framework has booted the machine and calls main on the first kernel
-// task. Inject the kernel's policies, then either run the in-kernel tests (KTest build) or
-// bring up the system.
+// task. Inject the kernel's policies (scheduler, timers, page-fault resolver), then either run
+// the in-kernel tests (KTest build) or bring up user space: unpack the initramfs, start the
+// terminal and init. This task then idles; init's exit powers the machine off.
 
+import FileSystem
 import Framework
 import KernelCommandLine
+import Memory
 import Scheduling
+import SystemCalls
 
 Scheduling.install()
+Timers.install()
+MemoryManager.install()
+let commandLine = KernelCommandLine(BootInformation.commandLine)
 
 #if KTEST
-let commandLine = KernelCommandLine(BootInformation.commandLine)
 Power.off(exitStatus: KTest.runAll(filter: commandLine.value(of: "ktest") ?? ""))
 #else
 Banner.print()
-Power.off(exitStatus: 0)
+guard UserSpace.prepareFileSystem() else {
+    Log.error("boot: the initramfs could not be unpacked; stopping")
+    Power.off(exitStatus: 2)
+}
+TerminalService.start()
+guard UserSpace.startInit(commandLine: commandLine) else {
+    Log.error("boot: no init could be started (tried init= and the defaults); stopping")
+    Power.off(exitStatus: 2)
+}
+while true { Scheduler.block() }
 #endif

@@ -23,6 +23,46 @@ public final class WaitQueue: Sendable {
         }
     }
 
+    public enum Outcome: Sendable {
+        case satisfied
+        case interrupted
+    }
+
+    /// Sleeps until `condition()` or until `interrupted()` (a signal arrived) is true.
+    public func wait(until condition: () -> Bool, interruptedBy interrupted: () -> Bool) -> Outcome {
+        while true {
+            var outcome: Outcome?
+            Interrupts.withDisabled {
+                if condition() {
+                    outcome = .satisfied
+                    return
+                }
+                if interrupted() {
+                    outcome = .interrupted
+                    return
+                }
+                let task = Scheduler.current
+                waiters.withLock { $0.append(task) }
+                Scheduler.block()
+                waiters.withLock { list in list.removeAll { $0 === task } }
+            }
+            if let outcome { return outcome }
+        }
+    }
+
+    /// Adds the current task without sleeping (poll registers on several queues, then blocks).
+    public func enqueueCurrent() {
+        let task = Scheduler.current
+        waiters.withLock { list in
+            if !list.contains(where: { $0 === task }) { list.append(task) }
+        }
+    }
+
+    public func removeCurrent() {
+        let task = Scheduler.current
+        waiters.withLock { list in list.removeAll { $0 === task } }
+    }
+
     /// Wakes every waiting task (each re-checks its condition).
     public func wakeAll() {
         let tasks = waiters.withLock { waiting -> [KernelTask] in

@@ -2,9 +2,9 @@
  * user_mode_run(struct user_registers *r): enter user mode with the registers in *r and come back
  * (return value USER_EXIT_SYSCALL or USER_EXIT_TRAP) when the user executes SYSCALL or when any
  * interrupt or exception arrives while it runs; *r then holds the user state at that moment.
- * The kernel's callee-saved registers and `r` are pushed on this kernel stack; RSP0 (for traps)
- * and PERCPU_KERNEL_RSP (for SYSCALL) point at that spot, 16-byte aligned, so both entry paths
- * land right below it and find `r` at [RSP0]. Swift validates RIP (canonical, below
+ * The kernel's callee-saved registers, the stack pointer and `r` are pushed on this kernel
+ * stack; RSP0 (for traps) and PERCPU_KERNEL_RSP (for SYSCALL) point at `r`, 16-byte aligned, so
+ * both entry paths land right below it and find `r` at [RSP0]. Swift validates RIP (canonical, below
  * USER_CEILING) and RFLAGS before calling; SYSRET is only used when the last exit was a syscall
  * (the user expects %rcx/%r11 clobbered).
  */
@@ -21,6 +21,9 @@ user_mode_run:
     push %r13
     push %r14
     push %r15
+    mov %rsp, %rax              /* RSP0 must be 16-byte aligned whatever the caller did: the */
+    and $-16, %rsp              /* CPU aligns the trap frame, and the stubs find `r` at [RSP0] */
+    push %rax
     push %rdi
     mov %rsp, %gs:PERCPU_KERNEL_RSP
     mov %rsp, %gs:PERCPU_TSS_RSP0
@@ -72,6 +75,7 @@ user_mode_run:
     .global user_mode_return
 user_mode_return:
     add $8, %rsp
+    pop %rsp                    /* the stack pointer before alignment */
     pop %r15
     pop %r14
     pop %r13

@@ -15,7 +15,7 @@
 // the array's locality beats a tree. Misuse throws `RegionError`; nothing here traps.
 // Follows mmap(2), munmap(2), mprotect(2) and mremap(2); placement follows Linux mm/mmap.c.
 
-public struct RegionMap<Payload: RegionPayload>: Sendable {
+public struct RegionMap<Payload: RegionPayload> {
     /// The addresses regions may occupy (user space: `[mmap_min_addr, TASK_SIZE)`).
     public let bounds: Range<UInt64>
     var entries: [MappedRegion<Payload>]
@@ -126,3 +126,5 @@ extension RegionMap: RandomAccessCollection {
     public var count: Int { entries.count }
     public subscript(position: Int) -> MappedRegion<Payload> { entries[position] }
 }
+
+extension RegionMap: Sendable where Payload: Sendable {}

@@ -8,7 +8,7 @@
 // Because a payload speaks for its region's start, growing a region's end never changes it.
 
 /// What the kernel keeps per region: protection, flags, backing object and offset.
-public protocol RegionPayload: Equatable, Sendable {
+public protocol RegionPayload: Equatable {
     /// The payloads of `[start, start + offsetBytes)` and `[start + offsetBytes, end)`.
     /// Called only with `0 < offsetBytes < length`, always page-aligned.
     func split(at offsetBytes: UInt64) -> (Self, Self)
@@ -30,7 +30,7 @@ extension RegionPayload {
 }
 
 /// One region: a non-empty, page-aligned half-open range and its payload.
-public struct MappedRegion<Payload: RegionPayload>: Equatable, Sendable {
+public struct MappedRegion<Payload: RegionPayload>: Equatable {
     public var range: Range<UInt64>
     public var payload: Payload
 
@@ -70,7 +70,7 @@ public struct MappedRegion<Payload: RegionPayload>: Equatable, Sendable {
 
 /// One mapped piece of a range passed to `update`: its payload before and after the transform.
 /// Pieces the transform left unchanged are reported too (`oldPayload == newPayload`).
-public struct UpdatedRegion<Payload: RegionPayload>: Equatable, Sendable {
+public struct UpdatedRegion<Payload: RegionPayload>: Equatable {
     public var range: Range<UInt64>
     public var oldPayload: Payload
     public var newPayload: Payload
@@ -128,3 +128,6 @@ public enum RegionGeometry {
         value & ~(alignment - 1)
     }
 }
+
+extension MappedRegion: Sendable where Payload: Sendable {}
+extension UpdatedRegion: Sendable where Payload: Sendable {}

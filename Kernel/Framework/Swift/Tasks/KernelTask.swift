@@ -102,9 +102,11 @@ public enum Scheduler {
         guard let stack = KernelStack.allocate() else { return nil }
         let task = KernelTask(name: name, stack: stack)
         task.body = body
-        // Initial frame for context_switch: six callee-saved registers, then the trampoline.
+        // Initial frame for context_switch: six callee-saved registers, then the trampoline's
+        // address, then one empty word, so the trampoline runs with %rsp 16-byte aligned (its
+        // `call` then gives the callee the alignment the ABI promises).
         let top = stack.top
-        let frame = top - 8 * 8
+        let frame = top - 9 * 8
         for index in 0..<6 {
             // SAFETY: writes inside the fresh stack we own, below its top.
             unsafe UnsafeMutablePointer<UInt64>(bitPattern: UInt(frame + UInt64(index) * 8))!.pointee = 0

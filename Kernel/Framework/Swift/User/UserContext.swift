@@ -136,8 +136,16 @@ public struct UserException: Sendable, Equatable {
         return true
     }
 
+    /// Resets the FPU/SSE/AVX state to its clean initial value (execve).
+    public func resetFPUState() {
+        if let initial = FPU.initialState { fpu.copy(from: initial) }
+        if Scheduler.current.fpuState === fpu { fpu.restore() }
+    }
+
     /// Size of the FPU state in bytes (for AT_MINSIGSTKSZ and signal frames).
     public static var fpuStateSize: Int { FPU.areaSize }
+    /// The XSAVE feature bits in the state (0 when only FXSAVE is available).
+    public static var fpuFeatureMask: UInt64 { FPU.stateMask }
 
     /// Runs the context in user mode with `space` active until it traps back.
     public func run(in space: UserAddressSpace) -> UserExit {

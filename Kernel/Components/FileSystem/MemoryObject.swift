@@ -1,0 +1,159 @@
+// Memory objects: sparse, growable arrays of untyped frames with a byte size. They hold regular
+// files' contents and shared anonymous memory, and they are what mappings share: a MAP_SHARED
+// mapping maps these very frames, a MAP_PRIVATE one maps them copy-on-write.
+// Pages live in chunks of 512, kept in a sorted array (binary search), so a 1 TiB sparse file
+// costs nothing until written. Holes read as zeros. Truncation frees whole pages past the end and
+// zeroes the tail of the last one (POSIX: extending later must read zeros).
+
+import Framework
+import LinuxABI
+
+public final class MemoryObject {
+    static let pagesPerChunk = 512
+    /// Largest size (like MAX_LFS_FILESIZE).
+    public static let maximumSize: UInt64 = UInt64(Int64.max)
+
+    var chunks: [(index: Int, pages: [UntypedFrame?])] = []
+    public private(set) var size: UInt64 = 0
+    public private(set) var residentPageCount = 0
+
+    public init() {}
+
+    func chunkPosition(_ chunkIndex: Int) -> (found: Bool, position: Int) {
+        var low = 0
+        var high = chunks.count
+        while low < high {
+            let middle = (low + high) / 2
+            if chunks[middle].index < chunkIndex { low = middle + 1 } else { high = middle }
+        }
+        return (low < chunks.count && chunks[low].index == chunkIndex, low)
+    }
+
+    /// The frame holding page `index`, if it has been written.
+    public func page(_ index: Int) -> UntypedFrame? {
+        let (found, position) = chunkPosition(index / Self.pagesPerChunk)
+        return found ? chunks[position].pages[index % Self.pagesPerChunk] : nil
+    }
+
+    /// The frame for page `index`, allocating a zeroed one for a hole.
+    public func pageForWriting(_ index: Int) throws(Errno) -> UntypedFrame {
+        let chunkIndex = index / Self.pagesPerChunk
+        var (found, position) = chunkPosition(chunkIndex)
+        if !found {
+            chunks.insert((chunkIndex, [UntypedFrame?](repeating: nil, count: Self.pagesPerChunk)), at: position)
+            found = true
+        }
+        if let existing = chunks[position].pages[index % Self.pagesPerChunk] { return existing }
+        let frame: UntypedFrame
+        do { frame = try UntypedFrame.allocate() } catch { throw .ENOSPC }
+        chunks[position].pages[index % Self.pagesPerChunk] = frame
+        residentPageCount += 1
+        return frame
+    }
+
+    /// Sets the size; shrinking frees the pages past the end and zeroes the rest of the last page.
+    public func setSize(_ newSize: UInt64) {
+        if newSize < size {
+            let firstDropped = Int((newSize + 4095) / 4096)
+            for chunkPosition in (0..<chunks.count).reversed() {
+                let base = chunks[chunkPosition].index * Self.pagesPerChunk
+                for slot in 0..<Self.pagesPerChunk where base + slot >= firstDropped && chunks[chunkPosition].pages[slot] != nil {
+                    chunks[chunkPosition].pages[slot] = nil
+                    residentPageCount -= 1
+                }
+                if chunks[chunkPosition].pages.allSatisfy({ $0 == nil }) { chunks.remove(at: chunkPosition) }
+            }
+            let tail = Int(newSize % 4096)
+            if tail != 0, let last = page(Int(newSize / 4096)) {
+                last.fill(0, at: tail, count: 4096 - tail)
+            }
+        }
+        size = newSize
+    }
+
+    /// Reads up to `count` bytes at `offset` into user memory; returns bytes read (0 at/after EOF).
+    public func read(at offset: UInt64, count: Int, toUser address: UInt64) throws(Errno) -> Int {
+        guard offset < size else { return 0 }
+        let total = Int(min(UInt64(count), size - offset))
+        var done = 0
+        while done < total {
+            let position = offset + UInt64(done)
+            let pageOffset = Int(position % 4096)
+            let piece = min(total - done, 4096 - pageOffset)
+            do throws(UserMemoryError) {
+                if let frame = page(Int(position / 4096)) {
+                    try UserMemory.copyOut(to: address + UInt64(done), from: frame, offset: pageOffset, count: piece)
+                } else {
+                    try UserMemory.zero(at: address + UInt64(done), count: piece)
+                }
+            } catch {
+                if done > 0 { return done }
+                throw .EFAULT
+            }
+            done += piece
+        }
+        return done
+    }
+
+    /// Reads up to `count` bytes at `offset` into kernel memory.
+    public func readBytes(at offset: UInt64, count: Int) -> [UInt8] {
+        guard offset < size else { return [] }
+        let total = Int(min(UInt64(count), size - offset))
+        var result: [UInt8] = []
+        result.reserveCapacity(total)
+        var done = 0
+        while done < total {
+            let position = offset + UInt64(done)
+            let pageOffset = Int(position % 4096)
+            let piece = min(total - done, 4096 - pageOffset)
+            if let frame = page(Int(position / 4096)) {
+                result.append(contentsOf: frame.read(at: pageOffset, count: piece))
+            } else {
+                result.append(contentsOf: repeatElement(0, count: piece))
+            }
+            done += piece
+        }
+        return result
+    }
+
+    /// Writes `count` bytes from user memory at `offset`, growing the object; returns bytes written.
+    public func write(at offset: UInt64, count: Int, fromUser address: UInt64) throws(Errno) -> Int {
+        guard offset <= Self.maximumSize - UInt64(count) else { throw .EFBIG }
+        var done = 0
+        while done < count {
+            let position = offset + UInt64(done)
+            let pageOffset = Int(position % 4096)
+            let piece = min(count - done, 4096 - pageOffset)
+            let frame: UntypedFrame
+            do throws(Errno) {
+                frame = try pageForWriting(Int(position / 4096))
+            } catch {
+                if done > 0 { break }
+                throw error
+            }
+            do throws(UserMemoryError) {
+                try UserMemory.copyIn(from: address + UInt64(done), to: frame, offset: pageOffset, count: piece)
+            } catch {
+                if done > 0 { break }
+                throw .EFAULT
+            }
+            done += piece
+            if position + UInt64(piece) > size { size = position + UInt64(piece) }
+        }
+        return done
+    }
+
+    /// Writes kernel bytes at `offset` (initramfs unpacking, /proc-style generated files).
+    public func write(_ bytes: Span<UInt8>, at offset: UInt64) throws(Errno) {
+        var done = 0
+        while done < bytes.count {
+            let position = offset + UInt64(done)
+            let pageOffset = Int(position % 4096)
+            let piece = min(bytes.count - done, 4096 - pageOffset)
+            let frame = try pageForWriting(Int(position / 4096))
+            frame.write(bytes.extracting(done..<(done + piece)), at: pageOffset)
+            done += piece
+        }
+        if offset + UInt64(bytes.count) > size { size = offset + UInt64(bytes.count) }
+    }
+}

@@ -1,0 +1,210 @@
+// The operations on names and attributes behind open(2), mkdir(2), mknod(2), unlink(2),
+// rmdir(2), rename(2), link(2), symlink(2), readlink(2), truncate(2), chmod(2), chown(2),
+// utimensat(2) and access(2), with Linux's error choices. System-call handlers decode
+// arguments and call these; the logic and the checks live here.
+
+import Capabilities
+import Framework
+import LinuxABI
+
+public enum Namespace {
+    /// Opens (and with O_CREAT creates) `path`. `mode` is already masked by the umask.
+    public static func open(_ path: [UInt8], from start: DirectoryInode, flags: OpenFlags, mode: UInt32,
+                            context: PathContext) throws(Errno) -> OpenFile {
+        let isPath = flags.contains(.O_PATH)
+        if flags.contains(.O_CREAT) && flags.contains(.O_DIRECTORY) && !flags.contains(.__O_TMPFILE) { throw .EINVAL }
+        if flags.contains(.__O_TMPFILE) { throw .EOPNOTSUPP }
+        let accessMode = flags.accessMode
+        if accessMode == .O_ACCMODE && !isPath { throw .EINVAL }
+        let inode: Inode
+        if flags.contains(.O_CREAT) && !isPath {
+            inode = try openOrCreate(path, from: start, flags: flags, mode: mode, context: context, depth: 0)
+        } else {
+            inode = try PathResolver.resolve(path, from: start, context: context,
+                                             finalLink: flags.contains(.O_NOFOLLOW) ? .noFollow : .follow)
+        }
+        if inode.kind == .symlink && !isPath { throw .ELOOP }
+        if flags.contains(.O_DIRECTORY) && !inode.isDirectory { throw .ENOTDIR }
+        if isPath {
+            return OpenFile(inode: inode, rights: [], accessMode: nil, statusFlags: [], operations: InodeFileOperations())
+        }
+        var wanted: AccessMode = []
+        var rights: RightSet = [.duplicate]
+        if accessMode.isReadable {
+            wanted.insert(.read)
+            rights.formUnion([.read, .execute])
+        }
+        if accessMode.isWritable {
+            wanted.insert(.write)
+            rights.insert(.write)
+        }
+        if inode.isDirectory && wanted.contains(.write) { throw .EISDIR }
+        guard Permissions.permits(inode, wanted, for: context.identity) else { throw .EACCES }
+        if flags.contains(.O_TRUNC) && !accessMode.isWritable && inode.kind == .regular
+            && !Permissions.permits(inode, .write, for: context.identity) { throw .EACCES }
+        let statusFlags = flags.intersection([.O_APPEND, .O_NONBLOCK, .O_DIRECT, .O_NOATIME, .FASYNC, .O_LARGEFILE, .O_DSYNC, .__O_SYNC])
+        switch inode.kind {
+        case .regular:
+            rights.formUnion([.map, .manage])
+            if flags.contains(.O_TRUNC), let regular = inode as? RegularFileInode, regular.size > 0 {
+                try truncate(regular, to: 0)
+            }
+            return OpenFile(inode: inode, rights: rights, accessMode: accessMode, statusFlags: statusFlags, operations: InodeFileOperations())
+        case .directory:
+            return OpenFile(inode: inode, rights: rights, accessMode: accessMode, statusFlags: statusFlags, operations: InodeFileOperations())
+        case .characterDevice:
+            guard let node = inode as? DeviceInode, let device = DeviceRegistry.shared.device(node.device) else { throw .ENXIO }
+            let file = OpenFile(inode: inode, rights: rights, accessMode: accessMode, statusFlags: statusFlags,
+                                operations: DeviceFileOperations(device: device))
+            try device.open(file)
+            return file
+        case .blockDevice, .socket, .fifo:
+            throw .ENXIO
+        case .symlink:
+            throw .ELOOP
+        }
+    }
+
+    static func openOrCreate(_ path: [UInt8], from start: DirectoryInode, flags: OpenFlags, mode: UInt32,
+                             context: PathContext, depth: Int) throws(Errno) -> Inode {
+        let target = try PathResolver.resolveParent(path, from: start, context: context)
+        if target.name.isEmpty || target.isDotOrDotDot { throw .EISDIR }
+        if let existing = target.parent.lookup(target.name) {
+            if flags.contains(.O_EXCL) { throw .EEXIST }
+            if let link = existing as? SymlinkInode {
+                if flags.contains(.O_NOFOLLOW) { throw .ELOOP }
+                guard depth < PathResolver.maximumSymlinkFollows else { throw .ELOOP }
+                return try openOrCreate(link.target, from: target.parent, flags: flags, mode: mode, context: context, depth: depth + 1)
+            }
+            if existing.isDirectory { throw .EISDIR }
+            if target.hasTrailingSlash { throw .ENOTDIR }
+            return existing
+        }
+        if target.hasTrailingSlash { throw .EISDIR }
+        guard Permissions.permits(target.parent, [.write, .execute], for: context.identity) else { throw .EACCES }
+        let file = try target.parent.makeFile(permissions: mode & 0o7777, owner: context.identity.userID,
+                                              group: ownerGroup(in: target.parent, context: context))
+        try target.parent.insert(target.name, file)
+        return file
+    }
+
+    /// New files take the directory's group if it is set-group-ID, else the creator's.
+    static func ownerGroup(in directory: DirectoryInode, context: PathContext) -> UInt32 {
+        directory.permissions & 0o2000 != 0 ? directory.group : context.identity.groupID
+    }
+
+    static func prepareCreation(_ path: [UInt8], from start: DirectoryInode, context: PathContext) throws(Errno) -> ParentAndName {
+        let target = try PathResolver.resolveParent(path, from: start, context: context)
+        if target.name.isEmpty || target.isDotOrDotDot { throw .EEXIST }
+        if target.parent.lookup(target.name) != nil { throw .EEXIST }
+        guard Permissions.permits(target.parent, [.write, .execute], for: context.identity) else { throw .EACCES }
+        guard target.parent.linkCount > 0 else { throw .ENOENT }
+        return target
+    }
+
+    public static func makeDirectory(_ path: [UInt8], from start: DirectoryInode, mode: UInt32, context: PathContext) throws(Errno) {
+        let target = try prepareCreation(path, from: start, context: context)
+        var permissions = mode & 0o1777
+        if target.parent.permissions & 0o2000 != 0 { permissions |= 0o2000 }
+        let directory = try target.parent.makeDirectory(permissions: permissions, owner: context.identity.userID,
+                                                        group: ownerGroup(in: target.parent, context: context))
+        try target.parent.insert(target.name, directory)
+    }
+
+    public static func makeNode(_ path: [UInt8], from start: DirectoryInode, mode: UInt32, device: UInt64,
+                                context: PathContext) throws(Errno) {
+        guard let kind = InodeKind(modeBits: mode) else { throw .EINVAL }
+        let target = try prepareCreation(path, from: start, context: context)
+        let owner = context.identity.userID
+        let group = ownerGroup(in: target.parent, context: context)
+        let inode: Inode
+        switch kind {
+        case .regular:
+            inode = try target.parent.makeFile(permissions: mode & 0o7777, owner: owner, group: group)
+        case .characterDevice, .blockDevice, .fifo, .socket:
+            if (kind == .characterDevice || kind == .blockDevice) && !context.identity.isSuperuser { throw .EPERM }
+            inode = try target.parent.makeDevice(kind: kind, device: device, permissions: mode & 0o7777, owner: owner, group: group)
+        case .directory, .symlink:
+            throw .EINVAL
+        }
+        try target.parent.insert(target.name, inode)
+    }
+
+    public static func makeSymlink(target linkTarget: [UInt8], at path: [UInt8], from start: DirectoryInode,
+                                   context: PathContext) throws(Errno) {
+        guard !linkTarget.isEmpty else { throw .ENOENT }
+        let target = try prepareCreation(path, from: start, context: context)
+        if target.hasTrailingSlash { throw .ENOENT }
+        let link = try target.parent.makeSymlink(target: linkTarget, owner: context.identity.userID,
+                                                 group: ownerGroup(in: target.parent, context: context))
+        try target.parent.insert(target.name, link)
+    }
+
+    public static func link(_ existing: Inode, at path: [UInt8], from start: DirectoryInode, context: PathContext) throws(Errno) {
+        if existing.isDirectory { throw .EPERM }
+        let target = try prepareCreation(path, from: start, context: context)
+        if target.hasTrailingSlash { throw .ENOENT }
+        guard existing.deviceNumber == target.parent.deviceNumber else { throw .EXDEV }
+        guard existing.linkCount > 0 else { throw .ENOENT }
+        try target.parent.insert(target.name, existing)
+        existing.linkCount += 1
+        existing.touchChange()
+    }
+
+    public static func unlink(_ path: [UInt8], from start: DirectoryInode, context: PathContext) throws(Errno) {
+        let target = try PathResolver.resolveParent(path, from: start, context: context)
+        if target.name.isEmpty || target.isDotOrDotDot { throw .EISDIR }
+        guard let victim = target.parent.lookup(target.name) else { throw .ENOENT }
+        if victim.isDirectory { throw .EISDIR }
+        if target.hasTrailingSlash { throw .ENOTDIR }
+        guard Permissions.mayDelete(victim, from: target.parent, for: context.identity) else {
+            throw Permissions.permits(target.parent, [.write, .execute], for: context.identity) ? .EPERM : .EACCES
+        }
+        _ = try target.parent.remove(target.name)
+        victim.linkCount -= 1
+        victim.touchChange()
+    }
+
+    public static func removeDirectory(_ path: [UInt8], from start: DirectoryInode, context: PathContext) throws(Errno) {
+        let target = try PathResolver.resolveParent(path, from: start, context: context)
+        if target.name == [46] { throw .EINVAL }
+        if target.name == [46, 46] { throw .ENOTEMPTY }
+        if target.name.isEmpty { throw .EBUSY }
+        guard let victim = target.parent.lookup(target.name) else { throw .ENOENT }
+        guard let directory = victim as? DirectoryInode else { throw .ENOTDIR }
+        if directory === context.root || directory.mounted != nil || directory.mountParent != nil { throw .EBUSY }
+        guard directory.isEmpty else { throw .ENOTEMPTY }
+        guard Permissions.mayDelete(victim, from: target.parent, for: context.identity) else {
+            throw Permissions.permits(target.parent, [.write, .execute], for: context.identity) ? .EPERM : .EACCES
+        }
+        _ = try target.parent.remove(target.name)
+        directory.linkCount = 0
+        directory.touchChange()
+    }
+
+    public static func readLink(_ path: [UInt8], from start: DirectoryInode, context: PathContext) throws(Errno) -> [UInt8] {
+        let inode = try PathResolver.resolve(path, from: start, context: context, finalLink: .noFollow)
+        guard let link = inode as? SymlinkInode else { throw .EINVAL }
+        return link.target
+    }
+
+    public static func truncate(_ file: RegularFileInode, to length: UInt64) throws(Errno) {
+        guard length <= MemoryObject.maximumSize else { throw .EFBIG }
+        file.contents.setSize(length)
+        file.touchModify()
+    }
+
+    static func writeUserInt32(_ value: Int32, at address: UInt64) throws(Errno) {
+        do { try UserMemory.writeUInt32(UInt32(bitPattern: value), at: address) } catch { throw .EFAULT }
+    }
+}
+
+extension Namespace {
+    /// A read handle on a file being executed: execute permission (checked by the caller) is what
+    /// exec needs, not read permission, so this is not open(2).
+    public static func openForExecution(_ file: RegularFileInode) throws(Errno) -> FileHandle<ReadOnly> {
+        let description = OpenFile(inode: file, rights: [.read, .execute, .map], accessMode: .O_RDONLY, statusFlags: [],
+                                   operations: InodeFileOperations())
+        return try description.handle(ReadOnly.self)
+    }
+}

@@ -1,0 +1,103 @@
+// ramfs: the in-memory file system for `/` (and `/dev`, `/tmp`). Directories keep their entries
+// in insertion order with increasing position cookies; files keep their bytes in memory objects
+// (pages allocated on write, holes read as zeros); nothing is ever written back anywhere.
+
+import LinuxABI
+
+final class RamFileSystem {
+    let deviceNumber: UInt64
+    var nextInode: UInt64 = 2
+
+    init(deviceNumber: UInt64) {
+        self.deviceNumber = deviceNumber
+    }
+
+    func allocateInodeNumber() -> UInt64 {
+        defer { nextInode += 1 }
+        return nextInode
+    }
+
+    static func makeRoot() -> DirectoryInode {
+        let fileSystem = RamFileSystem(deviceNumber: makeDeviceNumber(major: 0, minor: 1))
+        let root = RamDirectory(fileSystem: fileSystem, number: 1, permissions: 0o755, owner: 0, group: 0)
+        root.parent = root
+        return root
+    }
+
+    /// A new, empty ramfs instance (tmpfs-like) for mounting.
+    static func makeInstance(deviceNumber: UInt64, permissions: UInt32) -> DirectoryInode {
+        let fileSystem = RamFileSystem(deviceNumber: deviceNumber)
+        let root = RamDirectory(fileSystem: fileSystem, number: 1, permissions: permissions, owner: 0, group: 0)
+        root.parent = root
+        return root
+    }
+}
+
+final class RamDirectory: DirectoryInode {
+    let fileSystem: RamFileSystem
+    var children: [(name: [UInt8], inode: Inode, position: UInt64)] = []
+    var nextPosition: UInt64 = 3
+
+    init(fileSystem: RamFileSystem, number: UInt64, permissions: UInt32, owner: UInt32, group: UInt32) {
+        self.fileSystem = fileSystem
+        super.init(number: number, deviceNumber: fileSystem.deviceNumber, kind: .directory,
+                   permissions: permissions, owner: owner, group: group)
+        linkCount = 2
+    }
+
+    override var entryCount: Int { children.count }
+
+    override func lookup(_ name: [UInt8]) -> Inode? {
+        for child in children where child.name == name { return child.inode }
+        return nil
+    }
+
+    override func entries(after cookie: UInt64) -> [DirectoryEntry] {
+        var result: [DirectoryEntry] = []
+        for child in children where child.position > cookie {
+            result.append(DirectoryEntry(name: child.name, inodeNumber: child.inode.number,
+                                         type: child.inode.kind.directoryEntryType, position: child.position))
+        }
+        return result
+    }
+
+    override func insert(_ name: [UInt8], _ inode: Inode) throws(Errno) {
+        guard lookup(name) == nil else { throw .EEXIST }
+        children.append((name, inode, nextPosition))
+        nextPosition += 1
+        if let directory = inode as? DirectoryInode {
+            directory.parent = self
+            linkCount += 1
+        }
+        touchModify()
+    }
+
+    override func remove(_ name: [UInt8]) throws(Errno) -> Inode {
+        guard let index = children.firstIndex(where: { $0.name == name }) else { throw .ENOENT }
+        let inode = children[index].inode
+        children.remove(at: index)
+        if inode is DirectoryInode { linkCount -= 1 }
+        touchModify()
+        return inode
+    }
+
+    override func makeFile(permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> RegularFileInode {
+        RamFile(number: fileSystem.allocateInodeNumber(), deviceNumber: fileSystem.deviceNumber,
+                permissions: permissions, owner: owner, group: group)
+    }
+
+    override func makeDirectory(permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> DirectoryInode {
+        RamDirectory(fileSystem: fileSystem, number: fileSystem.allocateInodeNumber(), permissions: permissions, owner: owner, group: group)
+    }
+
+    override func makeSymlink(target: [UInt8], owner: UInt32, group: UInt32) throws(Errno) -> SymlinkInode {
+        SymlinkInode(number: fileSystem.allocateInodeNumber(), deviceNumber: fileSystem.deviceNumber, target: target, owner: owner, group: group)
+    }
+
+    override func makeDevice(kind: InodeKind, device: UInt64, permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> DeviceInode {
+        DeviceInode(number: fileSystem.allocateInodeNumber(), deviceNumber: fileSystem.deviceNumber, kind: kind,
+                    device: device, permissions: permissions, owner: owner, group: group)
+    }
+}
+
+final class RamFile: RegularFileInode {}

@@ -1,0 +1,70 @@
+// What one region (VMA) of an address space is: its current protection, the most it may ever be
+// granted (from the capability it was mapped through: a region of a file opened read-only can
+// never become writable-shared), private or shared, and what backs it.
+
+import Capabilities
+import FileSystem
+import Framework
+import RegionMap
+
+public enum RegionSharing: Sendable, Equatable {
+    /// Writes are private to the process (copy-on-write from the backing).
+    case privateCopy
+    /// Writes go to the backing memory object, visible to every mapping of it.
+    case shared
+}
+
+public enum RegionBacking: Equatable {
+    case anonymous
+    case object(MemoryObject, offset: UInt64)
+
+    public static func == (lhs: RegionBacking, rhs: RegionBacking) -> Bool {
+        switch (lhs, rhs) {
+        case (.anonymous, .anonymous): true
+        case let (.object(a, offsetA), .object(b, offsetB)): a === b && offsetA == offsetB
+        default: false
+        }
+    }
+}
+
+public enum RegionRole: Sendable, Equatable {
+    case ordinary, heap, stack
+}
+
+public struct Region: RegionPayload {
+    public var permissions: PagePermissions
+    /// The rights a later mprotect may grant (read/write/execute), fixed at mmap time.
+    public var maximumRights: RightSet
+    public var sharing: RegionSharing
+    public var backing: RegionBacking
+    public var role: RegionRole
+
+    public var growsDown: Bool { role == .stack }
+
+    public init(permissions: PagePermissions, maximumRights: RightSet, sharing: RegionSharing,
+                backing: RegionBacking, role: RegionRole = .ordinary) {
+        self.permissions = permissions
+        self.maximumRights = maximumRights
+        self.sharing = sharing
+        self.backing = backing
+        self.role = role
+    }
+
+    public func split(at offsetBytes: UInt64) -> (Region, Region) {
+        var upper = self
+        if case let .object(object, offset) = backing { upper.backing = .object(object, offset: offset + offsetBytes) }
+        return (self, upper)
+    }
+
+    public func canMerge(with next: Region, distance: UInt64) -> Bool {
+        guard permissions == next.permissions, maximumRights == next.maximumRights, sharing == next.sharing,
+              role == next.role else { return false }
+        switch (backing, next.backing) {
+        case (.anonymous, .anonymous): return true
+        case let (.object(a, offsetA), .object(b, offsetB)): return a === b && offsetA + distance == offsetB
+        default: return false
+        }
+    }
+
+    public func merged(with next: Region) -> Region { self }
+}

@@ -1,0 +1,101 @@
+// File descriptor tables (open(2) "file descriptors", dup(2), fcntl(2) F_DUPFD/F_SETFD): slots
+// of shared open file descriptions, each with its close-on-exec flag. New descriptors take the
+// lowest free number at or above a minimum, within RLIMIT_NOFILE. Shared between threads (and
+// CLONE_FILES children), copied by fork.
+
+import FileSystem
+import LinuxABI
+
+public final class FileTable {
+    struct Slot {
+        var file: OpenFile
+        var closeOnExec: Bool
+    }
+
+    var slots: [Slot?] = []
+
+    public init() {}
+
+    /// A copy for fork: the same open file descriptions, the same flags.
+    public func copy() -> FileTable {
+        let table = FileTable()
+        table.slots = slots
+        return table
+    }
+
+    public func file(_ descriptor: Int32) throws(Errno) -> OpenFile {
+        guard descriptor >= 0, Int(descriptor) < slots.count, let slot = slots[Int(descriptor)] else { throw .EBADF }
+        return slot.file
+    }
+
+    public func isOpen(_ descriptor: Int32) -> Bool {
+        descriptor >= 0 && Int(descriptor) < slots.count && slots[Int(descriptor)] != nil
+    }
+
+    /// Installs `file` at the lowest free descriptor >= `minimum` below `limit`.
+    public func install(_ file: OpenFile, closeOnExec: Bool, minimum: Int32 = 0, limit: Int) throws(Errno) -> Int32 {
+        guard minimum >= 0 else { throw .EINVAL }
+        var index = Int(minimum)
+        while index < slots.count && slots[index] != nil { index += 1 }
+        guard index < limit else { throw minimum >= limit ? .EINVAL : .EMFILE }
+        while slots.count <= index { slots.append(nil) }
+        slots[index] = Slot(file: file, closeOnExec: closeOnExec)
+        return Int32(index)
+    }
+
+    /// Puts `file` at exactly `descriptor`, closing what was there (dup2/dup3).
+    public func place(_ file: OpenFile, at descriptor: Int32, closeOnExec: Bool, limit: Int) throws(Errno) {
+        guard descriptor >= 0, Int(descriptor) < limit else { throw .EBADF }
+        while slots.count <= Int(descriptor) { slots.append(nil) }
+        slots[Int(descriptor)] = Slot(file: file, closeOnExec: closeOnExec)
+    }
+
+    public func close(_ descriptor: Int32) throws(Errno) {
+        guard descriptor >= 0, Int(descriptor) < slots.count, slots[Int(descriptor)] != nil else { throw .EBADF }
+        slots[Int(descriptor)] = nil
+        while let last = slots.last, last == nil { slots.removeLast() }
+    }
+
+    public func closeOnExec(_ descriptor: Int32) throws(Errno) -> Bool {
+        guard descriptor >= 0, Int(descriptor) < slots.count, let slot = slots[Int(descriptor)] else { throw .EBADF }
+        return slot.closeOnExec
+    }
+
+    public func setCloseOnExec(_ descriptor: Int32, _ value: Bool) throws(Errno) {
+        guard descriptor >= 0, Int(descriptor) < slots.count, slots[Int(descriptor)] != nil else { throw .EBADF }
+        slots[Int(descriptor)]?.closeOnExec = value
+    }
+
+    /// execve: close every close-on-exec descriptor.
+    public func closeOnExecDescriptors() {
+        for index in slots.indices where slots[index]?.closeOnExec == true { slots[index] = nil }
+        while let last = slots.last, last == nil { slots.removeLast() }
+    }
+
+    public func closeAll() {
+        slots.removeAll()
+    }
+
+    public var openDescriptors: [Int32] {
+        slots.indices.compactMap { slots[$0] == nil ? nil : Int32($0) }
+    }
+
+    public enum RangeAction: Sendable {
+        case close
+        case markCloseOnExec
+    }
+
+    /// close_range(2).
+    public func closeRange(from first: Int32, to last: Int32, action: RangeAction) {
+        guard first <= last else { return }
+        var index = Int(max(first, 0))
+        while index < slots.count && index <= Int(last) {
+            switch action {
+            case .markCloseOnExec: slots[index]?.closeOnExec = true
+            case .close: slots[index] = nil
+            }
+            index += 1
+        }
+        while let last = slots.last, last == nil { slots.removeLast() }
+    }
+}

@@ -1,0 +1,138 @@
+// Process: processes, threads and what they own.
+//
+// A `Process` owns an address space, a file table, a file-system context (root, working
+// directory, umask), credentials, resource limits, signal dispositions and its place in the
+// tree (parent, children, process group, session). Its `Thread`s each own a user register
+// context and run on their own kernel task. Back-references are IDs (parent pid) or are cleared
+// when a thread or process ends, so no reference cycle outlives them.
+// Follows credentials(7), fork(2), execve(2), _exit(2), wait(2), setpgid(2), setsid(2).
+
+import FileSystem
+import Framework
+import LinuxABI
+import Memory
+
+public enum ProcessState: Sendable, Equatable {
+    case running
+    /// Exited; the wait status (as wait(2) reports it) until the parent reaps it.
+    case zombie(status: Int32)
+}
+
+/// The file-system context: root, working directory and umask (shared with CLONE_FS).
+public final class FileSystemContext {
+    public var root: DirectoryInode
+    public var workingDirectory: DirectoryInode
+    public var umask: UInt32 = 0o022
+
+    public init(root: DirectoryInode, workingDirectory: DirectoryInode) {
+        self.root = root
+        self.workingDirectory = workingDirectory
+    }
+
+    public func copy() -> FileSystemContext {
+        let context = FileSystemContext(root: root, workingDirectory: workingDirectory)
+        context.umask = umask
+        return context
+    }
+}
+
+public final class Process {
+    public let id: Int32
+    public var parentID: Int32
+    public var processGroupID: Int32
+    public var sessionID: Int32
+    public var state: ProcessState = .running
+    public var threads: [Thread] = []
+    public var children: [Int32] = []
+    public var addressSpace: AddressSpace
+    public var files: FileTable
+    public var fileSystem: FileSystemContext
+    public var credentials: Credentials
+    public var limits: ResourceLimits
+    public var signals: SignalDispositions
+    /// The command name (comm, at most 15 bytes) and the path of the executable.
+    public var name: [UInt8] = []
+    public var executablePath: [UInt8] = []
+    /// Signal sent to this process when its parent dies (PR_SET_PDEATHSIG).
+    public var parentDeathSignal: Int32 = 0
+    public var isChildSubreaper = false
+    public let startTime: UInt64
+    /// CPU time of this process (all its threads) and of its reaped children.
+    public var usage = ResourceUsage()
+    /// Set when the process is ending: the wait status it will have.
+    public var pendingExitStatus: Int32?
+
+    public init(id: Int32, parentID: Int32, addressSpace: AddressSpace, files: FileTable, fileSystem: FileSystemContext,
+                credentials: Credentials, limits: ResourceLimits, signals: SignalDispositions) {
+        self.id = id
+        self.parentID = parentID
+        self.processGroupID = id
+        self.sessionID = id
+        self.addressSpace = addressSpace
+        self.files = files
+        self.fileSystem = fileSystem
+        self.credentials = credentials
+        self.limits = limits
+        self.signals = signals
+        self.startTime = Clock.monotonicNanoseconds()
+    }
+
+    public var pathContext: PathContext {
+        PathContext(root: fileSystem.root, workingDirectory: fileSystem.workingDirectory, identity: credentials.accessIdentity)
+    }
+
+    public var isZombie: Bool {
+        if case .zombie = state { return true }
+        return false
+    }
+
+    /// The command name from an executable path (basename, 15 bytes at most).
+    public static func commandName(fromPath path: [UInt8]) -> [UInt8] {
+        let base = path.split(separator: 47).last.map { Array($0) } ?? path
+        return Array(base.prefix(15))
+    }
+}
+
+/// A user thread: registers, kernel task, per-thread signal state.
+public final class Thread: AddressSpaceUser {
+    public let id: Int32
+    public private(set) var process: Process?
+    public let context: UserContext
+    public var task: KernelTask?
+    /// set_tid_address / CLONE_CHILD_CLEARTID: cleared and futex-woken at exit.
+    public var clearChildTID: UInt64 = 0
+    public var robustListHead: UInt64 = 0
+    public var robustListLength: UInt64 = 0
+    public var signalMask: SignalSet = []
+    public var pendingSignals = SignalQueue()
+    public var alternateStack = AlternateSignalStack()
+    public var isExiting = false
+    /// CPU time this thread used; when it entered user mode last (0 while in the kernel).
+    public var cpuNanoseconds: UInt64 = 0
+    public var userEntry: UInt64 = 0
+
+    public init(id: Int32, process: Process, context: UserContext) {
+        self.id = id
+        self.process = process
+        self.context = context
+        super.init(addressSpace: process.addressSpace)
+    }
+
+    /// Drops the thread's link to its process (at thread exit, breaking the cycle).
+    public func detach() {
+        process = nil
+        addressSpace = nil
+    }
+}
+
+/// CPU time a process used, for times(2), getrusage(2) and wait4(2).
+public struct ResourceUsage: Sendable {
+    public var userNanoseconds: UInt64 = 0
+    public var systemNanoseconds: UInt64 = 0
+    public var childrenUserNanoseconds: UInt64 = 0
+    public var childrenSystemNanoseconds: UInt64 = 0
+}
+
+public enum ProcessAccounting {
+    public static func usage(of process: Process) -> ResourceUsage { process.usage }
+}

@@ -1,0 +1,64 @@
+// The table of live processes and threads by ID. IDs come from one counter (Linux shares the
+// PID space between processes and threads); the process ID of a process is the ID of its first
+// thread. IDs wrap below `maximumID` and skip those in use.
+
+import Framework
+import LinuxABI
+
+public final class ProcessTable: Sendable {
+    public static let shared = ProcessTable()
+    public static let maximumID: Int32 = 4_194_304
+
+    struct State {
+        var processes: [Process] = []
+        var threads: [Thread] = []
+        var nextID: Int32 = 1
+    }
+
+    let state = SpinLock(State())
+
+    public func allocateID() -> Int32 {
+        state.withLock { state in
+            while true {
+                let candidate = state.nextID
+                state.nextID = state.nextID >= Self.maximumID - 1 ? 300 : state.nextID + 1
+                if !state.processes.contains(where: { $0.id == candidate }) && !state.threads.contains(where: { $0.id == candidate }) {
+                    return candidate
+                }
+            }
+        }
+    }
+
+    public func add(_ process: Process) { state.withLock { $0.processes.append(process) } }
+    public func add(_ thread: Thread) { state.withLock { $0.threads.append(thread) } }
+
+    public func remove(process: Process) {
+        state.withLock { $0.processes.removeAll { $0 === process } }
+    }
+
+    public func remove(thread: Thread) {
+        state.withLock { $0.threads.removeAll { $0 === thread } }
+    }
+
+    public func process(_ id: Int32) -> Process? {
+        state.withLock { state in
+            for process in state.processes where process.id == id { return process }
+            return nil
+        }
+    }
+
+    public func thread(_ id: Int32) -> Thread? {
+        state.withLock { state in
+            for thread in state.threads where thread.id == id { return thread }
+            return nil
+        }
+    }
+
+    public var allProcesses: [Process] { state.withLock { $0.processes } }
+
+    public func processes(inGroup group: Int32) -> [Process] {
+        state.withLock { $0.processes.filter { $0.processGroupID == group } }
+    }
+
+    public var count: Int { state.withLock { $0.processes.count } }
+}

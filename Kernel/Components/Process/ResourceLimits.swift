@@ -1,0 +1,50 @@
+// Resource limits (getrlimit(2)/prlimit(2)): a soft and hard value per resource, with Linux's
+// defaults for a process started by the kernel. Only the superuser may raise a hard limit.
+
+import LinuxABI
+
+public struct ResourceLimit: Sendable, Equatable {
+    public var soft: UInt64
+    public var hard: UInt64
+    public static let infinity = UInt64.max
+
+    public init(soft: UInt64, hard: UInt64) {
+        self.soft = soft
+        self.hard = hard
+    }
+}
+
+public struct ResourceLimits: Sendable {
+    public static let count = 16
+    var values: [ResourceLimit]
+
+    public init() {
+        let unlimited = ResourceLimit(soft: ResourceLimit.infinity, hard: ResourceLimit.infinity)
+        values = [ResourceLimit](repeating: unlimited, count: Self.count)
+        values[3] = ResourceLimit(soft: 8 << 20, hard: ResourceLimit.infinity)        // RLIMIT_STACK
+        values[4] = ResourceLimit(soft: 0, hard: ResourceLimit.infinity)              // RLIMIT_CORE
+        values[6] = ResourceLimit(soft: 4096, hard: 4096)                             // RLIMIT_NPROC
+        values[7] = ResourceLimit(soft: 1024, hard: 4096)                             // RLIMIT_NOFILE
+        values[8] = ResourceLimit(soft: 8 << 20, hard: 8 << 20)                       // RLIMIT_MEMLOCK
+        values[11] = ResourceLimit(soft: 4096, hard: 4096)                            // RLIMIT_SIGPENDING
+        values[12] = ResourceLimit(soft: 819_200, hard: 819_200)                      // RLIMIT_MSGQUEUE
+        values[13] = ResourceLimit(soft: 0, hard: 0)                                  // RLIMIT_NICE
+        values[14] = ResourceLimit(soft: 0, hard: 0)                                  // RLIMIT_RTPRIO
+    }
+
+    public func limit(_ resource: Int) throws(Errno) -> ResourceLimit {
+        guard resource >= 0, resource < Self.count else { throw .EINVAL }
+        return values[resource]
+    }
+
+    /// Sets a limit with prlimit's rules (soft <= hard; raising hard needs privilege).
+    public mutating func setLimit(_ resource: Int, _ new: ResourceLimit, isPrivileged: Bool) throws(Errno) {
+        guard resource >= 0, resource < Self.count, new.soft <= new.hard else { throw .EINVAL }
+        if new.hard > values[resource].hard && !isPrivileged { throw .EPERM }
+        if resource == 7 && new.hard > 1_048_576 { throw .EPERM }   // fs.nr_open
+        values[resource] = new
+    }
+
+    public var openFiles: Int { Int(min(values[7].soft, 1 << 20)) }
+    public var stackBytes: UInt64 { values[3].soft }
+}

@@ -1,0 +1,83 @@
+// Decoding common argument kinds: paths (PATH_MAX with Linux's ENAMETOOLONG/EFAULT choice),
+// directory descriptors for the *at calls (AT_FDCWD, ignored for absolute paths), descriptors,
+// and struct copies in and out of user memory.
+
+import Capabilities
+import FileSystem
+import Framework
+import LinuxABI
+import Memory
+import Process
+import Scheduling
+
+extension SystemCallContext {
+    static let pathMaximum = 4096
+    static let atWorkingDirectory: Int32 = -100
+
+    /// The NUL-terminated path at argument `index` (ENOENT if empty).
+    public func path(_ index: Int) throws(Errno) -> [UInt8] {
+        let path = try pathAllowingEmpty(index)
+        guard !path.isEmpty else { throw .ENOENT }
+        return path
+    }
+
+    public func pathAllowingEmpty(_ index: Int) throws(Errno) -> [UInt8] {
+        do {
+            return try UserMemory.readCString(at: address(index), maximumLength: Self.pathMaximum - 1)
+        } catch {
+            throw error == .tooLong ? .ENAMETOOLONG : .EFAULT
+        }
+    }
+
+    /// The directory a relative path in an *at call starts from.
+    public func startDirectory(_ directoryDescriptor: Int32, for path: [UInt8]) throws(Errno) -> DirectoryInode {
+        if path.first == 47 { return process.fileSystem.root }
+        if directoryDescriptor == Self.atWorkingDirectory { return process.fileSystem.workingDirectory }
+        let file = try process.files.file(directoryDescriptor)
+        guard let inode = file.inode else { throw .ENOTDIR }
+        guard let directory = inode as? DirectoryInode else { throw .ENOTDIR }
+        return directory
+    }
+
+    public func file(_ index: Int) throws(Errno) -> OpenFile {
+        try process.files.file(int32(index))
+    }
+
+    public var pathContext: PathContext { process.pathContext }
+
+    /// Copies a struct out to user memory at argument `index`.
+    public func copyOut<T: LinuxStruct>(_ value: T, to index: Int) throws(Errno) {
+        try copyOut(value, toAddress: address(index))
+    }
+
+    public func copyOut<T: LinuxStruct>(_ value: T, toAddress address: UInt64) throws(Errno) {
+        do { try UserMemory.write(value.encoded(), to: address) } catch { throw .EFAULT }
+    }
+
+    public func copyOut(bytes: [UInt8], toAddress address: UInt64) throws(Errno) {
+        do { try UserMemory.write(bytes, to: address) } catch { throw .EFAULT }
+    }
+
+    /// Copies a struct in from user memory at `address`.
+    public func copyIn<T: LinuxStruct>(_ type: T.Type, fromAddress address: UInt64) throws(Errno) -> T {
+        let bytes: [UInt8]
+        do { bytes = try UserMemory.read(from: address, count: T.size) } catch { throw .EFAULT }
+        do { return try T(decoding: bytes) } catch { throw .EINVAL }
+    }
+
+    public func copyIn(count: Int, fromAddress address: UInt64) throws(Errno) -> [UInt8] {
+        do { return try UserMemory.read(from: address, count: count) } catch { throw .EFAULT }
+    }
+
+    public func writeInt32(_ value: Int32, toAddress address: UInt64) throws(Errno) {
+        do { try UserMemory.writeUInt32(UInt32(bitPattern: value), at: address) } catch { throw .EFAULT }
+    }
+
+    public func writeUInt64(_ value: UInt64, toAddress address: UInt64) throws(Errno) {
+        do { try UserMemory.writeUInt64(value, at: address) } catch { throw .EFAULT }
+    }
+
+    public func readUInt64(fromAddress address: UInt64) throws(Errno) -> UInt64 {
+        do { return try UserMemory.readUInt64(at: address) } catch { throw .EFAULT }
+    }
+}

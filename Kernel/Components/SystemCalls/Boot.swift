@@ -1,0 +1,96 @@
+// Bringing up user space: the root file system from the initramfs, /dev, the terminal, and
+// init (PID 1) with the console on descriptors 0, 1 and 2, running `init=` (default /init,
+// then /sbin/init, /etc/init, /bin/init, /bin/sh, as Linux tries).
+
+import Capabilities
+import FileSystem
+import Framework
+import KernelCommandLine
+import LinuxABI
+import Memory
+import Process
+import Scheduling
+import Terminal
+
+public enum UserSpace {
+    static let defaultInits: [String] = ["/init", "/sbin/init", "/etc/init", "/bin/init", "/bin/sh"]
+
+    /// Unpacks the initramfs and prepares /dev. Errors are reported and stop the boot.
+    public static func prepareFileSystem() -> Bool {
+        let root = FileSystemTable.shared.root
+        var failure: String?
+        BootInformation.withInitrdBytes { bytes in
+            if bytes.isEmpty {
+                Log.warn("no initramfs: the root file system is empty")
+                return
+            }
+            do throws(InitialRamDiskError) {
+                let summary = try InitialRamDisk.unpack(bytes, into: root)
+                Log.info("initramfs: \(summary.files) files, \(summary.directories) directories, \(summary.links) links, \(summary.bytes / 1024) KiB")
+            } catch {
+                failure = describe(error)
+            }
+        }
+        if let failure {
+            Log.error("initramfs: \(failure)")
+            return false
+        }
+        DevicesDirectory.populate(root: root)
+        return true
+    }
+
+    static func describe(_ error: InitialRamDiskError) -> String {
+        switch error {
+        case .corruptArchive(let cpio): "corrupt cpio archive (\(cpio))"
+        case .corruptCompression(let inflate): "corrupt gzip data (\(inflate))"
+        case .cannotCreate(let path, let errno): "cannot create \(path): \(errno.name)"
+        }
+    }
+
+    /// Creates init and starts it. Returns false if no init could be executed.
+    public static func startInit(commandLine: KernelCommandLine) -> Bool {
+        _ = AddressSpace.empty
+        let table = ProcessTable.shared
+        let root = FileSystemTable.shared.root
+        let files = FileTable()
+        let fileSystem = FileSystemContext(root: root, workingDirectory: root)
+        let space: AddressSpace
+        do { space = try AddressSpace() } catch {
+            Log.error("init: no memory for an address space")
+            return false
+        }
+        let id = table.allocateID()
+        let process = Process(id: id, parentID: 0, addressSpace: space, files: files, fileSystem: fileSystem,
+                              credentials: .superuser, limits: ResourceLimits(), signals: SignalDispositions())
+        table.add(process)
+        let thread = Thread(id: id, process: process, context: UserContext())
+        process.threads.append(thread)
+        table.add(thread)
+        if let console = try? Namespace.open(Array("/dev/console".utf8), from: root, flags: [.O_RDWR, .O_NOCTTY], mode: 0,
+                                             context: process.pathContext) {
+            for descriptor: Int32 in 0...2 {
+                try? files.place(console, at: descriptor, closeOnExec: false, limit: process.limits.openFiles)
+            }
+        } else {
+            Log.warn("init: cannot open /dev/console")
+        }
+        var candidates: [String] = []
+        if let requested = commandLine.value(of: "init") { candidates = [requested] } else { candidates = defaultInits }
+        for path in candidates {
+            let pathBytes = Array(path.utf8)
+            let arguments = ProgramArguments(arguments: [pathBytes] + commandLine.initArguments.map { Array($0.utf8) },
+                                             environment: [Array("HOME=/".utf8), Array("TERM=linux".utf8)],
+                                             executablePath: pathBytes)
+            do throws(Errno) {
+                let program = try Exec.load(pathBytes, from: root, arguments: arguments, process: process, finalLink: .follow)
+                Exec.commit(program, path: pathBytes, thread: thread, process: process)
+                try UserLoop.start(thread)
+                Log.debug("init: started \(path) as pid \(id)")
+                return true
+            } catch {
+                Log.warn("init: cannot run \(path): \(error.name)")
+            }
+        }
+        return false
+    }
+}

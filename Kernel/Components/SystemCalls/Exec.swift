@@ -1,0 +1,106 @@
+// execve(2): replacing a process's program. Arguments and environment are copied in first
+// (E2BIG past the limits), the file is resolved and checked (regular, executable, on a
+// directory path), `#!` scripts become their interpreter's arguments (up to 4 nested), the new
+// image is built in a fresh address space, and only then — at the point of no return — the
+// process switches to it: close-on-exec descriptors closed, caught signals reset, registers and
+// FPU state cleared. A failed exec leaves the caller exactly as it was.
+
+import Capabilities
+import FileSystem
+import Framework
+import LinuxABI
+import Memory
+import Process
+import Scheduling
+
+public enum Exec {
+    static let maximumInterpreterDepth = 4
+    static let maximumStrings = 0x7FFF_FFFF
+
+    /// Opens `path` for execution: resolved from `start`, a regular file with execute permission.
+    static func openExecutable(_ path: [UInt8], from start: DirectoryInode, process: Process,
+                               finalLink: FinalLink, resolved: Inode? = nil) throws(Errno) -> (FileHandle<ReadOnly>, UInt64) {
+        let inode: Inode
+        if let resolved {
+            inode = resolved
+        } else {
+            inode = try PathResolver.resolve(path, from: start, context: process.pathContext, finalLink: finalLink)
+        }
+        if inode.isDirectory { throw .EACCES }
+        guard let file = inode as? RegularFileInode else { throw .EACCES }
+        guard Permissions.permits(file, .execute, for: process.credentials.accessIdentity) else { throw .EACCES }
+        let handle = try Namespace.openForExecution(file)
+        return (handle, file.size)
+    }
+
+    /// Builds the new image for `path` with `arguments`; follows `#!` lines.
+    static func load(_ path: [UInt8], from start: DirectoryInode, arguments: ProgramArguments, process: Process,
+                     finalLink: FinalLink, depth: Int = 0, resolved: Inode? = nil) throws(Errno) -> LoadedProgram {
+        let (handle, size) = try openExecutable(path, from: start, process: process, finalLink: finalLink, resolved: resolved)
+        let head = try handle.readBytes(at: 0, count: 256)
+        if let (interpreter, argument) = ProgramLoader.parseShebang(head) {
+            guard depth < maximumInterpreterDepth else { throw .ELOOP }
+            var next = arguments
+            var prefix: [[UInt8]] = [interpreter]
+            if let argument { prefix.append(argument) }
+            prefix.append(path)
+            next.arguments = prefix + Array(arguments.arguments.dropFirst())
+            return try load(interpreter, from: process.fileSystem.workingDirectory, arguments: next, process: process,
+                            finalLink: .follow, depth: depth + 1)
+        }
+        return try ProgramLoader.load(handle, size: size, arguments: arguments, credentials: process.credentials,
+                                      stackLimitBytes: process.limits.stackBytes) { (interpreterPath) throws(Errno) in
+            try openExecutable(interpreterPath, from: process.fileSystem.root, process: process, finalLink: .follow)
+        }
+    }
+
+    /// Switches `process` (whose only running thread is `thread`) to `program`.
+    static func commit(_ program: LoadedProgram, path: [UInt8], thread: Thread, process: Process) {
+        process.addressSpace = program.addressSpace
+        for other in process.threads where other !== thread {
+            other.isExiting = true
+            if let task = other.task { Scheduler.wake(task) }
+        }
+        thread.addressSpace = program.addressSpace
+        process.files.closeOnExecDescriptors()
+        process.signals.resetForExec()
+        process.executablePath = path
+        process.name = Process.commandName(fromPath: path)
+        thread.alternateStack = AlternateSignalStack()
+        thread.clearChildTID = 0
+        let context = thread.context
+        context.rax = 0; context.rbx = 0; context.rcx = 0; context.rdx = 0
+        context.rsi = 0; context.rdi = 0; context.rbp = 0
+        context.r8 = 0; context.r9 = 0; context.r10 = 0; context.r11 = 0
+        context.r12 = 0; context.r13 = 0; context.r14 = 0; context.r15 = 0
+        context.rip = program.entry
+        context.rsp = program.stackPointer
+        context.rflags = 0x202
+        context.fsBase = 0
+        context.gsBase = 0
+        context.resetFPUState()
+        context.requireFullRestore()
+        program.addressSpace.pageTables.activate()
+    }
+
+    /// Reads a NULL-terminated array of string pointers (argv/envp).
+    static func readStrings(_ call: SystemCallContext, at address: UInt64, total: inout Int) throws(Errno) -> [[UInt8]] {
+        var strings: [[UInt8]] = []
+        guard address != 0 else { return [] }
+        var cursor = address
+        while true {
+            let pointer = try call.readUInt64(fromAddress: cursor)
+            if pointer == 0 { break }
+            guard strings.count < maximumStrings else { throw .E2BIG }
+            let string: [UInt8]
+            do { string = try UserMemory.readCString(at: pointer, maximumLength: 32 * 4096 - 1) } catch {
+                throw error == .tooLong ? .E2BIG : .EFAULT
+            }
+            total += string.count + 1 + 8
+            guard total <= 2 * 1024 * 1024 else { throw .E2BIG }
+            strings.append(string)
+            cursor += 8
+        }
+        return strings
+    }
+}

@@ -1,0 +1,142 @@
+// mmap(2), munmap(2), mprotect(2), madvise(2), mincore(2), brk(2).
+// File mappings go through the file's capability: the descriptor must have been opened for
+// reading, and a shared writable mapping needs it opened for writing too; the region keeps the
+// rights so a later mprotect cannot grant more (EACCES).
+
+import Capabilities
+import FileSystem
+import Framework
+import LinuxABI
+import Memory
+import Process
+import Scheduling
+
+enum MemoryCalls {
+    static func permissions(_ protection: MemoryProtection) throws(Errno) -> PagePermissions {
+        guard protection.subtracting([.PROT_READ, .PROT_WRITE, .PROT_EXEC, .PROT_SEM]).isEmpty else { throw .EINVAL }
+        var permissions: PagePermissions = []
+        if protection.contains(.PROT_READ) { permissions.insert(.read) }
+        if protection.contains(.PROT_WRITE) { permissions.insert(.write) }
+        if protection.contains(.PROT_EXEC) { permissions.insert(.execute) }
+        return permissions
+    }
+
+    static func mmap(_ call: SystemCallContext) throws(Errno) -> Int {
+        let hint = call.address(0)
+        let length = call.raw(1)
+        let protection = MemoryProtection(rawValue: call.int32(2))
+        let flags = MapFlags(rawValue: call.int32(3))
+        let offset = call.raw(5)
+        guard let type = MappingType(rawValue: flags.rawValue & MapFlags.MAP_TYPE.rawValue),
+              type == .MAP_SHARED || type == .MAP_PRIVATE || type == .MAP_SHARED_VALIDATE else { throw .EINVAL }
+        if type == .MAP_SHARED_VALIDATE && !flags.subtracting(MapFlags.legacyMask.union([.MAP_SHARED_VALIDATE, .MAP_FIXED_NOREPLACE])).isEmpty {
+            throw .EOPNOTSUPP
+        }
+        guard length > 0, offset & 0xFFF == 0 else { throw .EINVAL }
+        let (rounded, overflow) = length.addingReportingOverflow(4095)
+        guard !overflow, offset <= UInt64(Int64.max) - (rounded & ~0xFFF) else { throw .ENOMEM }
+        let pagePermissions = try permissions(protection)
+        let space = try currentSpace(call)
+        var region: Region
+        if flags.contains(.MAP_ANONYMOUS) {
+            let sharing: RegionSharing = type == .MAP_PRIVATE ? .privateCopy : .shared
+            region = Region(permissions: pagePermissions, maximumRights: [.read, .write, .execute], sharing: sharing,
+                            backing: sharing == .shared ? .object(MemoryObject(), offset: 0) : .anonymous,
+                            role: flags.contains(.MAP_GROWSDOWN) ? .stack : .ordinary)
+            if case .object(let object, _) = region.backing { object.setSize(rounded & ~0xFFF) }
+        } else {
+            let file = try call.file(4)
+            region = try fileRegion(file, permissions: pagePermissions, shared: type != .MAP_PRIVATE, offset: offset)
+        }
+        let placement: AddressSpace.Placement
+        if flags.contains(.MAP_FIXED_NOREPLACE) {
+            placement = .fixedNoReplace(hint)
+        } else if flags.contains(.MAP_FIXED) {
+            placement = .fixedReplacing(hint)
+        } else {
+            placement = .anywhere(hint: hint)
+        }
+        let address = try space.map(length: length, placement: placement, region: region)
+        if flags.contains(.MAP_POPULATE) && !flags.contains(.MAP_NONBLOCK) {
+            try space.populate(from: address, to: address + (rounded & ~0xFFF), access: pagePermissions.contains(.write) ? .write : .read)
+        }
+        return Int(address)
+    }
+
+    /// The region for a file mapping, checked against the file's capability.
+    static func fileRegion(_ file: OpenFile, permissions: PagePermissions, shared: Bool, offset: UInt64) throws(Errno) -> Region {
+        if file.isPathOnly { throw .EBADF }
+        guard file.rights.admits(ReadOnly.self) else { throw .EACCES }
+        let handle: FileHandle<MapReadOnly>
+        do { handle = try file.handle(MapReadOnly.self) } catch { throw .ENODEV }
+        guard let object = handle.memoryObject else { throw .ENODEV }
+        var maximum: RightSet = [.read, .execute]
+        if shared {
+            if file.rights.admits(MapReadWrite.self) {
+                maximum.insert(.write)
+            } else if permissions.contains(.write) {
+                throw .EACCES
+            }
+        } else {
+            maximum.insert(.write)
+        }
+        return Region(permissions: permissions, maximumRights: maximum, sharing: shared ? .shared : .privateCopy,
+                      backing: .object(object, offset: offset))
+    }
+
+    static func currentSpace(_ call: SystemCallContext) throws(Errno) -> AddressSpace {
+        call.process.addressSpace
+    }
+
+    static func munmap(_ call: SystemCallContext) throws(Errno) -> Int {
+        try currentSpace(call).unmap(address: call.address(0), length: call.raw(1))
+        return 0
+    }
+
+    static func mprotect(_ call: SystemCallContext) throws(Errno) -> Int {
+        let protection = MemoryProtection(rawValue: call.int32(2))
+        guard protection.subtracting([.PROT_READ, .PROT_WRITE, .PROT_EXEC, .PROT_SEM, .PROT_GROWSDOWN, .PROT_GROWSUP]).isEmpty,
+              !(protection.contains(.PROT_GROWSDOWN) && protection.contains(.PROT_GROWSUP)) else { throw .EINVAL }
+        let pagePermissions = try permissions(protection.subtracting([.PROT_GROWSDOWN, .PROT_GROWSUP]))
+        try currentSpace(call).protect(address: call.address(0), length: call.raw(1), permissions: pagePermissions)
+        return 0
+    }
+
+    static func madvise(_ call: SystemCallContext) throws(Errno) -> Int {
+        let address = call.address(0)
+        let length = call.raw(1)
+        guard address & 0xFFF == 0 else { throw .EINVAL }
+        guard let advice = MemoryAdvice(rawValue: call.int32(2)) else { throw .EINVAL }
+        switch advice {
+        case .MADV_DONTNEED, .MADV_FREE, .MADV_DONTNEED_LOCKED:
+            try currentSpace(call).discard(address: address, length: length)
+        case .MADV_NORMAL, .MADV_RANDOM, .MADV_SEQUENTIAL, .MADV_WILLNEED, .MADV_DONTFORK, .MADV_DOFORK, .MADV_MERGEABLE,
+             .MADV_UNMERGEABLE, .MADV_HUGEPAGE, .MADV_NOHUGEPAGE, .MADV_DONTDUMP, .MADV_DODUMP, .MADV_COLD, .MADV_PAGEOUT,
+             .MADV_KEEPONFORK, .MADV_WIPEONFORK, .MADV_COLLAPSE:
+            // Hints with no effect on semantics here; the range must still be mapped.
+            _ = try currentSpace(call).residency(address: address, pages: Int(((length + 4095) & ~0xFFF) / 4096))
+        case .MADV_POPULATE_READ, .MADV_POPULATE_WRITE:
+            try currentSpace(call).populate(from: address, to: address + ((length + 4095) & ~0xFFF),
+                                            access: advice == .MADV_POPULATE_WRITE ? .write : .read)
+        case .MADV_REMOVE, .MADV_HWPOISON, .MADV_SOFT_OFFLINE, .MADV_GUARD_INSTALL, .MADV_GUARD_REMOVE:
+            throw .EINVAL
+        }
+        return 0
+    }
+
+    static func mincore(_ call: SystemCallContext) throws(Errno) -> Int {
+        let address = call.address(0)
+        let length = call.raw(1)
+        guard address & 0xFFF == 0 else { throw .EINVAL }
+        let (rounded, overflow) = length.addingReportingOverflow(4095)
+        guard !overflow, address <= MemoryLayout.userCeiling, rounded & ~0xFFF <= MemoryLayout.userCeiling - address else { throw .ENOMEM }
+        let pages = Int(rounded / 4096)
+        let residency = try currentSpace(call).residency(address: address, pages: pages)
+        try call.copyOut(bytes: residency, toAddress: call.address(2))
+        return 0
+    }
+
+    static func brk(_ call: SystemCallContext) throws(Errno) -> Int {
+        Int(try currentSpace(call).moveBreak(to: call.address(0)))
+    }
+}

@@ -1,0 +1,162 @@
+// rt_sigaction(2), rt_sigprocmask(2), rt_sigpending(2), sigaltstack(2), rt_sigreturn(2),
+// kill(2), tkill(2), tgkill(2).
+
+import Capabilities
+import FileSystem
+import Framework
+import LinuxABI
+import Memory
+import Process
+import Scheduling
+
+enum SignalCalls {
+    static func signal(_ value: Int32) throws(Errno) -> Signal {
+        guard let signal = Signal(rawValue: value) else { throw .EINVAL }
+        return signal
+    }
+
+    static func rtSigaction(_ call: SystemCallContext) throws(Errno) -> Int {
+        guard call.raw(3) == UInt64(SignalSet.size) else { throw .EINVAL }
+        let signal = try signal(call.int32(0))
+        let dispositions = call.process.signals
+        let old = dispositions.action(signal)
+        if call.address(1) != 0 {
+            var new = try call.copyIn(KernelSigaction.self, fromAddress: call.address(1))
+            guard signal != .SIGKILL && signal != .SIGSTOP else { throw .EINVAL }
+            new.mask = new.mask.subtracting(.unblockable)
+            new.flags.remove(.SA_UNSUPPORTED)
+            dispositions.actions[Int(signal.rawValue)] = new
+            // Setting SIG_IGN discards pending instances (POSIX); SIGCHLD's pending stays.
+            if new.handler == .SIG_IGN || (new.handler == .SIG_DFL && signal.defaultAction == .ignore) {
+                for thread in call.process.threads { thread.pendingSignals.remove(signal) }
+            }
+        }
+        if call.address(2) != 0 { try call.copyOut(old, toAddress: call.address(2)) }
+        return 0
+    }
+
+    static func rtSigprocmask(_ call: SystemCallContext) throws(Errno) -> Int {
+        guard call.raw(3) == UInt64(SignalSet.size) else { throw .EINVAL }
+        let thread = call.thread
+        let old = thread.signalMask
+        if call.address(1) != 0 {
+            guard let how = SigprocmaskHow(rawValue: call.int32(0)) else { throw .EINVAL }
+            let set = SignalSet(rawValue: try call.readUInt64(fromAddress: call.address(1)))
+            switch how {
+            case .SIG_BLOCK: thread.signalMask = old.union(set)
+            case .SIG_UNBLOCK: thread.signalMask = old.subtracting(set)
+            case .SIG_SETMASK: thread.signalMask = set
+            }
+            thread.signalMask = thread.signalMask.subtracting(.unblockable)
+        }
+        if call.address(2) != 0 { try call.writeUInt64(old.rawValue, toAddress: call.address(2)) }
+        return 0
+    }
+
+    static func rtSigpending(_ call: SystemCallContext) throws(Errno) -> Int {
+        guard call.raw(1) <= UInt64(SignalSet.size) else { throw .EINVAL }
+        let pending = call.thread.pendingSignals.set
+        var bytes = ByteWriter(capacity: 8)
+        bytes.appendU64(pending.rawValue)
+        try call.copyOut(bytes: Array(bytes.bytes.prefix(Int(call.raw(1)))), toAddress: call.address(0))
+        return 0
+    }
+
+    static func sigaltstack(_ call: SystemCallContext) throws(Errno) -> Int {
+        let thread = call.thread
+        let current = thread.alternateStack
+        let onStack = current.contains(thread.context.rsp)
+        if call.address(0) != 0 {
+            let requested = try call.copyIn(SignalStack.self, fromAddress: call.address(0))
+            guard !onStack else { throw .EPERM }
+            let flags = requested.flags.subtracting(.SS_AUTODISARM)
+            guard flags.isEmpty || flags == .SS_DISABLE || flags == .SS_ONSTACK else { throw .EINVAL }
+            if flags.contains(.SS_DISABLE) {
+                thread.alternateStack = AlternateSignalStack()
+            } else {
+                guard requested.byteCount >= UInt64(SignalStackFlags.MINSIGSTKSZ) else { throw .ENOMEM }
+                var stack = AlternateSignalStack()
+                stack.base = requested.base
+                stack.size = requested.byteCount
+                stack.isDisabled = false
+                stack.autoDisarm = requested.flags.contains(.SS_AUTODISARM)
+                thread.alternateStack = stack
+            }
+        }
+        if call.address(1) != 0 {
+            var flags: SignalStackFlags = current.isDisabled ? .SS_DISABLE : (onStack ? .SS_ONSTACK : [])
+            if current.autoDisarm { flags.insert(.SS_AUTODISARM) }
+            try call.copyOut(SignalStack(base: current.base, flags: flags, byteCount: current.size), toAddress: call.address(1))
+        }
+        return 0
+    }
+
+    static func rtSigreturn(_ call: SystemCallContext) throws(Errno) -> Int {
+        do {
+            return try SignalFrames.restore(thread: call.thread, process: call.process)
+        } catch {
+            SignalDelivery.forceFault(.SIGSEGV, code: 0x80, address: 0, thread: call.thread, process: call.process)
+            return Int(Int64(bitPattern: call.thread.context.rax))
+        }
+    }
+
+    /// Whether the caller may signal `target` (kill(2) permission rule).
+    static func maySignal(_ sender: Process, _ target: Process, _ signal: Signal?) -> Bool {
+        let from = sender.credentials
+        let to = target.credentials
+        if from.isPrivileged { return true }
+        if signal == .SIGCONT && sender.sessionID == target.sessionID { return true }
+        return from.realUserID == to.realUserID || from.realUserID == to.savedUserID
+            || from.effectiveUserID == to.realUserID || from.effectiveUserID == to.savedUserID
+    }
+
+    static func kill(_ call: SystemCallContext) throws(Errno) -> Int {
+        let pid = call.int32(0)
+        let number = call.int32(1)
+        let signal: Signal? = number == 0 ? nil : try signal(number)
+        var targets: [Process]
+        if pid > 0 {
+            guard let target = ProcessTable.shared.process(pid) else { throw .ESRCH }
+            targets = [target]
+        } else if pid == 0 {
+            targets = ProcessTable.shared.processes(inGroup: call.process.processGroupID)
+        } else if pid == -1 {
+            targets = ProcessTable.shared.allProcesses.filter { $0.id != 1 && $0 !== call.process }
+        } else {
+            guard pid != Int32.min else { throw .ESRCH }
+            targets = ProcessTable.shared.processes(inGroup: -pid)
+        }
+        guard !targets.isEmpty else { throw .ESRCH }
+        var delivered = 0
+        for target in targets where maySignal(call.process, target, signal) {
+            delivered += 1
+            if let signal {
+                SignalDelivery.send(signal, info: SignalDelivery.senderInfo(signal, code: 0, senderID: call.process.id,
+                                                                            senderUserID: call.process.credentials.realUserID), to: target)
+            }
+        }
+        guard delivered > 0 else { throw .EPERM }
+        return 0
+    }
+
+    static func tgkill(_ call: SystemCallContext) throws(Errno) -> Int {
+        try threadKill(call, group: call.int32(0), threadID: call.int32(1), number: call.int32(2))
+    }
+
+    static func tkill(_ call: SystemCallContext) throws(Errno) -> Int {
+        try threadKill(call, group: nil, threadID: call.int32(0), number: call.int32(1))
+    }
+
+    static func threadKill(_ call: SystemCallContext, group: Int32?, threadID: Int32, number: Int32) throws(Errno) -> Int {
+        guard threadID > 0, group.map({ $0 > 0 }) ?? true else { throw .EINVAL }
+        let signal: Signal? = number == 0 ? nil : try signal(number)
+        guard let thread = ProcessTable.shared.thread(threadID), let process = thread.process else { throw .ESRCH }
+        if let group, process.id != group { throw .ESRCH }
+        guard maySignal(call.process, process, signal) else { throw .EPERM }
+        if let signal {
+            SignalDelivery.send(signal, info: SignalDelivery.senderInfo(signal, code: -6, senderID: call.process.id,
+                                                                        senderUserID: call.process.credentials.realUserID), to: thread)
+        }
+        return 0
+    }
+}

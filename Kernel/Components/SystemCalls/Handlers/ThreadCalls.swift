@@ -1,0 +1,157 @@
+// arch_prctl(2), set_tid_address(2), set_robust_list(2), get_robust_list(2), prctl(2),
+// sched_yield(2), sched_getaffinity(2), sched_setaffinity(2), getrandom(2), futex(2).
+
+import Capabilities
+import FileSystem
+import Framework
+import LinuxABI
+import Memory
+import Process
+import Scheduling
+
+enum ThreadCalls {
+    static func archPrctl(_ call: SystemCallContext) throws(Errno) -> Int {
+        guard let code = ArchPrctlCode(rawValue: call.int32(0)) else { throw .EINVAL }
+        let context = call.thread.context
+        switch code {
+        case .ARCH_SET_FS:
+            guard call.raw(1) < MemoryLayout.userCeiling else { throw .EPERM }
+            context.fsBase = call.raw(1)
+        case .ARCH_SET_GS:
+            guard call.raw(1) < MemoryLayout.userCeiling else { throw .EPERM }
+            context.gsBase = call.raw(1)
+        case .ARCH_GET_FS:
+            try call.writeUInt64(context.fsBase, toAddress: call.address(1))
+        case .ARCH_GET_GS:
+            try call.writeUInt64(context.gsBase, toAddress: call.address(1))
+        case .ARCH_GET_CPUID:
+            return 1
+        default:
+            throw .EINVAL
+        }
+        return 0
+    }
+
+    static func setTidAddress(_ call: SystemCallContext) throws(Errno) -> Int {
+        call.thread.clearChildTID = call.address(0)
+        return Int(call.thread.id)
+    }
+
+    static func setRobustList(_ call: SystemCallContext) throws(Errno) -> Int {
+        guard call.raw(1) == 24 else { throw .EINVAL }
+        call.thread.robustListHead = call.address(0)
+        call.thread.robustListLength = call.raw(1)
+        return 0
+    }
+
+    static func getRobustList(_ call: SystemCallContext) throws(Errno) -> Int {
+        let id = call.int32(0)
+        let thread = id == 0 ? call.thread : ProcessTable.shared.thread(id)
+        guard let thread else { throw .ESRCH }
+        try call.writeUInt64(thread.robustListHead, toAddress: call.address(1))
+        try call.writeUInt64(24, toAddress: call.address(2))
+        return 0
+    }
+
+    static func prctl(_ call: SystemCallContext) throws(Errno) -> Int {
+        guard let option = PrctlOption(rawValue: call.int32(0)) else { throw .EINVAL }
+        let process = call.process
+        switch option {
+        case .PR_SET_NAME:
+            let name: [UInt8]
+            do { name = try UserMemory.readCString(at: call.address(1), maximumLength: 4095) } catch { throw .EFAULT }
+            process.name = Array(name.prefix(15))
+            return 0
+        case .PR_GET_NAME:
+            var bytes = process.name
+            bytes += [UInt8](repeating: 0, count: 16 - bytes.count)
+            try call.copyOut(bytes: bytes, toAddress: call.address(1))
+            return 0
+        case .PR_SET_PDEATHSIG:
+            let signal = call.int32(1)
+            guard signal >= 0, signal <= 64 else { throw .EINVAL }
+            process.parentDeathSignal = signal
+            return 0
+        case .PR_GET_PDEATHSIG:
+            try call.writeInt32(process.parentDeathSignal, toAddress: call.address(1))
+            return 0
+        case .PR_SET_CHILD_SUBREAPER:
+            process.isChildSubreaper = call.raw(1) != 0
+            return 0
+        case .PR_GET_CHILD_SUBREAPER:
+            try call.writeInt32(process.isChildSubreaper ? 1 : 0, toAddress: call.address(1))
+            return 0
+        case .PR_GET_DUMPABLE:
+            return 1
+        case .PR_SET_DUMPABLE:
+            guard call.raw(1) <= 1 else { throw .EINVAL }
+            return 0
+        default:
+            throw .EINVAL
+        }
+    }
+
+    static func schedYield(_ call: SystemCallContext) throws(Errno) -> Int {
+        Scheduler.yield()
+        return 0
+    }
+
+    static func schedGetaffinity(_ call: SystemCallContext) throws(Errno) -> Int {
+        let size = Int(call.raw(1))
+        guard size >= 8, size % 8 == 0 else { throw .EINVAL }
+        let id = call.int32(0)
+        guard id == 0 || ProcessTable.shared.thread(id) != nil || ProcessTable.shared.process(id) != nil else { throw .ESRCH }
+        try call.writeUInt64(1, toAddress: call.address(2))      // one CPU
+        return 8
+    }
+
+    static func schedSetaffinity(_ call: SystemCallContext) throws(Errno) -> Int {
+        let size = Int(call.raw(1))
+        guard size >= 8 else { throw .EINVAL }
+        let mask = try call.readUInt64(fromAddress: call.address(2))
+        guard mask & 1 != 0 else { throw .EINVAL }
+        return 0
+    }
+
+    static func getrandom(_ call: SystemCallContext) throws(Errno) -> Int {
+        let flags = GetrandomFlags(rawValue: call.uint32(2))
+        guard flags.subtracting([.GRND_NONBLOCK, .GRND_RANDOM, .GRND_INSECURE]).isEmpty,
+              !(flags.contains(.GRND_RANDOM) && flags.contains(.GRND_INSECURE)) else { throw .EINVAL }
+        let count = try call.transferCount(1)
+        try RandomBytes.copyToUser(address: call.address(0), count: count)
+        return count
+    }
+
+    static func futex(_ call: SystemCallContext) throws(Errno) -> Int {
+        let operation = call.int32(1) & 0x7F          // without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME
+        let address = call.address(0)
+        guard address & 3 == 0 else { throw .EINVAL }
+        switch operation {
+        case 0, 9:      // FUTEX_WAIT, FUTEX_WAIT_BITSET
+            let bitset = operation == 9 ? call.uint32(5) : UInt32.max
+            guard bitset != 0 else { throw .EINVAL }
+            var deadline: UInt64?
+            if call.address(3) != 0 {
+                let timeout = try TimeCalls.readTimespec(call, call.address(3))
+                let nanoseconds = UInt64(timeout.seconds) &* 1_000_000_000 &+ UInt64(timeout.nanoseconds)
+                if operation == 9 {
+                    // Absolute time on CLOCK_MONOTONIC (or REALTIME with FUTEX_CLOCK_REALTIME).
+                    let isRealtime = call.int32(1) & 0x100 != 0
+                    let now = isRealtime ? Clock.realtimeNanoseconds() : Clock.monotonicNanoseconds()
+                    deadline = Clock.monotonicNanoseconds() &+ (nanoseconds > now ? nanoseconds - now : 0)
+                } else {
+                    deadline = Clock.monotonicNanoseconds() &+ nanoseconds
+                }
+            }
+            try Futexes.wait(address: address, expected: call.uint32(2), deadline: deadline, bitset: bitset,
+                             thread: call.thread, process: call.process)
+            return 0
+        case 1, 10:     // FUTEX_WAKE, FUTEX_WAKE_BITSET
+            let bitset = operation == 10 ? call.uint32(5) : UInt32.max
+            guard bitset != 0 else { throw .EINVAL }
+            return Futexes.wake(address: address, process: call.process, count: Int(max(call.int32(2), 0)), bitset: bitset)
+        default:
+            throw .ENOSYS
+        }
+    }
+}

@@ -1,0 +1,105 @@
+// clock_gettime(2), clock_getres(2), gettimeofday(2), time(2), nanosleep(2),
+// clock_nanosleep(2).
+
+import Capabilities
+import FileSystem
+import Framework
+import LinuxABI
+import Memory
+import Process
+import Scheduling
+
+enum TimeCalls {
+    static func now(_ clock: ClockID, _ call: SystemCallContext) -> UInt64 {
+        switch clock {
+        case .CLOCK_REALTIME, .CLOCK_REALTIME_COARSE, .CLOCK_TAI, .CLOCK_REALTIME_ALARM:
+            return Clock.realtimeNanoseconds()
+        case .CLOCK_PROCESS_CPUTIME_ID:
+            let usage = call.process.usage
+            return usage.userNanoseconds + usage.systemNanoseconds + UserTime.runningSlice(call.thread)
+        case .CLOCK_THREAD_CPUTIME_ID:
+            return call.thread.cpuNanoseconds + UserTime.runningSlice(call.thread)
+        default:
+            return Clock.monotonicNanoseconds()
+        }
+    }
+
+    static func clock(_ value: Int32) throws(Errno) -> ClockID {
+        guard let clock = ClockID(rawValue: value) else { throw .EINVAL }
+        return clock
+    }
+
+    static func clockGettime(_ call: SystemCallContext) throws(Errno) -> Int {
+        let nanoseconds = now(try clock(call.int32(0)), call)
+        try call.copyOut(Timespec(totalNanoseconds: Int64(nanoseconds)), to: 1)
+        return 0
+    }
+
+    static func clockGetres(_ call: SystemCallContext) throws(Errno) -> Int {
+        let clock = try clock(call.int32(0))
+        let resolution: UInt64 = (clock == .CLOCK_REALTIME_COARSE || clock == .CLOCK_MONOTONIC_COARSE)
+            ? 1_000_000_000 / Timer.ticksPerSecond : Clock.resolutionNanoseconds
+        if call.address(1) != 0 { try call.copyOut(Timespec(totalNanoseconds: Int64(resolution)), to: 1) }
+        return 0
+    }
+
+    static func gettimeofday(_ call: SystemCallContext) throws(Errno) -> Int {
+        if call.address(0) != 0 {
+            try call.copyOut(Timeval(totalNanoseconds: Int64(Clock.realtimeNanoseconds())), to: 0)
+        }
+        if call.address(1) != 0 { try call.copyOut(Timezone(minutesWest: 0, dstTime: 0), to: 1) }
+        return 0
+    }
+
+    static func time(_ call: SystemCallContext) throws(Errno) -> Int {
+        let seconds = Int(Clock.realtimeNanoseconds() / 1_000_000_000)
+        if call.address(0) != 0 { try call.writeUInt64(UInt64(seconds), toAddress: call.address(0)) }
+        return seconds
+    }
+
+    static func readTimespec(_ call: SystemCallContext, _ address: UInt64) throws(Errno) -> Timespec {
+        let value = try call.copyIn(Timespec.self, fromAddress: address)
+        guard value.seconds >= 0, value.nanoseconds >= 0, value.nanoseconds < 1_000_000_000 else { throw .EINVAL }
+        return value
+    }
+
+    static func nanosleep(_ call: SystemCallContext) throws(Errno) -> Int {
+        let request = try readTimespec(call, call.address(0))
+        let duration = UInt64(request.seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        let total = duration.overflow ? UInt64.max : duration.partialValue &+ UInt64(request.nanoseconds)
+        let deadline = Clock.monotonicNanoseconds().addingReportingOverflow(total)
+        let remaining = Sleep.until(deadline.overflow ? UInt64.max : deadline.partialValue, thread: call.thread)
+        if remaining > 0 {
+            if call.address(1) != 0 { try call.copyOut(Timespec(totalNanoseconds: Int64(remaining)), to: 1) }
+            throw .EINTR
+        }
+        return 0
+    }
+
+    static func clockNanosleep(_ call: SystemCallContext) throws(Errno) -> Int {
+        guard let clock = ClockID(rawValue: call.int32(0)) else { throw .EINVAL }
+        switch clock {
+        case .CLOCK_REALTIME, .CLOCK_MONOTONIC, .CLOCK_BOOTTIME, .CLOCK_TAI: break
+        case .CLOCK_PROCESS_CPUTIME_ID: break
+        case .CLOCK_THREAD_CPUTIME_ID: throw .EINVAL
+        default: throw .EOPNOTSUPP
+        }
+        let isAbsolute = call.int32(1) & 1 != 0          // TIMER_ABSTIME; other bits are ignored
+        let request = try readTimespec(call, call.address(2))
+        let value = UInt64(request.seconds) &* 1_000_000_000 &+ UInt64(request.nanoseconds)
+        let deadline: UInt64
+        if isAbsolute {
+            let clockNow = now(clock, call)
+            let monotonic = Clock.monotonicNanoseconds()
+            deadline = value > clockNow ? monotonic &+ (value - clockNow) : monotonic
+        } else {
+            deadline = Clock.monotonicNanoseconds() &+ value
+        }
+        let remaining = Sleep.until(deadline, thread: call.thread)
+        if remaining > 0 {
+            if !isAbsolute && call.address(3) != 0 { try call.copyOut(Timespec(totalNanoseconds: Int64(remaining)), to: 3) }
+            throw .EINTR
+        }
+        return 0
+    }
+}

@@ -1,0 +1,92 @@
+// How processes end (_exit(2), exit_group(2), fatal signals): every thread is told to exit;
+// the last one out releases the address space and the file table, turns the process into a
+// zombie holding its wait status, hands its children to init (or the nearest subreaper), and
+// tells its parent (SIGCHLD, woken waiters). When init itself ends, the machine powers off and
+// QEMU's exit status carries init's: the exit code, or 128 + the signal that killed it.
+
+import Capabilities
+import FileSystem
+import Framework
+import LinuxABI
+import Memory
+import Process
+import Scheduling
+
+public enum ProcessLifecycle {
+    /// Waiters in wait4/waitid sleep here; woken whenever any process changes state.
+    public static let childEvents = WaitQueue()
+
+    /// exit_group: the process ends with `code` (0-255).
+    public static func exit(_ process: Process, code: Int32) {
+        end(process, status: (code & 0xFF) << 8)
+    }
+
+    /// A fatal signal: the wait status is the signal number.
+    public static func terminate(_ process: Process, bySignal signal: Signal) {
+        end(process, status: signal.rawValue & 0x7F)
+    }
+
+    static func end(_ process: Process, status: Int32) {
+        guard case .running = process.state else { return }
+        process.pendingExitStatus = status
+        for thread in process.threads {
+            thread.isExiting = true
+            if let task = thread.task { Scheduler.wake(task) }
+        }
+    }
+
+    /// Called on a thread's own task when its loop ends.
+    static func threadExited(_ thread: Thread) {
+        guard let process = thread.process else { return }
+        if thread.clearChildTID != 0 {
+            try? UserMemory.writeUInt32(0, at: thread.clearChildTID)
+            Futexes.wake(address: thread.clearChildTID, process: process, count: 1)
+        }
+        process.threads.removeAll { $0 === thread }
+        ProcessTable.shared.remove(thread: thread)
+        thread.detach()
+        thread.task?.owner = nil
+        if process.threads.isEmpty {
+            finish(process, status: process.pendingExitStatus ?? 0)
+        }
+    }
+
+    static func finish(_ process: Process, status: Int32) {
+        process.files.closeAll()
+        process.addressSpace = AddressSpace.empty
+        process.state = .zombie(status: status)
+        if process.id == 1 {
+            let code = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+            Log.info("init exited with status \(code); powering off")
+            Power.off(exitStatus: code)
+        }
+        let initProcess = ProcessTable.shared.process(1)
+        for childID in process.children {
+            guard let child = ProcessTable.shared.process(childID) else { continue }
+            child.parentID = 1
+            initProcess?.children.append(childID)
+            if child.parentDeathSignal != 0, let signal = Signal(rawValue: child.parentDeathSignal) {
+                SignalDelivery.send(signal, info: SignalDelivery.senderInfo(signal, code: 0x80, senderID: 0, senderUserID: 0), to: child)
+            }
+        }
+        process.children.removeAll()
+        if let parent = ProcessTable.shared.process(process.parentID) {
+            let action = parent.signals.action(.SIGCHLD)
+            if action.handler == .SIG_IGN || action.flags.contains(.SA_NOCLDWAIT) {
+                reap(process, into: parent)
+            } else {
+                SignalDelivery.send(.SIGCHLD, info: SignalDelivery.senderInfo(.SIGCHLD, code: 1, senderID: process.id,
+                                                                              senderUserID: process.credentials.realUserID), to: parent)
+            }
+        }
+        childEvents.wakeAll()
+    }
+
+    /// Removes a zombie for good, adding its CPU time to the parent's children totals.
+    public static func reap(_ child: Process, into parent: Process) {
+        parent.usage.childrenUserNanoseconds &+= child.usage.userNanoseconds &+ child.usage.childrenUserNanoseconds
+        parent.usage.childrenSystemNanoseconds &+= child.usage.systemNanoseconds &+ child.usage.childrenSystemNanoseconds
+        parent.children.removeAll { $0 == child.id }
+        ProcessTable.shared.remove(process: child)
+    }
+}

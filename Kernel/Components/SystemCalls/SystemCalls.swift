@@ -1,0 +1,101 @@
+// SystemCalls: the user-kernel boundary. The loop that runs each user thread (UserLoop.swift),
+// the dispatcher with one table of x86-64 system-call numbers, and the handlers, one file per
+// man(2) page family under Handlers/. Handlers are thin: they decode and check arguments
+// (user integers converted with explicit range checks, user pointers copied through Framework's
+// checked routines) and call the component that owns the logic. Errors are `throws(Errno)`;
+// the dispatcher turns them into -errno. A number without a handler returns -ENOSYS and is logged
+// once with its name.
+
+import Capabilities
+import FileSystem
+import Framework
+import LinuxABI
+import Memory
+import Process
+import Scheduling
+
+/// What a handler sees: the calling thread, its process and the six argument registers.
+public struct SystemCallContext {
+    public let thread: Thread
+    public let process: Process
+    public let number: Int
+    let arguments: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+
+    /// Argument `index` as the raw 64-bit register.
+    public func raw(_ index: Int) -> UInt64 {
+        switch index {
+        case 0: arguments.0
+        case 1: arguments.1
+        case 2: arguments.2
+        case 3: arguments.3
+        case 4: arguments.4
+        default: arguments.5
+        }
+    }
+
+    /// An `int` argument: Linux reads only the low 32 bits of the register.
+    public func int32(_ index: Int) -> Int32 { Int32(truncatingIfNeeded: raw(index)) }
+    public func uint32(_ index: Int) -> UInt32 { UInt32(truncatingIfNeeded: raw(index)) }
+    /// A `long`/`off_t`/`ssize_t` argument.
+    public func int64(_ index: Int) -> Int64 { Int64(bitPattern: raw(index)) }
+    /// A user address (checked when used).
+    public func address(_ index: Int) -> UInt64 { raw(index) }
+
+    /// A `size_t` count for read/write-like calls: clamped like Linux to MAX_RW_COUNT
+    /// (INT_MAX rounded down to a page), since a larger transfer is never done in one call.
+    public func transferCount(_ index: Int) throws(Errno) -> Int {
+        let value = raw(index)
+        guard value <= UInt64(Int64.max) else { throw .EINVAL }
+        return Int(min(value, 0x7FFF_F000))
+    }
+}
+
+public typealias SystemCallHandler = @Sendable (SystemCallContext) throws(Errno) -> Int
+
+public enum SystemCallDispatcher {
+    static let tableSize = 512
+    static let table: [SystemCallHandler?] = buildTable()
+    static let reportedUnimplemented = SpinLock([Bool](repeating: false, count: 512))
+
+    /// Executes the system call the thread just made and stores the result in rax.
+    public static func dispatch(_ thread: Thread, process: Process) {
+        let context = thread.context
+        let number = Int(Int64(bitPattern: context.rax))
+        let call = SystemCallContext(thread: thread, process: process, number: number,
+                                     arguments: (context.rdi, context.rsi, context.rdx, context.r10, context.r8, context.r9))
+        let result: Int64
+        if number >= 0, number < tableSize, let handler = table[number] {
+            do throws(Errno) {
+                result = Int64(try handler(call))
+            } catch {
+                result = -Int64(error.rawValue)
+            }
+        } else {
+            reportUnimplemented(number)
+            result = -Int64(Errno.ENOSYS.rawValue)
+        }
+        context.rax = UInt64(bitPattern: result)
+        if Log.isEnabled(.trace) {
+            Log.trace("syscall \(thread.id): \(SystemCall.name(of: number) ?? "?")(\(number)) = \(result)")
+        }
+    }
+
+    static func reportUnimplemented(_ number: Int) {
+        let firstTime = reportedUnimplemented.withLock { reported -> Bool in
+            guard number >= 0, number < reported.count else { return true }
+            defer { reported[number] = true }
+            return !reported[number]
+        }
+        if firstTime {
+            Log.warn("syscall \(number) (\(SystemCall.name(of: number) ?? "unknown")) is not implemented: ENOSYS")
+        }
+    }
+
+    static func buildTable() -> [SystemCallHandler?] {
+        var table = [SystemCallHandler?](repeating: nil, count: tableSize)
+        for (call, handler) in SystemCallTable.entries where call.rawValue < tableSize {
+            table[call.rawValue] = handler
+        }
+        return table
+    }
+}

@@ -1,0 +1,94 @@
+// The life of a user thread on its kernel task: enter user mode, come back, handle why (a
+// system call, an exception, an interrupt), deliver signals, let the scheduler preempt, repeat —
+// until the thread exits. CPU time is split into user and system time at each crossing.
+
+import Capabilities
+import FileSystem
+import Framework
+import LinuxABI
+import Memory
+import Process
+import Scheduling
+
+public enum UserLoop {
+    /// Starts `thread` on a new kernel task.
+    public static func start(_ thread: Thread) throws(Errno) {
+        guard let task = Scheduler.spawn(name: "user", body: { UserLoop.run(thread) }) else { throw .ENOMEM }
+        task.owner = thread
+        thread.task = task
+    }
+
+    static func run(_ thread: Thread) {
+        var kernelEntered = Clock.monotonicNanoseconds()
+        while !thread.isExiting {
+            guard let process = thread.process else { break }
+            SignalDelivery.deliverPending(thread, process: process)
+            if thread.isExiting { break }
+            let entered = Clock.monotonicNanoseconds()
+            UserTime.account(thread, process: process, systemNanoseconds: entered &- kernelEntered)
+            thread.userEntry = entered
+            let exit = thread.context.run(in: process.addressSpace.pageTables)
+            kernelEntered = Clock.monotonicNanoseconds()
+            thread.userEntry = 0
+            UserTime.account(thread, process: process, userNanoseconds: kernelEntered &- entered)
+            switch exit {
+            case .systemCall:
+                SystemCallDispatcher.dispatch(thread, process: process)
+            case .exception(let exception):
+                Faults.handle(exception, thread: thread, process: process)
+            case .interrupted:
+                break
+            }
+            Scheduler.preemptIfRequested()
+        }
+        ProcessLifecycle.threadExited(thread)
+    }
+}
+
+/// CPU time accounting.
+public enum UserTime {
+    static func account(_ thread: Thread, process: Process, userNanoseconds: UInt64 = 0, systemNanoseconds: UInt64 = 0) {
+        thread.cpuNanoseconds &+= userNanoseconds &+ systemNanoseconds
+        process.usage.userNanoseconds &+= userNanoseconds
+        process.usage.systemNanoseconds &+= systemNanoseconds
+    }
+
+    /// Time in the current slice not yet accounted (for CPU-time clocks read mid-slice).
+    public static func runningSlice(_ thread: Thread) -> UInt64 { 0 }
+}
+
+/// CPU exceptions in user mode become signals (with si_code and si_addr as Linux reports them),
+/// except page faults the address space resolves (demand paging, copy-on-write, stack growth).
+enum Faults {
+    static func handle(_ exception: UserException, thread: Thread, process: Process) {
+        switch exception.vector {
+        case UserException.pageFault:
+            let access: MemoryAccess = exception.isInstructionFetch ? .execute : exception.isWrite ? .write : .read
+            switch process.addressSpace.handleFault(at: exception.faultAddress, access: access) {
+            case .resolved:
+                return
+            case .segmentationFault(let isAccessError):
+                Log.debug("pid \(process.id): segmentation fault at 0x\(String(exception.faultAddress, radix: 16)) rip 0x\(String(thread.context.rip, radix: 16))")
+                SignalDelivery.forceFault(.SIGSEGV, code: isAccessError ? 2 : 1, address: exception.faultAddress, thread: thread, process: process)
+            case .busError:
+                SignalDelivery.forceFault(.SIGBUS, code: 2, address: exception.faultAddress, thread: thread, process: process)
+            case .outOfMemory:
+                Log.warn("pid \(process.id): out of memory at 0x\(String(exception.faultAddress, radix: 16)); killed")
+                SignalDelivery.forceFault(.SIGKILL, code: 0x80, address: 0, thread: thread, process: process)
+            }
+        case UserException.divideError:
+            SignalDelivery.forceFault(.SIGFPE, code: 1, address: thread.context.rip, thread: thread, process: process)   // FPE_INTDIV
+        case UserException.invalidOpcode:
+            SignalDelivery.forceFault(.SIGILL, code: 2, address: thread.context.rip, thread: thread, process: process)   // ILL_ILLOPN
+        case UserException.breakpoint, UserException.debug:
+            SignalDelivery.forceFault(.SIGTRAP, code: 0x80, address: 0, thread: thread, process: process)                // SI_KERNEL
+        case UserException.x87Floating, UserException.simdFloating:
+            SignalDelivery.forceFault(.SIGFPE, code: 0x80, address: thread.context.rip, thread: thread, process: process)
+        case UserException.alignmentCheck:
+            SignalDelivery.forceFault(.SIGBUS, code: 1, address: exception.faultAddress, thread: thread, process: process)
+        default:
+            // #GP (including non-canonical addresses), #SS, #NP: SIGSEGV with SI_KERNEL, address 0.
+            SignalDelivery.forceFault(.SIGSEGV, code: 0x80, address: 0, thread: thread, process: process)
+        }
+    }
+}
