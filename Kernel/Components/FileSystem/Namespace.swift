@@ -81,6 +81,7 @@ public enum Namespace {
             return existing
         }
         if target.hasTrailingSlash { throw .EISDIR }
+        guard target.parent.linkCount > 0 else { throw .ENOENT }     // the directory was removed
         guard Permissions.permits(target.parent, [.write, .execute], for: context.identity) else { throw .EACCES }
         let file = try target.parent.makeFile(permissions: mode & 0o7777, owner: context.identity.userID,
                                               group: ownerGroup(in: target.parent, context: context))

@@ -14,6 +14,15 @@ extension SystemCallContext {
     static let pathMaximum = 4096
     static let atWorkingDirectory: Int32 = -100
 
+    /// The buffer (`addressIndex`) and count (`countIndex`) of a read/write-like call: the whole
+    /// requested range must be user memory (Linux's access_ok, before the count is clamped).
+    public func userBuffer(_ addressIndex: Int, count countIndex: Int) throws(Errno) -> (UInt64, Int) {
+        let count = try transferCount(countIndex)
+        let requested = raw(countIndex)
+        if requested > 0 && !MemoryLayout.isUserRange(address(addressIndex), length: requested) { throw .EFAULT }
+        return (address(addressIndex), count)
+    }
+
     /// The NUL-terminated path at argument `index` (ENOENT if empty).
     public func path(_ index: Int) throws(Errno) -> [UInt8] {
         let path = try pathAllowingEmpty(index)

@@ -42,7 +42,7 @@ enum SystemCallTable {
         (.fcntl, FileControl.fcntl), (.ioctl, IoctlCalls.ioctl),
         // memory
         (.mmap, MemoryCalls.mmap), (.munmap, MemoryCalls.munmap), (.mprotect, MemoryCalls.mprotect),
-        (.madvise, MemoryCalls.madvise), (.mincore, MemoryCalls.mincore), (.brk, MemoryCalls.brk),
+        (.madvise, MemoryCalls.madvise), (.mincore, MemoryCalls.mincore), (.brk, MemoryCalls.brk), (.msync, MemoryCalls.msync),
         // identity and limits
         (.getpid, Identity.getpid), (.gettid, Identity.gettid), (.getppid, Identity.getppid),
         (.getuid, Identity.getuid), (.geteuid, Identity.geteuid), (.getgid, Identity.getgid), (.getegid, Identity.getegid),
@@ -51,10 +51,15 @@ enum SystemCallTable {
         (.uname, Identity.uname), (.sethostname, Identity.sethostname), (.sysinfo, Identity.sysinfo),
         (.getrlimit, Limits.getrlimit), (.setrlimit, Limits.setrlimit), (.prlimit64, Limits.prlimit64),
         (.times, Limits.times), (.getrusage, Limits.getrusage),
+        // credentials
+        (.setuid, CredentialCalls.setuid), (.setgid, CredentialCalls.setgid), (.setreuid, CredentialCalls.setreuid),
+        (.setregid, CredentialCalls.setregid), (.setresuid, CredentialCalls.setresuid), (.setresgid, CredentialCalls.setresgid),
+        (.setgroups, CredentialCalls.setgroups), (.setfsuid, CredentialCalls.setfsuid), (.setfsgid, CredentialCalls.setfsgid),
         // time
         (.clock_gettime, TimeCalls.clockGettime), (.clock_getres, TimeCalls.clockGetres),
         (.gettimeofday, TimeCalls.gettimeofday), (.time, TimeCalls.time),
         (.nanosleep, TimeCalls.nanosleep), (.clock_nanosleep, TimeCalls.clockNanosleep),
+        (.clock_settime, TimeCalls.clockSettime), (.settimeofday, TimeCalls.settimeofday),
         // threads and the process
         (.arch_prctl, ThreadCalls.archPrctl), (.set_tid_address, ThreadCalls.setTidAddress),
         (.set_robust_list, ThreadCalls.setRobustList), (.get_robust_list, ThreadCalls.getRobustList),

@@ -51,7 +51,7 @@ struct TestCommand: ParsableCommand {
 }
 
 enum TestLevel: String, CaseIterable {
-    case lint, tcb, compilefail, host, toolkit, ktest, debug
+    case lint, tcb, compilefail, host, toolkit, ktest, linux, user, debug
 
     var summary: String {
         switch self {
@@ -61,6 +61,8 @@ enum TestLevel: String, CaseIterable {
         case .host: "host unit tests of the pure libraries (swift test)"
         case .toolkit: "the toolkit's own tests (lint/TCB fixtures with seeded violations)"
         case .ktest: "in-kernel tests under QEMU"
+        case .linux: "user-space regression programs on the host's Linux (they must pass there)"
+        case .user: "user-space regression programs on Apus (musl and glibc)"
         case .debug: "gdb stops at a breakpoint on a Swift function"
         }
     }
@@ -87,6 +89,10 @@ enum TestLevel: String, CaseIterable {
                                     scratch: project.scratch("toolkit")).run()
         case .ktest:
             return try KernelTests(project: project).run(filter: nil, timeoutSeconds: 600, echo: .echo)
+        case .linux:
+            return try UserTests(project: project).run(on: .host, filter: nil)
+        case .user:
+            return try UserTests(project: project).run(on: .apus, filter: nil)
         case .debug:
             return try DebugSmokeTest(project: project).run()
         }

@@ -50,7 +50,6 @@ enum Directories {
             throw .ENOENT
         }
         let bytes = path + [0]
-        guard size > 0 else { throw .EINVAL }
         guard bytes.count <= 4096 else { throw .ENAMETOOLONG }
         guard bytes.count <= size else { throw .ERANGE }
         try call.copyOut(bytes: bytes, toAddress: call.address(0))

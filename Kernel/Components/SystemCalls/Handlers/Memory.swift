@@ -34,11 +34,13 @@ enum MemoryCalls {
         }
         guard length > 0, offset & 0xFFF == 0 else { throw .EINVAL }
         let (rounded, overflow) = length.addingReportingOverflow(4095)
-        guard !overflow, offset <= UInt64(Int64.max) - (rounded & ~0xFFF) else { throw .ENOMEM }
+        guard !overflow, rounded & ~0xFFF <= MemoryLayout.userCeiling else { throw .ENOMEM }
+        guard offset <= UInt64(Int64.max) - (rounded & ~0xFFF) else { throw .EOVERFLOW }
         let pagePermissions = try permissions(protection)
         let space = try currentSpace(call)
         var region: Region
         if flags.contains(.MAP_ANONYMOUS) {
+            guard type == .MAP_SHARED || type == .MAP_PRIVATE else { throw .EINVAL }
             let sharing: RegionSharing = type == .MAP_PRIVATE ? .privateCopy : .shared
             region = Region(permissions: pagePermissions, maximumRights: [.read, .write, .execute], sharing: sharing,
                             backing: sharing == .shared ? .object(MemoryObject(), offset: 0) : .anonymous,
@@ -133,6 +135,20 @@ enum MemoryCalls {
         let pages = Int(rounded / 4096)
         let residency = try currentSpace(call).residency(address: address, pages: pages)
         try call.copyOut(bytes: residency, toAddress: call.address(2))
+        return 0
+    }
+
+    /// msync(2): ramfs has nothing to write back; the arguments and the range are still checked.
+    static func msync(_ call: SystemCallContext) throws(Errno) -> Int {
+        let address = call.address(0)
+        let flags = call.int32(2)
+        guard address & 0xFFF == 0, flags & ~7 == 0, flags & 5 != 5 else { throw .EINVAL }   // MS_ASYNC|MS_SYNC together
+        let (rounded, overflow) = call.raw(1).addingReportingOverflow(4095)
+        guard !overflow, rounded & ~0xFFF <= MemoryLayout.userCeiling, address <= MemoryLayout.userCeiling - (rounded & ~0xFFF) else {
+            throw .ENOMEM
+        }
+        let pages = Int((rounded & ~0xFFF) / 4096)
+        if pages > 0 { _ = try currentSpace(call).residency(address: address, pages: pages) }
         return 0
     }
 

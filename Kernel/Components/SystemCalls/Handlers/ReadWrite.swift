@@ -13,34 +13,34 @@ import Scheduling
 enum ReadWrite {
     static func read(_ call: SystemCallContext) throws(Errno) -> Int {
         let handle = try call.file(0).handle(ReadOnly.self)
-        let count = try call.transferCount(2)
+        let (buffer, count) = try call.userBuffer(1, count: 2)
         if count == 0 { return 0 }
-        return try handle.read(toUser: call.address(1), count: count)
+        return try handle.read(toUser: buffer, count: count)
     }
 
     static func write(_ call: SystemCallContext) throws(Errno) -> Int {
         let handle = try call.file(0).handle(WriteOnly.self)
-        let count = try call.transferCount(2)
+        let (buffer, count) = try call.userBuffer(1, count: 2)
         if count == 0 { return 0 }
-        return try handle.write(fromUser: call.address(1), count: count)
+        return try handle.write(fromUser: buffer, count: count)
     }
 
     static func pread(_ call: SystemCallContext) throws(Errno) -> Int {
         let handle = try call.file(0).handle(ReadOnly.self)
         let offset = call.int64(3)
         guard offset >= 0 else { throw .EINVAL }
-        let count = try call.transferCount(2)
+        let (buffer, count) = try call.userBuffer(1, count: 2)
         if count == 0 { return 0 }
-        return try handle.read(at: UInt64(offset), toUser: call.address(1), count: count)
+        return try handle.read(at: UInt64(offset), toUser: buffer, count: count)
     }
 
     static func pwrite(_ call: SystemCallContext) throws(Errno) -> Int {
         let handle = try call.file(0).handle(WriteOnly.self)
         let offset = call.int64(3)
         guard offset >= 0 else { throw .EINVAL }
-        let count = try call.transferCount(2)
+        let (buffer, count) = try call.userBuffer(1, count: 2)
         if count == 0 { return 0 }
-        return try handle.write(at: UInt64(offset), fromUser: call.address(1), count: count)
+        return try handle.write(at: UInt64(offset), fromUser: buffer, count: count)
     }
 
     /// The iovec array at argument 1 with `count` entries (argument 2), validated as Linux does.
@@ -54,6 +54,7 @@ enum ReadWrite {
         var total: UInt64 = 0
         for vector in vectors {
             guard vector.length <= UInt64(Int64.max) else { throw .EINVAL }
+            if vector.length > 0 && !MemoryLayout.isUserRange(vector.base, length: vector.length) { throw .EFAULT }
             total &+= vector.length
             guard total <= UInt64(Int64.max) else { throw .EINVAL }
         }

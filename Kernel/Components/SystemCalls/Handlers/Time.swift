@@ -57,6 +57,26 @@ enum TimeCalls {
         return seconds
     }
 
+    /// clock_settime(2): only CLOCK_REALTIME is settable, by the superuser.
+    static func clockSettime(_ call: SystemCallContext) throws(Errno) -> Int {
+        guard let clock = ClockID(rawValue: call.int32(0)) else { throw .EINVAL }
+        let value = try readTimespec(call, call.address(1))
+        guard clock == .CLOCK_REALTIME else { throw .EINVAL }
+        guard call.process.credentials.isPrivileged else { throw .EPERM }
+        Clock.setRealtime(nanoseconds: UInt64(value.seconds) &* 1_000_000_000 &+ UInt64(value.nanoseconds))
+        return 0
+    }
+
+    static func settimeofday(_ call: SystemCallContext) throws(Errno) -> Int {
+        if call.address(0) != 0 {
+            let value = try call.copyIn(Timeval.self, fromAddress: call.address(0))
+            guard value.seconds >= 0, value.microseconds >= 0, value.microseconds < 1_000_000 else { throw .EINVAL }
+            guard call.process.credentials.isPrivileged else { throw .EPERM }
+            Clock.setRealtime(nanoseconds: UInt64(value.seconds) &* 1_000_000_000 &+ UInt64(value.microseconds) * 1000)
+        }
+        return 0
+    }
+
     static func readTimespec(_ call: SystemCallContext, _ address: UInt64) throws(Errno) -> Timespec {
         let value = try call.copyIn(Timespec.self, fromAddress: address)
         guard value.seconds >= 0, value.nanoseconds >= 0, value.nanoseconds < 1_000_000_000 else { throw .EINVAL }

@@ -52,6 +52,12 @@ public enum Clock {
         bootRealtimeNanoseconds &+ monotonicNanoseconds()
     }
 
+    /// Sets CLOCK_REALTIME (clock_settime): later reads continue from `nanoseconds`.
+    /// - Controlled: clock
+    public static func setRealtime(nanoseconds: UInt64) {
+        bootRealtimeNanoseconds = nanoseconds &- monotonicNanoseconds()
+    }
+
     /// Resolution of both clocks, in nanoseconds (at least 1).
     public static var resolutionNanoseconds: UInt64 { max(1, 1_000_000_000 / max(cyclesPerSecond, 1)) }
 }

@@ -1,0 +1,135 @@
+// User-space regression programs (Tests/User): built static with musl-gcc and gcc (glibc), run
+// natively on the host's Linux and inside Apus, and compared. A program prints one result line
+// (`PASS sub/name` or `FAIL sub/name: why`) and exits 0 on success. On Apus each program boots
+// as init from its own small initramfs (`init=/tests/<libc>/<sub>/<name>`), so one crashing
+// program cannot disturb the next; QEMU's exit status is the program's. Subsystems whose
+// MANIFEST level the kernel does not support yet are listed as skipped, never hidden.
+
+import Foundation
+
+public struct UserTests {
+    public enum Level: String, Sendable, CaseIterable {
+        case usermode, processes
+    }
+
+    public struct Result: Sendable {
+        public let libc: String
+        public let name: String
+        public let passed: Bool
+        public let detail: String
+    }
+
+    let project: Project
+    /// The MANIFEST levels Apus runs today.
+    public static let supportedLevels: Set<Level> = [.usermode]
+    public static let libcs = ["musl", "glibc"]
+
+    public init(project: Project) { self.project = project }
+
+    var sourceFolder: URL { project.root.appendingPathComponent("Tests/User") }
+    var buildFolder: URL { project.output("user") }
+
+    public func build() throws {
+        try Dependencies.ensure([Dependencies.musl])
+        Shell.step("building the user-space regression programs (musl-gcc and gcc, static)")
+        let result = try Shell.capture(["make", "-C", sourceFolder.path, "-j2", "OUT=\(buildFolder.path)"])
+        guard result.status == 0 else {
+            print(result.output)
+            throw ToolkitError("the regression programs did not build (see above)")
+        }
+    }
+
+    /// subsystem -> level, from Tests/User/MANIFEST.
+    func manifest() throws -> [String: Level] {
+        let text = try String(contentsOf: sourceFolder.appendingPathComponent("MANIFEST"), encoding: .utf8)
+        var levels: [String: Level] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 3, fields[1] == "level:", let level = Level(rawValue: String(fields[2])) else { continue }
+            levels[String(fields[0])] = level
+        }
+        return levels
+    }
+
+    /// (libc, "sub/name") for every built program matching `filter`.
+    func programs(filter: String?) throws -> [(libc: String, name: String)] {
+        var list: [(String, String)] = []
+        for libc in Self.libcs {
+            let base = buildFolder.appendingPathComponent(libc)
+            guard let enumerator = FileManager.default.enumerator(atPath: base.path) else { continue }
+            for case let path as String in enumerator {
+                var isDirectory: ObjCBool = false
+                FileManager.default.fileExists(atPath: base.appendingPathComponent(path).path, isDirectory: &isDirectory)
+                if isDirectory.boolValue { continue }
+                if let filter, !path.contains(filter) { continue }
+                list.append((libc, path))
+            }
+        }
+        return list.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+    }
+
+    static func verdict(output: String, status: Int32, name: String) -> (Bool, String) {
+        let lines = output.split(whereSeparator: \.isNewline).map(String.init)
+        let results = lines.filter { $0.hasPrefix("PASS ") || $0.hasPrefix("FAIL ") }
+        if let line = results.last {
+            if line.hasPrefix("PASS ") && status == 0 && results.count == 1 { return (true, line) }
+            return (false, status == 0 || line.hasPrefix("FAIL ") ? line : "\(line) (exit status \(status))")
+        }
+        let why = status == 124 ? "timed out" : status == 125 ? "kernel panic" : "exit status \(status)"
+        let tail = lines.suffix(12).joined(separator: "\n    | ")
+        return (false, "FAIL \(name): no result line, \(why)\n    | \(tail)")
+    }
+
+    /// Runs one program on Apus.
+    func runOnApus(libc: String, name: String, kernel: URL) throws -> Result {
+        var builder = InitramfsBuilder()
+        try builder.directory("tmp", permissions: 0o1777)
+        try builder.directory("dev")
+        try builder.directory("proc")
+        let path = "tests/\(libc)/\(name)"
+        try builder.file(path, copying: buildFolder.appendingPathComponent(libc).appendingPathComponent(name))
+        let image = project.output("user-test.cpio")
+        try builder.write(to: image)
+        let machine = QEMUMachine(kernel: kernel, initrd: image, commandLine: "log=warn init=/\(path)")
+        let (status, output) = try machine.runCaptured(timeoutSeconds: 120)
+        let (passed, detail) = Self.verdict(output: output, status: status, name: name)
+        return Result(libc: libc, name: name, passed: passed, detail: detail)
+    }
+
+    /// Runs one program natively.
+    func runOnHost(libc: String, name: String) throws -> Result {
+        let program = buildFolder.appendingPathComponent(libc).appendingPathComponent(name).path
+        let result = try Shell.capture(["timeout", "-k", "5", "60", program], in: URL(fileURLWithPath: "/tmp"))
+        let (passed, detail) = Self.verdict(output: result.output, status: result.status, name: name)
+        return Result(libc: libc, name: name, passed: passed, detail: detail)
+    }
+
+    public enum Target: Sendable { case apus, host }
+
+    /// Runs the programs on `target`; prints one line per program and the summary.
+    public func run(on target: Target, filter: String?) throws -> TestCounts {
+        try build()
+        let levels = try manifest()
+        let kernel = target == .apus ? try KernelBuild(project: project, variant: .kernel).build() : nil
+        var counts = TestCounts(passed: 0, failed: 0)
+        var skipped: [String: Int] = [:]
+        let where_ = target == .apus ? "apus" : "linux"
+        Shell.step("running the regression programs on \(target == .apus ? "Apus (one boot each)" : "the host's Linux")")
+        for (libc, name) in try programs(filter: filter) {
+            let subsystem = String(name.split(separator: "/").first ?? "")
+            let level = levels[subsystem] ?? .processes
+            if target == .apus && !Self.supportedLevels.contains(level) {
+                skipped[level.rawValue, default: 0] += 1
+                continue
+            }
+            let result = try kernel.map { try runOnApus(libc: libc, name: name, kernel: $0) } ?? runOnHost(libc: libc, name: name)
+            print("\(where_) \(libc) \(result.detail)")
+            if result.passed { counts.passed += 1 } else { counts.failed += 1 }
+        }
+        for (level, count) in skipped.sorted(by: { $0.key < $1.key }) {
+            print("\(where_): \(count) programs skipped: level '\(level)' is not supported by Apus yet")
+        }
+        print("\(counts.passed) passed, \(counts.failed) failed")
+        return counts
+    }
+}
