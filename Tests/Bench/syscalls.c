@@ -1,0 +1,137 @@
+/*
+ * syscalls.c: the cheapest system calls (lmbench lat_syscall): the null call (getppid), one-byte
+ * read of /dev/zero and write to /dev/null, open+close, stat and fstat of a file three path
+ * components deep on the root file system. Each unit makes 1000 calls and checks every result.
+ */
+#include "bench.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define CALLS_PER_UNIT 1000
+static const char bench_file[] = "/tmp/apus-bench/syscall/file";
+
+static long null_unit(void *state)
+{
+    (void)state;
+    for (int i = 0; i < CALLS_PER_UNIT; i++)
+        if (syscall(SYS_getppid) < 0) return bench_syscall_failed("getppid");
+    return CALLS_PER_UNIT;
+}
+
+static long read_unit(void *state)
+{
+    int fd = *(int *)state;
+    char byte = 1;
+    for (int i = 0; i < CALLS_PER_UNIT; i++)
+        if (read(fd, &byte, 1) != 1) return bench_syscall_failed("read");
+    if (byte != 0) return bench_fail("/dev/zero gave a non-zero byte");
+    return CALLS_PER_UNIT;
+}
+
+static long write_unit(void *state)
+{
+    int fd = *(int *)state;
+    char byte = 'x';
+    for (int i = 0; i < CALLS_PER_UNIT; i++)
+        if (write(fd, &byte, 1) != 1) return bench_syscall_failed("write");
+    return CALLS_PER_UNIT;
+}
+
+static long open_close_unit(void *state)
+{
+    (void)state;
+    for (int i = 0; i < CALLS_PER_UNIT; i++) {
+        int fd = open(bench_file, O_RDONLY);
+        if (fd < 0) return bench_syscall_failed("open");
+        if (close(fd) != 0) return bench_syscall_failed("close");
+    }
+    return CALLS_PER_UNIT;
+}
+
+static long stat_unit(void *state)
+{
+    (void)state;
+    struct stat status;
+    for (int i = 0; i < CALLS_PER_UNIT; i++)
+        if (stat(bench_file, &status) != 0) return bench_syscall_failed("stat");
+    if (status.st_size != 4) return bench_fail("stat: size %lld, expected 4", (long long)status.st_size);
+    return CALLS_PER_UNIT;
+}
+
+static long fstat_unit(void *state)
+{
+    int fd = *(int *)state;
+    struct stat status;
+    for (int i = 0; i < CALLS_PER_UNIT; i++)
+        if (fstat(fd, &status) != 0) return bench_syscall_failed("fstat");
+    if (status.st_size != 4) return bench_fail("fstat: size %lld, expected 4", (long long)status.st_size);
+    return CALLS_PER_UNIT;
+}
+
+static int make_bench_file(void)
+{
+    mkdir("/tmp/apus-bench", 0755);
+    mkdir("/tmp/apus-bench/syscall", 0755);
+    int fd = open(bench_file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) return bench_syscall_failed("open(O_CREAT)");
+    int written = (int)write(fd, "abc\n", 4);
+    close(fd);
+    return written == 4 ? 0 : bench_syscall_failed("write");
+}
+
+static int measure_with_fd(const struct bench_spec *spec, const char *path, int flags, bench_unit unit)
+{
+    int fd = open(path, flags);
+    if (fd < 0) return bench_syscall_failed("open");
+    struct bench_result result;
+    int status = bench_measure(unit, &fd, &result);
+    close(fd);
+    if (status == 0) bench_report(spec, &result);
+    return status;
+}
+
+static int run_null(const struct bench_spec *spec)
+{
+    struct bench_result result;
+    if (bench_measure(null_unit, NULL, &result) != 0) return -1;
+    bench_report(spec, &result);
+    return 0;
+}
+
+static int run_read(const struct bench_spec *spec) { return measure_with_fd(spec, "/dev/zero", O_RDONLY, read_unit); }
+static int run_write(const struct bench_spec *spec) { return measure_with_fd(spec, "/dev/null", O_WRONLY, write_unit); }
+
+static int run_open_close(const struct bench_spec *spec)
+{
+    struct bench_result result;
+    if (make_bench_file() != 0 || bench_measure(open_close_unit, NULL, &result) != 0) return -1;
+    bench_report(spec, &result);
+    return 0;
+}
+
+static int run_stat(const struct bench_spec *spec)
+{
+    struct bench_result result;
+    if (make_bench_file() != 0 || bench_measure(stat_unit, NULL, &result) != 0) return -1;
+    bench_report(spec, &result);
+    return 0;
+}
+
+static int run_fstat(const struct bench_spec *spec)
+{
+    if (make_bench_file() != 0) return -1;
+    return measure_with_fd(spec, bench_file, O_RDONLY, fstat_unit);
+}
+
+const struct bench_spec bench_syscall_specs[] = {
+    {"null_syscall", "syscall", BENCH_NS_PER_OP, run_null},
+    {"read_devzero", "syscall", BENCH_NS_PER_OP, run_read},
+    {"write_devnull", "syscall", BENCH_NS_PER_OP, run_write},
+    {"open_close", "syscall", BENCH_NS_PER_OP, run_open_close},
+    {"stat", "syscall", BENCH_NS_PER_OP, run_stat},
+    {"fstat", "syscall", BENCH_NS_PER_OP, run_fstat},
+    {0},
+};
