@@ -14,5 +14,6 @@ let package = Package(
         .testTarget(name: "CpioTests", dependencies: [.product(name: "Cpio", package: "ApusKernel")]),
         .testTarget(name: "ElfFormatTests", dependencies: [.product(name: "ElfFormat", package: "ApusKernel")]),
         .testTarget(name: "RegionMapTests", dependencies: [.product(name: "RegionMap", package: "ApusKernel")]),
+        .testTarget(name: "LinuxABITests", dependencies: [.product(name: "LinuxABI", package: "ApusKernel")]),
     ]
 )

@@ -5,7 +5,7 @@
 // struct (missing fields read as zero, down to the first published size) or a larger, newer one,
 // accepted only if every byte this kernel does not know is zero (else E2BIG).
 
-public enum ExtensibleStruct {
+public enum ExtensibleStruct: Sendable {
     /// Checks a user-supplied size before copying: EINVAL below `minimumSize`, E2BIG above one page
     /// (the limit both syscalls apply).
     public static func checkSize(_ size: Int, minimumSize: Int) throws(Errno) {

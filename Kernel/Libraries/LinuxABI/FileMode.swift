@@ -78,7 +78,7 @@ public struct AccessCheck: OptionSet, Sendable {
 }
 
 /// utimensat(2) special `tv_nsec` values.
-public enum UtimeSpecial {
+public enum UtimeSpecial: Sendable {
     /// Set this timestamp to the current time.
     public static let UTIME_NOW: Int64 = (1 << 30) - 1
     /// Leave this timestamp unchanged.
@@ -135,7 +135,7 @@ public struct StatxAttributes: OptionSet, Sendable {
 /// Device numbers in a 64-bit dev_t, laid out as glibc's makedev and Linux's new_encode_dev: minor
 /// bits 0-7 in bits 0-7, major bits 0-11 in bits 8-19, minor bits 8-31 in bits 20-43, major bits
 /// 12-31 in bits 44-63 (Linux itself uses 12-bit majors and 20-bit minors).
-public enum DeviceNumber {
+public enum DeviceNumber: Sendable {
     public static func encode(major: UInt32, minor: UInt32) -> UInt64 {
         let major = UInt64(major), minor = UInt64(minor)
         return (minor & 0xff) | ((major & 0xfff) << 8) | ((minor & ~0xff) << 12) | ((major & ~0xfff) << 32)

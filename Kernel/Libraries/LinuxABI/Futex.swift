@@ -48,7 +48,7 @@ public struct FutexOperation: Equatable, Sendable {
 }
 
 /// Constants of the futex word protocols.
-public enum FutexWord {
+public enum FutexWord: Sendable {
     /// FUTEX_WAIT_BITSET with this bitset matches any waker (FUTEX_BITSET_MATCH_ANY).
     public static let FUTEX_BITSET_MATCH_ANY: UInt32 = 0xffff_ffff
     /// PI and robust futexes: bit 31 means "there are waiters", bit 30 "the owner died", the low

@@ -3,7 +3,7 @@
 // include/uapi/asm-generic/ioctl.h.
 
 /// The bit layout of an ioctl number: direction (2 bits), argument size (14), type (8), number (8).
-public enum IoctlEncoding {
+public enum IoctlEncoding: Sendable {
     public static let _IOC_NONE: UInt32 = 0
     public static let _IOC_WRITE: UInt32 = 1
     public static let _IOC_READ: UInt32 = 2

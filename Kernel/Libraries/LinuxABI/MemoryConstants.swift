@@ -2,7 +2,7 @@
 // include/uapi/asm-generic/mman-common.h, include/uapi/linux/mman.h, arch/x86/include/uapi/asm/mman.h
 // (x86-64 adds only MAP_32BIT) and include/uapi/linux/memfd.h.
 
-public enum PageGeometry {
+public enum PageGeometry: Sendable {
     public static let PAGE_SIZE = 4096
     public static let PAGE_SHIFT = 12
 }

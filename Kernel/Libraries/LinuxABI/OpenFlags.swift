@@ -66,7 +66,7 @@ public enum OpenAccessMode: Int32, CaseIterable, Sendable {
 }
 
 /// The dirfd value that means "relative to the current working directory".
-public enum AtDirectory {
+public enum AtDirectory: Sendable {
     public static let AT_FDCWD: Int32 = -100
 }
 
@@ -206,7 +206,7 @@ public struct CloseRangeFlags: OptionSet, Sendable {
 }
 
 /// Limits of the VFS interface (include/uapi/linux/limits.h).
-public enum PathLimits {
+public enum PathLimits: Sendable {
     /// Bytes in a path including the terminating NUL.
     public static let PATH_MAX = 4096
     /// Bytes in one path component.

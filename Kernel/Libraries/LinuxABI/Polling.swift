@@ -147,6 +147,6 @@ public struct SignalfdFlags: OptionSet, Sendable {
 }
 
 /// select(2) fd_set size.
-public enum SelectLimits {
+public enum SelectLimits: Sendable {
     public static let FD_SETSIZE = 1024
 }

@@ -33,7 +33,7 @@ public enum WaitIdType: Int32, CaseIterable, Sendable {
 }
 
 /// The int status word of wait4 (what WIFEXITED and friends decode).
-public enum WaitStatus {
+public enum WaitStatus: Sendable {
     /// The core-dump flag (WCOREFLAG) of a killed child's status.
     public static let WCOREFLAG: Int32 = 0x80
 

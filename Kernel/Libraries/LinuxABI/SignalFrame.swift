@@ -176,7 +176,7 @@ public struct UcontextFlags: OptionSet, Sendable {
 }
 
 /// struct rt_sigframe and the FPU state record that follows it.
-public enum SignalFrameLayout {
+public enum SignalFrameLayout: Sendable {
     /// pretcode: the return address the handler's `ret` uses (sa_restorer).
     public static let pretcodeOffset = 0
     public static let ucontextOffset = 8

@@ -7,7 +7,7 @@
 
 /// si_code values. The per-signal codes overlap (SEGV_MAPERR and BUS_ADRALN are both 1), so these
 /// are plain numbers grouped by the signal they belong to.
-public enum SignalCode {
+public enum SignalCode: Sendable {
     // Any signal: who sent it. Positive codes below SI_KERNEL belong to the signal.
     public static let SI_USER: Int32 = 0
     public static let SI_KERNEL: Int32 = 0x80

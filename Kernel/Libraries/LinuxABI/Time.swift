@@ -2,7 +2,7 @@
 // ITIMER_*), include/uapi/linux/time_types.h (struct __kernel_timespec), include/uapi/linux/timerfd.h
 // and include/uapi/linux/times.h. On x86-64 time_t, suseconds_t and clock_t are all 64-bit.
 
-public enum TimeUnits {
+public enum TimeUnits: Sendable {
     public static let NSEC_PER_SEC: Int64 = 1_000_000_000
     public static let USEC_PER_SEC: Int64 = 1_000_000
     /// Ticks per second of clock_t values (times(2), si_utime, /proc) and AT_CLKTCK.
