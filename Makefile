@@ -4,12 +4,13 @@
 #   make test                                  every check and test (what CI runs)
 #   make ktest [FILTER=heap]                   in-kernel tests only
 #   make debug [BREAK=Banner.print]            boot under gdb
+#   make bench [BENCH="--quick --only pipe"]   Apus vs Linux benchmarks -> bench/
 #   make build | tcb | lint | deps
 
 APUS := .build-toolkit/debug/apus
 SWIFT_BUILD_TOOLKIT := swift build --package-path Toolkit --scratch-path .build-toolkit
 
-.PHONY: all toolkit build run test ktest debug tcb lint deps clean
+.PHONY: all toolkit build run test ktest debug tcb lint deps bench clean
 all: build
 
 toolkit:
@@ -39,6 +40,9 @@ lint: toolkit
 
 deps: toolkit
 	@$(APUS) deps
+
+bench: toolkit
+	@$(APUS) bench $(BENCH)
 
 clean:
 	rm -rf out .build-kernel .build-ktest .build-host

@@ -91,10 +91,11 @@ static const char *unit_name(enum bench_scale scale)
     return "?";
 }
 
+static const char *better_name(enum bench_scale scale) { return scale == BENCH_MB_PER_S ? "higher" : "lower"; }
+
 void bench_report_value(const struct bench_spec *spec, double value, double count)
 {
-    const char *better = spec->scale == BENCH_MB_PER_S ? "higher" : "lower";
-    bench_printf("BENCH %s %.3f %s %s n=%.0f", spec->name, value, unit_name(spec->scale), better, count);
+    bench_printf("BENCH %s %.3f %s %s n=%.0f", spec->name, value, unit_name(spec->scale), better_name(spec->scale), count);
 }
 
 void bench_report(const struct bench_spec *spec, const struct bench_result *result)
@@ -192,6 +193,7 @@ static void finish_as_init(void)
 static int usage(void)
 {
     bench_printf("usage: apus-bench [--quick] [--budget-ms N] [--only NAME,FAMILY,...] [--list]");
+    bench_printf("--list prints: family name unit lower|higher");
     return 2;
 }
 
@@ -226,7 +228,7 @@ int main(int argc, char **argv)
     for (size_t f = 0; f < sizeof families / sizeof families[0]; f++) {
         for (const struct bench_spec *spec = families[f]; spec->name; spec++) {
             if (!selected(only, spec)) continue;
-            if (list) bench_printf("%s %s", spec->family, spec->name);
+            if (list) bench_printf("%s %s %s %s", spec->family, spec->name, unit_name(spec->scale), better_name(spec->scale));
             else run_one(spec);
         }
     }

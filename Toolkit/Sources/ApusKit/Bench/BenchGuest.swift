@@ -1,0 +1,93 @@
+// Booting one kernel with the benchmark initramfs in the single QEMU configuration (QEMUMachine)
+// and collecting every benchmark's outcome. The kernels differ only in their command line: Apus
+// takes `init=`, Linux `rdinit=` (init of an initramfs) and `console=ttyS0 quiet`.
+//
+// A guest that dies (panic, init killed, or silent for too long: hung) does not lose the run: the benchmark it died in is
+// recorded as failed with the reason, and the guest is booted again for the benchmarks after it.
+// Under -icount two more options make a run repeat exactly: `-seed 1` (the guest's RDRAND, which
+// Linux mixes into its address-space layout and hash seeds, follows a fixed sequence) and an RTC
+// that starts at a fixed date and follows the virtual clock (Linux reads it at boot). Without
+// them Linux's numbers wander by up to ~0.5% between runs; Apus's repeat either way.
+
+import Foundation
+
+public enum BenchKernel: String, CaseIterable, Codable, Sendable {
+    case apus, linux
+
+    var commandLine: String {
+        switch self {
+        case .apus: "log=warn init=\(BenchPrograms.guestProgram)"
+        case .linux: "console=ttyS0 quiet rdinit=\(BenchPrograms.guestProgram)"
+        }
+    }
+
+    public var displayName: String { self == .apus ? "Apus" : "Linux" }
+}
+
+public enum BenchClock: String, CaseIterable, Codable, Sendable {
+    /// -icount shift=0,sleep=off: guest time follows instructions, results repeat exactly.
+    case icount
+    /// plain TCG: guest time is host time; noisy, run several times.
+    case wall
+
+    var machineClock: QEMUMachine.ClockMode { self == .icount ? .instructionCounting : .wallClock }
+}
+
+public struct BenchGuest: Sendable {
+    let programs: BenchPrograms
+    let kernel: BenchKernel
+    let image: URL
+    let quick: Bool
+
+    /// Host seconds a guest may stay silent (booting, or inside one benchmark) before it counts
+    /// as hung, and the total allowed per boot.
+    var silenceSeconds: Double { quick ? 30 : 90 }
+    func totalSeconds(benchmarks: Int) -> Double { 120 + (quick ? 15 : 40) * Double(benchmarks) }
+
+    /// Runs `names` (in the guest's order); every name gets an outcome.
+    public func run(_ names: [String], clock: BenchClock) throws -> [String: BenchOutcome] {
+        var outcomes: [String: BenchOutcome] = [:]
+        var remaining = names
+        while !remaining.isEmpty {
+            let transcript = try boot(remaining, clock: clock)
+            for name in remaining { if let outcome = transcript.outcomes[name] { outcomes[name] = outcome } }
+            if transcript.isComplete {
+                for name in remaining where outcomes[name] == nil { outcomes[name] = .failed("no result line") }
+                break
+            }
+            guard let culprit = transcript.interrupted ?? remaining.first(where: { outcomes[$0] == nil }) else { break }
+            outcomes[culprit] = .failed(transcript.stopReason)
+            guard let index = remaining.firstIndex(of: culprit) else { break }
+            remaining = remaining[(index + 1)...].filter { outcomes[$0] == nil }
+        }
+        return outcomes
+    }
+
+    func boot(_ names: [String], clock: BenchClock) throws -> BenchTranscript {
+        var arguments = ["--only", names.joined(separator: ",")]
+        if quick { arguments.append("--quick") }
+        let initrd = try programs.image(arguments: arguments)
+        var machine = QEMUMachine(kernel: image, initrd: initrd, commandLine: kernel.commandLine)
+        machine.clock = clock.machineClock
+        if clock == .icount { machine.extraArguments = ["-seed", "1", "-rtc", "base=2025-01-01T00:00:00,clock=vm"] }
+        let started = Date()
+        let result = try WatchedCapture.run(machine.arguments, silenceSeconds: silenceSeconds, totalSeconds: totalSeconds(benchmarks: names.count))
+        let status = QEMUMachine.guestStatus(fromQEMUStatus: result.status)
+        let console = result.output
+        let seconds = Int(Date().timeIntervalSince(started).rounded())
+        Shell.step("\(kernel.displayName) booted for \(names.count) benchmarks: \(seconds) s\(status == 0 ? "" : ", status \(status)")")
+        var transcript = BenchTranscript(console: console)
+        transcript.stopReason = Self.describe(status: status, console: console)
+        return transcript
+    }
+
+    static func describe(status: Int32, console: String) -> String {
+        let what = switch status {
+        case 124: "the guest timed out"
+        case 125: "kernel panic"
+        default: "the guest stopped (status \(status))"
+        }
+        let tail = console.split(whereSeparator: \.isNewline).suffix(3).map { $0.trimmingCharacters(in: .whitespaces) }
+        return tail.isEmpty ? what : "\(what); console ends: \(tail.joined(separator: " | "))"
+    }
+}

@@ -1,0 +1,64 @@
+// `apus bench [--quick] [--only NAME] [--mode icount|wall|both]`: the same benchmark binaries on
+// Apus and on Debian's Linux kernel in the same QEMU configuration; prints the ratio table and
+// writes bench/results.json, bench/results.md and bench/chart.svg (see ApusKit/Bench).
+
+import ApusKit
+import ArgumentParser
+import Foundation
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmark Apus against Linux in the same QEMU; write bench/results.{json,md} and bench/chart.svg.")
+
+    enum Mode: String, ExpressibleByArgument, CaseIterable {
+        case icount, wall, both
+    }
+
+    @Flag(name: .long, help: "A short smoke run (seconds per kernel); its numbers are not for comparison.")
+    var quick = false
+
+    @Option(name: .long, help: "Only these benchmarks or families (comma separated), e.g. null_syscall,pipe.")
+    var only: String?
+
+    @Option(name: .long, help: "Clock mode: icount (deterministic), wall (plain TCG, several runs) or both.")
+    var mode: Mode?
+
+    @Option(name: .long, help: "Wall-clock runs per kernel (min/median/max).")
+    var wallRuns = 3
+
+    @Option(name: .long, help: "icount runs per kernel (default 2, which checks that the numbers repeat exactly; 1 with --quick).")
+    var icountRuns: Int?
+
+    @Option(name: .long, help: "Benchmark this Apus image instead of building the kernel.")
+    var kernel: String?
+
+    @Flag(name: .long, help: "Only run the smoke check `apus test` uses (quick, icount, host + both kernels).")
+    var smoke = false
+
+    func run() throws {
+        try reportingErrors {
+            let project = try Project.locate()
+            if smoke {
+                let counts = try BenchSmoke.run(project: project)
+                return counts.failed == 0 && counts.passed > 0 ? 0 : 1
+            }
+            var options = BenchOptions()
+            options.quick = quick
+            options.only = only.map { $0.split(separator: ",").map(String.init) } ?? []
+            switch mode ?? (quick ? .icount : .both) {
+            case .icount: options.modes = [.icount]
+            case .wall: options.modes = [.wall]
+            case .both: options.modes = [.icount, .wall]
+            }
+            options.wallRuns = max(1, wallRuns)
+            options.icountRuns = max(1, icountRuns ?? (quick ? 1 : 2))
+            options.apusImage = kernel.map { URL(fileURLWithPath: $0) }
+            let runner = BenchRunner(project: project, options: options)
+            let report = try runner.run()
+            print(try runner.write(report))
+            print("wrote \(runner.outputFolder.path)/results.json, results.md and chart.svg in \(Int(report.durationSeconds)) s")
+            return 0
+        }
+    }
+}
