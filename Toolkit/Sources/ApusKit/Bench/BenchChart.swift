@@ -35,7 +35,7 @@ public enum BenchChart {
             let x = axis.x(tick)
             let isOne = tick == 1
             svg.append(line(x1: x, y1: top - 4, x2: x, y2: bottom, color: isOne ? "#000" : "#ddd", width: isOne ? 1.5 : 1))
-            svg.append(text(x: x, y: bottom + 16, BenchFormat.number(tick), anchor: "middle", size: 11))
+            svg.append(text(x: x, y: bottom + 16, String(format: "%g", tick), anchor: "middle", size: 11))
         }
         for (index, entry) in primary.enumerated() {
             let y = top + rowHeight * Double(index)
