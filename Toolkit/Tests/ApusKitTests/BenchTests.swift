@@ -84,3 +84,9 @@ import Testing
     #expect(axis.x(1) == 300 && axis.x(10) == 400 && axis.x(0.001) == 0)
     #expect(axis.ticks.contains(1) && axis.ticks.contains(0.5) && axis.ticks.last == 10)
 }
+
+@Test func stopsOnlyAtAWholeKnownLine() {
+    let console = "BENCH_BEGIN pipe_latency_x\r\nBENCH_BEGIN ctx_switch\r\n"
+    #expect(WatchedCapture.containsLine(console, ["BENCH_BEGIN ctx_switch"]))
+    #expect(!WatchedCapture.containsLine(console, ["BENCH_BEGIN pipe_latency"]))
+}

@@ -44,18 +44,26 @@ public struct BenchGuest: Sendable {
     var silenceSeconds: Double { quick ? 30 : 90 }
     func totalSeconds(benchmarks: Int) -> Double { 120 + (quick ? 15 : 40) * Double(benchmarks) }
 
-    /// Runs `names` (in the guest's order); every name gets an outcome.
-    public func run(_ names: [String], clock: BenchClock) throws -> [String: BenchOutcome] {
+    /// Runs `names` (in the guest's order); every name gets an outcome. `knownHangs` (name ->
+    /// reason) are benchmarks that hung this kernel in an earlier run: the guest is stopped as soon
+    /// as it begins one, so the boots (and, under -icount, the numbers) are the same as in that
+    /// run without waiting for the silence timeout again. New hangs are added to `knownHangs`.
+    public func run(_ names: [String], clock: BenchClock, knownHangs: inout [String: String]) throws -> [String: BenchOutcome] {
         var outcomes: [String: BenchOutcome] = [:]
         var remaining = names
         while !remaining.isEmpty {
-            let transcript = try boot(remaining, clock: clock)
+            var transcript = try boot(remaining, clock: clock, stopAt: Array(knownHangs.keys))
             for name in remaining { if let outcome = transcript.outcomes[name] { outcomes[name] = outcome } }
             if transcript.isComplete {
                 for name in remaining where outcomes[name] == nil { outcomes[name] = .failed("no result line") }
                 break
             }
             guard let culprit = transcript.interrupted ?? remaining.first(where: { outcomes[$0] == nil }) else { break }
+            if let known = knownHangs[culprit] {
+                transcript.stopReason = known
+            } else if transcript.hasTimedOut {
+                knownHangs[culprit] = transcript.stopReason
+            }
             outcomes[culprit] = .failed(transcript.stopReason)
             guard let index = remaining.firstIndex(of: culprit) else { break }
             remaining = remaining[(index + 1)...].filter { outcomes[$0] == nil }
@@ -63,7 +71,7 @@ public struct BenchGuest: Sendable {
         return outcomes
     }
 
-    func boot(_ names: [String], clock: BenchClock) throws -> BenchTranscript {
+    func boot(_ names: [String], clock: BenchClock, stopAt knownHangs: [String]) throws -> BenchTranscript {
         var arguments = ["--only", names.joined(separator: ",")]
         if quick { arguments.append("--quick") }
         let initrd = try programs.image(arguments: arguments)
@@ -71,13 +79,15 @@ public struct BenchGuest: Sendable {
         machine.clock = clock.machineClock
         if clock == .icount { machine.extraArguments = ["-seed", "1", "-rtc", "base=2025-01-01T00:00:00,clock=vm"] }
         let started = Date()
-        let result = try WatchedCapture.run(machine.arguments, silenceSeconds: silenceSeconds, totalSeconds: totalSeconds(benchmarks: names.count))
+        let result = try WatchedCapture.run(machine.arguments, silenceSeconds: silenceSeconds, totalSeconds: totalSeconds(benchmarks: names.count),
+                                            stopLines: knownHangs.map { "BENCH_BEGIN \($0)" })
         let status = QEMUMachine.guestStatus(fromQEMUStatus: result.status)
         let console = result.output
         let seconds = Int(Date().timeIntervalSince(started).rounded())
         Shell.step("\(kernel.displayName) booted for \(names.count) benchmarks: \(seconds) s\(status == 0 ? "" : ", status \(status)")")
         var transcript = BenchTranscript(console: console)
         transcript.stopReason = Self.describe(status: status, console: console)
+        transcript.hasTimedOut = status == 124
         return transcript
     }
 

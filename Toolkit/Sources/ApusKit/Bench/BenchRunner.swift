@@ -3,8 +3,9 @@
 // bench/results.json, bench/results.md and bench/chart.svg. One guest at a time (QEMU is
 // single-threaded under TCG; a second one would only disturb the wall-clock numbers).
 //
-// A benchmark that failed or killed a kernel's guest in one run is not run on that kernel again
-// in later runs (its failure is carried over), so a hang costs its timeout once, not per run.
+// A benchmark that hung a kernel's guest in one run is remembered: in later runs that guest is
+// stopped as soon as the benchmark begins, so a hang costs its silence timeout once, not per run,
+// and every run boots the same images in the same sequence (which -icount repeatability needs).
 
 import Foundation
 
@@ -42,19 +43,17 @@ public struct BenchRunner {
         let linux = try LinuxKernelImage.fetch(project: project)
         try Dependencies.ensure([Dependencies.qemu])
         let images: [BenchKernel: URL] = [.apus: apusImage, .linux: linux.image]
-        var carriedFailures: [BenchKernel: [String: BenchOutcome]] = [:]
+        var knownHangs: [BenchKernel: [String: String]] = [:]
         var entries: [BenchEntry] = []
         for mode in options.modes {
             let runCount = mode == .icount ? options.icountRuns : options.wallRuns
             var runs: [BenchKernel: [[String: BenchOutcome]]] = [:]
             for index in 1...max(runCount, 1) {
                 for kernel in [BenchKernel.linux, .apus] {
-                    let names = benchmarks.map(\.name).filter { carriedFailures[kernel]?[$0] == nil }
+                    let names = benchmarks.map(\.name)
                     Shell.step("\(mode.rawValue) run \(index)/\(runCount): \(kernel.displayName), \(names.count) benchmarks")
                     let guest = BenchGuest(programs: programs, kernel: kernel, image: images[kernel] ?? apusImage, quick: options.quick)
-                    var outcomes = names.isEmpty ? [:] : try guest.run(names, clock: mode)
-                    for (name, outcome) in outcomes where outcome.measurement == nil { carriedFailures[kernel, default: [:]][name] = outcome }
-                    outcomes.merge(carriedFailures[kernel] ?? [:]) { current, _ in current }
+                    let outcomes = try guest.run(names, clock: mode, knownHangs: &knownHangs[kernel, default: [:]])
                     runs[kernel, default: []].append(outcomes)
                 }
             }

@@ -42,6 +42,8 @@ public struct BenchTranscript: Sendable {
     public private(set) var isComplete = false
     /// Why the guest stopped, for the benchmark it died in (set by whoever ran it).
     public var stopReason = "the guest stopped"
+    /// The guest was stopped for staying silent (hung), not by its own exit.
+    public var hasTimedOut = false
 
     public init(console: String) {
         for rawLine in console.split(whereSeparator: \.isNewline) {
