@@ -25,7 +25,7 @@ struct BenchCommand: ParsableCommand {
     var mode: Mode?
 
     @Option(name: .long, help: "Wall-clock runs per kernel (min/median/max).")
-    var wallRuns = 3
+    var wallRuns = 5
 
     @Option(name: .long, help: "icount runs per kernel (default 2, which checks that the numbers repeat exactly; 1 with --quick).")
     var icountRuns: Int?

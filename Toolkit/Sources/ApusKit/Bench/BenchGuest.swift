@@ -41,7 +41,7 @@ public struct BenchGuest: Sendable {
 
     /// Host seconds a guest may stay silent (booting, or inside one benchmark) before it counts
     /// as hung, and the total allowed per boot.
-    var silenceSeconds: Double { quick ? 30 : 90 }
+    var silenceSeconds: Double { quick ? 30 : 60 }
     func totalSeconds(benchmarks: Int) -> Double { 120 + (quick ? 15 : 40) * Double(benchmarks) }
 
     /// Runs `names` (in the guest's order); every name gets an outcome. `knownHangs` (name ->

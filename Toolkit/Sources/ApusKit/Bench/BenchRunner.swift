@@ -15,7 +15,7 @@ public struct BenchOptions: Sendable {
     public var only: [String] = []
     public var modes: [BenchClock] = BenchClock.allCases
     public var icountRuns = 2
-    public var wallRuns = 3
+    public var wallRuns = 5
     /// Use this Apus image instead of building one.
     public var apusImage: URL?
 
