@@ -15,6 +15,8 @@ open class CharacterDevice {
     open func open(_ file: OpenFile) throws(Errno) {}
     open func read(toUser address: UInt64, count: Int, file: OpenFile) throws(Errno) -> Int { throw .EINVAL }
     open func write(fromUser address: UInt64, count: Int, file: OpenFile) throws(Errno) -> Int { throw .EINVAL }
+    /// Writes bytes from kernel memory (sendfile).
+    open func write(bytes: [UInt8], file: OpenFile) throws(Errno) -> Int { bytes.count }
     open func control(_ request: UInt32, argument: UInt64, file: OpenFile) throws(Errno) -> Int { throw .ENOTTY }
     open func pollEvents(file: OpenFile) -> PollEvents { [.POLLIN, .POLLOUT] }
     open var readinessQueue: WaitQueue? { nil }
@@ -58,6 +60,9 @@ final class DeviceFileOperations: FileOperations {
     override func write(_ file: OpenFile, at offset: UInt64, fromUser address: UInt64, count: Int) throws(Errno) -> Int {
         try device.write(fromUser: address, count: count, file: file)
     }
+    override func write(_ file: OpenFile, bytes: [UInt8]) throws(Errno) -> Int {
+        try device.write(bytes: bytes, file: file)
+    }
     /// Memory devices accept seeks and stay at 0, like Linux's null/zero; terminals too.
     override func seek(_ file: OpenFile, to offset: Int64, whence: Int32) throws(Errno) -> UInt64 { 0 }
     override func control(_ file: OpenFile, _ request: UInt32, argument: UInt64) throws(Errno) -> Int {
@@ -83,6 +88,7 @@ class ZeroDevice: CharacterDevice {
 /// /dev/full: reads zeros, every write fails with ENOSPC.
 final class FullDevice: ZeroDevice {
     override func write(fromUser address: UInt64, count: Int, file: OpenFile) throws(Errno) -> Int { throw .ENOSPC }
+    override func write(bytes: [UInt8], file: OpenFile) throws(Errno) -> Int { throw .ENOSPC }
 }
 
 final class RandomDevice: CharacterDevice {

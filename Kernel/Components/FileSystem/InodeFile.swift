@@ -40,6 +40,15 @@ final class InodeFileOperations: FileOperations {
         return done
     }
 
+    override func write(_ file: OpenFile, bytes: [UInt8]) throws(Errno) -> Int {
+        guard let regular = file.inode as? RegularFileInode else { throw .EINVAL }
+        if file.isAppend { file.position = regular.size }
+        try regular.contents.write(bytes.span, at: file.position)
+        file.position += UInt64(bytes.count)
+        regular.touchModify()
+        return bytes.count
+    }
+
     override func seek(_ file: OpenFile, to offset: Int64, whence: Int32) throws(Errno) -> UInt64 {
         guard let inode = file.inode else { throw .EBADF }
         let base: Int64

@@ -46,6 +46,7 @@ public final class OpenFile {
     func write(at offset: UInt64, fromUser address: UInt64, count: Int) throws(Errno) -> Int {
         try operations.write(self, at: offset, fromUser: address, count: count)
     }
+    func write(bytes: [UInt8]) throws(Errno) -> Int { try operations.write(self, bytes: bytes) }
     func seek(to offset: Int64, whence: Int32) throws(Errno) -> UInt64 { try operations.seek(self, to: offset, whence: whence) }
     func directoryEntries() throws(Errno) -> DirectoryCursor { try operations.directoryEntries(self) }
     func truncate(to length: UInt64) throws(Errno) { try operations.truncate(self, to: length) }
@@ -70,6 +71,8 @@ class FileOperations {
     func write(_ file: OpenFile, fromUser address: UInt64, count: Int) throws(Errno) -> Int { throw .EINVAL }
     func read(_ file: OpenFile, at offset: UInt64, toUser address: UInt64, count: Int) throws(Errno) -> Int { throw .ESPIPE }
     func write(_ file: OpenFile, at offset: UInt64, fromUser address: UInt64, count: Int) throws(Errno) -> Int { throw .ESPIPE }
+    /// Writes bytes that are in kernel memory (sendfile, /proc-style producers).
+    func write(_ file: OpenFile, bytes: [UInt8]) throws(Errno) -> Int { throw .EINVAL }
     func seek(_ file: OpenFile, to offset: Int64, whence: Int32) throws(Errno) -> UInt64 { throw .ESPIPE }
     func directoryEntries(_ file: OpenFile) throws(Errno) -> DirectoryCursor { throw .ENOTDIR }
     func truncate(_ file: OpenFile, to length: UInt64) throws(Errno) { throw .EINVAL }
@@ -127,6 +130,11 @@ extension FileHandle where R: CanWrite {
 
     public func truncate(to length: UInt64) throws(Errno) {
         try file.truncate(to: length)
+    }
+
+    /// Writes kernel bytes (sendfile's copy), returning how many were written.
+    public func write(bytes: [UInt8]) throws(Errno) -> Int {
+        try file.write(bytes: bytes)
     }
 }
 

@@ -79,6 +79,7 @@ public final class AddressSpace {
                 do { return try pageTables.resolveCopyOnWrite(at: page) ? .resolved : .segmentationFault(isAccessError: true) } catch { return .outOfMemory }
             }
             // Present and allowed: another thread (or the copy routine) raced us; just retry.
+            Log.trace("fault at 0x\(String(address, radix: 16)) access \(access == .write ? "write" : "read") on a present page: permissions \(existing.permissions.rawValue) cow \(existing.isCopyOnWrite)")
             return .resolved
         }
         found = MappedRegion(range: found.range, payload: region)

@@ -17,8 +17,15 @@ open class AddressSpaceUser {
 
 final class CurrentAddressSpaceResolver: UserFaultResolver {
     func resolveFault(at address: UInt64, access: MemoryAccess) -> Bool {
-        guard let user = Scheduler.current.owner as? AddressSpaceUser, let space = user.addressSpace else { return false }
-        return space.handleFault(at: address, access: access) == .resolved
+        guard let user = Scheduler.current.owner as? AddressSpaceUser, let space = user.addressSpace else {
+            Log.debug("user copy fault at 0x\(String(address, radix: 16)) in a task without an address space")
+            return false
+        }
+        let outcome = space.handleFault(at: address, access: access)
+        if outcome != .resolved && Log.isEnabled(.debug) {
+            Log.debug("user copy fault at 0x\(String(address, radix: 16)) not resolved")
+        }
+        return outcome == .resolved
     }
 }
 

@@ -61,6 +61,22 @@ public final class Process {
     public var usage = ResourceUsage()
     /// Set when the process is ending: the wait status it will have.
     public var pendingExitStatus: Int32?
+    /// The signal the parent gets when this process ends (SIGCHLD, or another from clone).
+    public var exitSignal: Int32 = 17
+    /// Job control: the stop signal while stopped (0 when running), and the state changes the
+    /// parent has not collected with wait yet.
+    public var stopSignal: Int32 = 0
+    public var stopNotReported = false
+    public var continueNotReported = false
+    /// Interval timers (setitimer(2)): ITIMER_REAL runs on the monotonic clock (a scheduled
+    /// callback); ITIMER_VIRTUAL and ITIMER_PROF count this process's CPU time.
+    public var realTimer = IntervalTimer()
+    public var virtualTimer = IntervalTimer()
+    public var profilingTimer = IntervalTimer()
+    /// The process has called execve since fork (setpgid on it is then EACCES).
+    public var hasExecuted = false
+    /// vfork: the parent thread sleeping until this child execs or exits.
+    public var vforkParent: Thread?
 
     public init(id: Int32, parentID: Int32, addressSpace: AddressSpace, files: FileTable, fileSystem: FileSystemContext,
                 credentials: Credentials, limits: ResourceLimits, signals: SignalDispositions) {
@@ -107,6 +123,14 @@ public final class Thread: AddressSpaceUser {
     public var pendingSignals = SignalQueue()
     public var alternateStack = AlternateSignalStack()
     public var isExiting = false
+    /// Set when a system call was interrupted by a signal: how to finish it (see Restart.swift).
+    public var restartPolicy: RestartPolicy?
+    /// The system-call number to re-issue if the interrupted call is restarted.
+    public var interruptedSystemCall: UInt64 = 0
+    /// restart_syscall: the deadline an interrupted sleep resumes to.
+    public var restartDeadline: UInt64 = 0
+    /// sigsuspend/ppoll/pselect: the mask to put back once a signal has been handled.
+    public var maskToRestore: SignalSet?
     /// CPU time this thread used; when it entered user mode last (0 while in the kernel).
     public var cpuNanoseconds: UInt64 = 0
     public var userEntry: UInt64 = 0
@@ -135,4 +159,14 @@ public struct ResourceUsage: Sendable {
 
 public enum ProcessAccounting {
     public static func usage(of process: Process) -> ResourceUsage { process.usage }
+}
+
+/// One interval timer: when it next fires and how it re-arms (nanoseconds; 0 = disarmed).
+public struct IntervalTimer: Sendable {
+    /// For ITIMER_REAL an absolute monotonic deadline; for the CPU-time timers the CPU time left.
+    public var value: UInt64 = 0
+    public var interval: UInt64 = 0
+    public var callbackID: UInt64?
+
+    public init() {}
 }

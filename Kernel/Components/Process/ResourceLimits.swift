@@ -46,5 +46,6 @@ public struct ResourceLimits: Sendable {
     }
 
     public var openFiles: Int { Int(min(values[7].soft, 1 << 20)) }
+    public var processes: UInt64 { values[6].soft }
     public var stackBytes: UInt64 { values[3].soft }
 }

@@ -10,6 +10,7 @@ import LinuxABI
 import Memory
 import Process
 import Scheduling
+import Scheduling
 import Terminal
 
 public enum UserSpace {
@@ -50,6 +51,10 @@ public enum UserSpace {
     /// Creates init and starts it. Returns false if no init could be executed.
     public static func startInit(commandLine: KernelCommandLine) -> Bool {
         _ = AddressSpace.empty
+        Interruption.install {
+            guard let thread = Scheduler.current.owner as? Thread else { return false }
+            return SignalDelivery.hasDeliverableSignal(thread) || thread.isExiting
+        }
         let table = ProcessTable.shared
         let root = FileSystemTable.shared.root
         let files = FileTable()

@@ -65,6 +65,7 @@ public enum Exec {
         process.files.closeOnExecDescriptors()
         process.signals.resetForExec()
         process.executablePath = path
+        process.hasExecuted = true
         process.name = Process.commandName(fromPath: path)
         thread.alternateStack = AlternateSignalStack()
         thread.clearChildTID = 0
@@ -81,6 +82,7 @@ public enum Exec {
         context.resetFPUState()
         context.requireFullRestore()
         program.addressSpace.pageTables.activate()
+        ProcessLifecycle.releaseVforkParent(process)
     }
 
     /// Reads a NULL-terminated array of string pointers (argv/envp).

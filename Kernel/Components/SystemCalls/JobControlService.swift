@@ -33,21 +33,26 @@ final class ProcessJobControl: JobControl {
         return thread.signalMask.contains(signal) || process.signals.action(signal).handler == .SIG_IGN
     }
 
-    /// A group is orphaned when no member has a parent in another group of the same session.
-    func isOrphaned(group: Int32) -> Bool {
+    func isOrphaned(group: Int32) -> Bool { JobControlService.isOrphaned(group: group) }
+
+    func callerHasPendingSignal() -> Bool {
+        guard let thread = currentThread() else { return false }
+        return SignalDelivery.hasDeliverableSignal(thread)
+    }
+}
+
+enum JobControlService {
+    /// A group is orphaned when no member has a parent in another group of the same session
+    /// (credentials(7)); stop signals from the terminal are then discarded.
+    static func isOrphaned(group: Int32) -> Bool {
         let members = ProcessTable.shared.processes(inGroup: group)
-        for member in members {
+        for member in members where !member.isZombie {
             if let parent = ProcessTable.shared.process(member.parentID),
                parent.processGroupID != group, parent.sessionID == member.sessionID {
                 return false
             }
         }
         return true
-    }
-
-    func callerHasPendingSignal() -> Bool {
-        guard let thread = currentThread() else { return false }
-        return SignalDelivery.hasDeliverableSignal(thread)
     }
 }
 

@@ -52,6 +52,8 @@ public enum ProcessLifecycle {
     }
 
     static func finish(_ process: Process, status: Int32) {
+        releaseVforkParent(process)
+        if let id = process.realTimer.callbackID { Timers.shared.cancel(id) }
         process.files.closeAll()
         process.addressSpace = AddressSpace.empty
         process.state = .zombie(status: status)
@@ -75,11 +77,43 @@ public enum ProcessLifecycle {
             if action.handler == .SIG_IGN || action.flags.contains(.SA_NOCLDWAIT) {
                 reap(process, into: parent)
             } else {
-                SignalDelivery.send(.SIGCHLD, info: SignalDelivery.senderInfo(.SIGCHLD, code: 1, senderID: process.id,
-                                                                              senderUserID: process.credentials.realUserID), to: parent)
+                let code: Int32 = status & 0x7F == 0 ? 1 : (status & 0x80 != 0 ? 3 : 2)     // CLD_EXITED/KILLED/DUMPED
+                notifyParent(of: process, code: code, status: status & 0x7F == 0 ? (status >> 8) & 0xFF : status & 0x7F,
+                             isStateChange: false)
             }
         }
         childEvents.wakeAll()
+    }
+
+    /// Tells the parent a child changed state: its exit signal (SIGCHLD normally), except that
+    /// stops and continues are not signalled when the parent set SA_NOCLDSTOP.
+    static func notifyParent(of child: Process, code: Int32, status: Int32, isStateChange: Bool) {
+        defer { childEvents.wakeAll() }
+        guard let parent = ProcessTable.shared.process(child.parentID) else { return }
+        if isStateChange && parent.signals.action(.SIGCHLD).flags.contains(.SA_NOCLDSTOP) { return }
+        let signalNumber = isStateChange ? Signal.SIGCHLD.rawValue : child.exitSignal
+        guard signalNumber != 0, let signal = Signal(rawValue: signalNumber) else { return }
+        var info = SignalDelivery.childInfo(child, code: code, status: status)
+        info[0] = UInt8(truncatingIfNeeded: signal.rawValue)
+        SignalDelivery.send(signal, info: info, to: parent)
+    }
+
+    /// vfork: the parent may run again once the child has exec'd or exited.
+    static func releaseVforkParent(_ process: Process) {
+        guard process.vforkParent != nil else { return }
+        process.vforkParent = nil
+        childEvents.wakeAll()
+    }
+
+    /// Undoes a clone whose thread could not be started.
+    static func abandon(_ thread: Thread, process: Process) {
+        process.threads.removeAll { $0 === thread }
+        ProcessTable.shared.remove(thread: thread)
+        thread.detach()
+        if process.threads.isEmpty {
+            ProcessTable.shared.remove(process: process)
+            ProcessTable.shared.process(process.parentID)?.children.removeAll { $0 == process.id }
+        }
     }
 
     /// Removes a zombie for good, adding its CPU time to the parent's children totals.

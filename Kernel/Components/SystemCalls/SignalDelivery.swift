@@ -1,15 +1,16 @@
-// Sending and delivering signals. A signal is queued on a thread (faults, tkill) or on the
-// process (kill); before a thread returns to user mode, its deliverable signals are taken in
-// order (lowest number first) and acted on: ignored, the default action (terminate, stop,
-// continue, ignore), or a user handler run on a signal frame (SignalFrames.swift).
-// Fault signals are forced: if blocked or ignored, the disposition is reset to default so the
-// process cannot loop on the faulting instruction forever (Linux's force_sig_fault).
+// Sending and delivering signals (signal(7)).
+// Sending: a signal that would be ignored (SIG_IGN, or a default action of "ignore") and is not
+// blocked is dropped at once; SIGCONT (and SIGKILL) resume a stopped process and cancel pending
+// stop signals; a stop signal cancels a pending SIGCONT. A signal goes to a thread (faults,
+// tkill) or to the first thread of the process that does not block it.
+// Delivering: before a thread returns to user mode its deliverable signals are taken in order
+// (lowest number first, real-time ones in queue order) and acted on: the default action
+// (terminate, stop, continue, ignore) or a user handler run on a signal frame. An interrupted
+// system call is then restarted or fails with EINTR (Restart.swift). Fault signals are forced:
+// if blocked or ignored the disposition is reset so a faulting instruction cannot loop.
 
-import Capabilities
-import FileSystem
 import Framework
 import LinuxABI
-import Memory
 import Process
 import Scheduling
 
@@ -18,8 +19,7 @@ public enum SignalDelivery {
         !thread.pendingSignals.set.subtracting(thread.signalMask).isEmpty
     }
 
-    /// siginfo for a fault: signal, code, address.
-    static func faultInfo(_ signal: Signal, code: Int32, address: UInt64) -> [UInt8] {
+    static func info(_ signal: Signal, code: Int32, address: UInt64) -> [UInt8] {
         var writer = ByteWriter(capacity: 128)
         writer.appendI32(signal.rawValue)
         writer.appendI32(0)             // si_errno
@@ -43,17 +43,66 @@ public enum SignalDelivery {
         return writer.bytes
     }
 
+    /// siginfo for SIGCHLD: the child's pid, uid, status and CPU times.
+    static func childInfo(_ child: Process, code: Int32, status: Int32) -> [UInt8] {
+        var writer = ByteWriter(capacity: 128)
+        writer.appendI32(Signal.SIGCHLD.rawValue)
+        writer.appendI32(0)
+        writer.appendI32(code)
+        writer.appendI32(0)
+        writer.appendI32(child.id)
+        writer.appendU32(child.credentials.realUserID)
+        writer.appendI32(status)
+        writer.appendI32(0)
+        writer.appendI64(Int64(child.usage.userNanoseconds / 10_000_000))
+        writer.appendI64(Int64(child.usage.systemNanoseconds / 10_000_000))
+        writer.appendZeros(128 - writer.count)
+        return writer.bytes
+    }
+
     static func forceFault(_ signal: Signal, code: Int32, address: UInt64, thread: Thread, process: Process) {
         let action = process.signals.action(signal)
         if thread.signalMask.contains(signal) || action.handler == .SIG_IGN {
             process.signals.actions[Int(signal.rawValue)] = KernelSigaction(handler: .SIG_DFL)
             thread.signalMask.remove(signal)
         }
-        thread.pendingSignals.enqueue(PendingSignal(signal: signal, info: faultInfo(signal, code: code, address: address)))
+        thread.pendingSignals.enqueue(PendingSignal(signal: signal, info: info(signal, code: code, address: address)))
+    }
+
+    static func isIgnored(_ signal: Signal, by process: Process) -> Bool {
+        let action = process.signals.action(signal)
+        switch action.handler {
+        case .SIG_IGN: return signal != .SIGKILL && signal != .SIGSTOP
+        case .SIG_DFL: return signal.defaultAction == .ignore
+        case .function: return false
+        }
+    }
+
+    /// Sending-time effects of job-control signals on the target process.
+    static func applyJobControl(_ signal: Signal, to process: Process) {
+        if signal == .SIGCONT || signal == .SIGKILL {
+            for thread in process.threads {
+                for stop in [Signal.SIGSTOP, .SIGTSTP, .SIGTTIN, .SIGTTOU] { thread.pendingSignals.remove(stop) }
+            }
+            if process.stopSignal != 0 {
+                process.stopSignal = 0
+                process.stopNotReported = false
+                if signal == .SIGCONT {
+                    process.continueNotReported = true
+                    ProcessLifecycle.notifyParent(of: process, code: 6, status: Signal.SIGCONT.rawValue, isStateChange: true)
+                }
+                for thread in process.threads { if let task = thread.task { Scheduler.wake(task) } }
+            }
+        } else if signal == .SIGSTOP || signal == .SIGTSTP || signal == .SIGTTIN || signal == .SIGTTOU {
+            for thread in process.threads { thread.pendingSignals.remove(.SIGCONT) }
+        }
     }
 
     /// Queues `signal` for `thread` and wakes it if it sleeps.
     public static func send(_ signal: Signal, info: [UInt8], to thread: Thread) {
+        guard let process = thread.process, !process.isZombie else { return }
+        applyJobControl(signal, to: process)
+        if isIgnored(signal, by: process) && !thread.signalMask.contains(signal) { return }
         thread.pendingSignals.enqueue(PendingSignal(signal: signal, info: info))
         if let task = thread.task { Scheduler.wake(task) }
     }
@@ -65,8 +114,10 @@ public enum SignalDelivery {
         if let target { send(signal, info: info, to: target) }
     }
 
-    /// Acts on every deliverable signal of `thread` (called before returning to user mode).
+    /// Acts on every deliverable signal of `thread` (called before returning to user mode), then
+    /// finishes an interrupted system call.
     static func deliverPending(_ thread: Thread, process: Process) {
+        var handlerRan = false
         while let entry = thread.pendingSignals.dequeue(notIn: thread.signalMask) {
             let action = process.signals.action(entry.signal)
             switch action.handler {
@@ -74,17 +125,69 @@ public enum SignalDelivery {
                 continue
             case .SIG_DFL:
                 switch entry.signal.defaultAction {
-                case .ignore, .continue, .stop:
+                case .ignore, .continue:
+                    continue
+                case .stop:
+                    let orphanedStop = entry.signal != .SIGSTOP && JobControlService.isOrphaned(group: process.processGroupID)
+                    if !orphanedStop { stop(process, by: entry.signal) }
                     continue
                 case .terminate, .coreDump:
                     ProcessLifecycle.terminate(process, bySignal: entry.signal)
                     return
                 }
             case .function:
+                finishInterruptedCall(thread, handler: action)
+                handlerRan = true
                 if !SignalFrames.setUp(entry, action: action, thread: thread, process: process) {
                     ProcessLifecycle.terminate(process, bySignal: .SIGSEGV)
                     return
                 }
+                thread.maskToRestore = nil
+            }
+        }
+        if !handlerRan { finishInterruptedCall(thread, handler: nil) }
+        if let mask = thread.maskToRestore, !hasDeliverableSignal(thread) {
+            thread.signalMask = mask
+            thread.maskToRestore = nil
+        }
+    }
+
+    /// Restarts the interrupted call (rewinding to the SYSCALL instruction) or leaves EINTR.
+    static func finishInterruptedCall(_ thread: Thread, handler: KernelSigaction?) {
+        guard let policy = thread.restartPolicy else { return }
+        thread.restartPolicy = nil
+        let restart: Bool
+        var number = thread.interruptedSystemCall
+        switch policy {
+        case .neverRestart: restart = false
+        case .restartUnlessHandled: restart = handler == nil
+        case .restartIfRequested: restart = handler == nil || handler!.flags.contains(.SA_RESTART)
+        case .restartSleep(let deadline):
+            restart = handler == nil
+            thread.restartDeadline = deadline
+            number = UInt64(SystemCall.restart_syscall.rawValue)
+        }
+        if restart {
+            let context = thread.context
+            context.rax = number
+            context.rip &-= 2
+        }
+    }
+
+    /// The default action of a stop signal: the whole process stops until SIGCONT or SIGKILL.
+    static func stop(_ process: Process, by signal: Signal) {
+        guard process.stopSignal == 0 else { return }
+        process.stopSignal = signal.rawValue
+        process.stopNotReported = true
+        process.continueNotReported = false
+        ProcessLifecycle.notifyParent(of: process, code: 5, status: signal.rawValue, isStateChange: true)
+    }
+
+    /// Keeps a thread of a stopped process asleep until it is continued or killed.
+    static func waitWhileStopped(_ thread: Thread, process: Process) {
+        while process.stopSignal != 0 && !thread.isExiting && !thread.pendingSignals.set.contains(.SIGKILL) {
+            Interrupts.withDisabled {
+                if process.stopSignal != 0 && !thread.isExiting && !thread.pendingSignals.set.contains(.SIGKILL) { Scheduler.block() }
             }
         }
     }

@@ -43,7 +43,8 @@ enum SignalFrames {
         mcontext.eflags = context.rflags
         mcontext.cs = userCodeSelector
         mcontext.ss = userDataSelector
-        mcontext.oldmask = thread.signalMask.rawValue
+        let savedMask = thread.maskToRestore ?? thread.signalMask
+        mcontext.oldmask = savedMask.rawValue
         if signal == .SIGSEGV || signal == .SIGBUS {
             mcontext.trapno = 14
             mcontext.cr2 = entry.info.count >= 24 ? readWord(entry.info, 16) : 0
@@ -53,7 +54,7 @@ enum SignalFrames {
                                      byteCount: stack.size)
         var flags: UcontextFlags = [.UC_SIGCONTEXT_SS, .UC_STRICT_RESTORE_SS]
         if UserContext.fpuFeatureMask != 0 { flags.insert(.UC_FP_XSTATE) }
-        let ucontext = Ucontext(flags: flags, stack: stackState, mcontext: mcontext, sigmask: thread.signalMask)
+        let ucontext = Ucontext(flags: flags, stack: stackState, mcontext: mcontext, sigmask: savedMask)
 
         var fpuBytes = fpu
         if UserContext.fpuFeatureMask != 0 {
@@ -72,6 +73,7 @@ enum SignalFrames {
             try UserMemory.write(fpuBytes, to: fpuAddress)
             try UserMemory.write(frameBytes.bytes, to: frame)
         } catch {
+            Log.debug("signal \(signal.rawValue): cannot write the signal frame at 0x\(String(frame, radix: 16)) (rsp 0x\(String(context.rsp, radix: 16)))")
             return false
         }
 
@@ -86,7 +88,7 @@ enum SignalFrames {
         if action.flags.contains(.SA_ONSTACK) && stack.autoDisarm && !onAlternate {
             thread.alternateStack.isDisabled = true
         }
-        var mask = thread.signalMask.union(action.mask)
+        var mask = savedMask.union(action.mask)
         if !action.flags.contains(.SA_NODEFER) { mask.insert(signal) }
         thread.signalMask = mask.subtracting(.unblockable)
         if action.flags.contains(.SA_RESETHAND) {

@@ -60,6 +60,7 @@ enum SystemCallTable {
         (.gettimeofday, TimeCalls.gettimeofday), (.time, TimeCalls.time),
         (.nanosleep, TimeCalls.nanosleep), (.clock_nanosleep, TimeCalls.clockNanosleep),
         (.clock_settime, TimeCalls.clockSettime), (.settimeofday, TimeCalls.settimeofday),
+        (.setitimer, IntervalTimers.setitimer), (.restart_syscall, TimeCalls.restartSyscall), (.getitimer, IntervalTimers.getitimer), (.alarm, IntervalTimers.alarm),
         // threads and the process
         (.arch_prctl, ThreadCalls.archPrctl), (.set_tid_address, ThreadCalls.setTidAddress),
         (.set_robust_list, ThreadCalls.setRobustList), (.get_robust_list, ThreadCalls.getRobustList),
@@ -72,6 +73,14 @@ enum SystemCallTable {
         (.rt_sigaction, SignalCalls.rtSigaction), (.rt_sigprocmask, SignalCalls.rtSigprocmask),
         (.rt_sigpending, SignalCalls.rtSigpending), (.sigaltstack, SignalCalls.sigaltstack),
         (.rt_sigreturn, SignalCalls.rtSigreturn), (.kill, SignalCalls.kill), (.tkill, SignalCalls.tkill),
-        (.tgkill, SignalCalls.tgkill),
+        (.tgkill, SignalCalls.tgkill), (.pause, SignalCalls.pause), (.rt_sigsuspend, SignalCalls.rtSigsuspend),
+        (.rt_sigtimedwait, SignalCalls.rtSigtimedwait), (.rt_sigqueueinfo, SignalCalls.rtSigqueueinfo),
+        (.rt_tgsigqueueinfo, SignalCalls.rtTgsigqueueinfo),
+        // processes
+        (.fork, ProcessCalls.fork), (.vfork, ProcessCalls.vfork), (.clone, ProcessCalls.clone), (.clone3, ProcessCalls.clone3),
+        (.wait4, ProcessCalls.wait4), (.waitid, ProcessCalls.waitid), (.setpgid, ProcessCalls.setpgid), (.setsid, ProcessCalls.setsid),
+        // pipes and readiness
+        (.pipe, PipeCalls.pipe), (.pipe2, PipeCalls.pipe2), (.poll, PollCalls.poll), (.ppoll, PollCalls.ppoll),
+        (.select, PollCalls.select), (.pselect6, PollCalls.pselect6), (.sendfile, ReadWrite.sendfile),
     ]
 }

@@ -64,11 +64,18 @@ public enum SystemCallDispatcher {
         let call = SystemCallContext(thread: thread, process: process, number: number,
                                      arguments: (context.rdi, context.rsi, context.rdx, context.r10, context.r8, context.r9))
         let result: Int64
+        thread.restartPolicy = nil
         if number >= 0, number < tableSize, let handler = table[number] {
             do throws(Errno) {
                 result = Int64(try handler(call))
             } catch {
                 result = -Int64(error.rawValue)
+                if error == .EINTR {
+                    // A blocking call gave way to a signal: decide after the signal is handled
+                    // whether the call restarts (SignalDelivery) or returns EINTR.
+                    if thread.restartPolicy == nil { thread.restartPolicy = .restartIfRequested }
+                    thread.interruptedSystemCall = UInt64(bitPattern: Int64(number))
+                }
             }
         } else {
             reportUnimplemented(number)

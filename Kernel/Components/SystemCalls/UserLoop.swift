@@ -23,6 +23,8 @@ public enum UserLoop {
         while !thread.isExiting {
             guard let process = thread.process else { break }
             SignalDelivery.deliverPending(thread, process: process)
+            SignalDelivery.waitWhileStopped(thread, process: process)
+            if thread.pendingSignals.set.contains(.SIGKILL) { SignalDelivery.deliverPending(thread, process: process) }
             if thread.isExiting { break }
             let entered = Clock.monotonicNanoseconds()
             UserTime.account(thread, process: process, systemNanoseconds: entered &- kernelEntered)
@@ -51,6 +53,7 @@ public enum UserTime {
         thread.cpuNanoseconds &+= userNanoseconds &+ systemNanoseconds
         process.usage.userNanoseconds &+= userNanoseconds
         process.usage.systemNanoseconds &+= systemNanoseconds
+        IntervalTimers.charge(process, userNanoseconds: userNanoseconds, systemNanoseconds: systemNanoseconds)
     }
 
     /// Time in the current slice not yet accounted (for CPU-time clocks read mid-slice).

@@ -85,6 +85,12 @@ public final class TerminalDevice: CharacterDevice {
         return done
     }
 
+    public override func write(bytes: [UInt8], file: OpenFile) throws(Errno) -> Int {
+        try checkForeground(.SIGTTOU)
+        terminal.output(bytes)
+        return bytes.count
+    }
+
     public override func control(_ request: UInt32, argument: UInt64, file: OpenFile) throws(Errno) -> Int {
         try terminal.control(request, argument: argument, node: node)
     }

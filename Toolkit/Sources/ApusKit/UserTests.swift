@@ -21,7 +21,7 @@ public struct UserTests {
 
     let project: Project
     /// The MANIFEST levels Apus runs today.
-    public static let supportedLevels: Set<Level> = [.usermode]
+    public static let supportedLevels: Set<Level> = [.usermode, .processes]
     public static let libcs = ["musl", "glibc"]
 
     public init(project: Project) { self.project = project }
@@ -90,7 +90,8 @@ public struct UserTests {
         try builder.file(path, copying: buildFolder.appendingPathComponent(libc).appendingPathComponent(name))
         let image = project.output("user-test.cpio")
         try builder.write(to: image)
-        let machine = QEMUMachine(kernel: kernel, initrd: image, commandLine: "log=warn init=/\(path)")
+        let extra = ProcessInfo.processInfo.environment["APUS_KCMD"].map { " " + $0 } ?? ""
+        let machine = QEMUMachine(kernel: kernel, initrd: image, commandLine: "log=warn init=/\(path)\(extra)")
         let (status, output) = try machine.runCaptured(timeoutSeconds: 120)
         let (passed, detail) = Self.verdict(output: output, status: status, name: name)
         return Result(libc: libc, name: name, passed: passed, detail: detail)

@@ -64,9 +64,10 @@ enum FileControl {
             let settable = OpenFlags.settableByFcntl
             file.statusFlags = file.statusFlags.subtracting(settable).union(requested.intersection(settable))
             return 0
-        case .F_GETPIPE_SZ, .F_SETPIPE_SZ:
-            // Only pipes have a capacity; every other file answers EBADF, as Linux does.
-            throw .EBADF
+        case .F_GETPIPE_SZ:
+            return try Pipes.size(of: file)
+        case .F_SETPIPE_SZ:
+            return try Pipes.resize(file, to: argument, isPrivileged: call.process.credentials.isPrivileged)
         case .F_GETLK, .F_OFD_GETLK:
             // No locks are ever held by other processes here: report the range unlocked.
             var lock = try call.copyIn(Flock.self, fromAddress: argument)

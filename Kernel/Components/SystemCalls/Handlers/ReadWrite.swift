@@ -19,10 +19,25 @@ enum ReadWrite {
     }
 
     static func write(_ call: SystemCallContext) throws(Errno) -> Int {
-        let handle = try call.file(0).handle(WriteOnly.self)
+        let file = try call.file(0)
+        let handle = try file.handle(WriteOnly.self)
         let (buffer, count) = try call.userBuffer(1, count: 2)
         if count == 0 { return 0 }
-        return try handle.write(fromUser: buffer, count: count)
+        return try brokenPipeSignal(call, file) { () throws(Errno) -> Int in try handle.write(fromUser: buffer, count: count) }
+    }
+
+    /// EPIPE from a write also sends SIGPIPE to the writing thread (pipe(7)).
+    static func brokenPipeSignal(_ call: SystemCallContext, _ file: OpenFile, _ body: () throws(Errno) -> Int) throws(Errno) -> Int {
+        do throws(Errno) {
+            return try body()
+        } catch {
+            if error == .EPIPE {
+                SignalDelivery.send(.SIGPIPE, info: SignalDelivery.senderInfo(.SIGPIPE, code: 0, senderID: call.process.id,
+                                                                              senderUserID: call.process.credentials.realUserID),
+                                    to: call.thread)
+            }
+            throw error
+        }
     }
 
     static func pread(_ call: SystemCallContext) throws(Errno) -> Int {
@@ -41,6 +56,35 @@ enum ReadWrite {
         let (buffer, count) = try call.userBuffer(1, count: 2)
         if count == 0 { return 0 }
         return try handle.write(at: UInt64(offset), fromUser: buffer, count: count)
+    }
+
+    /// sendfile(2): copies between two descriptors through a kernel buffer (the input must be
+    /// readable, the output writable; an offset pointer leaves the input's position alone).
+    static func sendfile(_ call: SystemCallContext) throws(Errno) -> Int {
+        let output = try call.file(0).handle(WriteOnly.self)
+        let inputFile = try call.file(1)
+        let input = try inputFile.handle(ReadOnly.self)
+        guard let regular = inputFile.inode as? RegularFileInode else { throw .EINVAL }
+        let count = try call.transferCount(3)
+        let offsetAddress = call.address(2)
+        var position = inputFile.offset
+        if offsetAddress != 0 {
+            let value = Int64(bitPattern: try call.readUInt64(fromAddress: offsetAddress))
+            guard value >= 0 else { throw .EINVAL }
+            position = UInt64(value)
+        }
+        let chunkBytes = min(count, 65536)
+        guard chunkBytes > 0 else { return 0 }
+        let bytes = try input.readBytes(at: position, count: chunkBytes)
+        guard !bytes.isEmpty else { return 0 }
+        let written = try brokenPipeSignal(call, output.file) { () throws(Errno) -> Int in try output.write(bytes: bytes) }
+        if offsetAddress != 0 {
+            try call.writeUInt64(position + UInt64(written), toAddress: offsetAddress)
+        } else {
+            _ = try inputFile.handle(NoRights.self).seek(to: Int64(position) + Int64(written), whence: SeekWhence.SEEK_SET.rawValue)
+        }
+        _ = regular
+        return written
     }
 
     /// The iovec array at argument 1 with `count` entries (argument 2), validated as Linux does.
@@ -67,8 +111,12 @@ enum ReadWrite {
     }
 
     static func writev(_ call: SystemCallContext) throws(Errno) -> Int {
-        let handle = try call.file(0).handle(WriteOnly.self)
-        return try transfer(try vectors(call)) { (base, length) throws(Errno) -> Int in try handle.write(fromUser: base, count: length) }
+        let file = try call.file(0)
+        let handle = try file.handle(WriteOnly.self)
+        let vectors = try vectors(call)
+        return try brokenPipeSignal(call, file) { () throws(Errno) -> Int in
+            try transfer(vectors) { (base, length) throws(Errno) -> Int in try handle.write(fromUser: base, count: length) }
+        }
     }
 
     static func preadv(_ call: SystemCallContext) throws(Errno) -> Int {

@@ -100,6 +100,84 @@ enum SignalCalls {
         }
     }
 
+    /// Sleeps until a signal is deliverable (or the thread must exit).
+    static func sleepUntilSignal(_ thread: Thread) {
+        while !SignalDelivery.hasDeliverableSignal(thread) && !thread.isExiting {
+            Interrupts.withDisabled {
+                if !SignalDelivery.hasDeliverableSignal(thread) && !thread.isExiting { Scheduler.block() }
+            }
+        }
+    }
+
+    static func pause(_ call: SystemCallContext) throws(Errno) -> Int {
+        sleepUntilSignal(call.thread)
+        throw Restart.interrupted(call.thread, .restartUnlessHandled)
+    }
+
+    static func rtSigsuspend(_ call: SystemCallContext) throws(Errno) -> Int {
+        guard call.raw(1) == UInt64(SignalSet.size) else { throw .EINVAL }
+        let mask = SignalSet(rawValue: try call.readUInt64(fromAddress: call.address(0))).subtracting(.unblockable)
+        let thread = call.thread
+        thread.maskToRestore = thread.signalMask
+        thread.signalMask = mask
+        sleepUntilSignal(thread)
+        throw Restart.interrupted(thread, .restartUnlessHandled)
+    }
+
+    /// rt_sigtimedwait: takes a pending signal from `set` without running its handler.
+    static func rtSigtimedwait(_ call: SystemCallContext) throws(Errno) -> Int {
+        guard call.raw(3) == UInt64(SignalSet.size) else { throw .EINVAL }
+        let set = SignalSet(rawValue: try call.readUInt64(fromAddress: call.address(0))).subtracting(.unblockable)
+        var deadline: UInt64?
+        if call.address(2) != 0 {
+            let timeout = try TimeCalls.readTimespec(call, call.address(2))
+            deadline = Polling.deadline(afterNanoseconds: UInt64(timeout.seconds) &* 1_000_000_000 &+ UInt64(timeout.nanoseconds))
+        }
+        let thread = call.thread
+        let others = SignalSet(rawValue: ~set.rawValue)
+        while true {
+            if let entry = thread.pendingSignals.dequeue(notIn: others) {
+                if call.address(1) != 0 { try call.copyOut(bytes: entry.info, toAddress: call.address(1)) }
+                return Int(entry.signal.rawValue)
+            }
+            if SignalDelivery.hasDeliverableSignal(thread) { throw Restart.interrupted(thread, .neverRestart) }
+            if let deadline, Clock.monotonicNanoseconds() >= deadline { throw .EAGAIN }
+            let isReady = { !thread.pendingSignals.set.intersection(set).isEmpty || SignalDelivery.hasDeliverableSignal(thread) }
+            if let deadline {
+                Timers.shared.sleep(Scheduler.current, until: deadline, wakeEarly: isReady)
+            } else {
+                Interrupts.withDisabled { if !isReady() { Scheduler.block() } }
+            }
+        }
+    }
+
+    /// rt_sigqueueinfo / rt_tgsigqueueinfo: send with caller-supplied siginfo; only to oneself
+    /// may the code claim to come from the kernel (si_code >= 0) or tkill.
+    static func queuedInfo(_ call: SystemCallContext, signal: Signal, infoAddress: UInt64, target: Process) throws(Errno) -> [UInt8] {
+        var info = try call.copyIn(count: 128, fromAddress: infoAddress)
+        let code = Int32(bitPattern: UInt32(info[8]) | UInt32(info[9]) << 8 | UInt32(info[10]) << 16 | UInt32(info[11]) << 24)
+        if (code >= 0 || code == -6) && target !== call.process { throw .EPERM }
+        for index in 0..<4 { info[index] = UInt8(truncatingIfNeeded: signal.rawValue >> Int32(8 * index)) }
+        return info
+    }
+
+    static func rtSigqueueinfo(_ call: SystemCallContext) throws(Errno) -> Int {
+        let signal = try signal(call.int32(1))
+        guard let target = ProcessTable.shared.process(call.int32(0)) else { throw .ESRCH }
+        guard maySignal(call.process, target, signal) else { throw .EPERM }
+        SignalDelivery.send(signal, info: try queuedInfo(call, signal: signal, infoAddress: call.address(2), target: target), to: target)
+        return 0
+    }
+
+    static func rtTgsigqueueinfo(_ call: SystemCallContext) throws(Errno) -> Int {
+        let signal = try signal(call.int32(2))
+        guard let thread = ProcessTable.shared.thread(call.int32(1)), let process = thread.process,
+              process.id == call.int32(0) else { throw .ESRCH }
+        guard maySignal(call.process, process, signal) else { throw .EPERM }
+        SignalDelivery.send(signal, info: try queuedInfo(call, signal: signal, infoAddress: call.address(3), target: process), to: thread)
+        return 0
+    }
+
     /// Whether the caller may signal `target` (kill(2) permission rule).
     static func maySignal(_ sender: Process, _ target: Process, _ signal: Signal?) -> Bool {
         let from = sender.credentials

@@ -88,11 +88,21 @@ enum TimeCalls {
         let duration = UInt64(request.seconds).multipliedReportingOverflow(by: 1_000_000_000)
         let total = duration.overflow ? UInt64.max : duration.partialValue &+ UInt64(request.nanoseconds)
         let deadline = Clock.monotonicNanoseconds().addingReportingOverflow(total)
-        let remaining = Sleep.until(deadline.overflow ? UInt64.max : deadline.partialValue, thread: call.thread)
+        let end = deadline.overflow ? UInt64.max : deadline.partialValue
+        let remaining = Sleep.until(end, thread: call.thread)
         if remaining > 0 {
             if call.address(1) != 0 { try call.copyOut(Timespec(totalNanoseconds: Int64(remaining)), to: 1) }
-            throw .EINTR
+            throw Restart.interrupted(call.thread, .restartSleep(deadline: end))
         }
+        return 0
+    }
+
+    /// restart_syscall(2): resumes an interrupted sleep until its original deadline.
+    static func restartSyscall(_ call: SystemCallContext) throws(Errno) -> Int {
+        let deadline = call.thread.restartDeadline
+        guard deadline != 0 else { throw .EINTR }
+        if Sleep.until(deadline, thread: call.thread) > 0 { throw Restart.interrupted(call.thread, .restartSleep(deadline: deadline)) }
+        call.thread.restartDeadline = 0
         return 0
     }
 
@@ -118,7 +128,7 @@ enum TimeCalls {
         let remaining = Sleep.until(deadline, thread: call.thread)
         if remaining > 0 {
             if !isAbsolute && call.address(3) != 0 { try call.copyOut(Timespec(totalNanoseconds: Int64(remaining)), to: 3) }
-            throw .EINTR
+            throw Restart.interrupted(call.thread, .restartSleep(deadline: deadline))
         }
         return 0
     }

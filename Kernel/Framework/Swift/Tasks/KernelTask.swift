@@ -38,6 +38,9 @@ public protocol TaskScheduler: AnyObject, Sendable {
     var body: (() -> Void)?
     /// Save area for the user FPU state of the program this task runs (allocated on first use).
     var fpuState: FPUState?
+    /// The user address space this task works in: loaded into CR3 whenever the task runs, so
+    /// user copies made by its system calls reach its own memory.
+    var userSpace: UserAddressSpace?
     /// A value the kernel attaches to the task (its thread object), reached by `current`.
     public var owner: AnyObject?
 
@@ -196,6 +199,7 @@ public enum Scheduler {
         unsafe context_switch(previous.savedStackPointer, next.savedStackPointer.pointee)
         // Running again as `previous`.
         reapExitedTasks(except: previous)
+        previous.userSpace?.loadIntoCPU()
         previous.fpuState?.restore()
     }
 

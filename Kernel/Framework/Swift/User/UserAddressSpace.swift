@@ -62,8 +62,13 @@ public struct PageMapping {
 
     public var isActive: Bool { cpu_read_cr3() & PageTableEntry.addressMask == root }
 
-    /// Loads this address space into CR3 (no-op if already active).
+    /// Makes this the current task's address space and loads it into CR3.
     public func activate() {
+        Scheduler.currentTask?.userSpace = self
+        loadIntoCPU()
+    }
+
+    func loadIntoCPU() {
         if !isActive { cpu_write_cr3(root) }
     }
 

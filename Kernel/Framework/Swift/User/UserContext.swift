@@ -155,8 +155,8 @@ public struct UserException: Sendable, Equatable {
             return .exception(UserException(vector: UserException.generalProtection, errorCode: 0, faultAddress: 0))
         }
         rflags = (rflags & Self.userFlagsMask) | Self.interruptFlag | 0x2
-        space.activate()
         let task = Scheduler.current
+        if task.userSpace !== space { space.activate() } else { space.loadIntoCPU() }
         cpu_disable_interrupts()
         if task.fpuState !== fpu {
             task.fpuState?.save()

@@ -1,0 +1,119 @@
+// setitimer(2), getitimer(2), alarm(2). ITIMER_REAL sends SIGALRM on the monotonic clock;
+// ITIMER_VIRTUAL (user CPU time) sends SIGVTALRM and ITIMER_PROF (user + system) SIGPROF, checked
+// as CPU time is accounted at each return from user mode.
+
+import Capabilities
+import FileSystem
+import Framework
+import LinuxABI
+import Memory
+import Process
+import Scheduling
+
+enum IntervalTimers {
+    static let real: Int32 = 0, virtual: Int32 = 1, profiling: Int32 = 2
+
+    static func nanoseconds(_ value: Timeval) -> UInt64 {
+        UInt64(max(value.seconds, 0)) &* 1_000_000_000 &+ UInt64(max(value.microseconds, 0)) * 1000
+    }
+
+    /// Current setting of `which` as (value left, interval) in nanoseconds.
+    static func current(_ process: Process, _ which: Int32) -> (UInt64, UInt64) {
+        switch which {
+        case real:
+            let timer = process.realTimer
+            guard timer.value != 0 else { return (0, timer.interval) }
+            let now = Clock.monotonicNanoseconds()
+            return (timer.value > now ? timer.value - now : 1000, timer.interval)
+        case virtual: return (process.virtualTimer.value, process.virtualTimer.interval)
+        default: return (process.profilingTimer.value, process.profilingTimer.interval)
+        }
+    }
+
+    static func arm(_ process: Process, _ which: Int32, value: UInt64, interval: UInt64) {
+        switch which {
+        case real:
+            if let id = process.realTimer.callbackID { Timers.shared.cancel(id) }
+            process.realTimer = IntervalTimer()
+            process.realTimer.interval = interval
+            if value > 0 { scheduleReal(process, deadline: Clock.monotonicNanoseconds() &+ value) }
+        case virtual:
+            process.virtualTimer.value = value
+            process.virtualTimer.interval = interval
+        default:
+            process.profilingTimer.value = value
+            process.profilingTimer.interval = interval
+        }
+    }
+
+    static func scheduleReal(_ process: Process, deadline: UInt64) {
+        process.realTimer.value = deadline
+        let processID = process.id
+        process.realTimer.callbackID = Timers.shared.schedule(at: deadline) {
+            guard let target = ProcessTable.shared.process(processID), !target.isZombie else { return }
+            target.realTimer.callbackID = nil
+            target.realTimer.value = 0
+            SignalDelivery.send(.SIGALRM, info: SignalDelivery.senderInfo(.SIGALRM, code: 0x80, senderID: 0, senderUserID: 0), to: target)
+            if target.realTimer.interval > 0 {
+                scheduleReal(target, deadline: max(deadline &+ target.realTimer.interval, Clock.monotonicNanoseconds()))
+            }
+        }
+    }
+
+    static func setitimer(_ call: SystemCallContext) throws(Errno) -> Int {
+        let which = call.int32(0)
+        guard which >= 0, which <= 2 else { throw .EINVAL }
+        let old = current(call.process, which)
+        if call.address(1) != 0 {
+            let new = try call.copyIn(Itimerval.self, fromAddress: call.address(1))
+            for value in [new.interval, new.value] where value.microseconds < 0 || value.microseconds >= 1_000_000 || value.seconds < 0 {
+                throw .EINVAL
+            }
+            arm(call.process, which, value: nanoseconds(new.value), interval: nanoseconds(new.interval))
+        } else {
+            arm(call.process, which, value: 0, interval: 0)
+        }
+        if call.address(2) != 0 {
+            try call.copyOut(Itimerval(interval: Timeval(totalNanoseconds: Int64(old.1)), value: Timeval(totalNanoseconds: Int64(old.0))),
+                             toAddress: call.address(2))
+        }
+        return 0
+    }
+
+    static func getitimer(_ call: SystemCallContext) throws(Errno) -> Int {
+        let which = call.int32(0)
+        guard which >= 0, which <= 2 else { throw .EINVAL }
+        let (value, interval) = current(call.process, which)
+        try call.copyOut(Itimerval(interval: Timeval(totalNanoseconds: Int64(interval)), value: Timeval(totalNanoseconds: Int64(value))),
+                         toAddress: call.address(1))
+        return 0
+    }
+
+    /// alarm(2): seconds left on the previous alarm (rounded up), 0 if none.
+    static func alarm(_ call: SystemCallContext) throws(Errno) -> Int {
+        let (left, _) = current(call.process, real)
+        arm(call.process, real, value: UInt64(call.uint32(0)) * 1_000_000_000, interval: 0)
+        return Int((left + 999_999_999) / 1_000_000_000)
+    }
+
+    /// Charges CPU time to the CPU-time timers; returns the signals due.
+    static func charge(_ process: Process, userNanoseconds: UInt64, systemNanoseconds: UInt64) {
+        if process.virtualTimer.value > 0 && userNanoseconds > 0 {
+            if process.virtualTimer.value <= userNanoseconds {
+                process.virtualTimer.value = process.virtualTimer.interval
+                SignalDelivery.send(.SIGVTALRM, info: SignalDelivery.senderInfo(.SIGVTALRM, code: 0x80, senderID: 0, senderUserID: 0), to: process)
+            } else {
+                process.virtualTimer.value -= userNanoseconds
+            }
+        }
+        let total = userNanoseconds &+ systemNanoseconds
+        if process.profilingTimer.value > 0 && total > 0 {
+            if process.profilingTimer.value <= total {
+                process.profilingTimer.value = process.profilingTimer.interval
+                SignalDelivery.send(.SIGPROF, info: SignalDelivery.senderInfo(.SIGPROF, code: 0x80, senderID: 0, senderUserID: 0), to: process)
+            } else {
+                process.profilingTimer.value -= total
+            }
+        }
+    }
+}
