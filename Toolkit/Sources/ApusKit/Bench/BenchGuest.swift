@@ -38,6 +38,8 @@ public struct BenchGuest: Sendable {
     let kernel: BenchKernel
     let image: URL
     let quick: Bool
+    /// Each boot's console is kept as out/bench-logs/<logName>-boot<N>.log.
+    let logName: String
 
     /// Host seconds a guest may stay silent (booting, or inside one benchmark) before it counts
     /// as hung, and the total allowed per boot.
@@ -51,8 +53,10 @@ public struct BenchGuest: Sendable {
     public func run(_ names: [String], clock: BenchClock, knownHangs: inout [String: String]) throws -> [String: BenchOutcome] {
         var outcomes: [String: BenchOutcome] = [:]
         var remaining = names
+        var bootCount = 0
         while !remaining.isEmpty {
-            var transcript = try boot(remaining, clock: clock, stopAt: Array(knownHangs.keys))
+            bootCount += 1
+            var transcript = try boot(remaining, clock: clock, stopAt: Array(knownHangs.keys), log: "\(logName)-boot\(bootCount).log")
             for name in remaining { if let outcome = transcript.outcomes[name] { outcomes[name] = outcome } }
             if transcript.isComplete {
                 for name in remaining where outcomes[name] == nil { outcomes[name] = .failed("no result line") }
@@ -71,7 +75,7 @@ public struct BenchGuest: Sendable {
         return outcomes
     }
 
-    func boot(_ names: [String], clock: BenchClock, stopAt knownHangs: [String]) throws -> BenchTranscript {
+    func boot(_ names: [String], clock: BenchClock, stopAt knownHangs: [String], log: String) throws -> BenchTranscript {
         var arguments = ["--only", names.joined(separator: ",")]
         if quick { arguments.append("--quick") }
         let initrd = try programs.image(arguments: arguments)
@@ -85,19 +89,28 @@ public struct BenchGuest: Sendable {
         let console = result.output
         let seconds = Int(Date().timeIntervalSince(started).rounded())
         Shell.step("\(kernel.displayName) booted for \(names.count) benchmarks: \(seconds) s\(status == 0 ? "" : ", status \(status)")")
+        let logFolder = programs.project.output("bench-logs")
+        try FileManager.default.createDirectory(at: logFolder, withIntermediateDirectories: true)
+        try Data(console.utf8).write(to: logFolder.appendingPathComponent(log))
         var transcript = BenchTranscript(console: console)
-        transcript.stopReason = Self.describe(status: status, console: console)
+        transcript.stopReason = Self.describe(status: status, console: console) + " (out/bench-logs/\(log))"
         transcript.hasTimedOut = status == 124
         return transcript
     }
 
+    /// Why a guest stopped: the status, and what the console said after the last benchmark began
+    /// (a panic's message rather than the end of its backtrace).
     static func describe(status: Int32, console: String) -> String {
         let what = switch status {
         case 124: "the guest timed out"
         case 125: "kernel panic"
         default: "the guest stopped (status \(status))"
         }
-        let tail = console.split(whereSeparator: \.isNewline).suffix(3).map { $0.trimmingCharacters(in: .whitespaces) }
-        return tail.isEmpty ? what : "\(what); console ends: \(tail.joined(separator: " | "))"
+        let lines = console.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let start = (lines.lastIndex { $0.hasPrefix("BENCH") }).map { $0 + 1 } ?? max(0, lines.count - 3)
+        let after = lines[min(start, lines.count)...].filter { !$0.hasPrefix("qemu-system") }
+        let said = after.filter { $0.localizedCaseInsensitiveContains("panic") || $0.localizedCaseInsensitiveContains("error") }
+        let shown = (said.isEmpty ? Array(after.prefix(2)) : Array(said.prefix(2))).map { String($0.prefix(160)) }
+        return shown.isEmpty ? what : "\(what): \(shown.joined(separator: " | "))"
     }
 }

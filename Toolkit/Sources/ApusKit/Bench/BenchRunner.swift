@@ -39,7 +39,7 @@ public struct BenchRunner {
         try programs.build()
         let benchmarks = try programs.catalog().filter { $0.isSelected(by: options.only) }
         guard !benchmarks.isEmpty else { throw ToolkitError("no benchmark matches \(options.only.joined(separator: ","))") }
-        let apusImage = try options.apusImage ?? KernelBuild(project: project, variant: .kernel).build()
+        let apusImage = try snapshot(options.apusImage ?? KernelBuild(project: project, variant: .kernel).build())
         let linux = try LinuxKernelImage.fetch(project: project)
         try Dependencies.ensure([Dependencies.qemu])
         let images: [BenchKernel: URL] = [.apus: apusImage, .linux: linux.image]
@@ -52,7 +52,8 @@ public struct BenchRunner {
                 for kernel in [BenchKernel.linux, .apus] {
                     let names = benchmarks.map(\.name)
                     Shell.step("\(mode.rawValue) run \(index)/\(runCount): \(kernel.displayName), \(names.count) benchmarks")
-                    let guest = BenchGuest(programs: programs, kernel: kernel, image: images[kernel] ?? apusImage, quick: options.quick)
+                    let guest = BenchGuest(programs: programs, kernel: kernel, image: images[kernel] ?? apusImage, quick: options.quick,
+                                           logName: "\(mode.rawValue)-\(index)-\(kernel.rawValue)")
                     let outcomes = try guest.run(names, clock: mode, knownHangs: &knownHangs[kernel, default: [:]])
                     runs[kernel, default: []].append(outcomes)
                 }
@@ -62,6 +63,17 @@ public struct BenchRunner {
         return BenchReport(date: Self.today(), qemuVersion: try Self.qemuVersion(), linuxKernel: linux.release,
                            apusRevision: Self.revision(project), quick: options.quick, wallRuns: options.wallRuns,
                            icountRuns: options.icountRuns, durationSeconds: Date().timeIntervalSince(started), entries: entries)
+    }
+
+    /// A private copy of the Apus image: a rebuild of out/apus.elf during the run (someone else's
+    /// `make run`) must not change the kernel between runs.
+    func snapshot(_ image: URL) throws -> URL {
+        let folder = project.scratch("bench")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let copy = folder.appendingPathComponent("apus.elf")
+        try? FileManager.default.removeItem(at: copy)
+        try FileManager.default.copyItem(at: image, to: copy)
+        return copy
     }
 
     static func entries(_ benchmarks: [BenchDescription], mode: BenchClock, runs: [BenchKernel: [[String: BenchOutcome]]]) -> [BenchEntry] {
