@@ -40,7 +40,7 @@ struct BenchCommand: ParsableCommand {
         try reportingErrors {
             let project = try Project.locate()
             if smoke {
-                let counts = try BenchSmoke.run(project: project)
+                let counts = try BenchSmoke.run(project: project, apusImage: kernel.map { URL(fileURLWithPath: $0) })
                 return counts.failed == 0 && counts.passed > 0 ? 0 : 1
             }
             var options = BenchOptions()

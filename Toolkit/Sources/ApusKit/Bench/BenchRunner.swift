@@ -61,7 +61,7 @@ public struct BenchRunner {
             entries += Self.entries(benchmarks, mode: mode, runs: runs)
         }
         return BenchReport(date: Self.today(), qemuVersion: try Self.qemuVersion(), linuxKernel: linux.release,
-                           apusRevision: Self.revision(project), quick: options.quick, wallRuns: options.wallRuns,
+                           apusRevision: Self.revision(project) + (options.apusImage.map { " (image \($0.path))" } ?? ""), quick: options.quick, wallRuns: options.wallRuns,
                            icountRuns: options.icountRuns, durationSeconds: Date().timeIntervalSince(started), entries: entries)
     }
 

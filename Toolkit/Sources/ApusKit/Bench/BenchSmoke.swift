@@ -7,8 +7,10 @@
 import Foundation
 
 public enum BenchSmoke {
-    public static func run(project: Project) throws -> TestCounts {
+    /// `apusImage`: benchmark this image instead of building the kernel.
+    public static func run(project: Project, apusImage: URL? = nil) throws -> TestCounts {
         var options = BenchOptions()
+        options.apusImage = apusImage
         options.quick = true
         options.modes = [.icount]
         options.icountRuns = 1
