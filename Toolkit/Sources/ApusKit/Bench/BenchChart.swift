@@ -52,7 +52,11 @@ public enum BenchChart {
         parts.append(line(x1: targetX, y1: y + 2, x2: targetX, y2: y + rowHeight - 2, color: "#333", width: 1.5, dashed: true))
         guard let ratio = entry.ratio else {
             let why = entry.apusResult.isMeasured ? "no Linux value (\(entry.linuxResult.summary))" : entry.apusResult.summary
-            parts.append(text(x: axis.x(1) + 6, y: y + 15, why, size: 11, color: "#888", italic: true))
+            parts.append(text(x: axis.x(1.5) + 6, y: y + 15, why, size: 11, color: "#888", italic: true))
+            if let wallRatio {
+                parts.append("<circle cx=\"\(f(axis.x(wallRatio)))\" cy=\"\(f(y + rowHeight / 2))\" r=\"3.5\" fill=\"white\" stroke=\"#000\"/>")
+                parts.append(text(x: plotRight + 10, y: y + 15, "wall clock: \(BenchFormat.number(wallRatio))×", size: 11))
+            }
             return parts
         }
         let one = axis.x(1), end = axis.x(ratio)
