@@ -57,6 +57,7 @@ public enum ProcessLifecycle {
         process.files.closeAll()
         process.addressSpace = AddressSpace.empty
         process.state = .zombie(status: status)
+        Log.debug("exit \(process.id): live tasks \(LiveObjects.taskCount) spaces \(LiveObjects.userSpaceCount) contexts \(LiveObjects.userContextCount) free \(PhysicalMemory.freeFrameCount)")
         if process.id == 1 {
             let code = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
             Log.info("init exited with status \(code); powering off")

@@ -65,7 +65,7 @@ public enum SymbolTable {
 
     /// Keeps names readable and the table small: long generic signatures are cut.
     static func shorten(_ name: String) -> String {
-        name.count > 160 ? String(name.prefix(157)) + "..." : name
+        name.count > 120 ? String(name.prefix(117)) + "..." : name
     }
 
     static func appendLittleEndian<T: FixedWidthInteger>(_ data: inout Data, _ value: T) {

@@ -33,9 +33,8 @@ public enum LogLevel: Int, Comparable, Sendable {
 
 public enum Log {
     // SAFETY: written once during single-threaded boot (configure), read-only afterwards.
-    nonisolated(unsafe) static var storedLevelStorageStorage: LogLevel = .info
-    static var storedLevelStorage: LogLevel { _read { yield unsafe storedLevelStorageStorage } _modify { yield unsafe &storedLevelStorageStorage } }
-    static var storedLevel: LogLevel { _read { yield storedLevelStorage } _modify { yield &storedLevelStorage } }
+    nonisolated(unsafe) static var storedLevelStorage: LogLevel = .info
+    static var storedLevel: LogLevel { _read { yield unsafe storedLevelStorage } _modify { yield unsafe &storedLevelStorage } }
     public static var level: LogLevel { storedLevel }
 
     static func configure(commandLine: String) {
@@ -51,18 +50,20 @@ public enum Log {
 
     public static func isEnabled(_ candidate: LogLevel) -> Bool { candidate <= level }
 
-    public static func error(_ message: @autoclosure () -> String) { emit(.error, message) }
-    public static func warn(_ message: @autoclosure () -> String) { emit(.warn, message) }
-    public static func info(_ message: @autoclosure () -> String) { emit(.info, message) }
-    public static func debug(_ message: @autoclosure () -> String) { emit(.debug, message) }
-    public static func trace(_ message: @autoclosure () -> String) { emit(.trace, message) }
+    public static func error(_ message: @autoclosure () -> String) { if isEnabled(.error) { emit(.error, message()) } }
+    public static func warn(_ message: @autoclosure () -> String) { if isEnabled(.warn) { emit(.warn, message()) } }
+    public static func info(_ message: @autoclosure () -> String) { if isEnabled(.info) { emit(.info, message()) } }
+    public static func debug(_ message: @autoclosure () -> String) { if isEnabled(.debug) { emit(.debug, message()) } }
+    public static func trace(_ message: @autoclosure () -> String) { if isEnabled(.trace) { emit(.trace, message()) } }
 
-    static func emit(_ messageLevel: LogLevel, _ message: () -> String) {
-        guard messageLevel <= level else { return }
+    // Not inlined and not closure-specialized: each call site only builds its message, and the
+    // formatting below exists once in the image.
+    @inline(never)
+    static func emit(_ messageLevel: LogLevel, _ message: String) {
         let micros = Clock.isCalibrated ? Clock.monotonicNanoseconds() / 1000 : 0
         let seconds = micros / 1_000_000
         let fraction = String(micros % 1_000_000)
         let padding = String(repeating: "0", count: 6 - fraction.utf8.count)
-        SerialConsole.write("[\(seconds).\(padding)\(fraction)] \(messageLevel.label): \(message())\r\n")
+        SerialConsole.write("[\(seconds).\(padding)\(fraction)] \(messageLevel.label): \(message)\r\n")
     }
 }

@@ -51,9 +51,11 @@ public protocol TaskScheduler: AnyObject, Sendable {
         // SAFETY: a one-word heap cell owned by this task, freed in deinit.
         unsafe self.savedStackPointer = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
         unsafe savedStackPointer.initialize(to: 0)
+        LiveObjects.tasks.add(1, ordering: .relaxed)
     }
 
     deinit {
+        LiveObjects.tasks.subtract(1, ordering: .relaxed)
         // SAFETY: allocated in init, never shared beyond this task's lifetime.
         unsafe savedStackPointer.deallocate()
     }
@@ -162,14 +164,47 @@ public enum Scheduler {
     }
 
     /// Ends the current task. Its stack is freed after the switch away from it.
+    ///
+    /// This frame never returns, so it must not hold a strong reference across the switch: a
+    /// retained local here would never be released and the task (with its stack and address
+    /// space) would leak. The helpers below return only raw values.
     public static func exitCurrent() -> Never {
         cpu_disable_interrupts()
+        // SAFETY: a raw cell pointer, used only for the switch below.
+        let cell = unsafe retireCurrent()
+        let nextStackPointer = chooseSuccessorOfExited()
+        // SAFETY: `cell` belongs to the exited task, kept alive by `exitedTasks` until the next
+        // task reaps it after this switch; the successor's saved value points at a valid frame.
+        unsafe context_switch(cell, nextStackPointer)
+        Panic.halt("scheduler: an exited task was resumed")
+    }
+
+    /// Marks the current task exited and queues it for reaping; returns its stack-pointer cell.
+    @inline(never)
+    static func retireCurrent() -> UnsafeMutablePointer<UInt64> {
         let task = current
         task.state = .exited
         task.body = nil
         exitedTasks.append(task)
-        runNext(after: task)
-        Panic.halt("scheduler: an exited task was resumed")
+        // SAFETY: the cell lives as long as the task, which `exitedTasks` now keeps.
+        return unsafe task.savedStackPointer
+    }
+
+    /// Picks the task to run after an exited one (idling until there is one), makes it current
+    /// and returns its saved stack pointer.
+    @inline(never)
+    static func chooseSuccessorOfExited() -> UInt64 {
+        while true {
+            if let next = policy?.pickNext() {
+                next.state = .running
+                currentTask = next
+                // SAFETY: a runnable task's cell holds the stack pointer context_switch saved
+                // (or spawn prepared); the task is kept alive by `currentTask`.
+                return unsafe next.savedStackPointer.pointee
+            }
+            Interrupts.enableAndWait()
+            cpu_disable_interrupts()
+        }
     }
 
     /// Switches to the next runnable task, idling (CPU halted) until there is one.
@@ -211,9 +246,16 @@ public enum Scheduler {
 
 @c(framework_task_start)
 func frameworkTaskStart() -> Never {
+    runCurrentTaskBody()
+    Scheduler.exitCurrent()
+}
+
+/// A separate frame, so that no reference to the task outlives the body (see `exitCurrent`).
+@inline(never)
+func runCurrentTaskBody() {
     let task = Scheduler.current
     Scheduler.reapExitedTasks(except: task)
     cpu_enable_interrupts()
-    task.body?()
-    Scheduler.exitCurrent()
+    let body = task.body
+    body?()
 }

@@ -8,6 +8,7 @@
 // TLB: changes to the active address space invalidate the page locally (one CPU today).
 
 import FrameworkAsm
+import Synchronization
 
 public struct PagePermissions: OptionSet, Sendable, Hashable {
     public let rawValue: UInt8
@@ -34,6 +35,7 @@ public struct PageMapping {
     public init() throws(MemoryError) {
         guard let pml4 = PhysicalMemory.allocatePageTable() else { throw .outOfMemory }
         root = pml4
+        LiveObjects.userSpaces.add(1, ordering: .relaxed)
         for slot in Self.userSlots..<512 {
             // SAFETY: a fresh table frame we own; slot < 512.
             unsafe (PhysicalWindow.pointer(to: pml4, as: UInt64.self) + slot).pointee = KernelPageTables.kernelRootEntry(slot)
@@ -41,6 +43,7 @@ public struct PageMapping {
     }
 
     deinit {
+        LiveObjects.userSpaces.subtract(1, ordering: .relaxed)
         if isActive { cpu_write_cr3(KernelPageTables.root) }
         Self.release(table: root, level: 4)
     }

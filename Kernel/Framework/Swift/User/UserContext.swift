@@ -9,6 +9,7 @@
 // lives in the registers while the thread's kernel task runs and is switched with the task.
 
 import FrameworkAsm
+import Synchronization
 
 public enum UserExit: Sendable, Equatable {
     /// SYSCALL: number in `rax`, arguments in rdi, rsi, rdx, r10, r8, r9.
@@ -71,6 +72,7 @@ public struct UserException: Sendable, Equatable {
         unsafe registers.initialize(to: user_registers())
         unsafe registers.pointee.rflags = Self.interruptFlag | 0x2
         fpu = FPUState()
+        LiveObjects.userContexts.add(1, ordering: .relaxed)
     }
 
     /// A copy of `other` (fork): same registers, same FPU state, same bases.
@@ -83,9 +85,11 @@ public struct UserException: Sendable, Equatable {
         fpu.copy(from: other.fpu)
         fsBase = other.fsBase
         gsBase = other.gsBase
+        LiveObjects.userContexts.add(1, ordering: .relaxed)
     }
 
     deinit {
+        LiveObjects.userContexts.subtract(1, ordering: .relaxed)
         if Scheduler.currentTask?.fpuState === fpu { Scheduler.currentTask?.fpuState = nil }
         // SAFETY: allocated in init, owned by this object alone.
         unsafe registers.deallocate()

@@ -66,7 +66,7 @@ public enum UserMemory {
         unsafe destination.withUnsafeMutableBytes { buffer in
             do throws(UserMemoryError) {
                 // SAFETY: the buffer has `count` bytes; the user range was checked to be user space.
-                try unsafe transfer(count: count, access: .read) { done in
+                try transfer(count: count, access: .read) { done in
                     Int(unsafe user_copy_bytes(buffer.baseAddress! + done, UnsafeRawPointer(bitPattern: UInt(address) + UInt(done))!,
                                                UInt64(count - done)))
                 }
@@ -94,7 +94,7 @@ public enum UserMemory {
         unsafe bytes.withUnsafeBufferPointer { buffer in
             do throws(UserMemoryError) {
                 // SAFETY: the buffer has `count` bytes; the user range was checked.
-                try unsafe transfer(count: count, access: .write) { done in
+                try transfer(count: count, access: .write) { done in
                     Int(unsafe user_copy_bytes(UnsafeMutableRawPointer(bitPattern: UInt(address) + UInt(done))!,
                                                UnsafeRawPointer(buffer.baseAddress! + done), UInt64(count - done)))
                 }
@@ -115,7 +115,7 @@ public enum UserMemory {
         try checkRange(address, count)
         let source = frame.physical
         // SAFETY: the frame range was checked; the user range was checked.
-        try unsafe transfer(count: count, access: .write) { done in
+        try transfer(count: count, access: .write) { done in
             Int(unsafe user_copy_bytes(UnsafeMutableRawPointer(bitPattern: UInt(address) + UInt(done))!,
                                        PhysicalWindow.rawPointer(to: source) + offset + done, UInt64(count - done)))
         }
@@ -127,7 +127,7 @@ public enum UserMemory {
         try checkRange(address, count)
         let destination = frame.physical
         // SAFETY: as for copyOut(to:from:offset:count:).
-        try unsafe transfer(count: count, access: .read) { done in
+        try transfer(count: count, access: .read) { done in
             Int(unsafe user_copy_bytes(PhysicalWindow.rawPointer(to: destination) + offset + done,
                                        UnsafeRawPointer(bitPattern: UInt(address) + UInt(done))!, UInt64(count - done)))
         }
@@ -137,7 +137,7 @@ public enum UserMemory {
     public static func zero(at address: UInt64, count: Int) throws(UserMemoryError) {
         try checkRange(address, count)
         // SAFETY: the user range was checked.
-        try unsafe transfer(count: count, access: .write) { done in
+        try transfer(count: count, access: .write) { done in
             Int(unsafe user_fill_bytes(UnsafeMutableRawPointer(bitPattern: UInt(address) + UInt(done))!, 0, UInt64(count - done)))
         }
     }
