@@ -84,6 +84,7 @@ extern const struct bench_spec bench_syscall_specs[];
 extern const struct bench_spec bench_memory_specs[];
 extern const struct bench_spec bench_file_specs[];
 extern const struct bench_spec bench_process_specs[];
+extern const struct bench_spec bench_cow_specs[];
 extern const struct bench_spec bench_pipe_specs[];
 extern const struct bench_spec bench_signal_specs[];
 extern const struct bench_spec bench_select_specs[];

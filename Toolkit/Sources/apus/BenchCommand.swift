@@ -33,6 +33,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Benchmark this Apus image instead of building the kernel.")
     var kernel: String?
 
+    @Option(name: .long, help: "Write results.json, results.md and chart.svg here instead of bench/ (a trial run that must not replace the published results).")
+    var output: String?
+
     @Flag(name: .long, help: "Only run the smoke check `apus test` uses (quick, icount, host + both kernels).")
     var smoke = false
 
@@ -54,6 +57,7 @@ struct BenchCommand: ParsableCommand {
             options.wallRuns = max(1, wallRuns)
             options.icountRuns = max(1, icountRuns ?? (quick ? 1 : 2))
             options.apusImage = kernel.map { URL(fileURLWithPath: $0) }
+            options.outputFolder = output.map { URL(fileURLWithPath: $0) }
             let runner = BenchRunner(project: project, options: options)
             let report = try runner.run()
             print(try runner.write(report))

@@ -78,6 +78,24 @@ import Testing
     #expect(decoded.entries.count == 2 && decoded.entries[0].ratio == 0.5)
 }
 
+@Test func forkIsShownAgainstItsCopyReferenceOnEachKernel() {
+    let fork = BenchDescription(name: "fork_100m", family: "cow", unit: "us", better: .lower)
+    let copy = BenchDescription(name: "memcpy_100m", family: "cow", unit: "us", better: .lower)
+    func measured(_ value: Double) -> BenchOutcome { .measured(BenchMeasurement(value: value, unit: "us", better: .lower, count: 1)) }
+    let runs: [BenchKernel: [[String: BenchOutcome]]] = [
+        .apus: [["fork_100m": measured(500), "memcpy_100m": measured(10000)]],
+        .linux: [["fork_100m": measured(2000), "memcpy_100m": .failed("panic")]],
+    ]
+    let report = BenchReport(date: "2026-01-01", qemuVersion: "QEMU 7.2", linuxKernel: "6.1", apusRevision: "abc", quick: false, wallRuns: 1,
+                             icountRuns: 1, durationSeconds: 1, entries: BenchRunner.entries([fork, copy], mode: .icount, runs: runs))
+    let markdown = BenchMarkdown.render(report)
+    #expect(markdown.contains("## Copy-on-write fork (issue 4): fork_100m / memcpy_100m"))
+    #expect(markdown.contains("| icount | us | 500 | 10000 | 0.05 | 2000 | failed | – |"))
+    let withoutReference = BenchReport(date: "", qemuVersion: "", linuxKernel: "", apusRevision: "", quick: false, wallRuns: 1, icountRuns: 1,
+                                       durationSeconds: 1, entries: BenchRunner.entries([fork], mode: .icount, runs: runs))
+    #expect(!BenchMarkdown.render(withoutReference).contains("Copy-on-write"))
+}
+
 @Test func logAxisCoversTheRatiosInWholeDecades() {
     let axis = LogAxis(ratios: [0.004, 3], left: 0, right: 400)
     #expect(axis.lowExponent == -3 && axis.highExponent == 1)

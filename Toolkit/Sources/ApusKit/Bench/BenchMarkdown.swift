@@ -1,5 +1,7 @@
 // bench/results.md: the ratio tables in Markdown (one per clock mode), headed by what was compared
-// (date, QEMU version, Linux kernel, Apus revision). The same text is printed at the end of a run.
+// (date, QEMU version, Linux kernel, Apus revision), then the ratios within one kernel that a
+// benchmark exists for (fork_100m against its reference memcpy_100m). The same text is printed at
+// the end of a run.
 
 import Foundation
 
@@ -31,7 +33,46 @@ public enum BenchMarkdown {
             lines += ["", "## Wall clock: plain TCG, \(report.wallRuns) runs each, median (min–max)", ""]
             lines += table(wall, mode: .wall)
         }
+        lines += withinKernel(report)
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A benchmark measured against a reference on the same kernel: the interesting number is
+    /// their ratio per kernel, not Apus/Linux.
+    struct Pairing {
+        let name: String
+        let reference: String
+        let heading: String
+        let meaning: String
+    }
+
+    static let pairings = [
+        Pairing(name: "fork_100m", reference: "memcpy_100m", heading: "Copy-on-write fork (issue 4)",
+                meaning: "fork + exit + wait of a process with 100 MiB touched, over copying 100 MiB in user space: well below 1 means fork does not copy the memory."),
+    ]
+
+    static func withinKernel(_ report: BenchReport) -> [String] {
+        var lines: [String] = []
+        for pairing in pairings {
+            var rows: [String] = []
+            for mode in BenchClock.allCases {
+                let entries = report.entries(mode: mode)
+                guard let subject = entries.first(where: { $0.name == pairing.name }),
+                      let reference = entries.first(where: { $0.name == pairing.reference }) else { continue }
+                func ratio(_ a: Double?, _ b: Double?) -> String {
+                    guard let a, let b, b > 0 else { return "–" }
+                    return BenchFormat.number(a / b)
+                }
+                rows.append("| \(mode.rawValue) | \(subject.unit) | \(subject.apusResult.summary) | \(reference.apusResult.summary) | \(ratio(subject.apus, reference.apus)) "
+                            + "| \(subject.linuxResult.summary) | \(reference.linuxResult.summary) | \(ratio(subject.linux, reference.linux)) |")
+            }
+            guard !rows.isEmpty else { continue }
+            lines += ["", "## \(pairing.heading): \(pairing.name) / \(pairing.reference)", "", pairing.meaning, "",
+                      "| mode | unit | Apus \(pairing.name) | Apus \(pairing.reference) | Apus ratio | Linux \(pairing.name) | Linux \(pairing.reference) | Linux ratio |",
+                      "|---|---|---:|---:|---:|---:|---:|---:|"]
+            lines += rows
+        }
+        return lines
     }
 
     static func table(_ entries: [BenchEntry], mode: BenchClock) -> [String] {

@@ -18,6 +18,8 @@ public struct BenchOptions: Sendable {
     public var wallRuns = 5
     /// Use this Apus image instead of building one.
     public var apusImage: URL?
+    /// Where results.json, results.md and chart.svg go; nil = bench/ at the repository root.
+    public var outputFolder: URL?
 
     public init() {}
 }
@@ -31,7 +33,7 @@ public struct BenchRunner {
         self.options = options
     }
 
-    public var outputFolder: URL { project.root.appendingPathComponent("bench") }
+    public var outputFolder: URL { options.outputFolder ?? project.root.appendingPathComponent("bench") }
 
     public func run() throws -> BenchReport {
         let started = Date()
