@@ -9,6 +9,11 @@
  *
  * Benchmarks run in a fixed order; each is announced with BENCH_BEGIN before it starts, so a
  * runner whose guest died knows which benchmark killed it and can resume after it.
+ *
+ * `--profile-units N` (for `apus bench --profile`, Tests/Bench/profile/README.md): instead of
+ * spending the time budget, each benchmark runs exactly N units after the warm-up, between calls
+ * of bench_profile_begin() and bench_profile_end(), whose addresses the instruction-counting QEMU
+ * plugin watches, and prints `BENCH_PROFILE <name> ops=<operations>` for the window.
  */
 #include "bench.h"
 
@@ -27,6 +32,8 @@ int bench_quick;
 const char *bench_program_dir = "/bench";
 static uint64_t budget_ns = 250 * 1000000ull;
 static uint64_t excluded_ns, pause_started_ns;
+static long profile_units;
+static const char *current_benchmark = "";
 
 static char failed_call[64];
 static int failed_errno;
@@ -61,9 +68,36 @@ void bench_printf(const char *format, ...)
 void bench_pause(void) { pause_started_ns = bench_now_ns(); }
 void bench_resume(void) { excluded_ns += bench_now_ns() - pause_started_ns; }
 
+/* The profiling window's edges: the plugin counts what runs between the first instructions of
+ * these two functions. Kept out of line and different, so each has an address of its own. */
+__attribute__((noinline, used)) void bench_profile_begin(void) { __asm__ volatile("nop" ::: "memory"); }
+__attribute__((noinline, used)) void bench_profile_end(void) { __asm__ volatile("nop; nop" ::: "memory"); }
+
+static int measure_profiled(bench_unit unit, void *state, struct bench_result *result)
+{
+    double count = 0;
+    uint64_t start = bench_now_ns();
+    bench_profile_begin();
+    for (long i = 0; i < profile_units; i++) {
+        long done = unit(state);
+        if (done <= 0) {
+            bench_profile_end();
+            if (done == 0) bench_fail("a unit of work did nothing");
+            return -1;
+        }
+        count += (double)done;
+    }
+    bench_profile_end();
+    result->elapsed_ns = (double)(bench_now_ns() - start);
+    result->count = count;
+    bench_printf("BENCH_PROFILE %s ops=%.0f", current_benchmark, count);
+    return 0;
+}
+
 int bench_measure(bench_unit unit, void *state, struct bench_result *result)
 {
     if (unit(state) <= 0) return -1;                    /* warm-up: caches, page tables, first faults */
+    if (profile_units > 0) return measure_profiled(unit, state, result);
     excluded_ns = 0;
     uint64_t start = bench_now_ns(), elapsed = 0;
     double count = 0;
@@ -130,6 +164,7 @@ static void run_one(const struct bench_spec *spec)
     failed_call[0] = 0;
     failure_message[0] = 0;
     failed_errno = 0;
+    current_benchmark = spec->name;
     bench_printf("BENCH_BEGIN %s", spec->name);
     if (spec->run(spec) == 0) return;
     if (failure_message[0])
@@ -174,6 +209,29 @@ static int arguments_from_file(char *text, size_t size, char **words, int capaci
     return count;
 }
 
+/* `--kallsyms PATH` (for `apus bench --profile` on Linux): copies the text symbols of
+ * /proc/kallsyms to PATH (a second serial port the host captures into a file). */
+static void copy_text_symbols(const char *path)
+{
+    if (access("/proc/kallsyms", F_OK) != 0) {
+        mkdir("/proc", 0555);
+        mount("proc", "/proc", "proc", 0, NULL);
+    }
+    FILE *symbols = fopen("/proc/kallsyms", "r");
+    FILE *out = fopen(path, "w");
+    if (!symbols || !out) {
+        bench_printf("# --kallsyms: cannot open /proc/kallsyms or %s: %s", path, strerror(errno));
+    } else {
+        char line[512];
+        char type;
+        while (fgets(line, sizeof line, symbols))
+            if (sscanf(line, "%*s %c", &type) == 1 && strchr("tTwW", type)) fputs(line, out);
+        fputs("KALLSYMS_END\n", out);
+    }
+    if (symbols) fclose(symbols);
+    if (out) fclose(out);
+}
+
 static void prepare_as_init(void)
 {
     if (access("/dev/null", F_OK) != 0) {
@@ -192,7 +250,7 @@ static void finish_as_init(void)
 
 static int usage(void)
 {
-    bench_printf("usage: apus-bench [--quick] [--budget-ms N] [--only NAME,FAMILY,...] [--list]");
+    bench_printf("usage: apus-bench [--quick] [--budget-ms N] [--profile-units N] [--kallsyms PATH] [--only NAME,FAMILY,...] [--list]");
     bench_printf("--list prints: family name unit lower|higher");
     return 2;
 }
@@ -209,7 +267,7 @@ int main(int argc, char **argv)
         count = arguments_from_file(text, sizeof text, file_words, 32);
         words = file_words;
     }
-    const char *only = NULL;
+    const char *only = NULL, *kallsyms_path = NULL;
     int list = 0;
     for (int i = 0; i < count; i++) {
         const char *next = i + 1 < count ? words[i + 1] : NULL;
@@ -217,6 +275,8 @@ int main(int argc, char **argv)
         else if (!strcmp(words[i], "--list")) list = 1;
         else if (!strcmp(words[i], "--only") && next) { only = next; i++; }
         else if (!strcmp(words[i], "--budget-ms") && next) { budget_ns = strtoull(next, NULL, 10) * 1000000ull; i++; }
+        else if (!strcmp(words[i], "--profile-units") && next) { profile_units = strtol(next, NULL, 10); i++; }
+        else if (!strcmp(words[i], "--kallsyms") && next) { kallsyms_path = next; i++; }
         else return usage();
     }
     if (bench_quick && budget_ns == 250 * 1000000ull) budget_ns = 10 * 1000000ull;
@@ -232,6 +292,7 @@ int main(int argc, char **argv)
             else run_one(spec);
         }
     }
+    if (kallsyms_path) copy_text_symbols(kallsyms_path);
     if (!list) bench_printf("BENCH_DONE");
     if (is_init) finish_as_init();
     return 0;

@@ -1,6 +1,8 @@
 // `apus bench [--quick] [--only NAME] [--mode icount|wall|both]`: the same benchmark binaries on
 // Apus and on Debian's Linux kernel in the same QEMU configuration; prints the ratio table and
 // writes bench/results.json, bench/results.md and bench/chart.svg (see ApusKit/Bench).
+// `apus bench --profile NAME,...` instead counts where each benchmark's instructions go, per
+// operation, on both kernels (ApusKit/Bench/ProfileRunner.swift; out/profile/).
 
 import ApusKit
 import ArgumentParser
@@ -36,6 +38,15 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Write results.json, results.md and chart.svg here instead of bench/ (a trial run that must not replace the published results).")
     var output: String?
 
+    @Option(name: .long, help: "Profile these benchmarks or families instead (instructions per operation by function, call site and source line; writes out/profile/).")
+    var profile: String?
+
+    @Option(name: .long, help: "With --profile: units of work per benchmark in the window (default 2; most syscall units are 1000 calls).")
+    var profileUnits = 2
+
+    @Option(name: .long, help: "With --profile: apus, linux or both (default).")
+    var profileKernel: String?
+
     @Flag(name: .long, help: "Only run the smoke check `apus test` uses (quick, icount, host + both kernels).")
     var smoke = false
 
@@ -45,6 +56,24 @@ struct BenchCommand: ParsableCommand {
             if smoke {
                 let counts = try BenchSmoke.run(project: project, apusImage: kernel.map { URL(fileURLWithPath: $0) })
                 return counts.failed == 0 && counts.passed > 0 ? 0 : 1
+            }
+            if let profile {
+                var options = ProfileOptions()
+                options.names = profile.split(separator: ",").map(String.init)
+                options.units = max(1, profileUnits)
+                options.apusImage = kernel.map { URL(fileURLWithPath: $0) }
+                options.outputFolder = output.map { URL(fileURLWithPath: $0) }
+                switch profileKernel ?? "both" {
+                case "apus": options.kernels = [.apus]
+                case "linux": options.kernels = [.linux]
+                case "both": options.kernels = [.apus, .linux]
+                default: throw ToolkitError("--profile-kernel takes apus, linux or both")
+                }
+                let runner = ProfileRunner(project: project, options: options)
+                let results = try runner.run()
+                print(ProfileMarkdown.summary(results, header: ""))
+                print("wrote \(runner.outputFolder.path)/summary.md and one <benchmark>.md per benchmark")
+                return 0
             }
             var options = BenchOptions()
             options.quick = quick

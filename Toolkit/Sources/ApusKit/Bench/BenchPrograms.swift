@@ -36,15 +36,18 @@ public struct BenchPrograms: Sendable {
         }
     }
 
-    /// Writes the benchmark initramfs with `arguments` in /bench/args.
-    public func image(arguments: [String]) throws -> URL {
+    /// The QEMU plugin `apus bench --profile` loads (built by the same Makefile, with the host's cc).
+    var profilePlugin: URL { buildFolder.appendingPathComponent("insn-profile.so") }
+
+    /// Writes the benchmark initramfs with `arguments` in /bench/args (to out/bench.cpio by default).
+    public func image(arguments: [String], to destination: URL? = nil) throws -> URL {
         var builder = InitramfsBuilder()
         try builder.addBase()
         try builder.addBusybox()
         try builder.file("bench/apus-bench", copying: benchProgram)
         try builder.file("bench/bench-nop", copying: buildFolder.appendingPathComponent("bench-nop"))
         try builder.file("bench/args", contents: Array((arguments.joined(separator: " ") + "\n").utf8))
-        let url = project.output("bench.cpio")
+        let url = destination ?? project.output("bench.cpio")
         try builder.write(to: url)
         return url
     }
