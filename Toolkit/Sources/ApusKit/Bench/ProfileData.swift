@@ -85,6 +85,11 @@ public struct ProfileSymbols: Sendable {
         return low == 0 ? nil : functions[low - 1]
     }
 
+    /// Where the function starting at `start` ends: the next function's start.
+    public func end(ofFunctionAt start: UInt64) -> UInt64? {
+        functions.first { $0.start > start }?.start
+    }
+
     public func name(at entry: UInt64) -> String? {
         guard let function = function(containing: entry), function.start == entry else { return nil }
         return function.name

@@ -58,11 +58,15 @@ public enum ProfileMarkdown {
                     let frames = (result.siteFrames[site.site] ?? []).prefix(3).map { cell($0, limit: 90) }.joined(separator: " ← ")
                     lines.append("| \(cell(site.caller, limit: 70)) | \(cell(site.callee, limit: 70)) | \(site.siteCount) | \(number(site.callsPerOp)) | \(number(site.inclusivePerOp)) | \(frames) |")
                 }
+                lines += ["", "### Source functions by instructions per operation (innermost inlined frame: inlined runtime and Array code counted here)", "",
+                          "| function | instructions |", "|---|---:|"]
+                for entry in result.inlinedFunctions.prefix(top) { lines.append("| \(cell(entry.function)) | \(number(entry.perOp)) |") }
                 lines += ["", "### Source lines by instructions per operation (innermost inlined frame)", "", "| line | function | instructions |", "|---|---|---:|"]
                 for line in result.lines.prefix(top) {
                     lines.append("| \(line.line) | \(cell(line.function, limit: 80)) | \(number(line.perOp)) |")
                 }
             }
+            if result.kernel == .apus { lines += ["", "Annotated disassembly of the top functions: `\(name).apus.annotated.txt`."] }
             lines.append("")
         }
         return lines.joined(separator: "\n") + "\n"

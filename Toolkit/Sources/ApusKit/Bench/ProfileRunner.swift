@@ -33,6 +33,9 @@ public struct ProfileResult: Sendable {
     public let lines: [(line: String, function: String, perOp: Double)]
     /// Apus only: call site address -> inlined frames, innermost first ("function (file:line)").
     public let siteFrames: [UInt64: [String]]
+    /// Apus only: instructions per operation by the innermost source function, inlining resolved
+    /// (retain/release or Array code inlined into its callers shows up here, not in `rows`).
+    public let inlinedFunctions: [(function: String, perOp: Double)]
 }
 
 public struct ProfileRunner {
@@ -84,13 +87,17 @@ public struct ProfileRunner {
                 let breakdown = ProfileBreakdown(window: window, operations: operations, symbols: symbols, kernelStart: kernelStart)
                 var lines: [(String, String, Double)] = []
                 var frames: [UInt64: [String]] = [:]
+                var inlined: [(String, Double)] = []
                 if kernel == .apus {
                     let sites = breakdown.callSites.prefix(options.top * 2).map(\.site)
                     let located = try SourceLocator(image: image, projectRoot: project.root).locate(Array(window.instructions.keys.filter { $0 >= kernelStart }) + sites)
                     lines = Self.hotLines(window: window, located: located, operations: breakdown.operations, kernelStart: kernelStart)
+                    inlined = Self.innermostFunctions(window: window, located: located, operations: breakdown.operations, kernelStart: kernelStart)
                     for site in sites { frames[site] = located[site]?.map { "\($0.function) (\($0.location))" } }
+                    try annotate(breakdown.rows.prefix(8).map(\.start), window: window, symbols: symbols, image: image, operations: breakdown.operations,
+                                 to: outputFolder.appendingPathComponent("\(name).apus.annotated.txt"))
                 }
-                results.append(ProfileResult(benchmark: name, kernel: kernel, breakdown: breakdown, lines: lines, siteFrames: frames))
+                results.append(ProfileResult(benchmark: name, kernel: kernel, breakdown: breakdown, lines: lines, siteFrames: frames, inlinedFunctions: inlined))
             }
         }
         try write(results)
@@ -157,6 +164,37 @@ public struct ProfileRunner {
             guard fields.count == 3, fields[0] == "BENCH_PROFILE", fields[2].hasPrefix("ops="), let ops = Double(fields[2].dropFirst(4)) else { return nil }
             return (String(fields[1]), ops)
         }
+    }
+
+    /// Instructions per operation by innermost DWARF function.
+    static func innermostFunctions(window: ProfileWindow, located: [UInt64: [SourceLocator.Frame]], operations: Double, kernelStart: UInt64) -> [(String, Double)] {
+        var perFunction: [String: UInt64] = [:]
+        for (address, count) in window.instructions where address >= kernelStart {
+            perFunction[located[address]?.first?.function ?? "?", default: 0] += count
+        }
+        return perFunction.map { ($0.key, Double($0.value) / operations) }.sorted { $0.1 > $1.1 }
+    }
+
+    /// The disassembly of the functions starting at `starts` (llvm-objdump with source lines),
+    /// each instruction prefixed with its executions per operation.
+    func annotate(_ starts: [UInt64], window: ProfileWindow, symbols: ProfileSymbols, image: URL, operations: Double, to file: URL) throws {
+        var text = ""
+        for start in starts where start != 0 {
+            guard let end = symbols.end(ofFunctionAt: start), end > start, end - start < 64 * 1024 else { continue }
+            let listing = try Shell.check(["llvm-objdump", "-d", "-l", "--no-show-raw-insn", "--start-address=0x\(String(start, radix: 16))",
+                                           "--stop-address=0x\(String(end, radix: 16))", image.path])
+            text += "=== \(symbols.name(at: start) ?? String(start, radix: 16))\n"
+            for line in listing.split(separator: "\n", omittingEmptySubsequences: false) {
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                if let colon = trimmed.firstIndex(of: ":"), let address = UInt64(trimmed[..<colon], radix: 16), address >= start {
+                    let count = window.instructions[address].map { String(format: "%9.2f", Double($0) / operations) } ?? String(repeating: " ", count: 9)
+                    text += "\(count)  \(trimmed)\n"
+                } else if trimmed.hasPrefix("; /") {
+                    text += "           \(trimmed.replacingOccurrences(of: project.root.path + "/", with: ""))\n"
+                }
+            }
+        }
+        try Data(text.utf8).write(to: file)
     }
 
     /// Instructions per operation by innermost source line.
