@@ -1,5 +1,6 @@
 // The Apus kernel's entry: Framework has booted the machine and calls main on the first kernel
-// task. Inject the kernel's policies (scheduler, timers, page-fault resolver), then either run
+// task. Start the components, which inject the kernel's policies (scheduler, timers, page-fault
+// resolver) in the order their dependencies imply (ComponentStartup.generated.swift), then either run
 // the in-kernel tests (KTest build) or bring up user space: unpack the initramfs, start the
 // terminal and init. This task then idles; init's exit powers the machine off.
 
@@ -10,9 +11,7 @@ import Memory
 import Scheduling
 import SystemCalls
 
-Scheduling.install()
-Timers.install()
-MemoryManager.install()
+ComponentStartup.startAll()   // generated from Components.toml, dependencies first
 let commandLine = KernelCommandLine(BootInformation.commandLine)
 
 #if KTEST

@@ -220,24 +220,38 @@ public final class AddressSpace {
 
     /// madvise(MADV_DONTNEED/FREE): drop the pages; they refault as zeros (anonymous) or from the
     /// backing object.
-    public func discard(address: UInt64, length: UInt64) throws(Errno) {
+    /// The page range [address, address + length rounded up to pages) of madvise(2)-style calls:
+    /// EINVAL if the start is not page-aligned or the end wraps around (mm/madvise.c).
+    public static func adviceRange(address: UInt64, length: UInt64) throws(Errno) -> Range<UInt64> {
         guard address & 0xFFF == 0 else { throw .EINVAL }
         let (rounded, overflow) = length.addingReportingOverflow(4095)
         guard !overflow else { throw .EINVAL }
-        let end = address + (rounded & ~0xFFF)
-        guard end >= address, end <= Self.ceiling else { throw .EINVAL }
-        guard address >= MemoryLayout.userFloor || address == end, regions.isFullyMapped(address..<end) else { throw .ENOMEM }
-        pageTables.unmap(from: address, to: end)
+        let (end, wraps) = address.addingReportingOverflow(rounded & ~0xFFF)
+        guard !wraps else { throw .EINVAL }
+        return address..<end
+    }
+
+    /// ENOMEM unless every page of `range` belongs to a mapping.
+    public func requireMapped(_ range: Range<UInt64>) throws(Errno) {
+        guard range.isEmpty || (range.lowerBound >= MemoryLayout.userFloor && range.upperBound <= Self.ceiling
+                                && regions.isFullyMapped(range)) else { throw .ENOMEM }
+    }
+
+    /// MADV_DONTNEED: drops the pages; anonymous memory reads back as zeros, file pages refault.
+    public func discard(_ range: Range<UInt64>) throws(Errno) {
+        guard range.upperBound <= Self.ceiling else { throw .EINVAL }
+        try requireMapped(range)
+        pageTables.unmap(from: range.lowerBound, to: range.upperBound)
     }
 
     /// Whether each page of the range is resident (mincore).
-    public func residency(address: UInt64, pages: Int) throws(Errno) -> [UInt8] {
-        let end = address + UInt64(pages) * 4096
-        guard address >= MemoryLayout.userFloor, regions.isFullyMapped(address..<end) else { throw .ENOMEM }
+    /// mincore(2): one byte per page of `range`, 1 if the page is resident.
+    public func residency(_ range: Range<UInt64>) throws(Errno) -> [UInt8] {
+        try requireMapped(range)
         var result: [UInt8] = []
-        result.reserveCapacity(pages)
-        for index in 0..<pages {
-            result.append(pageTables.query(address + UInt64(index) * 4096) == nil ? 0 : 1)
+        result.reserveCapacity(Int(range.count / 4096))
+        for page in stride(from: range.lowerBound, to: range.upperBound, by: 4096) {
+            result.append(pageTables.query(page) == nil ? 0 : 1)
         }
         return result
     }

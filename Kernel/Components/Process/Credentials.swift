@@ -32,6 +32,7 @@ public struct Credentials: Sendable, Equatable {
     }
 
     /// setuid(2).
+    /// - Controlled: credentials
     public mutating func setUserID(_ id: UInt32) throws(Errno) {
         guard id != Self.unchanged else { throw .EINVAL }
         if isPrivileged {
@@ -45,6 +46,7 @@ public struct Credentials: Sendable, Equatable {
     }
 
     /// setreuid(2): -1 leaves a value unchanged.
+    /// - Controlled: credentials
     public mutating func setRealAndEffectiveUserIDs(_ real: UInt32, _ effective: UInt32) throws(Errno) {
         var next = self
         if real != Self.unchanged {
@@ -65,6 +67,7 @@ public struct Credentials: Sendable, Equatable {
     }
 
     /// setresuid(2).
+    /// - Controlled: credentials
     public mutating func setUserIDs(real: UInt32, effective: UInt32, saved: UInt32) throws(Errno) {
         let allowed = [realUserID, effectiveUserID, savedUserID]
         for id in [real, effective, saved] where id != Self.unchanged && !isPrivileged && !allowed.contains(id) {
@@ -77,6 +80,7 @@ public struct Credentials: Sendable, Equatable {
     }
 
     /// setgid(2).
+    /// - Controlled: credentials
     public mutating func setGroupID(_ id: UInt32) throws(Errno) {
         guard id != Self.unchanged else { throw .EINVAL }
         if isPrivileged {
@@ -90,6 +94,7 @@ public struct Credentials: Sendable, Equatable {
     }
 
     /// setregid(2).
+    /// - Controlled: credentials
     public mutating func setRealAndEffectiveGroupIDs(_ real: UInt32, _ effective: UInt32) throws(Errno) {
         var next = self
         if real != Self.unchanged {
@@ -108,6 +113,7 @@ public struct Credentials: Sendable, Equatable {
     }
 
     /// setresgid(2).
+    /// - Controlled: credentials
     public mutating func setGroupIDs(real: UInt32, effective: UInt32, saved: UInt32) throws(Errno) {
         let allowed = [realGroupID, effectiveGroupID, savedGroupID]
         for id in [real, effective, saved] where id != Self.unchanged && !isPrivileged && !allowed.contains(id) {
@@ -120,6 +126,7 @@ public struct Credentials: Sendable, Equatable {
     }
 
     /// setgroups(2).
+    /// - Controlled: credentials
     public mutating func setSupplementaryGroups(_ groups: [UInt32]) throws(Errno) {
         guard isPrivileged else { throw .EPERM }
         guard groups.count <= Self.maximumGroups else { throw .EINVAL }
@@ -127,12 +134,14 @@ public struct Credentials: Sendable, Equatable {
     }
 
     /// setfsuid(2)/setfsgid(2) return the previous value and ignore invalid requests.
+    /// - Controlled: credentials
     public mutating func setFileSystemUserID(_ id: UInt32) -> UInt32 {
         let previous = fileSystemUserID
         if isPrivileged || [realUserID, effectiveUserID, savedUserID, fileSystemUserID].contains(id) { fileSystemUserID = id }
         return previous
     }
 
+    /// - Controlled: credentials
     public mutating func setFileSystemGroupID(_ id: UInt32) -> UInt32 {
         let previous = fileSystemGroupID
         if isPrivileged || [realGroupID, effectiveGroupID, savedGroupID, fileSystemGroupID].contains(id) { fileSystemGroupID = id }

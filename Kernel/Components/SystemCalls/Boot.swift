@@ -15,6 +15,8 @@ import Terminal
 
 public enum UserSpace {
     static let defaultInits: [String] = ["/init", "/sbin/init", "/etc/init", "/bin/init", "/bin/sh"]
+    /// Command-line names the kernel itself reads (everything else with a value goes to init).
+    static let kernelParameters: [String] = ["log", "init", "ktest", "console"]
 
     /// Unpacks the initramfs and prepares /dev. Errors are reported and stop the boot.
     public static func prepareFileSystem() -> Bool {
@@ -81,10 +83,17 @@ public enum UserSpace {
         }
         var candidates: [String] = []
         if let requested = commandLine.value(of: "init") { candidates = [requested] } else { candidates = defaultInits }
+        // As on Linux, unconsumed `name=value` words reach init's environment (after the defaults,
+        // so they can override them).
+        let passed = commandLine.initEnvironment(kernelParameters: kernelParameters)
+        let defaults = ["HOME=/", "TERM=linux"].filter { entry in
+            !passed.contains { $0.split(separator: "=").first == entry.split(separator: "=").first }
+        }
+        let environment = (defaults + passed).map { Array($0.utf8) }
         for path in candidates {
             let pathBytes = Array(path.utf8)
             let arguments = ProgramArguments(arguments: [pathBytes] + commandLine.initArguments.map { Array($0.utf8) },
-                                             environment: [Array("HOME=/".utf8), Array("TERM=linux".utf8)],
+                                             environment: environment,
                                              executablePath: pathBytes)
             do throws(Errno) {
                 let program = try Exec.load(pathBytes, from: root, arguments: arguments, process: process, finalLink: .follow)

@@ -164,7 +164,7 @@ public enum SignalDelivery {
         case .restartIfRequested: restart = handler == nil || handler!.flags.contains(.SA_RESTART)
         case .restartSleep(let deadline):
             restart = handler == nil
-            thread.restartDeadline = deadline
+            thread.restartDeadline = restart ? deadline : 0
             number = UInt64(SystemCall.restart_syscall.rawValue)
         }
         if restart {

@@ -41,6 +41,17 @@ public struct KernelCommandLine: Equatable, Sendable {
         parameters.contains { $0.name == name }
     }
 
+    /// What Linux hands to init's environment: every `name=value` word (before `--`) whose name
+    /// the kernel does not consume itself and that is not a `module.parameter`.
+    public func initEnvironment(kernelParameters: [String]) -> [String] {
+        parameters.compactMap { parameter in
+            guard let value = parameter.value, !parameter.name.isEmpty,
+                  !parameter.name.utf8.contains(UInt8(ascii: ".")),
+                  !kernelParameters.contains(parameter.name) else { return nil }
+            return parameter.name + "=" + value
+        }
+    }
+
     static func words(_ text: String) -> [String] {
         var words: [String] = []
         var current: [UInt8] = []

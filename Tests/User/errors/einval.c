@@ -45,6 +45,14 @@ int main(void)
     CHECK_ERR(syscall(SYS_mprotect, (char *)page + 1, 4096, PROT_READ), EINVAL);
     CHECK_ERR(syscall(SYS_mprotect, page, 4096, 0x10000), EINVAL);
     CHECK_ERR(syscall(SYS_madvise, page, 4096, 9999), EINVAL);
+    /* A length that wraps the end of the range around (found by the fuzzer: once a trap). */
+    CHECK_ERR(syscall(SYS_madvise, page, 8192L - (long)(uintptr_t)page, MADV_NORMAL), EINVAL);
+    CHECK_ERR(syscall(SYS_madvise, page, -1L, MADV_DONTNEED), EINVAL);
+    /* sched_getaffinity's length is an unsigned int: the upper half is ignored, not trapped on. */
+    unsigned long affinity[16];
+    CHECK(syscall(SYS_sched_getaffinity, 0, 0xbbab175500000080UL, affinity) > 0, "sched_getaffinity with a 64-bit length");
+    /* restart_syscall with nothing to restart: EINTR, and it returns (it must not loop). */
+    CHECK_ERR(syscall(SYS_restart_syscall), EINTR);
     CHECK_ERR(syscall(SYS_mincore, (char *)page + 1, 4096, buf), EINVAL);
     CHECK_ERR(syscall(SYS_msync, page, 4096, MS_SYNC | MS_ASYNC), EINVAL);
     CHECK_ERR(syscall(SYS_msync, (char *)page + 1, 4096, MS_SYNC), EINVAL);

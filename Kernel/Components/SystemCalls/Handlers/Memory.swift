@@ -105,21 +105,21 @@ enum MemoryCalls {
     }
 
     static func madvise(_ call: SystemCallContext) throws(Errno) -> Int {
-        let address = call.address(0)
-        let length = call.raw(1)
-        guard address & 0xFFF == 0 else { throw .EINVAL }
+        let range = try AddressSpace.adviceRange(address: call.address(0), length: call.raw(1))
         guard let advice = MemoryAdvice(rawValue: call.int32(2)) else { throw .EINVAL }
+        if range.isEmpty { return 0 }
+        let space = try currentSpace(call)
         switch advice {
         case .MADV_DONTNEED, .MADV_FREE, .MADV_DONTNEED_LOCKED:
-            try currentSpace(call).discard(address: address, length: length)
+            try space.discard(range)
         case .MADV_NORMAL, .MADV_RANDOM, .MADV_SEQUENTIAL, .MADV_WILLNEED, .MADV_DONTFORK, .MADV_DOFORK, .MADV_MERGEABLE,
              .MADV_UNMERGEABLE, .MADV_HUGEPAGE, .MADV_NOHUGEPAGE, .MADV_DONTDUMP, .MADV_DODUMP, .MADV_COLD, .MADV_PAGEOUT,
              .MADV_KEEPONFORK, .MADV_WIPEONFORK, .MADV_COLLAPSE:
             // Hints with no effect on semantics here; the range must still be mapped.
-            _ = try currentSpace(call).residency(address: address, pages: Int(((length + 4095) & ~0xFFF) / 4096))
+            try space.requireMapped(range)
         case .MADV_POPULATE_READ, .MADV_POPULATE_WRITE:
-            try currentSpace(call).populate(from: address, to: address + ((length + 4095) & ~0xFFF),
-                                            access: advice == .MADV_POPULATE_WRITE ? .write : .read)
+            try space.requireMapped(range)
+            try space.populate(from: range.lowerBound, to: range.upperBound, access: advice == .MADV_POPULATE_WRITE ? .write : .read)
         case .MADV_REMOVE, .MADV_HWPOISON, .MADV_SOFT_OFFLINE, .MADV_GUARD_INSTALL, .MADV_GUARD_REMOVE:
             throw .EINVAL
         }
@@ -127,28 +127,25 @@ enum MemoryCalls {
     }
 
     static func mincore(_ call: SystemCallContext) throws(Errno) -> Int {
-        let address = call.address(0)
-        let length = call.raw(1)
-        guard address & 0xFFF == 0 else { throw .EINVAL }
-        let (rounded, overflow) = length.addingReportingOverflow(4095)
-        guard !overflow, address <= MemoryLayout.userCeiling, rounded & ~0xFFF <= MemoryLayout.userCeiling - address else { throw .ENOMEM }
-        let pages = Int(rounded / 4096)
-        let residency = try currentSpace(call).residency(address: address, pages: pages)
+        let range: Range<UInt64>
+        do { range = try AddressSpace.adviceRange(address: call.address(0), length: call.raw(1)) } catch {
+            throw call.address(0) & 0xFFF != 0 ? .EINVAL : .ENOMEM         // a wrapping range fails access_ok
+        }
+        guard range.upperBound <= MemoryLayout.userCeiling else { throw .ENOMEM }
+        let residency = try currentSpace(call).residency(range)
         try call.copyOut(bytes: residency, toAddress: call.address(2))
         return 0
     }
 
     /// msync(2): ramfs has nothing to write back; the arguments and the range are still checked.
     static func msync(_ call: SystemCallContext) throws(Errno) -> Int {
-        let address = call.address(0)
         let flags = call.int32(2)
-        guard address & 0xFFF == 0, flags & ~7 == 0, flags & 5 != 5 else { throw .EINVAL }   // MS_ASYNC|MS_SYNC together
-        let (rounded, overflow) = call.raw(1).addingReportingOverflow(4095)
-        guard !overflow, rounded & ~0xFFF <= MemoryLayout.userCeiling, address <= MemoryLayout.userCeiling - (rounded & ~0xFFF) else {
-            throw .ENOMEM
+        guard flags & ~7 == 0, flags & 5 != 5 else { throw .EINVAL }   // MS_ASYNC|MS_SYNC together
+        let range: Range<UInt64>
+        do { range = try AddressSpace.adviceRange(address: call.address(0), length: call.raw(1)) } catch {
+            throw call.address(0) & 0xFFF != 0 ? .EINVAL : .ENOMEM
         }
-        let pages = Int((rounded & ~0xFFF) / 4096)
-        if pages > 0 { _ = try currentSpace(call).residency(address: address, pages: pages) }
+        try currentSpace(call).requireMapped(range)
         return 0
     }
 

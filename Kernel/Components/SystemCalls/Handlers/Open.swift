@@ -22,7 +22,7 @@ enum Open {
     }
 
     static func openat2(_ call: SystemCallContext) throws(Errno) -> Int {
-        let size = Int(call.raw(3))
+        let size = Int(clamping: call.raw(3))
         guard size >= OpenHow.OPEN_HOW_SIZE_VER0 else { throw .EINVAL }
         guard size <= 4096 else { throw .E2BIG }
         let bytes = try call.copyIn(count: size, fromAddress: call.address(2))

@@ -92,6 +92,7 @@ enum SignalCalls {
     }
 
     static func rtSigreturn(_ call: SystemCallContext) throws(Errno) -> Int {
+        call.thread.restartDeadline = 0     // a later restart_syscall has nothing to resume
         do {
             return try SignalFrames.restore(thread: call.thread, process: call.process)
         } catch {

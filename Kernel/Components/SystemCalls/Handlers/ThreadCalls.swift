@@ -97,7 +97,7 @@ enum ThreadCalls {
     }
 
     static func schedGetaffinity(_ call: SystemCallContext) throws(Errno) -> Int {
-        let size = Int(call.raw(1))
+        let size = Int(UInt32(truncatingIfNeeded: call.raw(1)))     // unsigned int len
         guard size >= 8, size % 8 == 0 else { throw .EINVAL }
         let id = call.int32(0)
         guard id == 0 || ProcessTable.shared.thread(id) != nil || ProcessTable.shared.process(id) != nil else { throw .ESRCH }
@@ -106,7 +106,7 @@ enum ThreadCalls {
     }
 
     static func schedSetaffinity(_ call: SystemCallContext) throws(Errno) -> Int {
-        let size = Int(call.raw(1))
+        let size = Int(UInt32(truncatingIfNeeded: call.raw(1)))     // unsigned int len
         guard size >= 8 else { throw .EINVAL }
         let mask = try call.readUInt64(fromAddress: call.address(2))
         guard mask & 1 != 0 else { throw .EINVAL }

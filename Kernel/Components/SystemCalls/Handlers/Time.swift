@@ -100,7 +100,9 @@ enum TimeCalls {
     /// restart_syscall(2): resumes an interrupted sleep until its original deadline.
     static func restartSyscall(_ call: SystemCallContext) throws(Errno) -> Int {
         let deadline = call.thread.restartDeadline
-        guard deadline != 0 else { throw .EINTR }
+        // Nothing to resume (called by hand, or after a handler ran): EINTR, which must not
+        // itself be restarted (Linux's do_no_restart_syscall).
+        guard deadline != 0 else { throw Restart.interrupted(call.thread, .neverRestart) }
         if Sleep.until(deadline, thread: call.thread) > 0 { throw Restart.interrupted(call.thread, .restartSleep(deadline: deadline)) }
         call.thread.restartDeadline = 0
         return 0

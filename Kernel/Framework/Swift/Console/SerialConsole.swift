@@ -31,6 +31,7 @@ public enum SerialConsole {
     }
 
     /// Injects the consumer of console input. Bytes are delivered in interrupt context.
+    /// - Controlled: console-input
     public static func setInputSink(_ sink: @escaping @Sendable (UInt8) -> Void) {
         Interrupts.withDisabled { inputSink = sink }
     }

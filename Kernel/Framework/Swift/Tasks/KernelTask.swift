@@ -84,6 +84,7 @@ public enum Scheduler {
     static let preemptionRequested = Atomic<Bool>(false)
 
     /// Injects the scheduling policy. Must be called before `spawn`.
+    /// - Controlled: scheduler
     public static func inject(_ scheduler: any TaskScheduler) {
         Interrupts.withDisabled {
             policy = scheduler

@@ -14,6 +14,7 @@ public enum Timer {
     public static var ticksPerSecond: UInt64 { LocalAPIC.tickHertz }
 
     /// Injects the kernel's tick handler (interrupt context, interrupts disabled).
+    /// - Controlled: scheduler
     public static func setTickHandler(_ handler: @escaping () -> Void) {
         Interrupts.withDisabled { tickHandler = handler }
     }

@@ -127,12 +127,14 @@ public struct PageMapping {
     }
 
     /// Maps `frame` at page `virtual` with `permissions`, replacing any previous mapping.
+    /// - Controlled: user-mapping
     public func map(_ frame: UntypedFrame, at virtual: UInt64, permissions: PagePermissions) throws(MemoryError) {
         FrameReferences.retain(frame.physical)
         try install(frame.physical, at: virtual, bits: Self.leafBits(permissions))
     }
 
     /// Maps `frame` read-only and copy-on-write: the first write fault copies it if shared.
+    /// - Controlled: user-mapping
     public func mapCopyOnWrite(_ frame: UntypedFrame, at virtual: UInt64, permissions: PagePermissions) throws(MemoryError) {
         FrameReferences.retain(frame.physical)
         var bits = Self.leafBits(permissions)
@@ -141,6 +143,7 @@ public struct PageMapping {
     }
 
     /// Maps a new zero-filled frame at `virtual` (the demand-paging fast path).
+    /// - Controlled: user-mapping
     public func mapZeroedPage(at virtual: UInt64, permissions: PagePermissions) throws(MemoryError) {
         guard let physical = FrameReferences.allocateZeroed() else { throw .outOfMemory }
         try install(physical, at: virtual, bits: Self.leafBits(permissions))
@@ -195,6 +198,7 @@ public struct PageMapping {
     }
 
     /// Removes every mapping in [start, end), dropping the frames' references.
+    /// - Controlled: user-mapping
     public func unmap(from start: UInt64, to end: UInt64) {
         guard Self.checkRange(start, end) else { return }
         // SAFETY: the walk visits only this address space's live leaf entries.
@@ -209,6 +213,7 @@ public struct PageMapping {
 
     /// Changes the permissions of every mapped page in [start, end). Copy-on-write pages stay
     /// read-only to the CPU until their write fault.
+    /// - Controlled: user-mapping
     public func protect(from start: UInt64, to end: UInt64, permissions: PagePermissions) {
         guard Self.checkRange(start, end) else { return }
         // SAFETY: the walk visits only this address space's live leaf entries.
@@ -225,6 +230,7 @@ public struct PageMapping {
 
     /// Resolves a write fault on a copy-on-write page: keeps the frame if this is its only user,
     /// copies it otherwise. False if the page is not copy-on-write.
+    /// - Controlled: user-mapping
     public func resolveCopyOnWrite(at virtual: UInt64) throws(MemoryError) -> Bool {
         // SAFETY: a leaf slot in this address space's own tables.
         guard Self.isUserPage(virtual), let slot = unsafe slot(virtual, create: false) else { return false }
@@ -248,6 +254,7 @@ public struct PageMapping {
 
     /// Gives `child` the same mappings as this space in [start, end), both sides copy-on-write
     /// (`.copyOnWrite`) or both writing the same frames (`.shared`).
+    /// - Controlled: user-mapping
     public func duplicate(into child: UserAddressSpace, from start: UInt64, to end: UInt64,
                           sharing: ForkSharing) throws(MemoryError) {
         guard Self.checkRange(start, end) else { throw .badAddress }

@@ -152,6 +152,7 @@ public struct UserException: Sendable, Equatable {
     public static var fpuFeatureMask: UInt64 { FPU.stateMask }
 
     /// Runs the context in user mode with `space` active until it traps back.
+    /// - Controlled: user-mode
     public func run(in space: UserAddressSpace) -> UserExit {
         let rip = self.rip
         guard rip < MemoryLayout.userCeiling else {

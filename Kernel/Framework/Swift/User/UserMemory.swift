@@ -30,6 +30,7 @@ public enum UserMemory {
     nonisolated(unsafe) static var resolverStorage: (any UserFaultResolver)? = nil
     static var resolver: (any UserFaultResolver)? { _read { yield unsafe resolverStorage } }
 
+    /// - Controlled: fault-resolver
     public static func setFaultResolver(_ resolver: any UserFaultResolver) {
         // SAFETY: called once by the kernel at boot, before user programs run.
         unsafe resolverStorage = resolver

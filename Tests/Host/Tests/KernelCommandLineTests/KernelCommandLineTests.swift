@@ -26,3 +26,8 @@ import KernelCommandLine
 @Test func valueMayContainEquals() {
     #expect(KernelCommandLine("root=LABEL=x").value(of: "root") == "LABEL=x")
 }
+
+@Test func unconsumedAssignmentsGoToInitsEnvironment() {
+    let line = KernelCommandLine("log=debug init=/t APUS_X=1 quiet virtio.debug=1 TERM=vt100 -- A=2")
+    #expect(line.initEnvironment(kernelParameters: ["log", "init"]) == ["APUS_X=1", "TERM=vt100"])
+}
