@@ -7,7 +7,9 @@ import Foundation
 
 extension ProfileRunner {
     func write(_ results: [ProfileResult]) throws {
-        let header = "Apus \(BenchRunner.revision(project)) (image copied to \(outputFolder.path)/apus.elf) · \(options.units) units per benchmark · -icount, per operation"
+        let image = options.apusImage.map { "Apus image \($0.path) (given with --kernel; the checkout is \(BenchRunner.revision(project)))" }
+            ?? "Apus \(BenchRunner.revision(project)) (built)"
+        let header = "\(image), profiled copy \(outputFolder.path)/apus.elf · \(options.units) units per benchmark · -icount, per operation"
         try Data(ProfileMarkdown.summary(results, header: header).utf8).write(to: outputFolder.appendingPathComponent("summary.md"))
         for name in Set(results.map(\.benchmark)) {
             let text = ProfileMarkdown.benchmark(name, results.filter { $0.benchmark == name }, header: header, top: options.top)
