@@ -3,6 +3,7 @@
 // Counted per benchmark and place: on the host and on Linux every benchmark must produce a
 // number (or be skipped as not applicable); on Apus a number or "not supported yet" (ENOSYS)
 // passes, while a failed sanity check, a crash or a hang fails. Nothing is written to bench/.
+// Last, `apus bench --profile` profiles null_syscall on Apus once (the plugin and its tooling work).
 
 import Foundation
 
@@ -28,8 +29,34 @@ public enum BenchSmoke {
             tally(entry.linuxResult, place: "linux", name: entry.name, acceptsUnsupported: false, into: &counts)
             tally(entry.apusResult, place: "apus", name: entry.name, acceptsUnsupported: true, into: &counts)
         }
+        profileSmoke(project: project, apusImage: runner.options.apusImage ?? project.output("apus.elf"), into: &counts)
         print("\(counts.passed) passed, \(counts.failed) failed")
         return counts
+    }
+
+    /// `apus bench --profile` still works: null_syscall on Apus gives a window whose kernel part
+    /// is plausible (a few hundred to a few thousand instructions per call).
+    static func profileSmoke(project: Project, apusImage: URL, into counts: inout TestCounts) {
+        var options = ProfileOptions()
+        options.names = ["null_syscall"]
+        options.kernels = [.apus]
+        options.units = 1
+        options.apusImage = apusImage
+        options.outputFolder = FileManager.default.temporaryDirectory.appendingPathComponent("apus-profile-smoke-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: options.outputFolder!) }
+        do {
+            let results = try ProfileRunner(project: project, options: options).run()
+            let kernel = results.first?.breakdown.kernelPerOp ?? 0
+            if results.count == 1, kernel > 100, kernel < 100_000 {
+                counts.passed += 1
+            } else {
+                counts.failed += 1
+                print("bench profile apus null_syscall: FAILED: \(results.count) results, \(kernel) kernel instructions per call")
+            }
+        } catch {
+            counts.failed += 1
+            print("bench profile apus null_syscall: FAILED: \(error)")
+        }
     }
 
     static func tally(_ outcome: BenchOutcome, place: String, name: String, acceptsUnsupported: Bool, into counts: inout TestCounts) {
