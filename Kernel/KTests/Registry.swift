@@ -5,10 +5,12 @@
 // which would register (and define) each suite many times.
 
 #if KTEST
+import FileSystem
 import Framework
 import Scheduling
 
 @section("ktest_registry") @used let memorySuite: KTestSuite = registerMemoryKTests
 @section("ktest_registry") @used let cpuSuite: KTestSuite = registerCPUKTests
 @section("ktest_registry") @used let schedulingSuite: KTestSuite = registerSchedulingKTests
+@section("ktest_registry") @used let rightsSuite: KTestSuite = registerRightsKTests
 #endif

@@ -98,7 +98,8 @@ open class Inode {
 
 /// A regular file's contents are a memory object, so reads, writes and mappings share pages.
 open class RegularFileInode: Inode {
-    public let contents: MemoryObject
+    /// Internal: other modules reach a file's pages through a handle (FileHandle.memoryObject).
+    let contents: MemoryObject
 
     public init(number: UInt64, deviceNumber: UInt64, permissions: UInt32, owner: UInt32, group: UInt32) {
         contents = MemoryObject()

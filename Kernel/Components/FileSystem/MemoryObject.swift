@@ -4,6 +4,8 @@
 // Pages live in chunks of 512, kept in a sorted array (binary search), so a 1 TiB sparse file
 // costs nothing until written. Holes read as zeros. Truncation frees whole pages past the end and
 // zeroes the tail of the last one (POSIX: extending later must read zeros).
+// Outside this module a memory object is reached only through `MemoryObjectHandle<R>`
+// (MemoryObjectHandle.swift): reading, mapping and writing exist only where R grants them.
 
 import Framework
 import LinuxABI
@@ -14,10 +16,10 @@ public final class MemoryObject {
     public static let maximumSize: UInt64 = UInt64(Int64.max)
 
     var chunks: [(index: Int, pages: [UntypedFrame?])] = []
-    public private(set) var size: UInt64 = 0
-    public private(set) var residentPageCount = 0
+    private(set) var size: UInt64 = 0
+    private(set) var residentPageCount = 0
 
-    public init() {}
+    init() {}
 
     func chunkPosition(_ chunkIndex: Int) -> (found: Bool, position: Int) {
         var low = 0
@@ -30,13 +32,13 @@ public final class MemoryObject {
     }
 
     /// The frame holding page `index`, if it has been written.
-    public func page(_ index: Int) -> UntypedFrame? {
+    func page(_ index: Int) -> UntypedFrame? {
         let (found, position) = chunkPosition(index / Self.pagesPerChunk)
         return found ? chunks[position].pages[index % Self.pagesPerChunk] : nil
     }
 
     /// The frame for page `index`, allocating a zeroed one for a hole.
-    public func pageForWriting(_ index: Int) throws(Errno) -> UntypedFrame {
+    func pageForWriting(_ index: Int) throws(Errno) -> UntypedFrame {
         let chunkIndex = index / Self.pagesPerChunk
         var (found, position) = chunkPosition(chunkIndex)
         if !found {
@@ -52,7 +54,7 @@ public final class MemoryObject {
     }
 
     /// Sets the size; shrinking frees the pages past the end and zeroes the rest of the last page.
-    public func setSize(_ newSize: UInt64) {
+    func setSize(_ newSize: UInt64) {
         if newSize < size {
             let firstDropped = Int((newSize + 4095) / 4096)
             for chunkPosition in (0..<chunks.count).reversed() {
@@ -72,7 +74,7 @@ public final class MemoryObject {
     }
 
     /// Reads up to `count` bytes at `offset` into user memory; returns bytes read (0 at/after EOF).
-    public func read(at offset: UInt64, count: Int, toUser address: UInt64) throws(Errno) -> Int {
+    func read(at offset: UInt64, count: Int, toUser address: UInt64) throws(Errno) -> Int {
         guard offset < size else { return 0 }
         let total = Int(min(UInt64(count), size - offset))
         var done = 0
@@ -96,7 +98,7 @@ public final class MemoryObject {
     }
 
     /// Reads up to `count` bytes at `offset` into kernel memory.
-    public func readBytes(at offset: UInt64, count: Int) -> [UInt8] {
+    func readBytes(at offset: UInt64, count: Int) -> [UInt8] {
         guard offset < size else { return [] }
         let total = Int(min(UInt64(count), size - offset))
         var result: [UInt8] = []
@@ -117,7 +119,7 @@ public final class MemoryObject {
     }
 
     /// Writes `count` bytes from user memory at `offset`, growing the object; returns bytes written.
-    public func write(at offset: UInt64, count: Int, fromUser address: UInt64) throws(Errno) -> Int {
+    func write(at offset: UInt64, count: Int, fromUser address: UInt64) throws(Errno) -> Int {
         guard offset <= Self.maximumSize - UInt64(count) else { throw .EFBIG }
         var done = 0
         while done < count {
@@ -144,7 +146,7 @@ public final class MemoryObject {
     }
 
     /// Writes kernel bytes at `offset` (initramfs unpacking, /proc-style generated files).
-    public func write(_ bytes: Span<UInt8>, at offset: UInt64) throws(Errno) {
+    func write(_ bytes: Span<UInt8>, at offset: UInt64) throws(Errno) {
         var done = 0
         while done < bytes.count {
             let position = offset + UInt64(done)

@@ -201,11 +201,11 @@ public enum Namespace {
 }
 
 extension Namespace {
-    /// A read handle on a file being executed: execute permission (checked by the caller) is what
+    /// A read-and-map handle on a file being executed: execute permission (checked by the caller) is what
     /// exec needs, not read permission, so this is not open(2).
-    public static func openForExecution(_ file: RegularFileInode) throws(Errno) -> FileHandle<ReadOnly> {
+    public static func openForExecution(_ file: RegularFileInode) throws(Errno) -> FileHandle<MapReadOnly> {
         let description = OpenFile(inode: file, rights: [.read, .execute, .map], accessMode: .O_RDONLY, statusFlags: [],
                                    operations: InodeFileOperations())
-        return try description.handle(ReadOnly.self)
+        return try description.handle(MapReadOnly.self)
     }
 }

@@ -86,7 +86,7 @@ class FileOperations {
 /// `write`: that is a compile error, not a run-time check. The struct is one reference; the
 /// rights parameter has no storage, so calls through it compile to direct calls.
 public struct FileHandle<R: Rights> {
-    public let file: OpenFile
+    let file: OpenFile
 
     init(file: OpenFile) { self.file = file }
 
@@ -136,11 +136,6 @@ extension FileHandle where R: CanWrite {
     public func write(bytes: [UInt8]) throws(Errno) -> Int {
         try file.write(bytes: bytes)
     }
-}
-
-extension FileHandle where R: CanMap {
-    /// The memory object behind a mappable file (regular files).
-    public var memoryObject: MemoryObject? { (file.inode as? RegularFileInode)?.contents }
 }
 
 extension FileHandle {

@@ -92,13 +92,20 @@ public final class AddressSpace {
             switch region.backing {
             case .anonymous:
                 try pageTables.mapZeroedPage(at: page, permissions: region.permissions)
-            case let .object(object, offset):
+            case let .object(mapped, offset):
+                let object = mapped.readable
                 let objectOffset = offset + (page - found.range.lowerBound)
                 let index = Int(objectOffset / 4096)
                 if region.sharing == .shared {
                     guard objectOffset < (object.size + 4095) & ~4095 else { return .busError }
                     let frame: UntypedFrame
-                    do { frame = try object.pageForWriting(index) } catch { return .outOfMemory }
+                    if region.permissions.contains(.write) {
+                        // Writable sharing needs the write right on the object itself.
+                        guard let writable = mapped.writable else { return .segmentationFault(isAccessError: true) }
+                        do { frame = try writable.pageForWriting(index) } catch { return .outOfMemory }
+                    } else {
+                        do { frame = try object.pageForSharing(index) } catch { return .outOfMemory }
+                    }
                     try pageTables.map(frame, at: page, permissions: region.permissions)
                 } else if let frame = object.page(index) {
                     guard objectOffset < (object.size + 4095) & ~4095 else { return .busError }
@@ -212,7 +219,10 @@ public final class AddressSpace {
     }
 
     static func allows(_ region: Region, _ permissions: PagePermissions) -> Bool {
-        if permissions.contains(.write) && region.sharing == .shared && !region.maximumRights.contains(.write) { return false }
+        if permissions.contains(.write) && region.sharing == .shared {
+            guard region.maximumRights.contains(.write) else { return false }
+            if case .object(let mapped, _) = region.backing, mapped.writable == nil { return false }
+        }
         if permissions.contains(.read) && !region.maximumRights.contains(.read) { return false }
         if permissions.contains(.execute) && !region.maximumRights.contains(.execute) { return false }
         return true

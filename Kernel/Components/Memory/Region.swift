@@ -14,14 +14,38 @@ public enum RegionSharing: Sendable, Equatable {
     case shared
 }
 
+/// A memory object as a region maps it, through capabilities: always readable and mappable;
+/// writable only if the mapping was made through a handle with the write right (a shared
+/// mapping of a file opened for writing, or shared anonymous memory). Faults on a shared region
+/// can write the object's pages only through `writable`, so a region mapped without the right
+/// cannot be made to write, whatever its protection says.
+public struct MappedObject {
+    public let readable: MemoryObjectHandle<MapReadOnly>
+    public let writable: MemoryObjectHandle<MapReadWrite>?
+
+    public init(readOnly handle: MemoryObjectHandle<MapReadOnly>) {
+        readable = handle
+        writable = nil
+    }
+
+    public init(readWrite handle: MemoryObjectHandle<MapReadWrite>) {
+        readable = handle.readOnly
+        writable = handle
+    }
+
+    func isSame(as other: MappedObject) -> Bool {
+        readable.refersToSameObject(as: other.readable) && (writable == nil) == (other.writable == nil)
+    }
+}
+
 public enum RegionBacking: Equatable {
     case anonymous
-    case object(MemoryObject, offset: UInt64)
+    case object(MappedObject, offset: UInt64)
 
     public static func == (lhs: RegionBacking, rhs: RegionBacking) -> Bool {
         switch (lhs, rhs) {
         case (.anonymous, .anonymous): true
-        case let (.object(a, offsetA), .object(b, offsetB)): a === b && offsetA == offsetB
+        case let (.object(a, offsetA), .object(b, offsetB)): a.isSame(as: b) && offsetA == offsetB
         default: false
         }
     }
@@ -61,7 +85,7 @@ public struct Region: RegionPayload {
               role == next.role else { return false }
         switch (backing, next.backing) {
         case (.anonymous, .anonymous): return true
-        case let (.object(a, offsetA), .object(b, offsetB)): return a === b && offsetA + distance == offsetB
+        case let (.object(a, offsetA), .object(b, offsetB)): return a.isSame(as: b) && offsetA + distance == offsetB
         default: return false
         }
     }

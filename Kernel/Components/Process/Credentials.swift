@@ -3,20 +3,22 @@
 // setresuid(2) and the gid family, setgroups(2)) live here: a privileged caller (effective UID 0,
 // standing in for CAP_SETUID/CAP_SETGID) may set anything; others may only switch among their
 // real, effective and saved IDs. The file-system IDs follow the effective ones.
+// Outside this module credentials are read-only values; changing them takes a
+// `CredentialsHandle` with the manage right (ProcessHandles.swift).
 
 import FileSystem
 import LinuxABI
 
 public struct Credentials: Sendable, Equatable {
-    public var realUserID: UInt32 = 0
-    public var effectiveUserID: UInt32 = 0
-    public var savedUserID: UInt32 = 0
-    public var fileSystemUserID: UInt32 = 0
-    public var realGroupID: UInt32 = 0
-    public var effectiveGroupID: UInt32 = 0
-    public var savedGroupID: UInt32 = 0
-    public var fileSystemGroupID: UInt32 = 0
-    public var supplementaryGroups: [UInt32] = []
+    public private(set) var realUserID: UInt32 = 0
+    public private(set) var effectiveUserID: UInt32 = 0
+    public private(set) var savedUserID: UInt32 = 0
+    public private(set) var fileSystemUserID: UInt32 = 0
+    public private(set) var realGroupID: UInt32 = 0
+    public private(set) var effectiveGroupID: UInt32 = 0
+    public private(set) var savedGroupID: UInt32 = 0
+    public private(set) var fileSystemGroupID: UInt32 = 0
+    public private(set) var supplementaryGroups: [UInt32] = []
 
     public static let superuser = Credentials()
     public static let maximumGroups = 65536
@@ -33,7 +35,7 @@ public struct Credentials: Sendable, Equatable {
 
     /// setuid(2).
     /// - Controlled: credentials
-    public mutating func setUserID(_ id: UInt32) throws(Errno) {
+    mutating func setUserID(_ id: UInt32) throws(Errno) {
         guard id != Self.unchanged else { throw .EINVAL }
         if isPrivileged {
             realUserID = id
@@ -47,7 +49,7 @@ public struct Credentials: Sendable, Equatable {
 
     /// setreuid(2): -1 leaves a value unchanged.
     /// - Controlled: credentials
-    public mutating func setRealAndEffectiveUserIDs(_ real: UInt32, _ effective: UInt32) throws(Errno) {
+    mutating func setRealAndEffectiveUserIDs(_ real: UInt32, _ effective: UInt32) throws(Errno) {
         var next = self
         if real != Self.unchanged {
             guard isPrivileged || real == realUserID || real == effectiveUserID else { throw .EPERM }
@@ -68,7 +70,7 @@ public struct Credentials: Sendable, Equatable {
 
     /// setresuid(2).
     /// - Controlled: credentials
-    public mutating func setUserIDs(real: UInt32, effective: UInt32, saved: UInt32) throws(Errno) {
+    mutating func setUserIDs(real: UInt32, effective: UInt32, saved: UInt32) throws(Errno) {
         let allowed = [realUserID, effectiveUserID, savedUserID]
         for id in [real, effective, saved] where id != Self.unchanged && !isPrivileged && !allowed.contains(id) {
             throw .EPERM
@@ -81,7 +83,7 @@ public struct Credentials: Sendable, Equatable {
 
     /// setgid(2).
     /// - Controlled: credentials
-    public mutating func setGroupID(_ id: UInt32) throws(Errno) {
+    mutating func setGroupID(_ id: UInt32) throws(Errno) {
         guard id != Self.unchanged else { throw .EINVAL }
         if isPrivileged {
             realGroupID = id
@@ -95,7 +97,7 @@ public struct Credentials: Sendable, Equatable {
 
     /// setregid(2).
     /// - Controlled: credentials
-    public mutating func setRealAndEffectiveGroupIDs(_ real: UInt32, _ effective: UInt32) throws(Errno) {
+    mutating func setRealAndEffectiveGroupIDs(_ real: UInt32, _ effective: UInt32) throws(Errno) {
         var next = self
         if real != Self.unchanged {
             guard isPrivileged || real == realGroupID || real == effectiveGroupID else { throw .EPERM }
@@ -114,7 +116,7 @@ public struct Credentials: Sendable, Equatable {
 
     /// setresgid(2).
     /// - Controlled: credentials
-    public mutating func setGroupIDs(real: UInt32, effective: UInt32, saved: UInt32) throws(Errno) {
+    mutating func setGroupIDs(real: UInt32, effective: UInt32, saved: UInt32) throws(Errno) {
         let allowed = [realGroupID, effectiveGroupID, savedGroupID]
         for id in [real, effective, saved] where id != Self.unchanged && !isPrivileged && !allowed.contains(id) {
             throw .EPERM
@@ -127,7 +129,7 @@ public struct Credentials: Sendable, Equatable {
 
     /// setgroups(2).
     /// - Controlled: credentials
-    public mutating func setSupplementaryGroups(_ groups: [UInt32]) throws(Errno) {
+    mutating func setSupplementaryGroups(_ groups: [UInt32]) throws(Errno) {
         guard isPrivileged else { throw .EPERM }
         guard groups.count <= Self.maximumGroups else { throw .EINVAL }
         supplementaryGroups = groups
@@ -135,14 +137,14 @@ public struct Credentials: Sendable, Equatable {
 
     /// setfsuid(2)/setfsgid(2) return the previous value and ignore invalid requests.
     /// - Controlled: credentials
-    public mutating func setFileSystemUserID(_ id: UInt32) -> UInt32 {
+    mutating func setFileSystemUserID(_ id: UInt32) -> UInt32 {
         let previous = fileSystemUserID
         if isPrivileged || [realUserID, effectiveUserID, savedUserID, fileSystemUserID].contains(id) { fileSystemUserID = id }
         return previous
     }
 
     /// - Controlled: credentials
-    public mutating func setFileSystemGroupID(_ id: UInt32) -> UInt32 {
+    mutating func setFileSystemGroupID(_ id: UInt32) -> UInt32 {
         let previous = fileSystemGroupID
         if isPrivileged || [realGroupID, effectiveGroupID, savedGroupID, fileSystemGroupID].contains(id) { fileSystemGroupID = id }
         return previous

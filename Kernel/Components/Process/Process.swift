@@ -47,7 +47,8 @@ public final class Process {
     public var addressSpace: AddressSpace
     public var files: FileTable
     public var fileSystem: FileSystemContext
-    public var credentials: Credentials
+    /// Read-only outside this module: changes go through `Thread.ownCredentials`.
+    public internal(set) var credentials: Credentials
     public var limits: ResourceLimits
     public var signals: SignalDispositions
     /// The command name (comm, at most 15 bytes) and the path of the executable.

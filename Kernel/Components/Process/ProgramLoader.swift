@@ -48,7 +48,7 @@ public enum ProgramLoader {
     }
 
     /// Maps `elf` at `bias` into `space`; returns the end of the highest segment.
-    static func mapSegments(_ elf: ElfExecutable, from object: MemoryObject, bias: UInt64, into space: AddressSpace) throws(Errno) -> UInt64 {
+    static func mapSegments(_ elf: ElfExecutable, from object: MemoryObjectHandle<MapReadOnly>, bias: UInt64, into space: AddressSpace) throws(Errno) -> UInt64 {
         var highest: UInt64 = 0
         for segment in elf.loadSegments {
             let start = segment.virtualAddress &+ bias
@@ -64,7 +64,7 @@ public enum ProgramLoader {
             let filePageEnd = (fileEnd + 4095) & ~0xFFF
             if segment.fileSize > 0 {
                 let region = Region(permissions: permissions, maximumRights: [.read, .write, .execute], sharing: .privateCopy,
-                                    backing: .object(object, offset: fileOffset))
+                                    backing: .object(MappedObject(readOnly: object), offset: fileOffset))
                 _ = try space.map(length: filePageEnd - pageStart, placement: .fixedReplacing(pageStart), region: region)
                 if segment.memorySize > segment.fileSize && fileEnd & 0xFFF != 0 {
                     try space.zeroTailOfPage(at: fileEnd)
@@ -83,11 +83,11 @@ public enum ProgramLoader {
     }
 
     /// Loads the program in `file` (already checked executable by the caller).
-    public static func load(_ file: FileHandle<ReadOnly>, size: UInt64, arguments: ProgramArguments,
+    public static func load(_ file: FileHandle<MapReadOnly>, size: UInt64, arguments: ProgramArguments,
                             credentials: Credentials, stackLimitBytes: UInt64,
-                            openInterpreter: ([UInt8]) throws(Errno) -> (FileHandle<ReadOnly>, UInt64)) throws(Errno) -> LoadedProgram {
-        let elf = try parse(file, size: size)
-        guard let object = file.readOnly.file.inode.flatMap({ ($0 as? RegularFileInode)?.contents }) else { throw .EACCES }
+                            openInterpreter: ([UInt8]) throws(Errno) -> (FileHandle<MapReadOnly>, UInt64)) throws(Errno) -> LoadedProgram {
+        let elf = try parse(file.readOnly, size: size)
+        guard let object = file.memoryObject else { throw .EACCES }
         let space = try AddressSpace()
         space.stackLimitBytes = stackLimitBytes
         var bias: UInt64 = 0
@@ -105,8 +105,8 @@ public enum ProgramLoader {
             let path: [UInt8]
             do { path = try ElfExecutable.interpreterPath(pathBytes.span) } catch { throw .ENOEXEC }
             let (loaderFile, loaderSize) = try openInterpreter(path)
-            let loader = try parse(loaderFile, size: loaderSize)
-            guard let loaderObject = (loaderFile.file.inode as? RegularFileInode)?.contents else { throw .EACCES }
+            let loader = try parse(loaderFile.readOnly, size: loaderSize)
+            guard let loaderObject = loaderFile.memoryObject else { throw .EACCES }
             let span = loader.loadSpan.end - loader.loadSpan.start
             let placeholder = Region(permissions: [], maximumRights: [], sharing: .privateCopy, backing: .anonymous)
             let base = try space.map(length: span, placement: .anywhere(hint: 0), region: placeholder)

@@ -19,7 +19,7 @@ public enum Exec {
 
     /// Opens `path` for execution: resolved from `start`, a regular file with execute permission.
     static func openExecutable(_ path: [UInt8], from start: DirectoryInode, process: Process,
-                               finalLink: FinalLink, resolved: Inode? = nil) throws(Errno) -> (FileHandle<ReadOnly>, UInt64) {
+                               finalLink: FinalLink, resolved: Inode? = nil) throws(Errno) -> (FileHandle<MapReadOnly>, UInt64) {
         let inode: Inode
         if let resolved {
             inode = resolved

@@ -20,7 +20,7 @@ final class ProcessJobControl: JobControl {
 
     func signal(group: Int32, _ signal: Signal) {
         for process in ProcessTable.shared.processes(inGroup: group) {
-            SignalDelivery.send(signal, info: SignalDelivery.senderInfo(signal, code: 0x80, senderID: 0, senderUserID: 0), to: process)
+            SignalDelivery.send(signal, info: SignalDelivery.senderInfo(signal, code: 0x80, senderID: 0, senderUserID: 0), to: process.kernelSignalHandle)
         }
     }
 

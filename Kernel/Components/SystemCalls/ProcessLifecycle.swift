@@ -69,7 +69,7 @@ public enum ProcessLifecycle {
             child.parentID = 1
             initProcess?.children.append(childID)
             if child.parentDeathSignal != 0, let signal = Signal(rawValue: child.parentDeathSignal) {
-                SignalDelivery.send(signal, info: SignalDelivery.senderInfo(signal, code: 0x80, senderID: 0, senderUserID: 0), to: child)
+                SignalDelivery.send(signal, info: SignalDelivery.senderInfo(signal, code: 0x80, senderID: 0, senderUserID: 0), to: child.kernelSignalHandle)
             }
         }
         process.children.removeAll()
@@ -96,7 +96,7 @@ public enum ProcessLifecycle {
         guard signalNumber != 0, let signal = Signal(rawValue: signalNumber) else { return }
         var info = SignalDelivery.childInfo(child, code: code, status: status)
         info[0] = UInt8(truncatingIfNeeded: signal.rawValue)
-        SignalDelivery.send(signal, info: info, to: parent)
+        SignalDelivery.send(signal, info: info, to: parent.kernelSignalHandle)
     }
 
     /// vfork: the parent may run again once the child has exec'd or exited.

@@ -9,6 +9,7 @@
 // system call is then restarted or fails with EINTR (Restart.swift). Fault signals are forced:
 // if blocked or ignored the disposition is reset so a faulting instruction cannot loop.
 
+import Capabilities
 import Framework
 import LinuxABI
 import Process
@@ -99,8 +100,9 @@ public enum SignalDelivery {
     }
 
     /// Queues `signal` for `thread` and wakes it if it sleeps.
-    public static func send(_ signal: Signal, info: [UInt8], to thread: Thread) {
-        guard let process = thread.process, !process.isZombie else { return }
+    /// Sends to one thread of the process `handle` may signal (tkill, tgkill, SIGPIPE).
+    public static func send<R: CanSignal>(_ signal: Signal, info: [UInt8], to thread: Thread, of handle: ProcessHandle<R>) {
+        guard let process = thread.process, process === handle.signalTarget, !process.isZombie else { return }
         applyJobControl(signal, to: process)
         if isIgnored(signal, by: process) && !thread.signalMask.contains(signal) { return }
         thread.pendingSignals.enqueue(PendingSignal(signal: signal, info: info))
@@ -108,10 +110,11 @@ public enum SignalDelivery {
     }
 
     /// Queues `signal` for `process`: on the first thread that does not block it.
-    public static func send(_ signal: Signal, info: [UInt8], to process: Process) {
+    public static func send<R: CanSignal>(_ signal: Signal, info: [UInt8], to handle: ProcessHandle<R>) {
+        let process = handle.signalTarget
         guard !process.isZombie else { return }
         let target = process.threads.first { !$0.signalMask.contains(signal) } ?? process.threads.first
-        if let target { send(signal, info: info, to: target) }
+        if let target { send(signal, info: info, to: target, of: handle) }
     }
 
     /// Acts on every deliverable signal of `thread` (called before returning to user mode), then

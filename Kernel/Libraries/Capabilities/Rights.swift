@@ -56,6 +56,7 @@ public enum MapReadOnly: CanRead, CanMap { public static var rightSet: RightSet 
 public enum MapReadWrite: CanRead, CanWrite, CanMap { public static var rightSet: RightSet { [.read, .write, .map] } }
 public enum SignalOnly: CanSignal { public static var rightSet: RightSet { [.signal] } }
 public enum Manage: CanManage { public static var rightSet: RightSet { [.manage] } }
+public enum ReadManage: CanRead, CanManage { public static var rightSet: RightSet { [.read, .manage] } }
 public enum FullRights: CanRead, CanWrite, CanExecute, CanDuplicate, CanSignal, CanMap, CanManage {
     public static var rightSet: RightSet { .all }
 }

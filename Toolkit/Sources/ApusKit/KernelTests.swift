@@ -47,6 +47,10 @@ public struct KernelTests {
             print("ktest: the kernel exited with status \(status) after reporting success")
             return TestCounts(passed: counts.passed, failed: 1)
         }
-        return counts
+        // The same image carries the zero-cost probes of the rights types.
+        let zeroCost = try ZeroCostCheck(image: image).run()
+        let total = TestCounts(passed: counts.passed + zeroCost.passed, failed: counts.failed + zeroCost.failed)
+        print("\(total.passed) passed, \(total.failed) failed")
+        return total
     }
 }

@@ -1,5 +1,6 @@
 // setuid(2), setgid(2), setreuid(2), setregid(2), setresuid(2), setresgid(2), setgroups(2),
-// setfsuid(2), setfsgid(2). The rules live in Process.Credentials.
+// setfsuid(2), setfsgid(2). The rules live in Process.Credentials; changes go through the
+// calling thread's own credentials handle (the manage right).
 
 import Capabilities
 import FileSystem
@@ -10,33 +11,38 @@ import Process
 import Scheduling
 
 enum CredentialCalls {
+    static func own(_ call: SystemCallContext) throws(Errno) -> CredentialsHandle<ReadManage> {
+        guard let handle = call.thread.ownCredentials else { throw .ESRCH }
+        return handle
+    }
+
     static func setuid(_ call: SystemCallContext) throws(Errno) -> Int {
-        try call.process.credentials.setUserID(call.uint32(0))
+        try own(call).setUserID(call.uint32(0))
         return 0
     }
 
     static func setgid(_ call: SystemCallContext) throws(Errno) -> Int {
-        try call.process.credentials.setGroupID(call.uint32(0))
+        try own(call).setGroupID(call.uint32(0))
         return 0
     }
 
     static func setreuid(_ call: SystemCallContext) throws(Errno) -> Int {
-        try call.process.credentials.setRealAndEffectiveUserIDs(call.uint32(0), call.uint32(1))
+        try own(call).setRealAndEffectiveUserIDs(call.uint32(0), call.uint32(1))
         return 0
     }
 
     static func setregid(_ call: SystemCallContext) throws(Errno) -> Int {
-        try call.process.credentials.setRealAndEffectiveGroupIDs(call.uint32(0), call.uint32(1))
+        try own(call).setRealAndEffectiveGroupIDs(call.uint32(0), call.uint32(1))
         return 0
     }
 
     static func setresuid(_ call: SystemCallContext) throws(Errno) -> Int {
-        try call.process.credentials.setUserIDs(real: call.uint32(0), effective: call.uint32(1), saved: call.uint32(2))
+        try own(call).setUserIDs(real: call.uint32(0), effective: call.uint32(1), saved: call.uint32(2))
         return 0
     }
 
     static func setresgid(_ call: SystemCallContext) throws(Errno) -> Int {
-        try call.process.credentials.setGroupIDs(real: call.uint32(0), effective: call.uint32(1), saved: call.uint32(2))
+        try own(call).setGroupIDs(real: call.uint32(0), effective: call.uint32(1), saved: call.uint32(2))
         return 0
     }
 
@@ -51,15 +57,15 @@ enum CredentialCalls {
             groups.append(UInt32(bytes[index * 4]) | UInt32(bytes[index * 4 + 1]) << 8
                 | UInt32(bytes[index * 4 + 2]) << 16 | UInt32(bytes[index * 4 + 3]) << 24)
         }
-        try call.process.credentials.setSupplementaryGroups(groups.sorted())
+        try own(call).setSupplementaryGroups(groups.sorted())
         return 0
     }
 
     static func setfsuid(_ call: SystemCallContext) throws(Errno) -> Int {
-        Int(call.process.credentials.setFileSystemUserID(call.uint32(0)))
+        Int(try own(call).setFileSystemUserID(call.uint32(0)))
     }
 
     static func setfsgid(_ call: SystemCallContext) throws(Errno) -> Int {
-        Int(call.process.credentials.setFileSystemGroupID(call.uint32(0)))
+        Int(try own(call).setFileSystemGroupID(call.uint32(0)))
     }
 }

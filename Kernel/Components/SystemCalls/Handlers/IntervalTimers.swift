@@ -53,7 +53,7 @@ enum IntervalTimers {
             guard let target = ProcessTable.shared.process(processID), !target.isZombie else { return }
             target.realTimer.callbackID = nil
             target.realTimer.value = 0
-            SignalDelivery.send(.SIGALRM, info: SignalDelivery.senderInfo(.SIGALRM, code: 0x80, senderID: 0, senderUserID: 0), to: target)
+            SignalDelivery.send(.SIGALRM, info: SignalDelivery.senderInfo(.SIGALRM, code: 0x80, senderID: 0, senderUserID: 0), to: target.kernelSignalHandle)
             if target.realTimer.interval > 0 {
                 scheduleReal(target, deadline: max(deadline &+ target.realTimer.interval, Clock.monotonicNanoseconds()))
             }
@@ -101,7 +101,7 @@ enum IntervalTimers {
         if process.virtualTimer.value > 0 && userNanoseconds > 0 {
             if process.virtualTimer.value <= userNanoseconds {
                 process.virtualTimer.value = process.virtualTimer.interval
-                SignalDelivery.send(.SIGVTALRM, info: SignalDelivery.senderInfo(.SIGVTALRM, code: 0x80, senderID: 0, senderUserID: 0), to: process)
+                SignalDelivery.send(.SIGVTALRM, info: SignalDelivery.senderInfo(.SIGVTALRM, code: 0x80, senderID: 0, senderUserID: 0), to: process.kernelSignalHandle)
             } else {
                 process.virtualTimer.value -= userNanoseconds
             }
@@ -110,7 +110,7 @@ enum IntervalTimers {
         if process.profilingTimer.value > 0 && total > 0 {
             if process.profilingTimer.value <= total {
                 process.profilingTimer.value = process.profilingTimer.interval
-                SignalDelivery.send(.SIGPROF, info: SignalDelivery.senderInfo(.SIGPROF, code: 0x80, senderID: 0, senderUserID: 0), to: process)
+                SignalDelivery.send(.SIGPROF, info: SignalDelivery.senderInfo(.SIGPROF, code: 0x80, senderID: 0, senderUserID: 0), to: process.kernelSignalHandle)
             } else {
                 process.profilingTimer.value -= total
             }

@@ -42,10 +42,10 @@ enum MemoryCalls {
         if flags.contains(.MAP_ANONYMOUS) {
             guard type == .MAP_SHARED || type == .MAP_PRIVATE else { throw .EINVAL }
             let sharing: RegionSharing = type == .MAP_PRIVATE ? .privateCopy : .shared
+            let backing: RegionBacking = sharing == .shared
+                ? .object(MappedObject(readWrite: makeSharedAnonymousMemory(size: rounded & ~0xFFF)), offset: 0) : .anonymous
             region = Region(permissions: pagePermissions, maximumRights: [.read, .write, .execute], sharing: sharing,
-                            backing: sharing == .shared ? .object(MemoryObject(), offset: 0) : .anonymous,
-                            role: flags.contains(.MAP_GROWSDOWN) ? .stack : .ordinary)
-            if case .object(let object, _) = region.backing { object.setSize(rounded & ~0xFFF) }
+                            backing: backing, role: flags.contains(.MAP_GROWSDOWN) ? .stack : .ordinary)
         } else {
             let file = try call.file(4)
             region = try fileRegion(file, permissions: pagePermissions, shared: type != .MAP_PRIVATE, offset: offset)
@@ -73,9 +73,12 @@ enum MemoryCalls {
         do { handle = try file.handle(MapReadOnly.self) } catch { throw .ENODEV }
         guard let object = handle.memoryObject else { throw .ENODEV }
         var maximum: RightSet = [.read, .execute]
+        var mapped = MappedObject(readOnly: object)
         if shared {
-            if file.rights.admits(MapReadWrite.self) {
+            // Dynamic → static: only a description opened for writing yields a writable handle.
+            if let writable = try? file.handle(MapReadWrite.self).memoryObject {
                 maximum.insert(.write)
+                mapped = MappedObject(readWrite: writable)
             } else if permissions.contains(.write) {
                 throw .EACCES
             }
@@ -83,7 +86,7 @@ enum MemoryCalls {
             maximum.insert(.write)
         }
         return Region(permissions: permissions, maximumRights: maximum, sharing: shared ? .shared : .privateCopy,
-                      backing: .object(object, offset: offset))
+                      backing: .object(mapped, offset: offset))
     }
 
     static func currentSpace(_ call: SystemCallContext) throws(Errno) -> AddressSpace {

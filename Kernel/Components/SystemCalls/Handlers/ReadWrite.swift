@@ -23,18 +23,18 @@ enum ReadWrite {
         let handle = try file.handle(WriteOnly.self)
         let (buffer, count) = try call.userBuffer(1, count: 2)
         if count == 0 { return 0 }
-        return try brokenPipeSignal(call, file) { () throws(Errno) -> Int in try handle.write(fromUser: buffer, count: count) }
+        return try brokenPipeSignal(call) { () throws(Errno) -> Int in try handle.write(fromUser: buffer, count: count) }
     }
 
     /// EPIPE from a write also sends SIGPIPE to the writing thread (pipe(7)).
-    static func brokenPipeSignal(_ call: SystemCallContext, _ file: OpenFile, _ body: () throws(Errno) -> Int) throws(Errno) -> Int {
+    static func brokenPipeSignal(_ call: SystemCallContext, _ body: () throws(Errno) -> Int) throws(Errno) -> Int {
         do throws(Errno) {
             return try body()
         } catch {
             if error == .EPIPE {
                 SignalDelivery.send(.SIGPIPE, info: SignalDelivery.senderInfo(.SIGPIPE, code: 0, senderID: call.process.id,
                                                                               senderUserID: call.process.credentials.realUserID),
-                                    to: call.thread)
+                                    to: call.thread, of: call.process.kernelSignalHandle)
             }
             throw error
         }
@@ -77,7 +77,7 @@ enum ReadWrite {
         guard chunkBytes > 0 else { return 0 }
         let bytes = try input.readBytes(at: position, count: chunkBytes)
         guard !bytes.isEmpty else { return 0 }
-        let written = try brokenPipeSignal(call, output.file) { () throws(Errno) -> Int in try output.write(bytes: bytes) }
+        let written = try brokenPipeSignal(call) { () throws(Errno) -> Int in try output.write(bytes: bytes) }
         if offsetAddress != 0 {
             try call.writeUInt64(position + UInt64(written), toAddress: offsetAddress)
         } else {
@@ -114,7 +114,7 @@ enum ReadWrite {
         let file = try call.file(0)
         let handle = try file.handle(WriteOnly.self)
         let vectors = try vectors(call)
-        return try brokenPipeSignal(call, file) { () throws(Errno) -> Int in
+        return try brokenPipeSignal(call) { () throws(Errno) -> Int in
             try transfer(vectors) { (base, length) throws(Errno) -> Int in try handle.write(fromUser: base, count: length) }
         }
     }

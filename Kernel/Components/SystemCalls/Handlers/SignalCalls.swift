@@ -165,8 +165,8 @@ enum SignalCalls {
     static func rtSigqueueinfo(_ call: SystemCallContext) throws(Errno) -> Int {
         let signal = try signal(call.int32(1))
         guard let target = ProcessTable.shared.process(call.int32(0)) else { throw .ESRCH }
-        guard maySignal(call.process, target, signal) else { throw .EPERM }
-        SignalDelivery.send(signal, info: try queuedInfo(call, signal: signal, infoAddress: call.address(2), target: target), to: target)
+        guard let handle = target.signalHandle(from: call.process, for: signal) else { throw .EPERM }
+        SignalDelivery.send(signal, info: try queuedInfo(call, signal: signal, infoAddress: call.address(2), target: target), to: handle)
         return 0
     }
 
@@ -174,19 +174,10 @@ enum SignalCalls {
         let signal = try signal(call.int32(2))
         guard let thread = ProcessTable.shared.thread(call.int32(1)), let process = thread.process,
               process.id == call.int32(0) else { throw .ESRCH }
-        guard maySignal(call.process, process, signal) else { throw .EPERM }
-        SignalDelivery.send(signal, info: try queuedInfo(call, signal: signal, infoAddress: call.address(3), target: process), to: thread)
+        guard let handle = process.signalHandle(from: call.process, for: signal) else { throw .EPERM }
+        SignalDelivery.send(signal, info: try queuedInfo(call, signal: signal, infoAddress: call.address(3), target: process),
+                            to: thread, of: handle)
         return 0
-    }
-
-    /// Whether the caller may signal `target` (kill(2) permission rule).
-    static func maySignal(_ sender: Process, _ target: Process, _ signal: Signal?) -> Bool {
-        let from = sender.credentials
-        let to = target.credentials
-        if from.isPrivileged { return true }
-        if signal == .SIGCONT && sender.sessionID == target.sessionID { return true }
-        return from.realUserID == to.realUserID || from.realUserID == to.savedUserID
-            || from.effectiveUserID == to.realUserID || from.effectiveUserID == to.savedUserID
     }
 
     static func kill(_ call: SystemCallContext) throws(Errno) -> Int {
@@ -207,11 +198,12 @@ enum SignalCalls {
         }
         guard !targets.isEmpty else { throw .ESRCH }
         var delivered = 0
-        for target in targets where maySignal(call.process, target, signal) {
+        for target in targets {
+            guard let handle = target.signalHandle(from: call.process, for: signal) else { continue }
             delivered += 1
             if let signal {
                 SignalDelivery.send(signal, info: SignalDelivery.senderInfo(signal, code: 0, senderID: call.process.id,
-                                                                            senderUserID: call.process.credentials.realUserID), to: target)
+                                                                            senderUserID: call.process.credentials.realUserID), to: handle)
             }
         }
         guard delivered > 0 else { throw .EPERM }
@@ -231,10 +223,10 @@ enum SignalCalls {
         let signal: Signal? = number == 0 ? nil : try signal(number)
         guard let thread = ProcessTable.shared.thread(threadID), let process = thread.process else { throw .ESRCH }
         if let group, process.id != group { throw .ESRCH }
-        guard maySignal(call.process, process, signal) else { throw .EPERM }
+        guard let handle = process.signalHandle(from: call.process, for: signal) else { throw .EPERM }
         if let signal {
             SignalDelivery.send(signal, info: SignalDelivery.senderInfo(signal, code: -6, senderID: call.process.id,
-                                                                        senderUserID: call.process.credentials.realUserID), to: thread)
+                                                                        senderUserID: call.process.credentials.realUserID), to: thread, of: handle)
         }
         return 0
     }
