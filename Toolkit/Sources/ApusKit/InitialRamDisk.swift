@@ -74,10 +74,16 @@ public struct InitramfsBuilder {
     static let initScript = """
         #!/bin/sh
         # Apus init: set up the environment and start an interactive shell on the console.
+        # The shell gets a session of its own whose controlling terminal is the serial port:
+        # cttyhack reopens /dev/console as /dev/ttyS0 (TIOCGSERIAL), and a session leader that
+        # opens a terminal without having one acquires it, so job control and ^C/^Z work.
+        # setsid runs in a child, not exec'd: a process group leader cannot setsid(2), and
+        # busybox's setsid would then fork and let PID 1 exit. `exit` in the shell ends this
+        # script with the shell's status, which the kernel passes on to QEMU.
         export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root TERM=vt100
         cd /root
         echo "Welcome to Apus. busybox sh on the console; 'poweroff -f' or exit to stop."
-        exec /bin/sh
+        setsid cttyhack /bin/sh
         """
 }
 
