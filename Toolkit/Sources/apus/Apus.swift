@@ -12,7 +12,7 @@ struct Apus: ParsableCommand {
         abstract: "Build, run, test and debug the Apus kernel.",
         subcommands: [
             BuildCommand.self, RunCommand.self, TestCommand.self, KTestCommand.self, DebugCommand.self,
-            UserTestCommand.self, LintCommand.self, TcbCommand.self, DepsCommand.self, BenchCommand.self,
+            UserTestCommand.self, LintCommand.self, TcbCommand.self, ComponentsCommand.self, DepsCommand.self, BenchCommand.self,
             SessionCommand.self,
         ])
 }
