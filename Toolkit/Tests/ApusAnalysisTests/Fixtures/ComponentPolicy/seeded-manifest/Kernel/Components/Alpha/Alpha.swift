@@ -1,0 +1,13 @@
+import Framework
+
+public enum Alpha {
+    public static func start() {}
+
+    public static func stop() -> Never { Power.off(exitStatus: 0) }
+
+    public static func setUp(_ pages: Pages) {
+        try? pages.map(1, at: 0x1000)
+        try? pages.map(2, at: 0x2000, writable: true)
+        _ = PortRange()
+    }
+}

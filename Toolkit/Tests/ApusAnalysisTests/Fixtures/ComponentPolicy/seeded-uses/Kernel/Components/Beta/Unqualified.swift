@@ -1,0 +1,7 @@
+import Framework
+
+extension Power {
+    static func shutdown() -> Never {
+        off(exitStatus: 3)
+    }
+}

@@ -1,0 +1,4 @@
+import Framework
+
+ComponentStartup.startAll()
+Power.off(exitStatus: 0)
