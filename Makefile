@@ -5,12 +5,13 @@
 #   make ktest [FILTER=heap]                   in-kernel tests only
 #   make debug [BREAK=Banner.print]            boot under gdb
 #   make bench [BENCH="--quick --only pipe"]   Apus vs Linux benchmarks -> bench/
+#   make components [WRITE=1]                  check Components.toml (WRITE=1 regenerates the start-up file)
 #   make build | tcb | lint | deps
 
 APUS := .build-toolkit/debug/apus
 SWIFT_BUILD_TOOLKIT := swift build --package-path Toolkit --scratch-path .build-toolkit
 
-.PHONY: all toolkit build run test ktest debug tcb lint deps bench clean
+.PHONY: all toolkit build run test ktest debug tcb lint components deps bench clean
 all: build
 
 toolkit:
@@ -37,6 +38,9 @@ tcb: toolkit
 
 lint: toolkit
 	@$(APUS) lint
+
+components: toolkit
+	@$(APUS) components $(if $(WRITE),--write)
 
 deps: toolkit
 	@$(APUS) deps

@@ -51,12 +51,13 @@ struct TestCommand: ParsableCommand {
 }
 
 enum TestLevel: String, CaseIterable {
-    case lint, tcb, compilefail, host, toolkit, ktest, linux, user, debug
+    case lint, tcb, components, compilefail, host, toolkit, ktest, linux, user, debug
 
     var summary: String {
         switch self {
         case .lint: "safety lint of the non-privileged modules"
         case .tcb: "TCB gate (every unsafe site justified, no unsafe public API)"
+        case .components: "component access policy (Components.toml: grants, dependencies, start order)"
         case .compilefail: "snippets a safe module must not be able to compile"
         case .host: "host unit tests of the pure libraries (swift test)"
         case .toolkit: "the toolkit's own tests (lint/TCB fixtures with seeded violations)"
@@ -79,6 +80,10 @@ enum TestLevel: String, CaseIterable {
             let report = try TcbReportBuilder.build(from: try KernelLayout.discover(repositoryRoot: project.root))
             print(report.text())
             return report.passesGate ? TestCounts(passed: 1, failed: 0) : TestCounts(passed: 0, failed: 1)
+        case .components:
+            let report = try ComponentPolicyChecker.check(repositoryRoot: project.root)
+            print(report.text())
+            return TestCounts(passed: report.passedChecks, failed: report.failedChecks)
         case .compilefail:
             return try CompileFailTests(project: project).run()
         case .host:
