@@ -6,7 +6,8 @@
 // modules against the whole kernel; (b) each unsafe site of the privileged modules, per file;
 // (c) the sites without a `// SAFETY:` comment (rule in `SourceLineTable.isJustified`); (d) public
 // API whose signature mentions `Unsafe*`, `OpaquePointer`, `CVaListPointer`, `Unmanaged` or a C type;
-// (e) the assembly files with their sizes. The gate fails when (c) or (d) is non-empty.
+// (e) the assembly files with their sizes; (f) the components and their controlled-API grants
+// (TcbReportComponents). The gate fails when (c) or (d) is non-empty.
 //
 // Limitation worth knowing: Framework is not compiled with strict memory safety, so an unsafe
 // operation written without the `unsafe` keyword (e.g. `pointer.pointee = 1`) is not a site here.
@@ -100,6 +101,8 @@ public struct TcbReport: Sendable, Codable {
     public let unjustifiedSites: [TcbUnsafeSite]
     public let unsafePublicAPI: [UnsafePublicSignature]
     public let assemblyFiles: [AssemblyFileSize]
+    /// (f) Components and their controlled-API grants; nil without a Components.toml.
+    public var componentGrants: TcbComponentSection? = nil
 
     public var unsafeSiteCount: Int { unsafeSitesByFile.reduce(0) { $0 + $1.sites.count } }
 
@@ -119,7 +122,7 @@ public struct TcbReport: Sendable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case lineCountDefinition, frameworkLines, kernelLines, frameworkSharePercent, moduleLines,
-             unsafeSitesByFile, unjustifiedSites, unsafePublicAPI, assemblyFiles
+             unsafeSitesByFile, unjustifiedSites, unsafePublicAPI, assemblyFiles, componentGrants
     }
 
     private enum GateCodingKeys: String, CodingKey {
@@ -138,6 +141,7 @@ public struct TcbReport: Sendable, Codable {
         try container.encode(unjustifiedSites, forKey: .unjustifiedSites)
         try container.encode(unsafePublicAPI, forKey: .unsafePublicAPI)
         try container.encode(assemblyFiles, forKey: .assemblyFiles)
+        try container.encodeIfPresent(componentGrants, forKey: .componentGrants)
         var gate = encoder.container(keyedBy: GateCodingKeys.self)
         try gate.encode(passesGate, forKey: .passesGate)
         try gate.encode(gateFailures, forKey: .gateFailures)
@@ -197,7 +201,7 @@ public enum TcbReportBuilder {
         let kernelLines = moduleLines.map(\.lines).reduce(LanguageLineCounts(), +)
         let share = kernelLines.total == 0 ? 0 : Double(frameworkLines.total) * 100 / Double(kernelLines.total)
         fileSites.sort { $0.path < $1.path }
-        return TcbReport(
+        var report = TcbReport(
             lineCountDefinition: TcbReport.lineCountDefinition,
             frameworkLines: frameworkLines, kernelLines: kernelLines,
             frameworkSharePercent: (share * 10).rounded() / 10,
@@ -205,6 +209,8 @@ public enum TcbReportBuilder {
             unjustifiedSites: fileSites.flatMap(\.sites).filter { !$0.isJustified },
             unsafePublicAPI: publicAPI.sorted { ($0.path, $0.line, $0.column) < ($1.path, $1.line, $1.column) },
             assemblyFiles: assemblyFiles.sorted { $0.path < $1.path })
+        report.componentGrants = TcbComponentSection.build(repositoryRoot: layout.root)
+        return report
     }
 
     private static func fileSitesIfAny(_ path: String, _ sites: [TcbUnsafeSite]) -> [TcbFileSites] {

@@ -57,6 +57,11 @@ extension TcbReport {
             out.append("  \(file.path): \(file.lines) lines (\(file.codeLines) code)")
         }
 
+        if let componentGrants {
+            out.append("")
+            out += componentGrants.lines()
+        }
+
         out.append("")
         let failures = gateFailures
         out.append(failures.isEmpty ? "tcb gate: pass" : "tcb gate: FAIL: " + failures.joined(separator: "; "))
