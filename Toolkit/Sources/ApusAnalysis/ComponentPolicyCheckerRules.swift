@@ -37,6 +37,9 @@ extension ComponentPolicyChecker {
         let allTypes = symbols.values.reduce(into: Set<String>()) { $0.formUnion($1.typeNames) }
         let allAliases = symbols.values.reduce(into: [String: [[String]]]()) { $0.merge($1.aliases) { $0 + $1 } }
         let allInheritance = symbols.values.reduce(into: [String: Set<String>]()) { $0.merge($1.inheritance) { $0.union($1) } }
+        // A value of any module may share a type's name (`public let Clock = Power.self`), so a base
+        // with such a name is never trusted to be the type.
+        let allValueNames = symbols.values.reduce(into: Set<String>()) { $0.formUnion($1.valueNames) }
 
         var uses: [ControlledUse] = []
         for module in sources.keys.sorted() {
@@ -44,7 +47,7 @@ extension ComponentPolicyChecker {
             let visible = declarations.filter { $0.module != module && reachable.contains($0.module) }
             guard !visible.isEmpty, let own = symbols[module] else { continue }
             let resolver = TypeResolver(moduleNames: moduleNames, typeNames: allTypes, aliases: allAliases,
-                                        inheritance: allInheritance, valueNames: own.valueNames)
+                                        inheritance: allInheritance, valueNames: allValueNames)
             for file in sources[module]!.files {
                 let finder = UseFinder(file: file, resolver: resolver, visible: visible, ownGlobalFunctions: own.globalFunctionNames)
                 finder.walk(file.tree)

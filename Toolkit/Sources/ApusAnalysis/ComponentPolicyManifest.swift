@@ -6,8 +6,9 @@
 //
 // Only literal shapes are understood: strings (with interpolated helper parameters), arrays of
 // strings and `.target(name:)`/`.product(name:)`/`.byName(name:)` dependencies. Anything else in
-// a place that matters is a `manifest` finding, never a silent guess. `moduleAliases:` is rejected
-// outright: a module alias renames a module, which would let code name Framework under another name.
+// a place that matters is a `manifest` finding, never a silent guess. `moduleAliases:` (and a
+// `-module-alias` flag) is rejected outright: a module alias renames a module, which would let
+// code name Framework under another name.
 import SwiftSyntax
 
 public struct ManifestTarget: Sendable, Equatable {
@@ -66,8 +67,8 @@ private struct ManifestReader {
             }
             helpers[function.name.text] = Helper(parameters: parameters, targetCall: call)
         }
-        for node in file.tree.tokens(viewMode: .sourceAccurate) where node.text == "moduleAliases" {
-            problem(node, "moduleAliases renames modules, which would let code reach a controlled API under another module name")
+        for node in file.tree.tokens(viewMode: .sourceAccurate) where node.text == "moduleAliases" || node.text.contains("-module-alias") {
+            problem(node, "module aliases rename modules, which would let code reach a controlled API under another module name")
         }
         guard let package = Self.packageCall(in: file.tree) else {
             problem(file.tree, "no Package(...) call found")

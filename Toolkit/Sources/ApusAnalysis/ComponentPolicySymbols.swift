@@ -130,23 +130,23 @@ final class SymbolCollector: SyntaxVisitor {
     }
 
     override func visit(_ node: StructDeclSyntax) -> SyntaxVisitorContinueKind {
-        enterType(node.name.text, node, inheritance: node.inheritanceClause); return .visitChildren
+        enterType(node.name.plainText, node, inheritance: node.inheritanceClause); return .visitChildren
     }
     override func visitPost(_ node: StructDeclSyntax) { typeStack.removeLast() }
     override func visit(_ node: ClassDeclSyntax) -> SyntaxVisitorContinueKind {
-        enterType(node.name.text, node, inheritance: node.inheritanceClause); return .visitChildren
+        enterType(node.name.plainText, node, inheritance: node.inheritanceClause); return .visitChildren
     }
     override func visitPost(_ node: ClassDeclSyntax) { typeStack.removeLast() }
     override func visit(_ node: EnumDeclSyntax) -> SyntaxVisitorContinueKind {
-        enterType(node.name.text, node, inheritance: node.inheritanceClause); return .visitChildren
+        enterType(node.name.plainText, node, inheritance: node.inheritanceClause); return .visitChildren
     }
     override func visitPost(_ node: EnumDeclSyntax) { typeStack.removeLast() }
     override func visit(_ node: ActorDeclSyntax) -> SyntaxVisitorContinueKind {
-        enterType(node.name.text, node, inheritance: node.inheritanceClause); return .visitChildren
+        enterType(node.name.plainText, node, inheritance: node.inheritanceClause); return .visitChildren
     }
     override func visitPost(_ node: ActorDeclSyntax) { typeStack.removeLast() }
     override func visit(_ node: ProtocolDeclSyntax) -> SyntaxVisitorContinueKind {
-        enterType(node.name.text, node, inheritance: node.inheritanceClause); return .visitChildren
+        enterType(node.name.plainText, node, inheritance: node.inheritanceClause); return .visitChildren
     }
     override func visitPost(_ node: ProtocolDeclSyntax) { typeStack.removeLast() }
 
@@ -162,20 +162,20 @@ final class SymbolCollector: SyntaxVisitor {
     override func visitPost(_ node: ExtensionDeclSyntax) { typeStack.removeLast() }
 
     override func visit(_ node: TypeAliasDeclSyntax) -> SyntaxVisitorContinueKind {
-        symbols.typeNames.insert(node.name.text)
-        symbols.aliases[node.name.text, default: []].append(TypeNames.components(of: node.initializer.value))
-        record(node, kind: .type, baseName: node.name.text, enclosingType: typeStack.last)
+        symbols.typeNames.insert(node.name.plainText)
+        symbols.aliases[node.name.plainText, default: []].append(TypeNames.components(of: node.initializer.value))
+        record(node, kind: .type, baseName: node.name.plainText, enclosingType: typeStack.last)
         return .visitChildren
     }
 
     override func visit(_ node: FunctionDeclSyntax) -> SyntaxVisitorContinueKind {
         let parameters = Self.parameters(node.signature.parameterClause)
-        record(node, kind: .function, baseName: node.name.text, parameters: parameters, enclosingType: typeStack.last)
-        if typeStack.isEmpty { symbols.globalFunctionNames.insert(node.name.text) }
+        record(node, kind: .function, baseName: node.name.plainText, parameters: parameters, enclosingType: typeStack.last)
+        if typeStack.isEmpty { symbols.globalFunctionNames.insert(node.name.plainText) }
         let modifiers = node.modifiers.map(\.name.text)
         if let type = typeStack.last, modifiers.contains("static"), parameters.isEmpty,
            !modifiers.contains("private"), !modifiers.contains("fileprivate") {
-            symbols.staticEntryPoints.insert("\(type).\(node.name.text)")
+            symbols.staticEntryPoints.insert("\(type).\(node.name.plainText)")
         }
         return .visitChildren
     }
@@ -188,7 +188,7 @@ final class SymbolCollector: SyntaxVisitor {
 
     override func visit(_ node: VariableDeclSyntax) -> SyntaxVisitorContinueKind {
         for binding in node.bindings {
-            guard let name = binding.pattern.as(IdentifierPatternSyntax.self)?.identifier.text else { continue }
+            guard let name = binding.pattern.as(IdentifierPatternSyntax.self)?.identifier.plainText else { continue }
             record(node, kind: .property, baseName: name, enclosingType: typeStack.last)
         }
         return .visitChildren
@@ -209,21 +209,21 @@ final class SymbolCollector: SyntaxVisitor {
 
     // Value names.
     override func visit(_ node: IdentifierPatternSyntax) -> SyntaxVisitorContinueKind {
-        symbols.valueNames.insert(node.identifier.text); return .visitChildren
+        symbols.valueNames.insert(node.identifier.plainText); return .visitChildren
     }
     override func visit(_ node: FunctionParameterSyntax) -> SyntaxVisitorContinueKind {
-        symbols.valueNames.insert((node.secondName ?? node.firstName).text); return .visitChildren
+        symbols.valueNames.insert((node.secondName ?? node.firstName).plainText); return .visitChildren
     }
     override func visit(_ node: ClosureShorthandParameterSyntax) -> SyntaxVisitorContinueKind {
-        symbols.valueNames.insert(node.name.text); return .visitChildren
+        symbols.valueNames.insert(node.name.plainText); return .visitChildren
     }
     override func visit(_ node: ClosureParameterSyntax) -> SyntaxVisitorContinueKind {
-        symbols.valueNames.insert((node.secondName ?? node.firstName).text); return .visitChildren
+        symbols.valueNames.insert((node.secondName ?? node.firstName).plainText); return .visitChildren
     }
 
     static func parameters(_ clause: FunctionParameterClauseSyntax) -> [ControlledParameter] {
         clause.parameters.map { parameter in
-            ControlledParameter(label: parameter.firstName.text == "_" ? nil : parameter.firstName.text,
+            ControlledParameter(label: parameter.firstName.plainText == "_" ? nil : parameter.firstName.plainText,
                                 hasDefault: parameter.defaultValue != nil, isVariadic: parameter.ellipsis != nil)
         }
     }
@@ -233,8 +233,8 @@ enum TypeNames {
     /// `Framework.Power` -> ["Framework", "Power"]; generic arguments, optionals and `.Type` are
     /// looked through, so each names the type it wraps.
     static func components(of type: TypeSyntax) -> [String] {
-        if let identifier = type.as(IdentifierTypeSyntax.self) { return [identifier.name.text] }
-        if let member = type.as(MemberTypeSyntax.self) { return components(of: member.baseType) + [member.name.text] }
+        if let identifier = type.as(IdentifierTypeSyntax.self) { return [identifier.name.plainText] }
+        if let member = type.as(MemberTypeSyntax.self) { return components(of: member.baseType) + [member.name.plainText] }
         if let metatype = type.as(MetatypeTypeSyntax.self) { return components(of: metatype.baseType) }
         if let optional = type.as(OptionalTypeSyntax.self) { return components(of: optional.wrappedType) }
         if let unwrapped = type.as(ImplicitlyUnwrappedOptionalTypeSyntax.self) { return components(of: unwrapped.wrappedType) }
@@ -242,4 +242,9 @@ enum TypeNames {
         if let some = type.as(SomeOrAnyTypeSyntax.self) { return components(of: some.constraint) }
         return []
     }
+}
+
+extension TokenSyntax {
+    /// The identifier without backticks: `` `off` `` and `off` name the same declaration.
+    var plainText: String { text.count > 1 && text.hasPrefix("`") && text.hasSuffix("`") ? String(text.dropFirst().dropLast()) : text }
 }

@@ -17,7 +17,7 @@
 // change which names are visible, not what they are called, and the checker does not depend on
 // imports at all (a module is checked against every controlled API of every module it depends
 // on, directly or not, in Kernel/Package.swift). A base that names a known type is trusted to be
-// that type only if no value in the module has the same name. Argument labels follow Swift's
+// that type only if no value anywhere in the kernel has the same name. Argument labels follow Swift's
 // rules: defaulted parameters may be skipped, a variadic one takes several unlabeled arguments,
 // an unlabeled trailing closure fills any parameter.
 import SwiftSyntax
@@ -35,7 +35,7 @@ struct TypeResolver {
     let typeNames: Set<String>
     let aliases: [String: [[String]]]
     let inheritance: [String: Set<String>]
-    /// Values bound in the module being checked.
+    /// Names bound to values anywhere in the kernel.
     let valueNames: Set<String>
 
     /// The types `name` denotes, with the alias it went through; nil if it is (or may be) a value.
@@ -112,33 +112,33 @@ final class UseFinder: SyntaxVisitor {
         enter(resolver.resolve(written)?.types ?? [written]); return .visitChildren
     }
     override func visitPost(_ node: ExtensionDeclSyntax) { contextTypes.removeLast() }
-    override func visit(_ node: ClassDeclSyntax) -> SyntaxVisitorContinueKind { enter([node.name.text]); return .visitChildren }
+    override func visit(_ node: ClassDeclSyntax) -> SyntaxVisitorContinueKind { enter([node.name.plainText]); return .visitChildren }
     override func visitPost(_ node: ClassDeclSyntax) { contextTypes.removeLast() }
-    override func visit(_ node: StructDeclSyntax) -> SyntaxVisitorContinueKind { enter([node.name.text]); return .visitChildren }
+    override func visit(_ node: StructDeclSyntax) -> SyntaxVisitorContinueKind { enter([node.name.plainText]); return .visitChildren }
     override func visitPost(_ node: StructDeclSyntax) { contextTypes.removeLast() }
-    override func visit(_ node: EnumDeclSyntax) -> SyntaxVisitorContinueKind { enter([node.name.text]); return .visitChildren }
+    override func visit(_ node: EnumDeclSyntax) -> SyntaxVisitorContinueKind { enter([node.name.plainText]); return .visitChildren }
     override func visitPost(_ node: EnumDeclSyntax) { contextTypes.removeLast() }
-    override func visit(_ node: ActorDeclSyntax) -> SyntaxVisitorContinueKind { enter([node.name.text]); return .visitChildren }
+    override func visit(_ node: ActorDeclSyntax) -> SyntaxVisitorContinueKind { enter([node.name.plainText]); return .visitChildren }
     override func visitPost(_ node: ActorDeclSyntax) { contextTypes.removeLast() }
 
     override func visit(_ node: FunctionCallExprSyntax) -> SyntaxVisitorContinueKind {
-        var arguments = node.arguments.map { CallArgument(label: $0.label?.text, isTrailingClosure: false) }
+        var arguments = node.arguments.map { CallArgument(label: $0.label?.plainText, isTrailingClosure: false) }
         if node.trailingClosure != nil { arguments.append(CallArgument(label: nil, isTrailingClosure: true)) }
-        arguments += node.additionalTrailingClosures.map { CallArgument(label: $0.label.text, isTrailingClosure: true) }
+        arguments += node.additionalTrailingClosures.map { CallArgument(label: $0.label.plainText, isTrailingClosure: true) }
         callShapes[node.calledExpression.id] = arguments
         return .visitChildren
     }
 
     override func visit(_ node: MemberAccessExprSyntax) -> SyntaxVisitorContinueKind {
-        let name = node.declName.baseName.text
+        let name = node.declName.baseName.plainText
         let base: BaseForm = node.base.map(baseForm) ?? .value
         // `Framework.Power` naming a controlled type.
-        if let moduleBase = node.base?.as(DeclReferenceExprSyntax.self), resolver.moduleNames.contains(moduleBase.baseName.text) {
-            reportTypeUse(name, at: node.declName, prefix: "module-qualified \(moduleBase.baseName.text).")
+        if let moduleBase = node.base?.as(DeclReferenceExprSyntax.self), resolver.moduleNames.contains(moduleBase.baseName.plainText) {
+            reportTypeUse(name, at: node.declName, prefix: "module-qualified \(moduleBase.baseName.plainText).")
         }
         var candidates = members[name] ?? []
         if let explicit = node.declName.argumentNames {
-            let labels = explicit.arguments.map { $0.name.text == "_" ? nil : $0.name.text }
+            let labels = explicit.arguments.map { $0.name.plainText == "_" ? nil : $0.name.plainText }
             candidates = candidates.filter { $0.kind != .function && $0.kind != .initializer || $0.parameters.map(\.label) == labels }
         } else if let shape = callShapes[node.id] {
             candidates = candidates.filter { Self.accepts(shape, $0) }
@@ -161,7 +161,7 @@ final class UseFinder: SyntaxVisitor {
 
     override func visit(_ node: DeclReferenceExprSyntax) -> SyntaxVisitorContinueKind {
         if let member = node.parent?.as(MemberAccessExprSyntax.self), member.declName.id == node.id { return .visitChildren }
-        let name = node.baseName.text
+        let name = node.baseName.plainText
         reportTypeUse(name, at: node, prefix: "")
         let shape = callShapes[node.id]
         if let shape, let resolved = resolver.resolve(name) {
@@ -182,15 +182,15 @@ final class UseFinder: SyntaxVisitor {
     }
 
     override func visit(_ node: IdentifierTypeSyntax) -> SyntaxVisitorContinueKind {
-        reportTypeUse(node.name.text, at: node, prefix: ""); return .visitChildren
+        reportTypeUse(node.name.plainText, at: node, prefix: ""); return .visitChildren
     }
 
     override func visit(_ node: MemberTypeSyntax) -> SyntaxVisitorContinueKind {
-        reportTypeUse(node.name.text, at: node.name, prefix: "\(node.baseType.trimmedDescription)."); return .visitChildren
+        reportTypeUse(node.name.plainText, at: node.name, prefix: "\(node.baseType.trimmedDescription)."); return .visitChildren
     }
 
     override func visit(_ node: KeyPathPropertyComponentSyntax) -> SyntaxVisitorContinueKind {
-        let name = node.declName.baseName.text
+        let name = node.declName.baseName.plainText
         report((members[name] ?? []).filter { $0.kind == .property }, at: node, "key path (\\.\(name))")
         return .visitChildren
     }
@@ -206,13 +206,13 @@ final class UseFinder: SyntaxVisitor {
     }
 
     private func baseForm(_ base: ExprSyntax) -> BaseForm {
-        if let reference = base.as(DeclReferenceExprSyntax.self), let resolved = resolver.resolve(reference.baseName.text) {
+        if let reference = base.as(DeclReferenceExprSyntax.self), let resolved = resolver.resolve(reference.baseName.plainText) {
             return .type(resolved.types, form: resolved.alias.map { "through typealias \($0)" } ?? "qualified")
         }
         if let member = base.as(MemberAccessExprSyntax.self), let inner = member.base {
-            if member.declName.baseName.text == "self" { return baseForm(inner) }
-            if let module = inner.as(DeclReferenceExprSyntax.self), resolver.moduleNames.contains(module.baseName.text),
-               let resolved = resolver.resolve(member.declName.baseName.text) {
+            if member.declName.baseName.plainText == "self" { return baseForm(inner) }
+            if let module = inner.as(DeclReferenceExprSyntax.self), resolver.moduleNames.contains(module.baseName.plainText),
+               let resolved = resolver.resolve(member.declName.baseName.plainText) {
                 return .type(resolved.types, form: resolved.alias.map { "module-qualified, through typealias \($0)" } ?? "module-qualified")
             }
         }

@@ -11,3 +11,6 @@ public enum Alpha {
         _ = PortRange()
     }
 }
+
+/// A value named like a type: a granted module handing out the controlled type's metatype.
+public let Gauge = Power.self

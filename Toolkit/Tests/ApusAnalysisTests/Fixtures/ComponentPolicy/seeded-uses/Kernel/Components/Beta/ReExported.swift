@@ -7,3 +7,7 @@ func reExported(_ pages: Pages) {
     let port = PortRange()
     _ = port
 }
+
+func throughAValueNamedLikeAType() {
+    Alpha.Gauge.off(exitStatus: 11)
+}

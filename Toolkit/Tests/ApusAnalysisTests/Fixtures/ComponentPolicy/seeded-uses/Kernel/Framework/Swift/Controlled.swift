@@ -18,3 +18,5 @@ public struct PortRange {
 }
 
 public func helper() -> Int { 1 }
+
+public enum Gauge {}
