@@ -34,7 +34,6 @@ public struct Credentials: Sendable, Equatable {
     }
 
     /// setuid(2).
-    /// - Controlled: credentials
     mutating func setUserID(_ id: UInt32) throws(Errno) {
         guard id != Self.unchanged else { throw .EINVAL }
         if isPrivileged {
@@ -48,7 +47,6 @@ public struct Credentials: Sendable, Equatable {
     }
 
     /// setreuid(2): -1 leaves a value unchanged.
-    /// - Controlled: credentials
     mutating func setRealAndEffectiveUserIDs(_ real: UInt32, _ effective: UInt32) throws(Errno) {
         var next = self
         if real != Self.unchanged {
@@ -69,7 +67,6 @@ public struct Credentials: Sendable, Equatable {
     }
 
     /// setresuid(2).
-    /// - Controlled: credentials
     mutating func setUserIDs(real: UInt32, effective: UInt32, saved: UInt32) throws(Errno) {
         let allowed = [realUserID, effectiveUserID, savedUserID]
         for id in [real, effective, saved] where id != Self.unchanged && !isPrivileged && !allowed.contains(id) {
@@ -82,7 +79,6 @@ public struct Credentials: Sendable, Equatable {
     }
 
     /// setgid(2).
-    /// - Controlled: credentials
     mutating func setGroupID(_ id: UInt32) throws(Errno) {
         guard id != Self.unchanged else { throw .EINVAL }
         if isPrivileged {
@@ -96,7 +92,6 @@ public struct Credentials: Sendable, Equatable {
     }
 
     /// setregid(2).
-    /// - Controlled: credentials
     mutating func setRealAndEffectiveGroupIDs(_ real: UInt32, _ effective: UInt32) throws(Errno) {
         var next = self
         if real != Self.unchanged {
@@ -115,7 +110,6 @@ public struct Credentials: Sendable, Equatable {
     }
 
     /// setresgid(2).
-    /// - Controlled: credentials
     mutating func setGroupIDs(real: UInt32, effective: UInt32, saved: UInt32) throws(Errno) {
         let allowed = [realGroupID, effectiveGroupID, savedGroupID]
         for id in [real, effective, saved] where id != Self.unchanged && !isPrivileged && !allowed.contains(id) {
@@ -128,7 +122,6 @@ public struct Credentials: Sendable, Equatable {
     }
 
     /// setgroups(2).
-    /// - Controlled: credentials
     mutating func setSupplementaryGroups(_ groups: [UInt32]) throws(Errno) {
         guard isPrivileged else { throw .EPERM }
         guard groups.count <= Self.maximumGroups else { throw .EINVAL }
@@ -136,14 +129,12 @@ public struct Credentials: Sendable, Equatable {
     }
 
     /// setfsuid(2)/setfsgid(2) return the previous value and ignore invalid requests.
-    /// - Controlled: credentials
     mutating func setFileSystemUserID(_ id: UInt32) -> UInt32 {
         let previous = fileSystemUserID
         if isPrivileged || [realUserID, effectiveUserID, savedUserID, fileSystemUserID].contains(id) { fileSystemUserID = id }
         return previous
     }
 
-    /// - Controlled: credentials
     mutating func setFileSystemGroupID(_ id: UInt32) -> UInt32 {
         let previous = fileSystemGroupID
         if isPrivileged || [realGroupID, effectiveGroupID, savedGroupID, fileSystemGroupID].contains(id) { fileSystemGroupID = id }

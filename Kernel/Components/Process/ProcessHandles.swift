@@ -59,30 +59,39 @@ extension CredentialsHandle where R: CanRead {
 
 extension CredentialsHandle where R: CanManage {
     /// setuid(2).
+    /// - Controlled: credentials
     public func setUserID(_ id: UInt32) throws(Errno) { try process.credentials.setUserID(id) }
     /// setgid(2).
+    /// - Controlled: credentials
     public func setGroupID(_ id: UInt32) throws(Errno) { try process.credentials.setGroupID(id) }
     /// setreuid(2).
+    /// - Controlled: credentials
     public func setRealAndEffectiveUserIDs(_ real: UInt32, _ effective: UInt32) throws(Errno) {
         try process.credentials.setRealAndEffectiveUserIDs(real, effective)
     }
     /// setregid(2).
+    /// - Controlled: credentials
     public func setRealAndEffectiveGroupIDs(_ real: UInt32, _ effective: UInt32) throws(Errno) {
         try process.credentials.setRealAndEffectiveGroupIDs(real, effective)
     }
     /// setresuid(2).
+    /// - Controlled: credentials
     public func setUserIDs(real: UInt32, effective: UInt32, saved: UInt32) throws(Errno) {
         try process.credentials.setUserIDs(real: real, effective: effective, saved: saved)
     }
     /// setresgid(2).
+    /// - Controlled: credentials
     public func setGroupIDs(real: UInt32, effective: UInt32, saved: UInt32) throws(Errno) {
         try process.credentials.setGroupIDs(real: real, effective: effective, saved: saved)
     }
     /// setgroups(2).
+    /// - Controlled: credentials
     public func setSupplementaryGroups(_ groups: [UInt32]) throws(Errno) { try process.credentials.setSupplementaryGroups(groups) }
     /// setfsuid(2): returns the previous value.
+    /// - Controlled: credentials
     public func setFileSystemUserID(_ id: UInt32) -> UInt32 { process.credentials.setFileSystemUserID(id) }
     /// setfsgid(2): returns the previous value.
+    /// - Controlled: credentials
     public func setFileSystemGroupID(_ id: UInt32) -> UInt32 { process.credentials.setFileSystemGroupID(id) }
 }
 

@@ -153,7 +153,8 @@ final class UseFinder: SyntaxVisitor {
             candidates = candidates.filter { $0.enclosingType.map(reachable.contains) ?? false }
             report(candidates, at: node.declName, "\(form) (\(spelled))")
         case .value:
-            let form = node.base == nil ? "implicit member (\(spelled))" : "on a value of unstated type (\(spelled)), matched by name and argument labels"
+            let matched = callShapes[node.id] == nil ? "matched by name" : "matched by name and argument labels"
+            let form = node.base == nil ? "implicit member (\(spelled))" : "on a value of unstated type (\(spelled)), \(matched)"
             report(candidates, at: node.declName, form)
         }
         return .visitChildren
