@@ -9,6 +9,18 @@
 //     declaring one);
 //   - start entry points exist and the generated start-up file matches the policy.
 // The declaring module may use its own controlled API: the policy governs the other modules.
+//
+// Limits (there is no type checker on the host, only syntax):
+//   - A call on a value whose type is not written down is matched by member name and argument
+//     labels, so an unrelated method with the same full name (say `unmap(from:to:)`) in a module
+//     that depends on the declaring one is reported too; rename it rather than grant it.
+//   - Calls are not followed: a granted module (or the declaring one) may wrap a controlled API
+//     in a public function of its own and so pass the capability on. Mark such a wrapper
+//     `- Controlled:` too if it should be governed.
+//   - Code produced by macro expansion is not seen (the manifest reader rejects macro targets,
+//     so only macros from outside the kernel could produce any).
+//   - A stored property is governed when it is marked, but the checker cannot tell reads from
+//     writes: every access counts as a use. Prefer `private(set)` plus a marked setter function.
 import Foundation
 
 public enum ComponentPolicyChecker {
