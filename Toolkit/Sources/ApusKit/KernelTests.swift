@@ -7,9 +7,13 @@ import Foundation
 public struct TestCounts: Sendable {
     public var passed: Int
     public var failed: Int
-    public init(passed: Int, failed: Int) {
+    /// Names of what failed (with a short reason), repeated in `apus test`'s closing summary so
+    /// the tail of a long CI log says what broke.
+    public var failures: [String]
+    public init(passed: Int, failed: Int, failures: [String] = []) {
         self.passed = passed
         self.failed = failed
+        self.failures = failures
     }
 
     /// The last `N passed, M failed` line in `output`.
@@ -49,7 +53,9 @@ public struct KernelTests {
         }
         // The same image carries the zero-cost probes of the rights types.
         let zeroCost = try ZeroCostCheck(image: image).run()
-        let total = TestCounts(passed: counts.passed + zeroCost.passed, failed: counts.failed + zeroCost.failed)
+        let failedTests = output.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("test ") && $0.hasSuffix("FAILED") }
+        let total = TestCounts(passed: counts.passed + zeroCost.passed, failed: counts.failed + zeroCost.failed,
+                               failures: failedTests.map(String.init) + zeroCost.failures)
         print("\(total.passed) passed, \(total.failed) failed")
         return total
     }

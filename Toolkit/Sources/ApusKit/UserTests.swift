@@ -125,7 +125,12 @@ public struct UserTests {
             }
             let result = try kernel.map { try runOnApus(libc: libc, name: name, kernel: $0) } ?? runOnHost(libc: libc, name: name)
             print("\(where_) \(libc) \(result.detail)")
-            if result.passed { counts.passed += 1 } else { counts.failed += 1 }
+            if result.passed {
+                counts.passed += 1
+            } else {
+                counts.failed += 1
+                counts.failures.append("\(libc) \(result.detail)")
+            }
         }
         for (level, count) in skipped.sorted(by: { $0.key < $1.key }) {
             print("\(where_): \(count) programs skipped: level '\(level)' is not supported by Apus yet")

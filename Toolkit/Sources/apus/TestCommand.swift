@@ -41,6 +41,7 @@ struct TestCommand: ParsableCommand {
                 let verdict = counts.failed == 0 && counts.passed > 0 ? "ok" : "FAILED"
                 if verdict != "ok" { failedLevels += 1 }
                 print("  \(level.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(counts.passed) passed, \(counts.failed) failed  \(verdict)")
+                for failure in counts.failures.prefix(10) { print("      \(failure.prefix(200))") }
             }
             let passed = results.map(\.1.passed).reduce(0, +)
             let failed = results.map(\.1.failed).reduce(0, +)
