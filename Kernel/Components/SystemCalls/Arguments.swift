@@ -60,7 +60,14 @@ extension SystemCallContext {
     }
 
     public func copyOut<T: LinuxStruct>(_ value: T, toAddress address: UInt64) throws(Errno) {
-        do { try UserMemory.write(value.encoded(), to: address) } catch { throw .EFAULT }
+        var writer = ByteWriter(capacity: T.size)
+        value.encode(into: &writer)
+        try copyOut(writer, toAddress: address)
+    }
+
+    /// Copies an encoded image out to user memory at `address`.
+    public func copyOut(_ writer: ByteWriter, toAddress address: UInt64) throws(Errno) {
+        do { try UserMemory.write(words: writer.words, count: writer.count, to: address) } catch { throw .EFAULT }
     }
 
     public func copyOut(bytes: [UInt8], toAddress address: UInt64) throws(Errno) {
@@ -69,9 +76,20 @@ extension SystemCallContext {
 
     /// Copies a struct in from user memory at `address`.
     public func copyIn<T: LinuxStruct>(_ type: T.Type, fromAddress address: UInt64) throws(Errno) -> T {
-        let bytes: [UInt8]
-        do { bytes = try UserMemory.read(from: address, count: T.size) } catch { throw .EFAULT }
-        do { return try T(decoding: bytes) } catch { throw .EINVAL }
+        let words: [UInt64]
+        do { words = try UserMemory.readWords(from: address, count: T.size) } catch { throw .EFAULT }
+        var reader = ByteReader(words: words, count: T.size)
+        do { return try T(decoding: &reader) } catch { throw .EINVAL }
+    }
+
+    /// `count` bytes of user memory as little-endian words (for ByteReader, fd_set bitmaps).
+    public func copyInWords(count: Int, fromAddress address: UInt64) throws(Errno) -> [UInt64] {
+        do { return try UserMemory.readWords(from: address, count: count) } catch { throw .EFAULT }
+    }
+
+    /// Words (8 bytes each) out to user memory at `address`.
+    public func copyOutWords(_ words: [UInt64], toAddress address: UInt64) throws(Errno) {
+        do { try UserMemory.write(words: words, count: words.count * 8, to: address) } catch { throw .EFAULT }
     }
 
     public func copyIn(count: Int, fromAddress address: UInt64) throws(Errno) -> [UInt8] {

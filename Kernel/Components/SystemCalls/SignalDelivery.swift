@@ -16,6 +16,13 @@ import Process
 import Scheduling
 
 public enum SignalDelivery {
+    /// Whether the way back to user mode has signal work: something pending, an interrupted
+    /// call to finish, a mask to restore (sigsuspend), or a stopped process.
+    @inline(__always)
+    static func hasWork(_ thread: Thread, process: Process) -> Bool {
+        !thread.pendingSignals.set.isEmpty || thread.restartPolicy != nil || thread.maskToRestore != nil || process.stopSignal != 0
+    }
+
     public static func hasDeliverableSignal(_ thread: Thread) -> Bool {
         !thread.pendingSignals.set.subtracting(thread.signalMask).isEmpty
     }

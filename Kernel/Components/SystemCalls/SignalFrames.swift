@@ -28,8 +28,8 @@ enum SignalFrames {
         if action.flags.contains(.SA_ONSTACK) && !stack.isDisabled && !onAlternate {
             top = stack.base &+ stack.size
         }
-        let fpu = context.fpuStateBytes
-        let fpuTotal = UInt64(fpu.count + SignalFrameLayout.FP_XSTATE_MAGIC2_SIZE)
+        let fpuSize = UserContext.fpuStateSize
+        let fpuTotal = UInt64(fpuSize + SignalFrameLayout.FP_XSTATE_MAGIC2_SIZE)
         let fpuAddress = (top &- fpuTotal) & ~UInt64(SignalFrameLayout.fpstateAlignment - 1)
         let frame = SignalFrameLayout.handlerStackPointer(stackTop: fpuAddress, frameBytes: UInt64(SignalFrameLayout.size))
         guard frame >= MemoryLayout.userFloor, frame < MemoryLayout.userCeiling else { return false }
@@ -56,22 +56,23 @@ enum SignalFrames {
         if UserContext.fpuFeatureMask != 0 { flags.insert(.UC_FP_XSTATE) }
         let ucontext = Ucontext(flags: flags, stack: stackState, mcontext: mcontext, sigmask: savedMask)
 
-        var fpuBytes = fpu
-        if UserContext.fpuFeatureMask != 0 {
-            let software = FpxSoftwareBytes(extendedSize: UInt32(fpuTotal), xfeatures: UserContext.fpuFeatureMask,
-                                            xstateSize: UInt32(fpu.count)).encoded()
-            for index in 0..<software.count { fpuBytes[SignalFrameLayout.fpxSoftwareBytesOffset + index] = software[index] }
-            var magic = ByteWriter(capacity: 4)
-            magic.appendU32(SignalFrameLayout.FP_XSTATE_MAGIC2)
-            fpuBytes += magic.bytes
-        }
         var frameBytes = ByteWriter(capacity: SignalFrameLayout.size)
         frameBytes.appendU64(action.restorer)
         ucontext.encode(into: &frameBytes)
         frameBytes.appendBytes(entry.info)
         do {
-            try UserMemory.write(fpuBytes, to: fpuAddress)
-            try UserMemory.write(frameBytes.bytes, to: frame)
+            // The FPU state goes straight from its save area to the user stack (no kernel copy);
+            // with XSAVE its software-reserved bytes then describe the frame, and MAGIC2 ends it.
+            try context.writeFPUState(toUser: fpuAddress)
+            if UserContext.fpuFeatureMask != 0 {
+                var software = ByteWriter(capacity: FpxSoftwareBytes.size)
+                FpxSoftwareBytes(extendedSize: UInt32(fpuTotal), xfeatures: UserContext.fpuFeatureMask,
+                                 xstateSize: UInt32(fpuSize)).encode(into: &software)
+                try UserMemory.write(words: software.words, count: software.count,
+                                     to: fpuAddress + UInt64(SignalFrameLayout.fpxSoftwareBytesOffset))
+                try UserMemory.writeUInt32(SignalFrameLayout.FP_XSTATE_MAGIC2, at: fpuAddress + UInt64(fpuSize))
+            }
+            try UserMemory.write(words: frameBytes.words, count: frameBytes.count, to: frame)
         } catch {
             Log.debug("signal \(signal.rawValue): cannot write the signal frame at 0x\(String(frame, radix: 16)) (rsp 0x\(String(context.rsp, radix: 16)))")
             return false
@@ -107,15 +108,16 @@ enum SignalFrames {
     static func restore(thread: Thread, process: Process) throws(Errno) -> Int {
         let context = thread.context
         let address = context.rsp          // the handler's `ret` popped pretcode
-        let bytes: [UInt8]
-        do { bytes = try UserMemory.read(from: address, count: Ucontext.size) } catch { throw .EFAULT }
+        let words: [UInt64]
+        do { words = try UserMemory.readWords(from: address, count: Ucontext.size) } catch { throw .EFAULT }
+        var reader = ByteReader(words: words, count: Ucontext.size)
         let ucontext: Ucontext
-        do { ucontext = try Ucontext(decoding: bytes) } catch { throw .EFAULT }
+        do { ucontext = try Ucontext(decoding: &reader) } catch { throw .EFAULT }
         let saved = ucontext.mcontext
         if saved.fpstate != 0 {
-            let fpuBytes: [UInt8]
-            do { fpuBytes = try UserMemory.read(from: saved.fpstate, count: UserContext.fpuStateSize) } catch { throw .EFAULT }
-            guard context.restoreFPUState(fpuBytes) else { throw .EFAULT }
+            let isValid: Bool
+            do { isValid = try context.readFPUState(fromUser: saved.fpstate) } catch { throw .EFAULT }
+            guard isValid else { throw .EFAULT }
         }
         context.r8 = saved.r8; context.r9 = saved.r9; context.r10 = saved.r10; context.r11 = saved.r11
         context.r12 = saved.r12; context.r13 = saved.r13; context.r14 = saved.r14; context.r15 = saved.r15

@@ -1,5 +1,8 @@
 // The implemented system calls: number (LinuxABI.SystemCall, the single table of x86-64 numbers
 // and names) → handler. Everything not listed returns -ENOSYS and is logged once by name.
+// A switch, not a table of function values: it compiles to a jump table with direct calls, and
+// the call context is passed by reference (a table of closures cost conversion thunks, retains
+// of each entry and a copy of the context on every system call).
 
 import Capabilities
 import FileSystem
@@ -10,77 +13,181 @@ import Process
 import Scheduling
 
 enum SystemCallTable {
-    static let entries: [(SystemCall, SystemCallHandler)] = [
+    /// Runs the handler of `call`; nil if the call is not implemented.
+    static func run(_ call: SystemCall, _ context: SystemCallContext) throws(Errno) -> Int? {
+        switch call {
         // read(2)/write(2) family
-        (.read, ReadWrite.read), (.write, ReadWrite.write), (.pread64, ReadWrite.pread), (.pwrite64, ReadWrite.pwrite),
-        (.readv, ReadWrite.readv), (.writev, ReadWrite.writev), (.preadv, ReadWrite.preadv), (.pwritev, ReadWrite.pwritev),
+        case .read: try ReadWrite.read(context)
+        case .write: try ReadWrite.write(context)
+        case .pread64: try ReadWrite.pread(context)
+        case .pwrite64: try ReadWrite.pwrite(context)
+        case .readv: try ReadWrite.readv(context)
+        case .writev: try ReadWrite.writev(context)
+        case .preadv: try ReadWrite.preadv(context)
+        case .pwritev: try ReadWrite.pwritev(context)
         // open(2), close(2)
-        (.open, Open.open), (.openat, Open.openat), (.creat, Open.creat), (.openat2, Open.openat2),
-        (.close, Open.close), (.close_range, Open.closeRange),
+        case .open: try Open.open(context)
+        case .openat: try Open.openat(context)
+        case .creat: try Open.creat(context)
+        case .openat2: try Open.openat2(context)
+        case .close: try Open.close(context)
+        case .close_range: try Open.closeRange(context)
         // stat(2)
-        (.stat, StatCalls.stat), (.fstat, StatCalls.fstat), (.lstat, StatCalls.lstat),
-        (.newfstatat, StatCalls.newfstatat), (.statx, StatCalls.statx),
+        case .stat: try StatCalls.stat(context)
+        case .fstat: try StatCalls.fstat(context)
+        case .lstat: try StatCalls.lstat(context)
+        case .newfstatat: try StatCalls.newfstatat(context)
+        case .statx: try StatCalls.statx(context)
         // directories
-        (.getdents64, Directories.getdents64), (.getcwd, Directories.getcwd), (.chdir, Directories.chdir),
-        (.fchdir, Directories.fchdir), (.chroot, Directories.chroot),
+        case .getdents64: try Directories.getdents64(context)
+        case .getcwd: try Directories.getcwd(context)
+        case .chdir: try Directories.chdir(context)
+        case .fchdir: try Directories.fchdir(context)
+        case .chroot: try Directories.chroot(context)
         // names
-        (.mkdir, Names.mkdir), (.mkdirat, Names.mkdirat), (.mknod, Names.mknod), (.mknodat, Names.mknodat),
-        (.unlink, Names.unlink), (.unlinkat, Names.unlinkat), (.rmdir, Names.rmdir),
-        (.rename, Names.rename), (.renameat, Names.renameat), (.renameat2, Names.renameat2),
-        (.link, Names.link), (.linkat, Names.linkat), (.symlink, Names.symlink), (.symlinkat, Names.symlinkat),
-        (.readlink, Names.readlink), (.readlinkat, Names.readlinkat),
+        case .mkdir: try Names.mkdir(context)
+        case .mkdirat: try Names.mkdirat(context)
+        case .mknod: try Names.mknod(context)
+        case .mknodat: try Names.mknodat(context)
+        case .unlink: try Names.unlink(context)
+        case .unlinkat: try Names.unlinkat(context)
+        case .rmdir: try Names.rmdir(context)
+        case .rename: try Names.rename(context)
+        case .renameat: try Names.renameat(context)
+        case .renameat2: try Names.renameat2(context)
+        case .link: try Names.link(context)
+        case .linkat: try Names.linkat(context)
+        case .symlink: try Names.symlink(context)
+        case .symlinkat: try Names.symlinkat(context)
+        case .readlink: try Names.readlink(context)
+        case .readlinkat: try Names.readlinkat(context)
         // attributes
-        (.chmod, Attributes.chmod), (.fchmod, Attributes.fchmod), (.fchmodat, Attributes.fchmodat),
-        (.chown, Attributes.chown), (.fchown, Attributes.fchown), (.lchown, Attributes.lchown), (.fchownat, Attributes.fchownat),
-        (.utimensat, Attributes.utimensat), (.utimes, Attributes.utimes),
-        (.truncate, Attributes.truncate), (.ftruncate, Attributes.ftruncate),
-        (.access, Attributes.access), (.faccessat, Attributes.faccessat), (.faccessat2, Attributes.faccessat2),
-        (.umask, Attributes.umask), (.fsync, Attributes.fsync), (.fdatasync, Attributes.fsync),
-        (.sync, Attributes.sync), (.syncfs, Attributes.fsync),
+        case .chmod: try Attributes.chmod(context)
+        case .fchmod: try Attributes.fchmod(context)
+        case .fchmodat: try Attributes.fchmodat(context)
+        case .chown: try Attributes.chown(context)
+        case .fchown: try Attributes.fchown(context)
+        case .lchown: try Attributes.lchown(context)
+        case .fchownat: try Attributes.fchownat(context)
+        case .utimensat: try Attributes.utimensat(context)
+        case .utimes: try Attributes.utimes(context)
+        case .truncate: try Attributes.truncate(context)
+        case .ftruncate: try Attributes.ftruncate(context)
+        case .access: try Attributes.access(context)
+        case .faccessat: try Attributes.faccessat(context)
+        case .faccessat2: try Attributes.faccessat2(context)
+        case .umask: try Attributes.umask(context)
+        case .fsync: try Attributes.fsync(context)
+        case .fdatasync: try Attributes.fsync(context)
+        case .sync: try Attributes.sync(context)
+        case .syncfs: try Attributes.fsync(context)
         // descriptors
-        (.lseek, FileControl.lseek), (.dup, FileControl.dup), (.dup2, FileControl.dup2), (.dup3, FileControl.dup3),
-        (.fcntl, FileControl.fcntl), (.ioctl, IoctlCalls.ioctl),
+        case .lseek: try FileControl.lseek(context)
+        case .dup: try FileControl.dup(context)
+        case .dup2: try FileControl.dup2(context)
+        case .dup3: try FileControl.dup3(context)
+        case .fcntl: try FileControl.fcntl(context)
+        case .ioctl: try IoctlCalls.ioctl(context)
         // memory
-        (.mmap, MemoryCalls.mmap), (.munmap, MemoryCalls.munmap), (.mprotect, MemoryCalls.mprotect),
-        (.madvise, MemoryCalls.madvise), (.mincore, MemoryCalls.mincore), (.brk, MemoryCalls.brk), (.msync, MemoryCalls.msync),
+        case .mmap: try MemoryCalls.mmap(context)
+        case .munmap: try MemoryCalls.munmap(context)
+        case .mprotect: try MemoryCalls.mprotect(context)
+        case .madvise: try MemoryCalls.madvise(context)
+        case .mincore: try MemoryCalls.mincore(context)
+        case .brk: try MemoryCalls.brk(context)
+        case .msync: try MemoryCalls.msync(context)
         // identity and limits
-        (.getpid, Identity.getpid), (.gettid, Identity.gettid), (.getppid, Identity.getppid),
-        (.getuid, Identity.getuid), (.geteuid, Identity.geteuid), (.getgid, Identity.getgid), (.getegid, Identity.getegid),
-        (.getgroups, Identity.getgroups), (.getresuid, Identity.getresuid), (.getresgid, Identity.getresgid),
-        (.getpgid, Identity.getpgid), (.getpgrp, Identity.getpgrp), (.getsid, Identity.getsid),
-        (.uname, Identity.uname), (.sethostname, Identity.sethostname), (.sysinfo, Identity.sysinfo),
-        (.getrlimit, Limits.getrlimit), (.setrlimit, Limits.setrlimit), (.prlimit64, Limits.prlimit64),
-        (.times, Limits.times), (.getrusage, Limits.getrusage),
+        case .getpid: try Identity.getpid(context)
+        case .gettid: try Identity.gettid(context)
+        case .getppid: try Identity.getppid(context)
+        case .getuid: try Identity.getuid(context)
+        case .geteuid: try Identity.geteuid(context)
+        case .getgid: try Identity.getgid(context)
+        case .getegid: try Identity.getegid(context)
+        case .getgroups: try Identity.getgroups(context)
+        case .getresuid: try Identity.getresuid(context)
+        case .getresgid: try Identity.getresgid(context)
+        case .getpgid: try Identity.getpgid(context)
+        case .getpgrp: try Identity.getpgrp(context)
+        case .getsid: try Identity.getsid(context)
+        case .uname: try Identity.uname(context)
+        case .sethostname: try Identity.sethostname(context)
+        case .sysinfo: try Identity.sysinfo(context)
+        case .getrlimit: try Limits.getrlimit(context)
+        case .setrlimit: try Limits.setrlimit(context)
+        case .prlimit64: try Limits.prlimit64(context)
+        case .times: try Limits.times(context)
+        case .getrusage: try Limits.getrusage(context)
         // credentials
-        (.setuid, CredentialCalls.setuid), (.setgid, CredentialCalls.setgid), (.setreuid, CredentialCalls.setreuid),
-        (.setregid, CredentialCalls.setregid), (.setresuid, CredentialCalls.setresuid), (.setresgid, CredentialCalls.setresgid),
-        (.setgroups, CredentialCalls.setgroups), (.setfsuid, CredentialCalls.setfsuid), (.setfsgid, CredentialCalls.setfsgid),
+        case .setuid: try CredentialCalls.setuid(context)
+        case .setgid: try CredentialCalls.setgid(context)
+        case .setreuid: try CredentialCalls.setreuid(context)
+        case .setregid: try CredentialCalls.setregid(context)
+        case .setresuid: try CredentialCalls.setresuid(context)
+        case .setresgid: try CredentialCalls.setresgid(context)
+        case .setgroups: try CredentialCalls.setgroups(context)
+        case .setfsuid: try CredentialCalls.setfsuid(context)
+        case .setfsgid: try CredentialCalls.setfsgid(context)
         // time
-        (.clock_gettime, TimeCalls.clockGettime), (.clock_getres, TimeCalls.clockGetres),
-        (.gettimeofday, TimeCalls.gettimeofday), (.time, TimeCalls.time),
-        (.nanosleep, TimeCalls.nanosleep), (.clock_nanosleep, TimeCalls.clockNanosleep),
-        (.clock_settime, TimeCalls.clockSettime), (.settimeofday, TimeCalls.settimeofday),
-        (.setitimer, IntervalTimers.setitimer), (.restart_syscall, TimeCalls.restartSyscall), (.getitimer, IntervalTimers.getitimer), (.alarm, IntervalTimers.alarm),
+        case .clock_gettime: try TimeCalls.clockGettime(context)
+        case .clock_getres: try TimeCalls.clockGetres(context)
+        case .gettimeofday: try TimeCalls.gettimeofday(context)
+        case .time: try TimeCalls.time(context)
+        case .nanosleep: try TimeCalls.nanosleep(context)
+        case .clock_nanosleep: try TimeCalls.clockNanosleep(context)
+        case .clock_settime: try TimeCalls.clockSettime(context)
+        case .settimeofday: try TimeCalls.settimeofday(context)
+        case .setitimer: try IntervalTimers.setitimer(context)
+        case .restart_syscall: try TimeCalls.restartSyscall(context)
+        case .getitimer: try IntervalTimers.getitimer(context)
+        case .alarm: try IntervalTimers.alarm(context)
         // threads and the process
-        (.arch_prctl, ThreadCalls.archPrctl), (.set_tid_address, ThreadCalls.setTidAddress),
-        (.set_robust_list, ThreadCalls.setRobustList), (.get_robust_list, ThreadCalls.getRobustList),
-        (.prctl, ThreadCalls.prctl), (.sched_yield, ThreadCalls.schedYield),
-        (.sched_getaffinity, ThreadCalls.schedGetaffinity), (.sched_setaffinity, ThreadCalls.schedSetaffinity),
-        (.getrandom, ThreadCalls.getrandom), (.futex, ThreadCalls.futex),
-        (.execve, ProgramCalls.execve), (.execveat, ProgramCalls.execveat),
-        (.exit, ProgramCalls.exit), (.exit_group, ProgramCalls.exitGroup),
+        case .arch_prctl: try ThreadCalls.archPrctl(context)
+        case .set_tid_address: try ThreadCalls.setTidAddress(context)
+        case .set_robust_list: try ThreadCalls.setRobustList(context)
+        case .get_robust_list: try ThreadCalls.getRobustList(context)
+        case .prctl: try ThreadCalls.prctl(context)
+        case .sched_yield: try ThreadCalls.schedYield(context)
+        case .sched_getaffinity: try ThreadCalls.schedGetaffinity(context)
+        case .sched_setaffinity: try ThreadCalls.schedSetaffinity(context)
+        case .getrandom: try ThreadCalls.getrandom(context)
+        case .futex: try ThreadCalls.futex(context)
+        case .execve: try ProgramCalls.execve(context)
+        case .execveat: try ProgramCalls.execveat(context)
+        case .exit: try ProgramCalls.exit(context)
+        case .exit_group: try ProgramCalls.exitGroup(context)
         // signals
-        (.rt_sigaction, SignalCalls.rtSigaction), (.rt_sigprocmask, SignalCalls.rtSigprocmask),
-        (.rt_sigpending, SignalCalls.rtSigpending), (.sigaltstack, SignalCalls.sigaltstack),
-        (.rt_sigreturn, SignalCalls.rtSigreturn), (.kill, SignalCalls.kill), (.tkill, SignalCalls.tkill),
-        (.tgkill, SignalCalls.tgkill), (.pause, SignalCalls.pause), (.rt_sigsuspend, SignalCalls.rtSigsuspend),
-        (.rt_sigtimedwait, SignalCalls.rtSigtimedwait), (.rt_sigqueueinfo, SignalCalls.rtSigqueueinfo),
-        (.rt_tgsigqueueinfo, SignalCalls.rtTgsigqueueinfo),
+        case .rt_sigaction: try SignalCalls.rtSigaction(context)
+        case .rt_sigprocmask: try SignalCalls.rtSigprocmask(context)
+        case .rt_sigpending: try SignalCalls.rtSigpending(context)
+        case .sigaltstack: try SignalCalls.sigaltstack(context)
+        case .rt_sigreturn: try SignalCalls.rtSigreturn(context)
+        case .kill: try SignalCalls.kill(context)
+        case .tkill: try SignalCalls.tkill(context)
+        case .tgkill: try SignalCalls.tgkill(context)
+        case .pause: try SignalCalls.pause(context)
+        case .rt_sigsuspend: try SignalCalls.rtSigsuspend(context)
+        case .rt_sigtimedwait: try SignalCalls.rtSigtimedwait(context)
+        case .rt_sigqueueinfo: try SignalCalls.rtSigqueueinfo(context)
+        case .rt_tgsigqueueinfo: try SignalCalls.rtTgsigqueueinfo(context)
         // processes
-        (.fork, ProcessCalls.fork), (.vfork, ProcessCalls.vfork), (.clone, ProcessCalls.clone), (.clone3, ProcessCalls.clone3),
-        (.wait4, ProcessCalls.wait4), (.waitid, ProcessCalls.waitid), (.setpgid, ProcessCalls.setpgid), (.setsid, ProcessCalls.setsid),
+        case .fork: try ProcessCalls.fork(context)
+        case .vfork: try ProcessCalls.vfork(context)
+        case .clone: try ProcessCalls.clone(context)
+        case .clone3: try ProcessCalls.clone3(context)
+        case .wait4: try ProcessCalls.wait4(context)
+        case .waitid: try ProcessCalls.waitid(context)
+        case .setpgid: try ProcessCalls.setpgid(context)
+        case .setsid: try ProcessCalls.setsid(context)
         // pipes and readiness
-        (.pipe, PipeCalls.pipe), (.pipe2, PipeCalls.pipe2), (.poll, PollCalls.poll), (.ppoll, PollCalls.ppoll),
-        (.select, PollCalls.select), (.pselect6, PollCalls.pselect6), (.sendfile, ReadWrite.sendfile),
-    ]
+        case .pipe: try PipeCalls.pipe(context)
+        case .pipe2: try PipeCalls.pipe2(context)
+        case .poll: try PollCalls.poll(context)
+        case .ppoll: try PollCalls.ppoll(context)
+        case .select: try PollCalls.select(context)
+        case .pselect6: try PollCalls.pselect6(context)
+        case .sendfile: try ReadWrite.sendfile(context)
+        default: nil
+        }
+    }
 }

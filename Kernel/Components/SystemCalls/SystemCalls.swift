@@ -50,11 +50,7 @@ public struct SystemCallContext {
     }
 }
 
-public typealias SystemCallHandler = @Sendable (SystemCallContext) throws(Errno) -> Int
-
 public enum SystemCallDispatcher {
-    static let tableSize = 512
-    static let table: [SystemCallHandler?] = buildTable()
     static let reportedUnimplemented = SpinLock([Bool](repeating: false, count: 512))
 
     /// Executes the system call the thread just made and stores the result in rax.
@@ -63,23 +59,23 @@ public enum SystemCallDispatcher {
         let number = Int(Int64(bitPattern: context.rax))
         let call = SystemCallContext(thread: thread, process: process, number: number,
                                      arguments: (context.rdi, context.rsi, context.rdx, context.r10, context.r8, context.r9))
-        let result: Int64
+        var result: Int64
         thread.restartPolicy = nil
-        if number >= 0, number < tableSize, let handler = table[number] {
-            do throws(Errno) {
-                result = Int64(try handler(call))
-            } catch {
-                result = -Int64(error.rawValue)
-                if error == .EINTR {
-                    // A blocking call gave way to a signal: decide after the signal is handled
-                    // whether the call restarts (SignalDelivery) or returns EINTR.
-                    if thread.restartPolicy == nil { thread.restartPolicy = .restartIfRequested }
-                    thread.interruptedSystemCall = UInt64(bitPattern: Int64(number))
-                }
+        do throws(Errno) {
+            if let known = SystemCall(rawValue: number), let value = try SystemCallTable.run(known, call) {
+                result = Int64(value)
+            } else {
+                reportUnimplemented(number)
+                result = -Int64(Errno.ENOSYS.rawValue)
             }
-        } else {
-            reportUnimplemented(number)
-            result = -Int64(Errno.ENOSYS.rawValue)
+        } catch {
+            result = -Int64(error.rawValue)
+            if error == .EINTR {
+                // A blocking call gave way to a signal: decide after the signal is handled
+                // whether the call restarts (SignalDelivery) or returns EINTR.
+                if thread.restartPolicy == nil { thread.restartPolicy = .restartIfRequested }
+                thread.interruptedSystemCall = UInt64(bitPattern: Int64(number))
+            }
         }
         context.rax = UInt64(bitPattern: result)
         if Log.isEnabled(.trace) {
@@ -98,11 +94,4 @@ public enum SystemCallDispatcher {
         }
     }
 
-    static func buildTable() -> [SystemCallHandler?] {
-        var table = [SystemCallHandler?](repeating: nil, count: tableSize)
-        for (call, handler) in SystemCallTable.entries where call.rawValue < tableSize {
-            table[call.rawValue] = handler
-        }
-        return table
-    }
 }

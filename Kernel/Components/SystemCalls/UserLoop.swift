@@ -19,17 +19,22 @@ public enum UserLoop {
     }
 
     static func run(_ thread: Thread) {
+        let context = thread.context
+        // A thread's process is fixed for its life (exec keeps the process; only the exit path,
+        // after this loop, detaches it), so it is read once rather than retained per crossing.
+        guard let process = thread.process else { ProcessLifecycle.threadExited(thread); return }
         var kernelEntered = Clock.monotonicNanoseconds()
         while !thread.isExiting {
-            guard let process = thread.process else { break }
-            SignalDelivery.deliverPending(thread, process: process)
-            SignalDelivery.waitWhileStopped(thread, process: process)
-            if thread.pendingSignals.set.contains(.SIGKILL) { SignalDelivery.deliverPending(thread, process: process) }
-            if thread.isExiting { break }
+            if SignalDelivery.hasWork(thread, process: process) {
+                SignalDelivery.deliverPending(thread, process: process)
+                SignalDelivery.waitWhileStopped(thread, process: process)
+                if thread.pendingSignals.set.contains(.SIGKILL) { SignalDelivery.deliverPending(thread, process: process) }
+                if thread.isExiting { break }
+            }
             let entered = Clock.monotonicNanoseconds()
             UserTime.account(thread, process: process, systemNanoseconds: entered &- kernelEntered)
             thread.userEntry = entered
-            let exit = thread.context.run(in: process.addressSpace.pageTables)
+            let exit = context.run(in: process.addressSpace.pageTables)
             kernelEntered = Clock.monotonicNanoseconds()
             thread.userEntry = 0
             UserTime.account(thread, process: process, userNanoseconds: kernelEntered &- entered)
@@ -53,7 +58,9 @@ public enum UserTime {
         thread.cpuNanoseconds &+= userNanoseconds &+ systemNanoseconds
         process.usage.userNanoseconds &+= userNanoseconds
         process.usage.systemNanoseconds &+= systemNanoseconds
-        IntervalTimers.charge(process, userNanoseconds: userNanoseconds, systemNanoseconds: systemNanoseconds)
+        if process.virtualTimer.value > 0 || process.profilingTimer.value > 0 {
+            IntervalTimers.charge(process, userNanoseconds: userNanoseconds, systemNanoseconds: systemNanoseconds)
+        }
     }
 
     /// Time in the current slice not yet accounted (for CPU-time clocks read mid-slice).

@@ -11,18 +11,32 @@ public enum DecodeError: Error, Equatable, Sendable {
     case truncated(offset: Int, size: Int, available: Int)
 }
 
-/// Appends fixed-width little-endian integers to a byte array.
+/// Appends fixed-width little-endian integers to a byte image.
+///
+/// The image is kept as little-endian 64-bit words (the last one zero-padded past `count`), so a
+/// naturally aligned 8-byte field is one array append and smaller fields are merged into the last
+/// word with a shift, instead of one checked append per byte. `UserMemory` copies words straight
+/// to user memory; `bytes` gives the byte array where one is needed.
 public struct ByteWriter: Sendable {
-    public private(set) var bytes: [UInt8]
+    /// The complete words; the bytes of a partial last word wait in `pending`.
+    private var full: [UInt64]
+    private var pending: UInt64 = 0
+    /// Bytes written so far.
+    public private(set) var count: Int
 
     public init(capacity: Int = 0) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        full = []
+        full.reserveCapacity((max(0, capacity) + 7) / 8)
+        count = 0
     }
 
-    public var count: Int { bytes.count }
+    /// The image as words, the last one zero-padded.
+    public var words: [UInt64] { count & 7 == 0 ? full : full + [pending] }
 
-    public mutating func appendU8(_ value: UInt8) { bytes.append(value) }
+    /// The image as bytes (`count` of them).
+    public var bytes: [UInt8] { ByteImage.bytes(of: words, count: count) }
+
+    public mutating func appendU8(_ value: UInt8) { appendLittleEndian(UInt64(value), size: 1) }
     public mutating func appendU16(_ value: UInt16) { appendLittleEndian(UInt64(value), size: 2) }
     public mutating func appendU32(_ value: UInt32) { appendLittleEndian(UInt64(value), size: 4) }
     public mutating func appendU64(_ value: UInt64) { appendLittleEndian(value, size: 8) }
@@ -30,21 +44,42 @@ public struct ByteWriter: Sendable {
     public mutating func appendI32(_ value: Int32) { appendU32(UInt32(bitPattern: value)) }
     public mutating func appendI64(_ value: Int64) { appendU64(UInt64(bitPattern: value)) }
 
-    public mutating func appendBytes(_ values: [UInt8]) { bytes.append(contentsOf: values) }
+    public mutating func appendBytes(_ values: [UInt8]) {
+        var index = 0
+        // Whole words while the image is word-aligned, then byte by byte.
+        while count & 7 == 0 && values.count - index >= 8 {
+            full.append(ByteImage.word(values, at: index))
+            count += 8
+            index += 8
+        }
+        while index < values.count {
+            appendLittleEndian(UInt64(values[index]), size: 1)
+            index += 1
+        }
+    }
 
     /// Appends `count` zero bytes (nothing if `count` is not positive).
-    public mutating func appendZeros(_ count: Int) {
-        guard count > 0 else { return }
-        bytes.append(contentsOf: repeatElement(0, count: count))
+    public mutating func appendZeros(_ zeros: Int) {
+        guard zeros > 0 else { return }
+        var left = zeros
+        if count & 7 != 0 {                      // finish the partial word (its upper bytes are zero)
+            let room = 8 - count & 7
+            let taken = min(room, left)
+            count += taken
+            left -= taken
+            if count & 7 == 0 { full.append(pending); pending = 0 }
+        }
+        if left >= 8 { full.append(contentsOf: repeatElement(0, count: left >> 3)) }
+        count += left
     }
 
     /// Zero-fills up to absolute offset `offset` (nothing if already there or past it).
-    public mutating func pad(to offset: Int) { appendZeros(offset - bytes.count) }
+    public mutating func pad(to offset: Int) { appendZeros(offset - count) }
 
     /// Zero-fills up to the next multiple of `alignment` (a positive number).
     public mutating func pad(toMultipleOf alignment: Int) {
         guard alignment > 0 else { return }
-        let remainder = bytes.count % alignment
+        let remainder = count % alignment
         if remainder != 0 { appendZeros(alignment - remainder) }
     }
 
@@ -53,26 +88,51 @@ public struct ByteWriter: Sendable {
     public mutating func appendFixedString(_ value: [UInt8], length: Int) {
         guard length > 0 else { return }
         let kept = min(value.count, length - 1)
-        bytes.append(contentsOf: value[0..<kept])
+        appendBytes(Array(value[0..<kept]))
         appendZeros(length - kept)
     }
 
+    /// Appends the low `size` bytes (1...8) of `value`.
+    @inline(__always)
     private mutating func appendLittleEndian(_ value: UInt64, size: Int) {
-        for index in 0..<size { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(8 * index))) }
+        let masked = size >= 8 ? value : value & ((1 << UInt64(size * 8)) &- 1)
+        let shift = (count & 7) * 8
+        if shift == 0 && size == 8 {
+            full.append(masked)
+        } else {
+            pending |= masked << UInt64(shift)
+            if shift + size * 8 >= 64 {
+                full.append(pending)
+                pending = shift == 0 ? 0 : masked >> UInt64(64 - shift)
+            }
+        }
+        count += size
     }
 }
 
-/// Reads fixed-width little-endian integers from a byte array, front to back.
+/// Reads fixed-width little-endian integers from a byte image, front to back. Like the writer it
+/// works on 64-bit words: a field inside one word is one load and a shift.
 public struct ByteReader: Sendable {
-    public let bytes: [UInt8]
+    let words: [UInt64]
+    /// Bytes in the image.
+    public let count: Int
     public private(set) var offset: Int
 
     public init(_ bytes: [UInt8], offset: Int = 0) {
-        self.bytes = bytes
+        self.init(words: ByteImage.words(of: bytes), count: bytes.count, offset: offset)
+    }
+
+    /// A reader over `count` bytes held as little-endian words (as `UserMemory` copies them in).
+    public init(words: [UInt64], count: Int, offset: Int = 0) {
+        self.words = words
+        self.count = max(0, min(count, words.count * 8))
         self.offset = max(0, offset)
     }
 
-    public var remaining: Int { max(0, bytes.count - offset) }
+    /// The image as bytes.
+    public var bytes: [UInt8] { ByteImage.bytes(of: words, count: count) }
+
+    public var remaining: Int { max(0, count - offset) }
 
     public mutating func readU8() throws(DecodeError) -> UInt8 { UInt8(truncatingIfNeeded: try read(size: 1)) }
     public mutating func readU16() throws(DecodeError) -> UInt16 { UInt16(truncatingIfNeeded: try read(size: 2)) }
@@ -82,10 +142,13 @@ public struct ByteReader: Sendable {
     public mutating func readI32() throws(DecodeError) -> Int32 { Int32(bitPattern: try readU32()) }
     public mutating func readI64() throws(DecodeError) -> Int64 { Int64(bitPattern: try readU64()) }
 
-    public mutating func readBytes(_ count: Int) throws(DecodeError) -> [UInt8] {
-        try check(size: count)
-        defer { offset += count }
-        return Array(bytes[offset..<(offset + count)])
+    public mutating func readBytes(_ length: Int) throws(DecodeError) -> [UInt8] {
+        try check(size: length)
+        var result: [UInt8] = []
+        result.reserveCapacity(length)
+        for index in offset..<(offset + length) { result.append(byte(at: index)) }
+        offset += length
+        return result
     }
 
     /// Reads a fixed-size C string field: the bytes before the first NUL (all of them if none).
@@ -95,31 +158,78 @@ public struct ByteReader: Sendable {
         return Array(field[0..<end])
     }
 
-    public mutating func skip(_ count: Int) throws(DecodeError) {
-        try check(size: count)
-        offset += count
+    public mutating func skip(_ length: Int) throws(DecodeError) {
+        try check(size: length)
+        offset += length
     }
 
     /// Moves to absolute offset `target`, which may be the end of the bytes but not past it.
     public mutating func seek(to target: Int) throws(DecodeError) {
-        guard target >= 0 && target <= bytes.count else {
-            throw .truncated(offset: target, size: 0, available: bytes.count)
+        guard target >= 0 && target <= count else {
+            throw .truncated(offset: target, size: 0, available: count)
         }
         offset = target
     }
 
+    private func byte(at index: Int) -> UInt8 {
+        UInt8(truncatingIfNeeded: words[index >> 3] >> UInt64((index & 7) * 8))
+    }
+
     private func check(size: Int) throws(DecodeError) {
-        guard size >= 0 && size <= bytes.count - offset else {
-            throw .truncated(offset: offset, size: size, available: bytes.count)
+        guard size >= 0 && size <= count - offset else {
+            throw .truncated(offset: offset, size: size, available: count)
         }
     }
 
+    /// Reads `size` (1...8) bytes: from one word, or the end of one and the start of the next.
     private mutating func read(size: Int) throws(DecodeError) -> UInt64 {
         try check(size: size)
-        var value: UInt64 = 0
-        for index in 0..<size { value |= UInt64(bytes[offset + index]) << UInt64(8 * index) }
+        let shift = (offset & 7) * 8
+        let first = offset >> 3
+        var value = words[first] >> UInt64(shift)
+        if shift + size * 8 > 64 { value |= words[first + 1] << UInt64(64 - shift) }
         offset += size
-        return value
+        return size >= 8 ? value : value & ((1 << UInt64(size * 8)) &- 1)
+    }
+}
+
+/// Conversions between byte arrays and little-endian word images, a word at a time.
+enum ByteImage {
+    /// The little-endian word of the 8 bytes at `index` (which must all exist).
+    @inline(__always)
+    static func word(_ bytes: [UInt8], at index: Int) -> UInt64 {
+        let chunk = bytes[index..<(index + 8)]
+        var word: UInt64 = 0
+        for (position, byte) in chunk.enumerated() { word |= UInt64(byte) << UInt64(position * 8) }
+        return word
+    }
+
+    static func words(of bytes: [UInt8]) -> [UInt64] {
+        var words: [UInt64] = []
+        words.reserveCapacity((bytes.count + 7) / 8)
+        var index = 0
+        while bytes.count - index >= 8 {
+            words.append(word(bytes, at: index))
+            index += 8
+        }
+        if index < bytes.count {
+            var last: UInt64 = 0
+            for position in index..<bytes.count { last |= UInt64(bytes[position]) << UInt64((position - index) * 8) }
+            words.append(last)
+        }
+        return words
+    }
+
+    static func bytes(of words: [UInt64], count: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var index = 0
+        for word in words {
+            let end = min(index + 8, count)
+            if index >= end { break }
+            for position in index..<end { bytes[position] = UInt8(truncatingIfNeeded: word >> UInt64((position - index) * 8)) }
+            index = end
+        }
+        return bytes
     }
 }
 
@@ -160,9 +270,23 @@ extension LinuxStruct {
     }
 
     /// Encodes consecutive structs (a C array).
-    public static func encodeArray(_ items: [Self]) -> [UInt8] {
+    public static func encodeArray(_ items: [Self]) -> [UInt8] { encodedArray(items).bytes }
+
+    /// Encodes consecutive structs (a C array) as an image ready for a word copy to user memory.
+    public static func encodedArray(_ items: [Self]) -> ByteWriter {
         var writer = ByteWriter(capacity: items.count * Self.size)
         for item in items { item.encode(into: &writer) }
-        return writer.bytes
+        return writer
+    }
+
+    /// Decodes `count` consecutive structs from `reader`'s position.
+    public static func decodeArray(from reader: inout ByteReader, count: Int) throws(DecodeError) -> [Self] {
+        guard count >= 0 && count <= reader.remaining / max(1, Self.size) else {
+            throw .truncated(offset: reader.offset, size: max(0, count) &* Self.size, available: reader.remaining)
+        }
+        var items: [Self] = []
+        items.reserveCapacity(count)
+        for _ in 0..<count { items.append(try Self(decoding: &reader)) }
+        return items
     }
 }

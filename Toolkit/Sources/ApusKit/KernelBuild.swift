@@ -34,6 +34,9 @@ public struct KernelBuild {
     static let swiftFlags = [
         "-Xcc", "-mno-red-zone", "-Xcc", "-mno-mmx", "-Xcc", "-mno-sse", "-Xcc", "-mno-sse2",
         "-Xfrontend", "-disable-stack-protector",
+        // Exclusivity stays checked at compile time; the run-time checks are no-ops in Embedded
+        // Swift (swift_beginAccess does nothing), so the calls to them are only overhead.
+        "-enforce-exclusivity=unchecked",
         "-Xclang-linker", "-fuse-ld=lld", "-Xclang-linker", "-nostdlib", "-Xclang-linker", "-static",
     ]
     static let cFlags = ["-ffreestanding", "-mno-red-zone", "-mno-mmx", "-mno-sse", "-mno-sse2",

@@ -39,7 +39,7 @@ enum Directories {
             if entries.isEmpty { return 0 }
             throw .EINVAL
         }
-        try call.copyOut(bytes: writer.bytes, toAddress: call.address(1))
+        try call.copyOut(writer, toAddress: call.address(1))
         cursor.position = position
         return written
     }

@@ -26,7 +26,7 @@ enum Identity {
         guard Int(size) >= groups.count else { throw .EINVAL }
         var writer = ByteWriter(capacity: groups.count * 4)
         for group in groups { writer.appendU32(group) }
-        try call.copyOut(bytes: writer.bytes, toAddress: call.address(1))
+        try call.copyOut(writer, toAddress: call.address(1))
         return groups.count
     }
 

@@ -28,14 +28,15 @@ enum PollCalls {
     static func pollArray(_ call: SystemCallContext, deadline: UInt64?) throws(Errno) -> Int {
         let count = call.raw(1)
         guard count <= UInt64(call.process.limits.openFiles) else { throw .EINVAL }
-        let bytes = try call.copyIn(count: Int(count) * Pollfd.size, fromAddress: call.address(0))
+        var reader = ByteReader(words: try call.copyInWords(count: Int(count) * Pollfd.size, fromAddress: call.address(0)),
+                                count: Int(count) * Pollfd.size)
         let requests: [Pollfd]
-        do { requests = try Pollfd.decodeArray(bytes, count: Int(count)) } catch { throw .EFAULT }
+        do { requests = try Pollfd.decodeArray(from: &reader, count: Int(count)) } catch { throw .EFAULT }
         var entries = requests.map { Polling.Entry(descriptor: $0.fd, wanted: $0.events) }
         let ready = try Polling.wait(&entries, deadline: deadline, thread: call.thread, process: call.process)
         var results = requests
         for index in results.indices { results[index].revents = entries[index].found }
-        try call.copyOut(bytes: Pollfd.encodeArray(results), toAddress: call.address(0))
+        try call.copyOut(Pollfd.encodedArray(results), toAddress: call.address(0))
         return ready
     }
 
@@ -87,6 +88,8 @@ enum PollCalls {
     }
 
     /// The three fd_set bitmaps of select: readable, writable, exceptional.
+    static let selectInterest: [PollEvents] = [[.POLLIN, .POLLRDNORM, .POLLHUP, .POLLERR], [.POLLOUT, .POLLWRNORM, .POLLERR], [.POLLPRI]]
+
     static func selectSets(_ call: SystemCallContext, deadline: UInt64?) throws(Errno) -> Int {
         let count = call.int32(0)
         guard count >= 0, Int(count) <= max(call.process.limits.openFiles, SelectLimits.FD_SETSIZE) else { throw .EINVAL }
@@ -94,45 +97,46 @@ enum PollCalls {
         var sets: [[UInt64]] = []
         for index in 1...3 {
             let address = call.address(index)
-            var set = [UInt64](repeating: 0, count: words)
             if address != 0 && words > 0 {
-                let bytes = try call.copyIn(count: words * 8, fromAddress: address)
-                for word in 0..<words {
-                    for byte in 0..<8 { set[word] |= UInt64(bytes[word * 8 + byte]) << UInt64(8 * byte) }
-                }
+                var set = try call.copyInWords(count: words * 8, fromAddress: address)
+                // Bits at or above nfds are not looked at.
+                if count % 64 != 0 { set[words - 1] &= (1 << UInt64(count % 64)) &- 1 }
+                sets.append(set)
+            } else {
+                sets.append([UInt64](repeating: 0, count: words))
             }
-            sets.append(set)
         }
-        let interest: [PollEvents] = [[.POLLIN, .POLLRDNORM, .POLLHUP, .POLLERR], [.POLLOUT, .POLLWRNORM, .POLLERR], [.POLLPRI]]
+        // One entry per descriptor named in any set, in descriptor order, with the sets it is in.
         var entries: [Polling.Entry] = []
-        var owners: [(descriptor: Int32, set: Int)] = []
-        for descriptor in 0..<Int(count) {
-            var wanted: PollEvents = []
-            for set in 0..<3 where sets[set][descriptor / 64] & (1 << UInt64(descriptor % 64)) != 0 {
-                wanted.formUnion(interest[set])
-                owners.append((Int32(descriptor), set))
-            }
-            if !wanted.isEmpty {
-                guard call.process.files.isOpen(Int32(descriptor)) else { throw .EBADF }
-                entries.append(Polling.Entry(descriptor: Int32(descriptor), wanted: wanted))
+        var memberships: [UInt8] = []
+        for word in 0..<words {
+            var any = sets[0][word] | sets[1][word] | sets[2][word]
+            while any != 0 {
+                let bit = any.trailingZeroBitCount
+                any &= any &- 1
+                let descriptor = Int32(word * 64 + bit)
+                var wanted: PollEvents = []
+                var membership: UInt8 = 0
+                for set in 0..<3 where sets[set][word] & (1 << UInt64(bit)) != 0 {
+                    wanted.formUnion(selectInterest[set])
+                    membership |= 1 << UInt8(set)
+                }
+                guard call.process.files.isOpen(descriptor) else { throw .EBADF }
+                entries.append(Polling.Entry(descriptor: descriptor, wanted: wanted))
+                memberships.append(membership)
             }
         }
         _ = try Polling.wait(&entries, deadline: deadline, thread: call.thread, process: call.process)
         var results = [[UInt64]](repeating: [UInt64](repeating: 0, count: words), count: 3)
         var total = 0
-        for (descriptor, set) in owners {
-            guard let entry = entries.first(where: { $0.descriptor == descriptor }) else { continue }
-            let hit = !entry.found.intersection(set == 0 ? [.POLLIN, .POLLRDNORM, .POLLHUP, .POLLERR]
-                                                : set == 1 ? [.POLLOUT, .POLLWRNORM, .POLLERR] : [.POLLPRI]).isEmpty
-            if hit {
-                results[set][Int(descriptor) / 64] |= 1 << UInt64(descriptor % 64)
+        for (index, entry) in entries.enumerated() {
+            for set in 0..<3 where memberships[index] & (1 << UInt8(set)) != 0 && !entry.found.intersection(selectInterest[set]).isEmpty {
+                results[set][Int(entry.descriptor) / 64] |= 1 << UInt64(entry.descriptor % 64)
                 total += 1
             }
         }
         for index in 1...3 where call.address(index) != 0 && words > 0 {
-            var writer = ByteWriter(capacity: words * 8)
-            for word in results[index - 1] { writer.appendU64(word) }
-            try call.copyOut(bytes: writer.bytes, toAddress: call.address(index))
+            try call.copyOutWords(results[index - 1], toAddress: call.address(index))
         }
         return total
     }

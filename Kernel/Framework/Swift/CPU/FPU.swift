@@ -81,39 +81,58 @@ enum FPU {
         unsafe area.copyMemory(from: other.area, byteCount: FPU.areaSize)
     }
 
-    var bytes: [UInt8] {
-        // SAFETY: the closure initializes exactly areaSize bytes from our own area.
-        unsafe [UInt8](unsafeUninitializedCapacity: FPU.areaSize) { buffer, count in
-            // SAFETY: the buffer and the area both have areaSize bytes.
-            unsafe buffer.baseAddress!.initialize(from: area.assumingMemoryBound(to: UInt8.self), count: FPU.areaSize)
-            count = FPU.areaSize
+    /// Copies the saved area straight to user memory (a signal frame), without a kernel copy.
+    func copyOut(toUser address: UInt64) throws(UserMemoryError) {
+        let count = FPU.areaSize
+        try UserMemory.checkRange(address, count)
+        // SAFETY: the area has areaSize bytes; the user range was checked to be user space.
+        try UserMemory.transfer(count: count, access: .write) { done in
+            Int(unsafe user_copy_bytes(UnsafeMutableRawPointer(bitPattern: UInt(address) + UInt(done))!,
+                                       UnsafeRawPointer(area + done), UInt64(count - done)))
         }
     }
 
-    /// Loads a state from user-supplied bytes after validating what XRSTOR/FXRSTOR would reject
-    /// with a #GP in the kernel: MXCSR reserved bits, and the XSAVE header (XSTATE_BV within the
-    /// enabled components, XCOMP_BV zero, reserved header bytes zero).
-    func load(_ bytes: [UInt8]) -> Bool {
-        guard bytes.count >= 512 else { return false }
-        func word32(_ offset: Int) -> UInt32 {
-            UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
+    /// Loads a state from user memory (rt_sigreturn) straight into the area and validates it as
+    /// `load` does; an invalid or unreadable state leaves the clean initial state instead.
+    func loadFromUser(_ address: UInt64) throws(UserMemoryError) -> Bool {
+        let count = FPU.areaSize
+        do throws(UserMemoryError) {
+            try UserMemory.checkRange(address, count)
+            // SAFETY: the area has areaSize bytes; the user range was checked to be user space.
+            try UserMemory.transfer(count: count, access: .read) { done in
+                Int(unsafe user_copy_bytes(area + done, UnsafeRawPointer(bitPattern: UInt(address) + UInt(done))!, UInt64(count - done)))
+            }
+        } catch {
+            resetToInitial()
+            throw error
         }
-        func word64(_ offset: Int) -> UInt64 { UInt64(word32(offset)) | UInt64(word32(offset + 4)) << 32 }
-        let mxcsr = word32(24)
-        guard mxcsr & 0xFFFF_0000 == 0 else { return false }
-        if FPU.stateMask != 0 {
-            guard bytes.count >= FPU.areaSize, FPU.areaSize >= 576 else { return false }
-            let componentBits = word64(512)
-            guard componentBits & ~FPU.stateMask == 0, word64(520) == 0 else { return false }
-            for offset in stride(from: 528, to: 576, by: 8) where word64(offset) != 0 { return false }
-        }
-        let count = min(bytes.count, FPU.areaSize)
-        // SAFETY: copies at most areaSize bytes into our own area.
-        unsafe bytes.withUnsafeBytes { buffer in
-            // SAFETY: `count` bytes fit both buffers.
-            unsafe area.copyMemory(from: buffer.baseAddress!, byteCount: count)
+        guard isValid else {
+            resetToInitial()
+            return false
         }
         return true
+    }
+
+    /// What XRSTOR/FXRSTOR would reject with a #GP in the kernel: MXCSR reserved bits, and the
+    /// XSAVE header (XSTATE_BV within the enabled components, XCOMP_BV zero, reserved bytes zero).
+    var isValid: Bool {
+        // SAFETY: every offset read is below 576 <= areaSize (checked) or below 512 (FXSAVE).
+        func word64(_ offset: Int) -> UInt64 { unsafe area.loadUnaligned(fromByteOffset: offset, as: UInt64.self) }
+        // SAFETY: as above.
+        let mxcsr = unsafe area.loadUnaligned(fromByteOffset: 24, as: UInt32.self)
+        guard mxcsr & 0xFFFF_0000 == 0 else { return false }
+        if FPU.stateMask != 0 {
+            guard FPU.areaSize >= 576 else { return false }
+            guard word64(512) & ~FPU.stateMask == 0, word64(520) == 0 else { return false }
+            for offset in stride(from: 528, to: 576, by: 8) where word64(offset) != 0 { return false }
+        }
+        return true
+    }
+
+    func resetToInitial() {
+        if let initial = FPU.initialState { copy(from: initial) }
+        // SAFETY: our own area of areaSize bytes.
+        else { unsafe area.initializeMemory(as: UInt8.self, repeating: 0, count: FPU.areaSize) }
     }
 
     deinit {

@@ -127,17 +127,18 @@ public struct UserException: Sendable, Equatable {
         state.return_by_sysret = 0
     }
 
-    /// The saved FPU/SSE/AVX state, as bytes in the XSAVE (or FXSAVE) layout, for signal frames.
-    public var fpuStateBytes: [UInt8] {
+    /// Writes the FPU state (saved first if it is live in the CPU) to user memory at `address`:
+    /// the signal frame's fpstate area, FPU.areaSize bytes.
+    public func writeFPUState(toUser address: UInt64) throws(UserMemoryError) {
         if Scheduler.current.fpuState === fpu { fpu.save() }
-        return fpu.bytes
+        try fpu.copyOut(toUser: address)
     }
 
-    /// Replaces the FPU state from a signal frame; false if the bytes are not a valid state.
-    public func restoreFPUState(_ bytes: [UInt8]) -> Bool {
-        guard fpu.load(bytes) else { return false }
-        if Scheduler.current.fpuState === fpu { fpu.restore() }
-        return true
+    /// Replaces the FPU state with the one at user address `address` (rt_sigreturn); false if it
+    /// is not a valid state (the clean initial state is loaded instead, as Linux does).
+    public func readFPUState(fromUser address: UInt64) throws(UserMemoryError) -> Bool {
+        defer { if Scheduler.current.fpuState === fpu { fpu.restore() } }
+        return try fpu.loadFromUser(address)
     }
 
     /// Resets the FPU/SSE/AVX state to its clean initial value (execve).

@@ -110,6 +110,52 @@ public enum UserMemory {
         try copyOut(to: address, from: bytes.span)
     }
 
+    /// Writes the first `count` bytes of `words` (little-endian 64-bit words, as LinuxABI's
+    /// ByteWriter builds struct images) to user address `address`.
+    public static func write(words: [UInt64], count: Int, to address: UInt64) throws(UserMemoryError) {
+        guard count >= 0, count <= words.count &* 8 else { throw .fault }
+        try checkRange(address, count)
+        if count == 0 { return }
+        var failure: UserMemoryError?
+        // SAFETY: the buffer pointer is used only inside the closure.
+        unsafe words.withUnsafeBytes { buffer in
+            do throws(UserMemoryError) {
+                // SAFETY: the buffer has at least `count` bytes (checked above); the user range was
+                // checked; x86-64 is little-endian, so the words' bytes are the image in order.
+                try transfer(count: count, access: .write) { done in
+                    Int(unsafe user_copy_bytes(UnsafeMutableRawPointer(bitPattern: UInt(address) + UInt(done))!,
+                                               buffer.baseAddress! + done, UInt64(count - done)))
+                }
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Reads `count` bytes from user memory as little-endian 64-bit words (the last one zero-padded),
+    /// the form LinuxABI's ByteReader decodes from.
+    public static func readWords(from address: UInt64, count: Int) throws(UserMemoryError) -> [UInt64] {
+        try checkRange(address, count)
+        var words = [UInt64](repeating: 0, count: (count + 7) / 8)
+        if count == 0 { return words }
+        var failure: UserMemoryError?
+        // SAFETY: the buffer pointer is used only inside the closure.
+        unsafe words.withUnsafeMutableBytes { buffer in
+            do throws(UserMemoryError) {
+                // SAFETY: the buffer has (count + 7) / 8 * 8 >= count bytes; the user range was checked.
+                try transfer(count: count, access: .read) { done in
+                    Int(unsafe user_copy_bytes(buffer.baseAddress! + done, UnsafeRawPointer(bitPattern: UInt(address) + UInt(done))!,
+                                               UInt64(count - done)))
+                }
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+        return words
+    }
+
     /// Copies `count` bytes of `frame` (from `offset`) to user memory.
     public static func copyOut(to address: UInt64, from frame: UntypedFrame, offset: Int, count: Int) throws(UserMemoryError) {
         frame.checkRange(offset, count)
