@@ -291,6 +291,21 @@ static inline int apus_write_file(const char *path, const void *data, size_t len
 
 /* ---- helpers for multi-process tests -------------------------------- */
 
+/* The absolute path of this program, from argv[0] (absolute, or relative to the
+ * current directory), for tests that exec themselves. 0 on success. */
+static inline int apus_self_path(const char *argv0, char *path, size_t size)
+{
+    if (argv0[0] == '/') {
+        snprintf(path, size, "%s", argv0);
+        return 0;
+    }
+    char cwd[2048];
+    if (getcwd(cwd, sizeof cwd) == NULL)
+        return -1;
+    snprintf(path, size, "%s/%s", cwd, argv0);
+    return 0;
+}
+
 /*
  * Waits for pid and returns its exit status (0..255), or 1000 + signal number
  * if it was killed, or -1 if waiting failed. A child reports failure with a

@@ -50,13 +50,7 @@ int main(int argc, char **argv)
             test_finish("exec (child)");
         return code;
     }
-    if (argv[0][0] == '/') {
-        snprintf(self, sizeof self, "%s", argv[0]);
-    } else {
-        char cwd[2048];
-        CHECK(getcwd(cwd, sizeof cwd) != NULL, "getcwd");
-        snprintf(self, sizeof self, "%s/%s", cwd, argv[0]);
-    }
+    CHECK_OK(apus_self_path(argv[0], self, sizeof self));
     if (test_enter_scratch_dir("exec") != 0)
         return test_finish("exec");
 

@@ -60,13 +60,7 @@ int main(int argc, char **argv)
 {
     if (getenv("APUS_SCRIPT_MODE"))
         return interpreter_mode(argc, argv);
-    if (argv[0][0] == '/') {
-        snprintf(self, sizeof self, "%s", argv[0]);
-    } else {
-        char cwd[2048];
-        CHECK(getcwd(cwd, sizeof cwd) != NULL, "getcwd");
-        snprintf(self, sizeof self, "%s/%s", cwd, argv[0]);
-    }
+    CHECK_OK(apus_self_path(argv[0], self, sizeof self));
     if (test_enter_scratch_dir("exec_script") != 0)
         return test_finish("exec_script");
     char text[4400];

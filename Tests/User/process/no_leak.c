@@ -91,13 +91,7 @@ int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "--exit-now") == 0)
         return 7;
-    if (argv[0][0] == '/') {
-        snprintf(self, sizeof self, "%s", argv[0]);
-    } else {
-        char cwd[2048];
-        CHECK(getcwd(cwd, sizeof cwd) != NULL, "getcwd");
-        snprintf(self, sizeof self, "%s/%s", cwd, argv[0]);
-    }
+    CHECK_OK(apus_self_path(argv[0], self, sizeof self));
 
     CHECK(free_bytes() > 0, "sysinfo reports free memory");
     check_rounds("fork/exit/wait returns memory", fork_exit_cycles);

@@ -57,24 +57,43 @@ public enum UserMemory {
         guard count >= 0, MemoryLayout.isUserRange(address, length: UInt64(count)) || count == 0 else { throw .fault }
     }
 
+    /// Copies `count` bytes from user `address` to kernel memory at `destination`; the error, if any.
+    private static func copyFromUser(_ address: UInt64, to destination: UnsafeMutableRawPointer, count: Int) -> UserMemoryError? {
+        do throws(UserMemoryError) {
+            // SAFETY: callers pass a destination with at least `count` writable bytes and a user
+            // range already checked by checkRange.
+            try transfer(count: count, access: .read) { done in
+                Int(unsafe user_copy_bytes(destination + done, UnsafeRawPointer(bitPattern: UInt(address) + UInt(done))!,
+                                           UInt64(count - done)))
+            }
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// Copies `count` bytes from kernel memory at `source` to user `address`; the error, if any.
+    private static func copyToUser(_ address: UInt64, from source: UnsafeRawPointer, count: Int) -> UserMemoryError? {
+        do throws(UserMemoryError) {
+            // SAFETY: callers pass a source with at least `count` readable bytes and a user range
+            // already checked by checkRange.
+            try transfer(count: count, access: .write) { done in
+                Int(unsafe user_copy_bytes(UnsafeMutableRawPointer(bitPattern: UInt(address) + UInt(done))!,
+                                           source + done, UInt64(count - done)))
+            }
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     /// Copies `destination.count` bytes from user address `address`.
     public static func copyIn(from address: UInt64, into destination: inout [UInt8]) throws(UserMemoryError) {
         let count = destination.count
         try checkRange(address, count)
         if count == 0 { return }
-        var failure: UserMemoryError?
-        // SAFETY: the buffer pointer is used only inside the closure.
-        unsafe destination.withUnsafeMutableBytes { buffer in
-            do throws(UserMemoryError) {
-                // SAFETY: the buffer has `count` bytes; the user range was checked to be user space.
-                try transfer(count: count, access: .read) { done in
-                    Int(unsafe user_copy_bytes(buffer.baseAddress! + done, UnsafeRawPointer(bitPattern: UInt(address) + UInt(done))!,
-                                               UInt64(count - done)))
-                }
-            } catch {
-                failure = error
-            }
-        }
+        // SAFETY: the buffer has `count` bytes; its pointer is used only inside the closure.
+        let failure = unsafe destination.withUnsafeMutableBytes { buffer in unsafe copyFromUser(address, to: buffer.baseAddress!, count: count) }
         if let failure { throw failure }
     }
 
@@ -90,18 +109,9 @@ public enum UserMemory {
         let count = bytes.count
         try checkRange(address, count)
         if count == 0 { return }
-        var failure: UserMemoryError?
-        // SAFETY: the buffer pointer is used only inside the closure.
-        unsafe bytes.withUnsafeBufferPointer { buffer in
-            do throws(UserMemoryError) {
-                // SAFETY: the buffer has `count` bytes; the user range was checked.
-                try transfer(count: count, access: .write) { done in
-                    Int(unsafe user_copy_bytes(UnsafeMutableRawPointer(bitPattern: UInt(address) + UInt(done))!,
-                                               UnsafeRawPointer(buffer.baseAddress! + done), UInt64(count - done)))
-                }
-            } catch {
-                failure = error
-            }
+        // SAFETY: the buffer has `count` bytes; its pointer is used only inside the closure.
+        let failure = unsafe bytes.withUnsafeBufferPointer { buffer in
+            unsafe copyToUser(address, from: UnsafeRawPointer(buffer.baseAddress!), count: count)
         }
         if let failure { throw failure }
     }
@@ -116,20 +126,9 @@ public enum UserMemory {
         guard count >= 0, count <= words.count &* 8 else { throw .fault }
         try checkRange(address, count)
         if count == 0 { return }
-        var failure: UserMemoryError?
-        // SAFETY: the buffer pointer is used only inside the closure.
-        unsafe words.withUnsafeBytes { buffer in
-            do throws(UserMemoryError) {
-                // SAFETY: the buffer has at least `count` bytes (checked above); the user range was
-                // checked; x86-64 is little-endian, so the words' bytes are the image in order.
-                try transfer(count: count, access: .write) { done in
-                    Int(unsafe user_copy_bytes(UnsafeMutableRawPointer(bitPattern: UInt(address) + UInt(done))!,
-                                               buffer.baseAddress! + done, UInt64(count - done)))
-                }
-            } catch {
-                failure = error
-            }
-        }
+        // SAFETY: the buffer has at least `count` bytes (checked above); x86-64 is little-endian,
+        // so the words' bytes are the image in order; the pointer stays inside the closure.
+        let failure = unsafe words.withUnsafeBytes { buffer in unsafe copyToUser(address, from: buffer.baseAddress!, count: count) }
         if let failure { throw failure }
     }
 
@@ -139,19 +138,8 @@ public enum UserMemory {
         try checkRange(address, count)
         var words = [UInt64](repeating: 0, count: (count + 7) / 8)
         if count == 0 { return words }
-        var failure: UserMemoryError?
-        // SAFETY: the buffer pointer is used only inside the closure.
-        unsafe words.withUnsafeMutableBytes { buffer in
-            do throws(UserMemoryError) {
-                // SAFETY: the buffer has (count + 7) / 8 * 8 >= count bytes; the user range was checked.
-                try transfer(count: count, access: .read) { done in
-                    Int(unsafe user_copy_bytes(buffer.baseAddress! + done, UnsafeRawPointer(bitPattern: UInt(address) + UInt(done))!,
-                                               UInt64(count - done)))
-                }
-            } catch {
-                failure = error
-            }
-        }
+        // SAFETY: the buffer has (count + 7) / 8 * 8 >= count bytes; the pointer stays inside the closure.
+        let failure = unsafe words.withUnsafeMutableBytes { buffer in unsafe copyFromUser(address, to: buffer.baseAddress!, count: count) }
         if let failure { throw failure }
         return words
     }
