@@ -193,6 +193,7 @@ final class SessionReport {
             say("\(target.rawValue) PASS session/\(name)")
         case .failure(let why):
             counts.failed += 1
+            counts.failures.append("session/\(name): \(why)")
             say("\(target.rawValue) FAIL session/\(name): \(why)")
         }
     }
