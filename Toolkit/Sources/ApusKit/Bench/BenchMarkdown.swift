@@ -85,7 +85,10 @@ public enum BenchMarkdown {
             let ratio = entry.ratio.map { BenchFormat.number($0) } ?? "–"
             let comparison = entry.better == .lower ? "≤" : "≥"
             let verdict = entry.meetsTarget.map { $0 ? "met" : "not yet" } ?? "–"
-            var line = "| \(entry.name) | \(entry.unit) | \(entry.better.rawValue) | \(cell(entry.apusResult, mode: mode)) | \(cell(entry.linuxResult, mode: mode)) | \(ratio) | \(comparison) \(BenchFormat.number(entry.target)) \(verdict) |"
+            // A reference (user-space work that a pairing divides by) has no kernel target.
+            let target = pairings.contains { $0.reference == entry.name }
+                ? "reference, no target" : "\(comparison) \(BenchFormat.number(entry.target)) \(verdict)"
+            var line = "| \(entry.name) | \(entry.unit) | \(entry.better.rawValue) | \(cell(entry.apusResult, mode: mode)) | \(cell(entry.linuxResult, mode: mode)) | \(ratio) | \(target) |"
             if repeats { line += " \(entry.repeatsExactly.map { $0 ? "exactly" : "**differs**" } ?? "–") |" }
             lines.append(line)
         }
