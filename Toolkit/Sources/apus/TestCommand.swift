@@ -52,7 +52,7 @@ struct TestCommand: ParsableCommand {
 }
 
 enum TestLevel: String, CaseIterable {
-    case lint, tcb, components, compilefail, host, toolkit, ktest, linux, user, session, debug
+    case lint, tcb, components, compilefail, host, toolkit, ktest, linux, user, session, bench, debug
 
     var summary: String {
         switch self {
@@ -66,6 +66,7 @@ enum TestLevel: String, CaseIterable {
         case .linux: "user-space regression programs on the host's Linux (they must pass there)"
         case .user: "user-space regression programs on Apus (musl and glibc)"
         case .session: "an interactive busybox sh session typed over the console (pty): pipes, ^C, ^Z, jobs, kill"
+        case .bench: "benchmark smoke run (quick, icount) on the host, Linux and Apus: the suite still works; no timing asserted"
         case .debug: "gdb stops at a breakpoint on a Swift function"
         }
     }
@@ -102,6 +103,8 @@ enum TestLevel: String, CaseIterable {
             return try UserTests(project: project).run(on: .apus, filter: nil)
         case .session:
             return try InteractiveSession(project: project).run(on: .apus, echo: .quiet)
+        case .bench:
+            return try BenchSmoke.run(project: project)
         case .debug:
             return try DebugSmokeTest(project: project).run()
         }

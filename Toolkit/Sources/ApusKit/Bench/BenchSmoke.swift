@@ -71,6 +71,7 @@ public enum BenchSmoke {
             if side.status == "unsupported" { print("bench \(place) \(name): not supported yet (\(side.detail ?? ""))") }
         } else {
             counts.failed += 1
+            counts.failures.append("bench \(place) \(name): \(side.status) \(side.detail ?? "")")
             print("bench \(place) \(name): FAILED: \(side.status) \(side.detail ?? "")")
         }
     }
