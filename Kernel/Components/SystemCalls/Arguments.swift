@@ -65,6 +65,12 @@ extension SystemCallContext {
         try copyOut(writer, toAddress: address)
     }
 
+    /// A struct stat out to argument `index`'s address, straight from its inline word image.
+    public func copyOut(_ value: Stat, to index: Int) throws(Errno) {
+        let words = value.words
+        do { try UserMemory.copyOut(to: address(index), words: words.span, count: Stat.size) } catch { throw .EFAULT }
+    }
+
     /// Copies an encoded image out to user memory at `address`.
     public func copyOut(_ writer: ByteWriter, toAddress address: UInt64) throws(Errno) {
         do { try UserMemory.write(words: writer.words, count: writer.count, to: address) } catch { throw .EFAULT }

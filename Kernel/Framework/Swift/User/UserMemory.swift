@@ -116,6 +116,20 @@ public enum UserMemory {
         if let failure { throw failure }
     }
 
+    /// Writes the first `count` bytes of `words` (little-endian 64-bit words, for example a
+    /// struct image kept in an InlineArray) to user address `address`.
+    public static func copyOut(to address: UInt64, words: Span<UInt64>, count: Int) throws(UserMemoryError) {
+        guard count >= 0, count <= words.count &* 8 else { throw .fault }
+        try checkRange(address, count)
+        if count == 0 { return }
+        // SAFETY: the span has at least `count` bytes (checked above); x86-64 is little-endian;
+        // the pointer is used only inside the closure.
+        let failure = unsafe words.withUnsafeBufferPointer { buffer in
+            unsafe copyToUser(address, from: UnsafeRawPointer(buffer.baseAddress!), count: count)
+        }
+        if let failure { throw failure }
+    }
+
     public static func write(_ bytes: [UInt8], to address: UInt64) throws(UserMemoryError) {
         try copyOut(to: address, from: bytes.span)
     }
