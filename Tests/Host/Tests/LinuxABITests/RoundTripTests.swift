@@ -330,3 +330,15 @@ func expectRoundTrip<T: LinuxStruct & Equatable>(_ value: T, sourceLocation: Sou
     }
     #expect(bytes == stat.encoded())
 }
+
+@Test func sigactionWordImageMatchesTheEncoder() {
+    let action = KernelSigaction(handler: SignalHandler(rawValue: 0x40_1000), flags: SigactionFlags(rawValue: 0x0400_0004),
+                                 restorer: 0x40_2000, mask: SignalSet(rawValue: 0x8000_0000_0000_0001))
+    let words = action.words
+    var bytes: [UInt8] = []
+    for index in 0..<4 {
+        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: words[index] >> UInt64(shift))) }
+    }
+    #expect(bytes == action.encoded())
+    #expect(KernelSigaction(words: words) == action)
+}
