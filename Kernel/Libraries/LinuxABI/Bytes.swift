@@ -204,6 +204,15 @@ public struct ByteReader: Sendable {
     }
 }
 
+/// Little-endian stores into a byte image that already has its size (a zero-filled siginfo).
+public enum LittleEndianBytes {
+    /// Stores the low `size` (1...8) bytes of `value` at `offset`; `offset + size` must fit.
+    public static func store(_ value: UInt64, size: Int, into bytes: inout [UInt8], at offset: Int) {
+        precondition(size >= 1 && size <= 8 && offset >= 0 && offset <= bytes.count - size)
+        for index in 0..<size { bytes[offset + index] = UInt8(truncatingIfNeeded: value >> UInt64(index * 8)) }
+    }
+}
+
 /// Conversions between byte arrays and little-endian word images, a word at a time.
 enum ByteImage {
     /// The little-endian word of the 8 bytes at `index` (which must all exist).

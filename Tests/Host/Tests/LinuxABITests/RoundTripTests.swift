@@ -342,3 +342,12 @@ func expectRoundTrip<T: LinuxStruct & Equatable>(_ value: T, sourceLocation: Sou
     #expect(bytes == action.encoded())
     #expect(KernelSigaction(words: words) == action)
 }
+
+@Test func littleEndianStoresMatchTheWriter() {
+    var bytes = [UInt8](repeating: 0, count: 16)
+    LittleEndianBytes.store(0x0102_0304, size: 4, into: &bytes, at: 4)
+    LittleEndianBytes.store(0xFFEE_DDCC_BBAA_9988, size: 8, into: &bytes, at: 8)
+    var writer = ByteWriter(capacity: 16)
+    writer.appendU32(0); writer.appendU32(0x0102_0304); writer.appendU64(0xFFEE_DDCC_BBAA_9988)
+    #expect(bytes == writer.bytes)
+}
