@@ -112,9 +112,9 @@ enum PollCalls {
         let count = call.int32(0)
         guard count >= 0, Int(count) <= max(call.process.limits.openFiles, SelectLimits.FD_SETSIZE) else { throw .EINVAL }
         let words = (Int(count) + 63) / 64
-        let readSet = try selectSet(call, 1, words: words, count: count)
-        let writeSet = try selectSet(call, 2, words: words, count: count)
-        let exceptSet = try selectSet(call, 3, words: words, count: count)
+        var readSet = try selectSet(call, 1, words: words, count: count)
+        var writeSet = try selectSet(call, 2, words: words, count: count)
+        var exceptSet = try selectSet(call, 3, words: words, count: count)
         // One entry per descriptor named in any set, in descriptor order, with the sets it is in
         // (bit 0 readable, 1 writable, 2 exceptional).
         var named = 0
@@ -143,9 +143,12 @@ enum PollCalls {
             }
         }
         _ = try Polling.wait(&entries, deadline: deadline, thread: call.thread, process: call.process)
-        var readResult = [UInt64](repeating: 0, count: words)
-        var writeResult = [UInt64](repeating: 0, count: words)
-        var exceptResult = [UInt64](repeating: 0, count: words)
+        // The request bitmaps become the result bitmaps (cleared, then filled): no new arrays.
+        for word in 0..<words {
+            readSet[word] = 0
+            writeSet[word] = 0
+            exceptSet[word] = 0
+        }
         var total = 0
         for index in entries.indices {
             let found = entries[index].found
@@ -153,14 +156,14 @@ enum PollCalls {
             let descriptor = Int(entries[index].descriptor)
             let word = descriptor / 64
             let mask: UInt64 = 1 << UInt64(descriptor % 64)
-            if membership & 1 != 0 && !found.isDisjoint(with: readInterest) { readResult[word] |= mask; total += 1 }
-            if membership & 2 != 0 && !found.isDisjoint(with: writeInterest) { writeResult[word] |= mask; total += 1 }
-            if membership & 4 != 0 && !found.isDisjoint(with: exceptInterest) { exceptResult[word] |= mask; total += 1 }
+            if membership & 1 != 0 && !found.isDisjoint(with: readInterest) { readSet[word] |= mask; total += 1 }
+            if membership & 2 != 0 && !found.isDisjoint(with: writeInterest) { writeSet[word] |= mask; total += 1 }
+            if membership & 4 != 0 && !found.isDisjoint(with: exceptInterest) { exceptSet[word] |= mask; total += 1 }
         }
         if words > 0 {
-            if call.address(1) != 0 { try call.copyOutWords(readResult, toAddress: call.address(1)) }
-            if call.address(2) != 0 { try call.copyOutWords(writeResult, toAddress: call.address(2)) }
-            if call.address(3) != 0 { try call.copyOutWords(exceptResult, toAddress: call.address(3)) }
+            if call.address(1) != 0 { try call.copyOutWords(readSet, toAddress: call.address(1)) }
+            if call.address(2) != 0 { try call.copyOutWords(writeSet, toAddress: call.address(2)) }
+            if call.address(3) != 0 { try call.copyOutWords(exceptSet, toAddress: call.address(3)) }
         }
         return total
     }
