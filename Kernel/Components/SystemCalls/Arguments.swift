@@ -65,6 +65,26 @@ extension SystemCallContext {
         try copyOut(writer, toAddress: address)
     }
 
+    /// A struct stat out to argument `index`'s address, straight from its inline word image.
+    public func copyOut(_ value: Stat, to index: Int) throws(Errno) {
+        let words = value.words
+        do { try UserMemory.copyOut(to: address(index), words: words.span, count: Stat.size) } catch { throw .EFAULT }
+    }
+
+    /// A struct kernel_sigaction in from user memory, through an inline word image.
+    public func copyIn(_ type: KernelSigaction.Type, fromAddress address: UInt64) throws(Errno) -> KernelSigaction {
+        var words = InlineArray<4, UInt64>(repeating: 0)
+        var span = words.mutableSpan
+        do { try UserMemory.copyIn(from: address, words: &span, count: KernelSigaction.size) } catch { throw .EFAULT }
+        return KernelSigaction(words: words)
+    }
+
+    /// A struct kernel_sigaction out to user memory, from its inline word image.
+    public func copyOut(_ value: KernelSigaction, toAddress address: UInt64) throws(Errno) {
+        let words = value.words
+        do { try UserMemory.copyOut(to: address, words: words.span, count: KernelSigaction.size) } catch { throw .EFAULT }
+    }
+
     /// Copies an encoded image out to user memory at `address`.
     public func copyOut(_ writer: ByteWriter, toAddress address: UInt64) throws(Errno) {
         do { try UserMemory.write(words: writer.words, count: writer.count, to: address) } catch { throw .EFAULT }

@@ -40,15 +40,13 @@ public enum SignalDelivery {
 
     /// siginfo for a signal sent by a process (kill/tkill) or the kernel.
     public static func senderInfo(_ signal: Signal, code: Int32, senderID: Int32, senderUserID: UInt32) -> [UInt8] {
-        var writer = ByteWriter(capacity: 128)
-        writer.appendI32(signal.rawValue)
-        writer.appendI32(0)
-        writer.appendI32(code)
-        writer.appendI32(0)
-        writer.appendI32(senderID)
-        writer.appendU32(senderUserID)
-        writer.appendZeros(128 - writer.count)
-        return writer.bytes
+        // Stored into the zeroed 128 bytes directly (one array, no writer image to convert).
+        var bytes = [UInt8](repeating: 0, count: 128)
+        LittleEndianBytes.store(UInt64(UInt32(bitPattern: signal.rawValue)), size: 4, into: &bytes, at: 0)   // si_signo
+        LittleEndianBytes.store(UInt64(UInt32(bitPattern: code)), size: 4, into: &bytes, at: 8)              // si_code
+        LittleEndianBytes.store(UInt64(UInt32(bitPattern: senderID)), size: 4, into: &bytes, at: 16)         // si_pid
+        LittleEndianBytes.store(UInt64(senderUserID), size: 4, into: &bytes, at: 20)                         // si_uid
+        return bytes
     }
 
     /// siginfo for SIGCHLD: the child's pid, uid, status and CPU times.

@@ -56,10 +56,11 @@ enum SignalFrames {
         if UserContext.fpuFeatureMask != 0 { flags.insert(.UC_FP_XSTATE) }
         let ucontext = Ucontext(flags: flags, stack: stackState, mcontext: mcontext, sigmask: savedMask)
 
-        var frameBytes = ByteWriter(capacity: SignalFrameLayout.size)
+        // pretcode and the ucontext are encoded; the siginfo, already a byte image, is copied
+        // to its place after them as it is.
+        var frameBytes = ByteWriter(capacity: SignalFrameLayout.siginfoOffset)
         frameBytes.appendU64(action.restorer)
         ucontext.encode(into: &frameBytes)
-        frameBytes.appendBytes(entry.info)
         do {
             // The FPU state goes straight from its save area to the user stack (no kernel copy);
             // with XSAVE its software-reserved bytes then describe the frame, and MAGIC2 ends it.
@@ -73,6 +74,7 @@ enum SignalFrames {
                 try UserMemory.writeUInt32(SignalFrameLayout.FP_XSTATE_MAGIC2, at: fpuAddress + UInt64(fpuSize))
             }
             try UserMemory.write(words: frameBytes.words, count: frameBytes.count, to: frame)
+            try UserMemory.write(entry.info, to: frame + UInt64(SignalFrameLayout.siginfoOffset))
         } catch {
             Log.debug("signal \(signal.rawValue): cannot write the signal frame at 0x\(String(frame, radix: 16)) (rsp 0x\(String(context.rsp, radix: 16)))")
             return false

@@ -46,10 +46,10 @@ public struct ByteWriter: Sendable {
 
     public mutating func appendBytes(_ values: [UInt8]) {
         var index = 0
-        // Whole words while the image is word-aligned, then byte by byte.
-        while count & 7 == 0 && values.count - index >= 8 {
-            full.append(ByteImage.word(values, at: index))
-            count += 8
+        // Whole words (merged into the image with a shift when it is not word-aligned), then
+        // the tail byte by byte.
+        while values.count - index >= 8 {
+            appendLittleEndian(ByteImage.word(values, at: index), size: 8)
             index += 8
         }
         while index < values.count {
@@ -134,12 +134,19 @@ public struct ByteReader: Sendable {
 
     public var remaining: Int { max(0, count - offset) }
 
+    @inline(__always)
     public mutating func readU8() throws(DecodeError) -> UInt8 { UInt8(truncatingIfNeeded: try read(size: 1)) }
+    @inline(__always)
     public mutating func readU16() throws(DecodeError) -> UInt16 { UInt16(truncatingIfNeeded: try read(size: 2)) }
+    @inline(__always)
     public mutating func readU32() throws(DecodeError) -> UInt32 { UInt32(truncatingIfNeeded: try read(size: 4)) }
+    @inline(__always)
     public mutating func readU64() throws(DecodeError) -> UInt64 { try read(size: 8) }
+    @inline(__always)
     public mutating func readI16() throws(DecodeError) -> Int16 { Int16(bitPattern: try readU16()) }
+    @inline(__always)
     public mutating func readI32() throws(DecodeError) -> Int32 { Int32(bitPattern: try readU32()) }
+    @inline(__always)
     public mutating func readI64() throws(DecodeError) -> Int64 { Int64(bitPattern: try readU64()) }
 
     public mutating func readBytes(_ length: Int) throws(DecodeError) -> [UInt8] {
@@ -175,6 +182,7 @@ public struct ByteReader: Sendable {
         UInt8(truncatingIfNeeded: words[index >> 3] >> UInt64((index & 7) * 8))
     }
 
+    @inline(__always)
     private func check(size: Int) throws(DecodeError) {
         guard size >= 0 && size <= count - offset else {
             throw .truncated(offset: offset, size: size, available: count)
@@ -182,6 +190,9 @@ public struct ByteReader: Sendable {
     }
 
     /// Reads `size` (1...8) bytes: from one word, or the end of one and the start of the next.
+    /// Inlined so that `size` is a constant at each call site (a struct decoder's reads become a
+    /// bounds check, a load and a shift each).
+    @inline(__always)
     private mutating func read(size: Int) throws(DecodeError) -> UInt64 {
         try check(size: size)
         let shift = (offset & 7) * 8
@@ -193,15 +204,26 @@ public struct ByteReader: Sendable {
     }
 }
 
+/// Little-endian stores into a byte image that already has its size (a zero-filled siginfo).
+public enum LittleEndianBytes {
+    /// Stores the low `size` (1...8) bytes of `value` at `offset`; `offset + size` must fit.
+    public static func store(_ value: UInt64, size: Int, into bytes: inout [UInt8], at offset: Int) {
+        precondition(size >= 1 && size <= 8 && offset >= 0 && offset <= bytes.count - size)
+        for index in 0..<size { bytes[offset + index] = UInt8(truncatingIfNeeded: value >> UInt64(index * 8)) }
+    }
+}
+
 /// Conversions between byte arrays and little-endian word images, a word at a time.
 enum ByteImage {
     /// The little-endian word of the 8 bytes at `index` (which must all exist).
     @inline(__always)
     static func word(_ bytes: [UInt8], at index: Int) -> UInt64 {
-        let chunk = bytes[index..<(index + 8)]
-        var word: UInt64 = 0
-        for (position, byte) in chunk.enumerated() { word |= UInt64(byte) << UInt64(position * 8) }
-        return word
+        // One check up front lets LLVM drop the eight element checks and merge the byte loads
+        // into one 64-bit load.
+        precondition(index >= 0 && index <= bytes.count - 8)
+        return UInt64(bytes[index]) | UInt64(bytes[index + 1]) << 8 | UInt64(bytes[index + 2]) << 16
+            | UInt64(bytes[index + 3]) << 24 | UInt64(bytes[index + 4]) << 32 | UInt64(bytes[index + 5]) << 40
+            | UInt64(bytes[index + 6]) << 48 | UInt64(bytes[index + 7]) << 56
     }
 
     static func words(of bytes: [UInt8]) -> [UInt64] {
@@ -224,6 +246,19 @@ enum ByteImage {
         var bytes = [UInt8](repeating: 0, count: count)
         var index = 0
         for word in words {
+            // A whole word: the guard covers the eight stores, which LLVM merges into one.
+            if index >= 0 && index + 8 <= bytes.count {
+                bytes[index + 7] = UInt8(truncatingIfNeeded: word >> 56)
+                bytes[index] = UInt8(truncatingIfNeeded: word)
+                bytes[index + 1] = UInt8(truncatingIfNeeded: word >> 8)
+                bytes[index + 2] = UInt8(truncatingIfNeeded: word >> 16)
+                bytes[index + 3] = UInt8(truncatingIfNeeded: word >> 24)
+                bytes[index + 4] = UInt8(truncatingIfNeeded: word >> 32)
+                bytes[index + 5] = UInt8(truncatingIfNeeded: word >> 40)
+                bytes[index + 6] = UInt8(truncatingIfNeeded: word >> 48)
+                index += 8
+                continue
+            }
             let end = min(index + 8, count)
             if index >= end { break }
             for position in index..<end { bytes[position] = UInt8(truncatingIfNeeded: word >> UInt64((position - index) * 8)) }

@@ -43,6 +43,28 @@ public struct Stat: LinuxStruct, Equatable {
         writer.appendZeros(24)         // __unused[3]
     }
 
+    /// The same 144-byte image as 18 little-endian words in an inline buffer (no heap array):
+    /// every field of struct stat is 8 bytes or a naturally aligned pair of 4-byte fields.
+    public var words: InlineArray<18, UInt64> {
+        var words = InlineArray<18, UInt64>(repeating: 0)
+        words[0] = device
+        words[1] = inode
+        words[2] = linkCount
+        words[3] = UInt64(mode) | UInt64(uid) << 32
+        words[4] = UInt64(gid)                      // __pad0 in the upper half
+        words[5] = representedDevice
+        words[6] = UInt64(bitPattern: size)
+        words[7] = UInt64(bitPattern: blockSize)
+        words[8] = UInt64(bitPattern: blocks512)
+        words[9] = UInt64(bitPattern: accessTime.seconds)
+        words[10] = UInt64(bitPattern: accessTime.nanoseconds)
+        words[11] = UInt64(bitPattern: modificationTime.seconds)
+        words[12] = UInt64(bitPattern: modificationTime.nanoseconds)
+        words[13] = UInt64(bitPattern: changeTime.seconds)
+        words[14] = UInt64(bitPattern: changeTime.nanoseconds)
+        return words                                // 15-17: __unused[3]
+    }
+
     public init(decoding reader: inout ByteReader) throws(DecodeError) {
         device = try reader.readU64()
         inode = try reader.readU64()

@@ -52,6 +52,21 @@ public struct Pollfd: LinuxStruct, Equatable {
         events = PollEvents(rawValue: try reader.readI16())
         revents = PollEvents(rawValue: try reader.readI16())
     }
+
+    /// A pollfd is exactly one little-endian 64-bit word (fd in bits 0-31, events 32-47, revents
+    /// 48-63), so an array of them is decoded and encoded a word at a time.
+    @inlinable
+    public init(word: UInt64) {
+        fd = Int32(truncatingIfNeeded: word)
+        events = PollEvents(rawValue: Int16(truncatingIfNeeded: word >> 32))
+        revents = PollEvents(rawValue: Int16(truncatingIfNeeded: word >> 48))
+    }
+
+    @inlinable
+    public var word: UInt64 {
+        UInt64(UInt32(bitPattern: fd)) | UInt64(UInt16(bitPattern: events.rawValue)) << 32
+            | UInt64(UInt16(bitPattern: revents.rawValue)) << 48
+    }
 }
 
 /// epoll event bits (the poll bits widened to 32, plus epoll's own input flags).

@@ -37,6 +37,23 @@ public struct KernelSigaction: LinuxStruct, Equatable {
         restorer = try reader.readU64()
         mask = SignalSet(rawValue: try reader.readU64())
     }
+
+    /// struct kernel_sigaction is four 64-bit fields: its image as words, in an inline buffer.
+    public init(words: InlineArray<4, UInt64>) {
+        handler = SignalHandler(rawValue: words[0])
+        flags = SigactionFlags(rawValue: words[1])
+        restorer = words[2]
+        mask = SignalSet(rawValue: words[3])
+    }
+
+    public var words: InlineArray<4, UInt64> {
+        var words = InlineArray<4, UInt64>(repeating: 0)
+        words[0] = handler.rawValue
+        words[1] = flags.rawValue
+        words[2] = restorer
+        words[3] = mask.rawValue
+        return words
+    }
 }
 
 /// stack_t: an alternate signal stack (sigaltstack, uc_stack).

@@ -28,15 +28,21 @@ enum PollCalls {
     static func pollArray(_ call: SystemCallContext, deadline: UInt64?) throws(Errno) -> Int {
         let count = call.raw(1)
         guard count <= UInt64(call.process.limits.openFiles) else { throw .EINVAL }
-        var reader = ByteReader(words: try call.copyInWords(count: Int(count) * Pollfd.size, fromAddress: call.address(0)),
-                                count: Int(count) * Pollfd.size)
-        let requests: [Pollfd]
-        do { requests = try Pollfd.decodeArray(from: &reader, count: Int(count)) } catch { throw .EFAULT }
-        var entries = requests.map { Polling.Entry(descriptor: $0.fd, wanted: $0.events) }
+        // One word per pollfd (Pollfd.size is 8): decoded and encoded in place, no byte image.
+        var words = try call.copyInWords(count: Int(count) * Pollfd.size, fromAddress: call.address(0))
+        var entries: [Polling.Entry] = []
+        entries.reserveCapacity(words.count)
+        for word in words {
+            let request = Pollfd(word: word)
+            entries.append(Polling.Entry(descriptor: request.fd, wanted: request.events))
+        }
         let ready = try Polling.wait(&entries, deadline: deadline, thread: call.thread, process: call.process)
-        var results = requests
-        for index in results.indices { results[index].revents = entries[index].found }
-        try call.copyOut(Pollfd.encodedArray(results), toAddress: call.address(0))
+        for index in words.indices {
+            var result = Pollfd(word: words[index])
+            result.revents = entries[index].found
+            words[index] = result.word
+        }
+        try call.copyOutWords(words, toAddress: call.address(0))
         return ready
     }
 
@@ -87,56 +93,77 @@ enum PollCalls {
         return ready
     }
 
-    /// The three fd_set bitmaps of select: readable, writable, exceptional.
-    static let selectInterest: [PollEvents] = [[.POLLIN, .POLLRDNORM, .POLLHUP, .POLLERR], [.POLLOUT, .POLLWRNORM, .POLLERR], [.POLLPRI]]
+    /// What each of select's three fd_set bitmaps (readable, writable, exceptional) waits for.
+    static let readInterest: PollEvents = [.POLLIN, .POLLRDNORM, .POLLHUP, .POLLERR]
+    static let writeInterest: PollEvents = [.POLLOUT, .POLLWRNORM, .POLLERR]
+    static let exceptInterest: PollEvents = [.POLLPRI]
+
+    /// One fd_set bitmap of `words` words from argument `index` (all zero for a null pointer);
+    /// bits at or above nfds are not looked at.
+    static func selectSet(_ call: SystemCallContext, _ index: Int, words: Int, count: Int32) throws(Errno) -> [UInt64] {
+        let address = call.address(index)
+        guard address != 0 && words > 0 else { return [UInt64](repeating: 0, count: words) }
+        var set = try call.copyInWords(count: words * 8, fromAddress: address)
+        if count % 64 != 0 { set[words - 1] &= (1 << UInt64(count % 64)) &- 1 }
+        return set
+    }
 
     static func selectSets(_ call: SystemCallContext, deadline: UInt64?) throws(Errno) -> Int {
         let count = call.int32(0)
         guard count >= 0, Int(count) <= max(call.process.limits.openFiles, SelectLimits.FD_SETSIZE) else { throw .EINVAL }
         let words = (Int(count) + 63) / 64
-        var sets: [[UInt64]] = []
-        for index in 1...3 {
-            let address = call.address(index)
-            if address != 0 && words > 0 {
-                var set = try call.copyInWords(count: words * 8, fromAddress: address)
-                // Bits at or above nfds are not looked at.
-                if count % 64 != 0 { set[words - 1] &= (1 << UInt64(count % 64)) &- 1 }
-                sets.append(set)
-            } else {
-                sets.append([UInt64](repeating: 0, count: words))
-            }
-        }
-        // One entry per descriptor named in any set, in descriptor order, with the sets it is in.
+        var readSet = try selectSet(call, 1, words: words, count: count)
+        var writeSet = try selectSet(call, 2, words: words, count: count)
+        var exceptSet = try selectSet(call, 3, words: words, count: count)
+        // One entry per descriptor named in any set, in descriptor order, with the sets it is in
+        // (bit 0 readable, 1 writable, 2 exceptional).
+        var named = 0
+        for word in 0..<words { named += (readSet[word] | writeSet[word] | exceptSet[word]).nonzeroBitCount }
         var entries: [Polling.Entry] = []
         var memberships: [UInt8] = []
+        entries.reserveCapacity(named)
+        memberships.reserveCapacity(named)
+        let files = call.process.files
         for word in 0..<words {
-            var any = sets[0][word] | sets[1][word] | sets[2][word]
+            let readBits = readSet[word], writeBits = writeSet[word], exceptBits = exceptSet[word]
+            var any = readBits | writeBits | exceptBits
             while any != 0 {
                 let bit = any.trailingZeroBitCount
                 any &= any &- 1
+                let mask: UInt64 = 1 << UInt64(bit)
                 let descriptor = Int32(word * 64 + bit)
+                guard files.isOpen(descriptor) else { throw .EBADF }
                 var wanted: PollEvents = []
                 var membership: UInt8 = 0
-                for set in 0..<3 where sets[set][word] & (1 << UInt64(bit)) != 0 {
-                    wanted.formUnion(selectInterest[set])
-                    membership |= 1 << UInt8(set)
-                }
-                guard call.process.files.isOpen(descriptor) else { throw .EBADF }
+                if readBits & mask != 0 { wanted.formUnion(readInterest); membership |= 1 }
+                if writeBits & mask != 0 { wanted.formUnion(writeInterest); membership |= 2 }
+                if exceptBits & mask != 0 { wanted.formUnion(exceptInterest); membership |= 4 }
                 entries.append(Polling.Entry(descriptor: descriptor, wanted: wanted))
                 memberships.append(membership)
             }
         }
         _ = try Polling.wait(&entries, deadline: deadline, thread: call.thread, process: call.process)
-        var results = [[UInt64]](repeating: [UInt64](repeating: 0, count: words), count: 3)
-        var total = 0
-        for (index, entry) in entries.enumerated() {
-            for set in 0..<3 where memberships[index] & (1 << UInt8(set)) != 0 && !entry.found.intersection(selectInterest[set]).isEmpty {
-                results[set][Int(entry.descriptor) / 64] |= 1 << UInt64(entry.descriptor % 64)
-                total += 1
-            }
+        // The request bitmaps become the result bitmaps (cleared, then filled): no new arrays.
+        for word in 0..<words {
+            readSet[word] = 0
+            writeSet[word] = 0
+            exceptSet[word] = 0
         }
-        for index in 1...3 where call.address(index) != 0 && words > 0 {
-            try call.copyOutWords(results[index - 1], toAddress: call.address(index))
+        var total = 0
+        for index in entries.indices {
+            let found = entries[index].found
+            let membership = memberships[index]
+            let descriptor = Int(entries[index].descriptor)
+            let word = descriptor / 64
+            let mask: UInt64 = 1 << UInt64(descriptor % 64)
+            if membership & 1 != 0 && !found.isDisjoint(with: readInterest) { readSet[word] |= mask; total += 1 }
+            if membership & 2 != 0 && !found.isDisjoint(with: writeInterest) { writeSet[word] |= mask; total += 1 }
+            if membership & 4 != 0 && !found.isDisjoint(with: exceptInterest) { exceptSet[word] |= mask; total += 1 }
+        }
+        if words > 0 {
+            if call.address(1) != 0 { try call.copyOutWords(readSet, toAddress: call.address(1)) }
+            if call.address(2) != 0 { try call.copyOutWords(writeSet, toAddress: call.address(2)) }
+            if call.address(3) != 0 { try call.copyOutWords(exceptSet, toAddress: call.address(3)) }
         }
         return total
     }

@@ -73,8 +73,10 @@ static inline void cpu_load_task_register(uint16_t selector) { __asm__ volatile(
 
 /* Copy/fill for the runtime's memcpy/memset: the optimizer cannot turn these back into calls. */
 /* SAFETY: callers guarantee both ranges are valid for n bytes (memcpy contract). */
+/* Words first, then the tail (a forward word copy is still correct for memmove's dst <= src). */
 static inline void cpu_copy_bytes(void *dst, const void *src, uint64_t n) {
-    __asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+    uint64_t words = n >> 3, tail = n & 7;
+    __asm__ volatile("rep movsq\n\tmov %3, %%rcx\n\trep movsb" : "+D"(dst), "+S"(src), "+c"(words) : "r"(tail) : "memory");
 }
 /* SAFETY: as cpu_copy_bytes; the direction flag is restored. */
 static inline void cpu_copy_bytes_backward(void *dst, const void *src, uint64_t n) {
@@ -84,7 +86,9 @@ static inline void cpu_copy_bytes_backward(void *dst, const void *src, uint64_t 
 }
 /* SAFETY: callers guarantee the range is valid for n bytes (memset contract). */
 static inline void cpu_fill_bytes(void *dst, uint8_t value, uint64_t n) {
-    __asm__ volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(value) : "memory");
+    uint64_t words = n >> 3, tail = n & 7;
+    uint64_t pattern = (uint64_t)value * 0x0101010101010101ull;
+    __asm__ volatile("rep stosq\n\tmov %3, %%rcx\n\trep stosb" : "+D"(dst), "+c"(words) : "a"(pattern), "r"(tail) : "memory");
 }
 #endif
 

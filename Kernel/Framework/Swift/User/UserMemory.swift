@@ -97,6 +97,20 @@ public enum UserMemory {
         if let failure { throw failure }
     }
 
+    /// Reads `count` bytes from user memory into `destination`'s words (little-endian), for a
+    /// fixed-size struct image kept in an InlineArray.
+    public static func copyIn(from address: UInt64, words destination: inout MutableSpan<UInt64>, count: Int) throws(UserMemoryError) {
+        guard count >= 0, count <= destination.count &* 8 else { throw .fault }
+        try checkRange(address, count)
+        if count == 0 { return }
+        // SAFETY: the span has at least `count` bytes (checked above); its pointer is used only
+        // inside the closure.
+        let failure = unsafe destination.withUnsafeMutableBufferPointer { buffer in
+            unsafe copyFromUser(address, to: UnsafeMutableRawPointer(buffer.baseAddress!), count: count)
+        }
+        if let failure { throw failure }
+    }
+
     /// Reads `count` bytes from user memory.
     public static func read(from address: UInt64, count: Int) throws(UserMemoryError) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
@@ -111,6 +125,20 @@ public enum UserMemory {
         if count == 0 { return }
         // SAFETY: the buffer has `count` bytes; its pointer is used only inside the closure.
         let failure = unsafe bytes.withUnsafeBufferPointer { buffer in
+            unsafe copyToUser(address, from: UnsafeRawPointer(buffer.baseAddress!), count: count)
+        }
+        if let failure { throw failure }
+    }
+
+    /// Writes the first `count` bytes of `words` (little-endian 64-bit words, for example a
+    /// struct image kept in an InlineArray) to user address `address`.
+    public static func copyOut(to address: UInt64, words: Span<UInt64>, count: Int) throws(UserMemoryError) {
+        guard count >= 0, count <= words.count &* 8 else { throw .fault }
+        try checkRange(address, count)
+        if count == 0 { return }
+        // SAFETY: the span has at least `count` bytes (checked above); x86-64 is little-endian;
+        // the pointer is used only inside the closure.
+        let failure = unsafe words.withUnsafeBufferPointer { buffer in
             unsafe copyToUser(address, from: UnsafeRawPointer(buffer.baseAddress!), count: count)
         }
         if let failure { throw failure }

@@ -314,3 +314,40 @@ func expectRoundTrip<T: LinuxStruct & Equatable>(_ value: T, sourceLocation: Sou
     #expect(Array(vector[0..<16]) == [6, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0, 0, 0, 0])
     #expect(vector.suffix(16).allSatisfy { $0 == 0 })
 }
+
+@Test func statWordImageMatchesTheEncoder() {
+    var stat = Stat()
+    stat.device = 0x0102_0304_0506_0708; stat.inode = 42; stat.linkCount = 3
+    stat.mode = FileType.S_IFREG.rawValue | 0o644; stat.uid = 1000; stat.gid = 0xFFFF_FFFE
+    stat.representedDevice = 7; stat.size = -1; stat.blockSize = 4096; stat.blocks512 = 8
+    stat.accessTime = Timespec(seconds: -2, nanoseconds: 999_999_999)
+    stat.modificationTime = Timespec(seconds: 1 << 40, nanoseconds: 1)
+    stat.changeTime = Timespec(seconds: 5, nanoseconds: 6)
+    let words = stat.words
+    var bytes: [UInt8] = []
+    for index in 0..<18 {
+        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: words[index] >> UInt64(shift))) }
+    }
+    #expect(bytes == stat.encoded())
+}
+
+@Test func sigactionWordImageMatchesTheEncoder() {
+    let action = KernelSigaction(handler: SignalHandler(rawValue: 0x40_1000), flags: SigactionFlags(rawValue: 0x0400_0004),
+                                 restorer: 0x40_2000, mask: SignalSet(rawValue: 0x8000_0000_0000_0001))
+    let words = action.words
+    var bytes: [UInt8] = []
+    for index in 0..<4 {
+        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: words[index] >> UInt64(shift))) }
+    }
+    #expect(bytes == action.encoded())
+    #expect(KernelSigaction(words: words) == action)
+}
+
+@Test func littleEndianStoresMatchTheWriter() {
+    var bytes = [UInt8](repeating: 0, count: 16)
+    LittleEndianBytes.store(0x0102_0304, size: 4, into: &bytes, at: 4)
+    LittleEndianBytes.store(0xFFEE_DDCC_BBAA_9988, size: 8, into: &bytes, at: 8)
+    var writer = ByteWriter(capacity: 16)
+    writer.appendU32(0); writer.appendU32(0x0102_0304); writer.appendU64(0xFFEE_DDCC_BBAA_9988)
+    #expect(bytes == writer.bytes)
+}
