@@ -30,6 +30,10 @@ open class DirectoryInode: Inode {
     /// Places a directory of a synthetic file system (made on lookup, not inserted) under `parent`.
     public final func attach(under parent: DirectoryInode) { self.parent = parent }
 
+    /// The names here are the file system's, not the user's (procfs): rmdir of one is EPERM
+    /// before it is checked for being empty, as Linux answers when a directory has no rmdir.
+    open var hasFixedNames: Bool { false }
+
     open var entryCount: Int { 0 }
     public var isEmpty: Bool { entryCount == 0 }
     open override var size: UInt64 { 4096 }

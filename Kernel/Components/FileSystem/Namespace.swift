@@ -188,6 +188,7 @@ public enum Namespace {
         if target.name.isEmpty { throw .EBUSY }
         guard let victim = target.parent.lookup(target.name) else { throw .ENOENT }
         guard let directory = victim as? DirectoryInode else { throw .ENOTDIR }
+        if target.parent.hasFixedNames { throw .EPERM }
         if directory === context.root || directory.mounted != nil || directory.mountParent != nil { throw .EBUSY }
         guard directory.isEmpty else { throw .ENOTEMPTY }
         guard Permissions.mayDelete(victim, from: target.parent, for: context.identity) else {

@@ -10,8 +10,8 @@
 // Magic links (SymlinkInode.jumpTarget) lead to the inode itself, not to the text readlink shows,
 // so `execve("/proc/self/exe")` runs the caller's binary even when its path is relative or gone.
 // Everything is read-only: files are 0444 (writes by root get EIO, as on Linux when an entry
-// has no write operation), directories 0555 and refuse creation (EACCES), removal and linking
-// (EPERM). Inode numbers are derived from (PID, entry), so they are stable while a process lives.
+// has no write operation), directories 0555; new names cannot be created (ENOENT, Linux's
+// answer) and existing ones cannot be removed (EPERM). Inode numbers are derived from (PID, entry), so they are stable while a process lives.
 // Listing /proc gives the fixed entries, then one directory per live process in PID order.
 
 import FileSystem
@@ -57,15 +57,17 @@ public enum ProcFileSystem {
     static func decimal(_ value: UInt64) -> [UInt8] { Array("\(value)".utf8) }
 }
 
-/// Directories of procfs: no names can be added or removed.
+/// Directories of procfs: no names can be added or removed. As on Linux, a name that does not
+/// exist cannot be created (the lookup's ENOENT stands), and removing one is EPERM.
 class ProcDirectory: DirectoryInode {
+    override var hasFixedNames: Bool { true }
     override func insert(_ name: [UInt8], _ inode: Inode) throws(Errno) { throw .EPERM }
     override func remove(_ name: [UInt8]) throws(Errno) -> Inode { throw .EPERM }
-    override func makeFile(permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> RegularFileInode { throw .EACCES }
-    override func makeDirectory(permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> DirectoryInode { throw .EPERM }
-    override func makeSymlink(target: [UInt8], owner: UInt32, group: UInt32) throws(Errno) -> SymlinkInode { throw .EPERM }
+    override func makeFile(permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> RegularFileInode { throw .ENOENT }
+    override func makeDirectory(permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> DirectoryInode { throw .ENOENT }
+    override func makeSymlink(target: [UInt8], owner: UInt32, group: UInt32) throws(Errno) -> SymlinkInode { throw .ENOENT }
     override func makeDevice(kind: InodeKind, device: UInt64, permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> DeviceInode {
-        throw .EPERM
+        throw .ENOENT
     }
 }
 
