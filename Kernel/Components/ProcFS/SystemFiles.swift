@@ -9,8 +9,12 @@ import LinuxABI
 
 enum SystemFiles {
     static func memoryInformation() -> [UInt8] {
-        let totalKilobytes = UInt64(PhysicalMemory.totalFrameCount) * 4
-        let freeKilobytes = UInt64(PhysicalMemory.freeFrameCount) * 4
+        memoryInformation(totalFrames: UInt64(PhysicalMemory.totalFrameCount), freeFrames: UInt64(PhysicalMemory.freeFrameCount))
+    }
+
+    static func memoryInformation(totalFrames: UInt64, freeFrames: UInt64) -> [UInt8] {
+        let totalKilobytes = totalFrames * 4
+        let freeKilobytes = freeFrames * 4
         let rows: [(String, UInt64)] = [
             ("MemTotal", totalKilobytes), ("MemFree", freeKilobytes), ("MemAvailable", freeKilobytes),
             ("Buffers", 0), ("Cached", 0), ("SwapCached", 0), ("SwapTotal", 0), ("SwapFree", 0),
