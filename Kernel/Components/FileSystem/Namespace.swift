@@ -69,7 +69,10 @@ public enum Namespace {
                                 operations: DeviceFileOperations(device: device))
             try device.open(file)
             return file
-        case .blockDevice, .socket, .fifo:
+        case .fifo:
+            guard let pipeInode = inode as? PipeInode else { throw .ENXIO }
+            return try Pipes.reopen(pipeInode, accessMode: accessMode, statusFlags: statusFlags)
+        case .blockDevice, .socket:
             throw .ENXIO
         case .symlink:
             throw .ELOOP
