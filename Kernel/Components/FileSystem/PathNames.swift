@@ -30,10 +30,14 @@ public enum PathNames {
 
 extension DirectoryInode {
     /// The name under which `child` appears here (or, for a mounted root, on its mount point).
+    /// Synthetic file systems (procfs) make a new object on each lookup, so the same inode is
+    /// recognized by (device, inode number), as st_dev and st_ino identify a file.
     func name(of child: DirectoryInode) -> [UInt8]? {
         let target: Inode = child.mountParent ?? child
         for entry in entries(after: 0) where entry.inodeNumber == target.number {
-            if let found = lookup(entry.name), found === target { return entry.name }
+            if let found = lookup(entry.name), found === target || found.deviceNumber == target.deviceNumber {
+                return entry.name
+            }
         }
         return nil
     }

@@ -79,6 +79,13 @@ int main(int argc, char **argv)
         CHECK(strcmp(base, link_base) == 0, "exe path ends with the program's name");
     }
 
+    /* getcwd inside /proc names the pid's directory, not "self" */
+    CHECK_OK(chdir("/proc/self/fd"));
+    char inside[256];
+    snprintf(expected, sizeof expected, "/proc/%d/fd", (int)getpid());
+    CHECK(getcwd(inside, sizeof inside) != NULL && strcmp(inside, expected) == 0, "getcwd in /proc/self/fd");
+    CHECK_OK(chdir("/"));
+
     /* cwd follows chdir */
     if (test_enter_scratch_dir("proc_self") != 0)
         return test_finish("self");
