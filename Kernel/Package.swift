@@ -61,10 +61,11 @@ let package = Package(
         component("Memory", dependencies: ["Framework", "FileSystem", "LinuxABI", "Capabilities", "RegionMap"]),
         component("Terminal", dependencies: ["Framework", "FileSystem", "Scheduling", "LinuxABI", "LineDiscipline"]),
         component("Process", dependencies: ["Framework", "FileSystem", "Memory", "LinuxABI", "Capabilities", "ElfFormat"]),
-        component("SystemCalls", dependencies: ["Framework", "FileSystem", "Memory", "Process", "Terminal", "Scheduling",
+        component("ProcFS", dependencies: ["Framework", "FileSystem", "Process", "LinuxABI"]),
+        component("SystemCalls", dependencies: ["Framework", "FileSystem", "Memory", "Process", "ProcFS", "Terminal", "Scheduling",
                                                 "LinuxABI", "Capabilities", "KernelCommandLine"]),
 
-        .target(name: "KTestRegistry", dependencies: ["Framework", "Scheduling", "FileSystem", "Memory", "SystemCalls"], path: "KTests",
+        .target(name: "KTestRegistry", dependencies: ["Framework", "Scheduling", "FileSystem", "Memory", "ProcFS", "SystemCalls"], path: "KTests",
                 swiftSettings: [embedded, ktestBuild] + strictlySafe),
 
         .executableTarget(name: "Apus", dependencies: [

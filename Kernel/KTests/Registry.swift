@@ -7,10 +7,12 @@
 #if KTEST
 import FileSystem
 import Framework
+import ProcFS
 import Scheduling
 
 @section("ktest_registry") @used let memorySuite: KTestSuite = registerMemoryKTests
 @section("ktest_registry") @used let cpuSuite: KTestSuite = registerCPUKTests
 @section("ktest_registry") @used let schedulingSuite: KTestSuite = registerSchedulingKTests
 @section("ktest_registry") @used let rightsSuite: KTestSuite = registerRightsKTests
+@section("ktest_registry") @used let procFSSuite: KTestSuite = registerProcFSKTests
 #endif

@@ -42,7 +42,8 @@ public enum DevicesDirectory {
                 try? devices.insert(Array(name.utf8), directory)
             }
         }
-        do { try table.mount(devices, on: mountPoint) } catch { Log.error("dev: cannot mount /dev") }
+        do { try table.mount(devices, on: mountPoint, source: Array("devtmpfs".utf8), type: Array("devtmpfs".utf8),
+                             options: Array("rw,nosuid".utf8)) } catch { Log.error("dev: cannot mount /dev") }
         DeviceRegistry.shared.registerMemoryDevices()
     }
 }

@@ -10,6 +10,13 @@ public struct DirectoryEntry: Sendable {
     public let type: UInt8
     /// Opaque cookie: listing resumes after the entry with this position.
     public let position: UInt64
+
+    public init(name: [UInt8], inodeNumber: UInt64, type: UInt8, position: UInt64) {
+        self.name = name
+        self.inodeNumber = inodeNumber
+        self.type = type
+        self.position = position
+    }
 }
 
 open class DirectoryInode: Inode {
@@ -19,6 +26,13 @@ open class DirectoryInode: Inode {
     var mounted: DirectoryInode?
     /// For the root of a mounted file system: the directory it is mounted on.
     var mountParent: DirectoryInode?
+
+    /// Places a directory of a synthetic file system (made on lookup, not inserted) under `parent`.
+    public final func attach(under parent: DirectoryInode) { self.parent = parent }
+
+    /// The names here are the file system's, not the user's (procfs): rmdir of one is EPERM
+    /// before it is checked for being empty, as Linux answers when a directory has no rmdir.
+    open var hasFixedNames: Bool { false }
 
     open var entryCount: Int { 0 }
     public var isEmpty: Bool { entryCount == 0 }

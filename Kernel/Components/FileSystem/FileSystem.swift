@@ -18,12 +18,26 @@ public final class FileSystemTable: Sendable {
     struct State {
         let root: DirectoryInode
         var nextDeviceMinor: UInt64 = 1
+        var mounts: [MountRecord] = []
+    }
+
+    /// One mounted file system, as /proc/mounts lists it.
+    public struct MountRecord {
+        public let source: [UInt8]
+        public let type: [UInt8]
+        public let options: [UInt8]
+        let mountPoint: DirectoryInode
+        /// The mount point's path from the root of the tree.
+        public var point: [UInt8] { PathNames.path(of: mountPoint, root: FileSystemTable.shared.root) ?? [47] }
     }
 
     let state: SpinLock<State>
 
     init(root: DirectoryInode) {
-        state = SpinLock(State(root: root))
+        var initial = State(root: root)
+        initial.mounts.append(MountRecord(source: Array("rootfs".utf8), type: Array("rootfs".utf8), options: Array("rw".utf8),
+                                          mountPoint: root))
+        state = SpinLock(initial)
     }
 
     /// The root file system, created empty at boot and filled from the initramfs.
@@ -32,11 +46,16 @@ public final class FileSystemTable: Sendable {
     public var root: DirectoryInode { state.withLock { $0.root } }
 
     /// Mounts `root` (the root directory of another file system) over the directory `point`.
-    public func mount(_ mountedRoot: DirectoryInode, on point: DirectoryInode) throws(Errno) {
+    public func mount(_ mountedRoot: DirectoryInode, on point: DirectoryInode, source: [UInt8], type: [UInt8],
+                      options: [UInt8]) throws(Errno) {
         guard point.mounted == nil else { throw .EBUSY }
         mountedRoot.mountParent = point
         point.mounted = mountedRoot
+        state.withLock { $0.mounts.append(MountRecord(source: source, type: type, options: options, mountPoint: point)) }
     }
+
+    /// The mounted file systems, in mount order.
+    public var mounts: [MountRecord] { state.withLock { $0.mounts } }
 
     /// A fresh anonymous device number for a new file system instance (st_dev).
     public func allocateDeviceNumber() -> UInt64 {

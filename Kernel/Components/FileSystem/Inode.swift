@@ -110,13 +110,22 @@ open class RegularFileInode: Inode {
     open override var allocatedBlocks: UInt64 { UInt64(contents.residentPageCount) * 8 }
 }
 
+/// A symbolic link. Synthetic file systems (procfs) override `target` to compute it when read,
+/// and `jumpTarget` for Linux's "magic links" (proc(5): /proc/PID/exe, cwd, fd/N): following one
+/// goes straight to the inode it stands for, whatever its name now is, instead of resolving the
+/// text that readlink(2) shows.
 open class SymlinkInode: Inode {
-    public let target: [UInt8]
+    let storedTarget: [UInt8]
 
     public init(number: UInt64, deviceNumber: UInt64, target: [UInt8], owner: UInt32, group: UInt32) {
-        self.target = target
+        self.storedTarget = target
         super.init(number: number, deviceNumber: deviceNumber, kind: .symlink, permissions: 0o777, owner: owner, group: group)
     }
+
+    /// What readlink(2) returns, and what path resolution follows unless `jumpTarget` is set.
+    open var target: [UInt8] { storedTarget }
+    /// For a magic link: the inode that following the link reaches (nil: follow `target`).
+    open var jumpTarget: Inode? { nil }
 
     open override var size: UInt64 { UInt64(target.count) }
 }

@@ -11,6 +11,13 @@ public enum Namespace {
     /// Opens (and with O_CREAT creates) `path`. `mode` is already masked by the umask.
     public static func open(_ path: [UInt8], from start: DirectoryInode, flags: OpenFlags, mode: UInt32,
                             context: PathContext) throws(Errno) -> OpenFile {
+        let file = try openResolving(path, from: start, flags: flags, mode: mode, context: context)
+        file.openedAs = (start, path)
+        return file
+    }
+
+    static func openResolving(_ path: [UInt8], from start: DirectoryInode, flags: OpenFlags, mode: UInt32,
+                              context: PathContext) throws(Errno) -> OpenFile {
         let isPath = flags.contains(.O_PATH)
         if flags.contains(.O_CREAT) && flags.contains(.O_DIRECTORY) && !flags.contains(.__O_TMPFILE) { throw .EINVAL }
         if flags.contains(.__O_TMPFILE) { throw .EOPNOTSUPP }
@@ -45,6 +52,10 @@ public enum Namespace {
         let statusFlags = flags.intersection([.O_APPEND, .O_NONBLOCK, .O_DIRECT, .O_NOATIME, .FASYNC, .O_LARGEFILE, .O_DSYNC, .__O_SYNC])
         switch inode.kind {
         case .regular:
+            if let generated = inode as? GeneratedFileInode {
+                return OpenFile(inode: inode, rights: rights, accessMode: accessMode, statusFlags: statusFlags,
+                                operations: GeneratedFileOperations(contents: generated.generate()))
+            }
             rights.formUnion([.map, .manage])
             if flags.contains(.O_TRUNC), let regular = inode as? RegularFileInode, regular.size > 0 {
                 try truncate(regular, to: 0)
@@ -58,7 +69,10 @@ public enum Namespace {
                                 operations: DeviceFileOperations(device: device))
             try device.open(file)
             return file
-        case .blockDevice, .socket, .fifo:
+        case .fifo:
+            guard let pipeInode = inode as? PipeInode else { throw .ENXIO }
+            return try Pipes.reopen(pipeInode, accessMode: accessMode, statusFlags: statusFlags)
+        case .blockDevice, .socket:
             throw .ENXIO
         case .symlink:
             throw .ELOOP
@@ -74,6 +88,10 @@ public enum Namespace {
             if let link = existing as? SymlinkInode {
                 if flags.contains(.O_NOFOLLOW) { throw .ELOOP }
                 guard depth < PathResolver.maximumSymlinkFollows else { throw .ELOOP }
+                if let jumped = link.jumpTarget {
+                    if jumped.isDirectory { throw .EISDIR }
+                    return jumped
+                }
                 return try openOrCreate(link.target, from: target.parent, flags: flags, mode: mode, context: context, depth: depth + 1)
             }
             if existing.isDirectory { throw .EISDIR }
@@ -173,6 +191,7 @@ public enum Namespace {
         if target.name.isEmpty { throw .EBUSY }
         guard let victim = target.parent.lookup(target.name) else { throw .ENOENT }
         guard let directory = victim as? DirectoryInode else { throw .ENOTDIR }
+        if target.parent.hasFixedNames { throw .EPERM }
         if directory === context.root || directory.mounted != nil || directory.mountParent != nil { throw .EBUSY }
         guard directory.isEmpty else { throw .ENOTEMPTY }
         guard Permissions.mayDelete(victim, from: target.parent, for: context.identity) else {

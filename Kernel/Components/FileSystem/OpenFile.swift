@@ -19,6 +19,8 @@ public final class OpenFile {
     /// O_RDONLY, O_WRONLY or O_RDWR; nil for O_PATH descriptors.
     public let accessMode: OpenAccessMode?
     var position: UInt64 = 0
+    /// The name the file was opened by and the directory it was relative to (/proc/PID/fd/N).
+    public internal(set) var openedAs: (directory: DirectoryInode, path: [UInt8])?
     /// What kind of file this is: the operations (an internal class hierarchy, so that other
     /// modules can reach them only through `FileHandle`).
     let operations: FileOperations

@@ -101,10 +101,15 @@ public enum PathResolver {
             if let link = next as? SymlinkInode, !isLast || finalLink == .follow {
                 follows += 1
                 guard follows <= maximumSymlinkFollows else { throw .ELOOP }
-                guard !link.target.isEmpty else { throw .ENOENT }
-                let base = link.target.first == 47 ? context.root : directory
-                next = try walkComponents(components(link.target), from: base, context: context, finalLink: .follow, follows: &follows)
-                if link.target.last == 47 && !next.isDirectory { throw .ENOTDIR }
+                if let jumped = link.jumpTarget {
+                    next = jumped
+                } else {
+                    let target = link.target
+                    guard !target.isEmpty else { throw .ENOENT }
+                    let base = target.first == 47 ? context.root : directory
+                    next = try walkComponents(components(target), from: base, context: context, finalLink: .follow, follows: &follows)
+                    if target.last == 47 && !next.isDirectory { throw .ENOTDIR }
+                }
             }
             current = next
             index += 1

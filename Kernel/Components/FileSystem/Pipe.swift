@@ -46,12 +46,24 @@ final class Pipe {
     }
 }
 
+/// The inode of an anonymous pipe. It holds its pipe while any end is open, so that opening it
+/// again (through /proc/PID/fd/N, as Linux allows) joins the same pipe; the last end to close
+/// clears the reference (the pipe holds the inode, so the pair would otherwise never be freed).
+public final class PipeInode: Inode {
+    var pipe: Pipe?
+
+    init() {
+        super.init(number: PipeInodes.next(), deviceNumber: makeDeviceNumber(major: 0, minor: 12), kind: .fifo,
+                   permissions: 0o600, owner: 0, group: 0)
+    }
+}
+
 /// Creates a pipe: (read end, write end), both open file descriptions.
 public enum Pipes {
     public static func make(statusFlags: OpenFlags) -> (OpenFile, OpenFile) {
-        let inode = Inode(number: PipeInodes.next(), deviceNumber: makeDeviceNumber(major: 0, minor: 12), kind: .fifo,
-                          permissions: 0o600, owner: 0, group: 0)
+        let inode = PipeInode()
         let pipe = Pipe(inode: inode)
+        inode.pipe = pipe
         let flags = statusFlags.intersection([.O_NONBLOCK, .O_DIRECT])
         let reader = OpenFile(inode: inode, rights: [.read, .duplicate], accessMode: .O_RDONLY, statusFlags: flags,
                               operations: PipeOperations(pipe: pipe, end: .read))
@@ -63,6 +75,27 @@ public enum Pipes {
     }
 
     /// F_GETPIPE_SZ / F_SETPIPE_SZ; EBADF for files that are not pipes.
+    /// Opens an existing pipe again by its inode (open(2) of /proc/PID/fd/N): a new read or
+    /// write end of the same pipe. O_RDWR (both ends in one description) is not supported: ENXIO.
+    static func reopen(_ inode: PipeInode, accessMode: OpenAccessMode, statusFlags: OpenFlags) throws(Errno) -> OpenFile {
+        guard let pipe = inode.pipe else { throw .ENXIO }
+        let flags = statusFlags.intersection([.O_NONBLOCK, .O_DIRECT])
+        let file: OpenFile
+        if accessMode == .O_RDONLY {
+            file = OpenFile(inode: inode, rights: [.read, .duplicate], accessMode: .O_RDONLY, statusFlags: flags,
+                            operations: PipeOperations(pipe: pipe, end: .read))
+            pipe.readers += 1
+        } else if accessMode == .O_WRONLY {
+            file = OpenFile(inode: inode, rights: [.write, .duplicate], accessMode: .O_WRONLY, statusFlags: flags,
+                            operations: PipeOperations(pipe: pipe, end: .write))
+            pipe.writers += 1
+        } else {
+            throw .ENXIO
+        }
+        pipe.wakeAll()
+        return file
+    }
+
     public static func size(of file: OpenFile) throws(Errno) -> Int {
         guard let operations = file.operations as? PipeOperations else { throw .EBADF }
         return operations.pipe.capacity
@@ -106,6 +139,7 @@ final class PipeOperations: FileOperations {
         case .read: pipe.readers -= 1
         case .write: pipe.writers -= 1
         }
+        if pipe.readers == 0 && pipe.writers == 0 { (pipe.inode as? PipeInode)?.pipe = nil }
         pipe.wakeAll()
     }
 

@@ -51,9 +51,13 @@ public final class Process {
     public internal(set) var credentials: Credentials
     public var limits: ResourceLimits
     public var signals: SignalDispositions
-    /// The command name (comm, at most 15 bytes) and the path of the executable.
+    /// The command name (comm, at most 15 bytes: the last component of the path given to
+    /// execve), and the executable file with the absolute path it was found under (/proc/PID/exe).
     public var name: [UInt8] = []
     public var executablePath: [UInt8] = []
+    public var executable: Inode?
+    /// The arguments the current program started with (/proc/PID/cmdline).
+    public var arguments: [[UInt8]] = []
     /// Signal sent to this process when its parent dies (PR_SET_PDEATHSIG).
     public var parentDeathSignal: Int32 = 0
     public var isChildSubreaper = false

@@ -1,4 +1,4 @@
-// Bringing up user space: the root file system from the initramfs, /dev, the terminal, and
+// Bringing up user space: the root file system from the initramfs, /dev, /proc, the terminal, and
 // init (PID 1) with the console on descriptors 0, 1 and 2, running `init=` (default /init,
 // then /sbin/init, /etc/init, /bin/init, /bin/sh, as Linux tries).
 
@@ -8,8 +8,8 @@ import Framework
 import KernelCommandLine
 import LinuxABI
 import Memory
+import ProcFS
 import Process
-import Scheduling
 import Scheduling
 import Terminal
 
@@ -39,6 +39,7 @@ public enum UserSpace {
             return false
         }
         DevicesDirectory.populate(root: root)
+        ProcFileSystem.mount(under: root)
         return true
     }
 
@@ -96,8 +97,8 @@ public enum UserSpace {
                                              environment: environment,
                                              executablePath: pathBytes)
             do throws(Errno) {
-                let program = try Exec.load(pathBytes, from: root, arguments: arguments, process: process, finalLink: .follow)
-                Exec.commit(program, path: pathBytes, thread: thread, process: process)
+                let prepared = try Exec.load(pathBytes, from: root, arguments: arguments, process: process, finalLink: .follow)
+                Exec.commit(prepared, path: pathBytes, thread: thread, process: process)
                 try UserLoop.start(thread)
                 Log.debug("init: started \(path) as pid \(id)")
                 return true

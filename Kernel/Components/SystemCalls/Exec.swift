@@ -13,6 +13,16 @@ import Memory
 import Process
 import Scheduling
 
+/// A new image ready to be switched to, and the file it came from (/proc/PID/exe: for a `#!`
+/// script, its interpreter, as on Linux).
+struct PreparedProgram {
+    let program: LoadedProgram
+    let executable: Inode
+    let executablePath: [UInt8]
+    /// The argument strings the program starts with (after `#!` rewriting): /proc/PID/cmdline.
+    let arguments: [[UInt8]]
+}
+
 public enum Exec {
     static let maximumInterpreterDepth = 4
     static let maximumStrings = 0x7FFF_FFFF
@@ -26,6 +36,10 @@ public enum Exec {
         } else {
             inode = try PathResolver.resolve(path, from: start, context: process.pathContext, finalLink: finalLink)
         }
+        return try openExecutable(inode, process: process)
+    }
+
+    static func openExecutable(_ inode: Inode, process: Process) throws(Errno) -> (FileHandle<MapReadOnly>, UInt64) {
         if inode.isDirectory { throw .EACCES }
         guard let file = inode as? RegularFileInode else { throw .EACCES }
         guard Permissions.permits(file, .execute, for: process.credentials.accessIdentity) else { throw .EACCES }
@@ -35,8 +49,18 @@ public enum Exec {
 
     /// Builds the new image for `path` with `arguments`; follows `#!` lines.
     static func load(_ path: [UInt8], from start: DirectoryInode, arguments: ProgramArguments, process: Process,
-                     finalLink: FinalLink, depth: Int = 0, resolved: Inode? = nil) throws(Errno) -> LoadedProgram {
-        let (handle, size) = try openExecutable(path, from: start, process: process, finalLink: finalLink, resolved: resolved)
+                     finalLink: FinalLink, depth: Int = 0, resolved: Inode? = nil) throws(Errno) -> PreparedProgram {
+        let inode: Inode
+        let executablePath: [UInt8]
+        if let resolved {
+            (inode, executablePath) = (resolved, path)
+        } else if finalLink == .noFollow {
+            inode = try PathResolver.resolve(path, from: start, context: process.pathContext, finalLink: .noFollow)
+            executablePath = path
+        } else {
+            (inode, executablePath) = try PathNames.locate(path, from: start, context: process.pathContext)
+        }
+        let (handle, size) = try openExecutable(inode, process: process)
         let head = try handle.readBytes(at: 0, count: 256)
         if let (interpreter, argument) = ProgramLoader.parseShebang(head) {
             guard depth < maximumInterpreterDepth else { throw .ELOOP }
@@ -48,14 +72,16 @@ public enum Exec {
             return try load(interpreter, from: process.fileSystem.workingDirectory, arguments: next, process: process,
                             finalLink: .follow, depth: depth + 1)
         }
-        return try ProgramLoader.load(handle, size: size, arguments: arguments, credentials: process.credentials,
-                                      stackLimitBytes: process.limits.stackBytes) { (interpreterPath) throws(Errno) in
+        let program = try ProgramLoader.load(handle, size: size, arguments: arguments, credentials: process.credentials,
+                                             stackLimitBytes: process.limits.stackBytes) { (interpreterPath) throws(Errno) in
             try openExecutable(interpreterPath, from: process.fileSystem.root, process: process, finalLink: .follow)
         }
+        return PreparedProgram(program: program, executable: inode, executablePath: executablePath, arguments: arguments.arguments)
     }
 
     /// Switches `process` (whose only running thread is `thread`) to `program`.
-    static func commit(_ program: LoadedProgram, path: [UInt8], thread: Thread, process: Process) {
+    static func commit(_ prepared: PreparedProgram, path: [UInt8], thread: Thread, process: Process) {
+        let program = prepared.program
         process.addressSpace = program.addressSpace
         for other in process.threads where other !== thread {
             other.isExiting = true
@@ -64,7 +90,9 @@ public enum Exec {
         thread.addressSpace = program.addressSpace
         process.files.closeOnExecDescriptors()
         process.signals.resetForExec()
-        process.executablePath = path
+        process.executablePath = prepared.executablePath
+        process.executable = prepared.executable
+        process.arguments = prepared.arguments
         process.hasExecuted = true
         process.name = Process.commandName(fromPath: path)
         thread.alternateStack = AlternateSignalStack()

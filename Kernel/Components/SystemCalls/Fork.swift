@@ -73,6 +73,8 @@ public enum Fork {
             childProcess.sessionID = process.sessionID
             childProcess.name = process.name
             childProcess.executablePath = process.executablePath
+            childProcess.executable = process.executable
+            childProcess.arguments = process.arguments
             childProcess.exitSignal = request.exitSignal
             child = Thread(id: id, process: childProcess, context: context)
             child.signalMask = thread.signalMask

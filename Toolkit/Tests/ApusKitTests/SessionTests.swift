@@ -35,3 +35,12 @@ import Testing
     #expect(ShellConversation.tail("1\n2\n3\n4\n5", lines: 2) == "'4 | 5'")
     #expect(ShellConversation.tail("") == "(nothing)")
 }
+
+@Test func caseMarkersAfterAConsoleLineEndingInCRLFAreFound() {
+    // The kernel banner ends its lines with \r\n (one Swift Character); the runner's lines end in \n.
+    let console = "boot: kernel 59 ms\r\n@@case begin one\nhello\n[exit 0]\n@@case stderr one\n\n@@case end one\n@@case done\n"
+    let transcript = CaseTranscript(parsing: console)
+    #expect(transcript.finished.map(\.name) == ["one"])
+    #expect(transcript.finished.first?.output.stdout == "hello\n[exit 0]\n")
+    #expect(transcript.isDone)
+}

@@ -36,11 +36,11 @@ enum ProgramCalls {
         } else {
             start = try call.startDirectory(directory, for: path)
         }
-        let program = try Exec.load(path, from: start,
+        let prepared = try Exec.load(path, from: start,
                                     arguments: ProgramArguments(arguments: arguments, environment: environment, executablePath: path),
                                     process: call.process, finalLink: flags.contains(.AT_SYMLINK_NOFOLLOW) ? .noFollow : .follow,
                                     resolved: resolved)
-        Exec.commit(program, path: path, thread: call.thread, process: call.process)
+        Exec.commit(prepared, path: path, thread: call.thread, process: call.process)
         return 0
     }
 

@@ -21,7 +21,9 @@ public struct CaseTranscript: Sendable {
         var name = ""
         var stdout: [Substring] = []
         var stderr: [Substring] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on "\r\n" too: Swift counts it as one Character, so splitting on "\n" alone would
+        // glue a console line ending in CRLF (the kernel banner) to the marker line after it.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             // Markers are matched leniently (a console may add \r); case output is kept exact.
             let marker = line.hasSuffix("\r") ? line.dropLast() : line
             if let rest = Self.marker(marker, "begin") {

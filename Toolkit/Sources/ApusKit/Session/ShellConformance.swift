@@ -44,6 +44,7 @@ public struct ShellConformance {
             }
             if let failure {
                 counts.failed += 1
+                counts.failures.append("\(target.rawValue) shell/\(name)")
                 print("\(target.rawValue) FAIL shell/\(name)\n" + failure.split(separator: "\n").map { "    | " + $0 }.joined(separator: "\n"))
             } else {
                 counts.passed += 1

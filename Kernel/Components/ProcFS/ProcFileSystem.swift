@@ -1,0 +1,178 @@
+// ProcFS: the process information pseudo-file system mounted at /proc (proc(5)).
+//
+// Owns nothing but views: every inode is made on lookup from the live state of other components
+// (the process table, the frame allocator, the clock, the mount table), so there is no cache to
+// keep coherent and a process that has been reaped simply stops having a directory. What exists:
+//   /proc/self                  symlink to the caller's process ID
+//   /proc/PID/                  exe, cwd, root (magic links), fd/ (one magic link per descriptor),
+//                               cmdline, comm, stat, status
+//   /proc/meminfo, uptime, mounts
+// Magic links (SymlinkInode.jumpTarget) lead to the inode itself, not to the text readlink shows,
+// so `execve("/proc/self/exe")` runs the caller's binary even when its path is relative or gone.
+// Everything is read-only: files are 0444 (writes by root get EIO, as on Linux when an entry
+// has no write operation), directories 0555; new names cannot be created (ENOENT, Linux's
+// answer) and existing ones cannot be removed (EPERM). Inode numbers are derived from (PID, entry), so they are stable while a process lives.
+// Listing /proc gives the fixed entries, then one directory per live process in PID order.
+
+import FileSystem
+import Framework
+import LinuxABI
+import Process
+
+public enum ProcFileSystem {
+    /// Mounts a procfs instance on /proc of `root` (creating the directory if it is missing).
+    public static func mount(under root: DirectoryInode) {
+        let table = FileSystemTable.shared
+        let deviceNumber = makeDeviceNumber(major: 0, minor: UInt32(truncatingIfNeeded: table.allocateDeviceNumber() + 1))
+        let procRoot = ProcRootDirectory(deviceNumber: deviceNumber)
+        let name = Array("proc".utf8)
+        let mountPoint: DirectoryInode
+        if let existing = root.lookup(name) as? DirectoryInode {
+            mountPoint = existing
+        } else {
+            guard let made = try? root.makeDirectory(permissions: 0o555, owner: 0, group: 0),
+                  (try? root.insert(name, made)) != nil else {
+                Log.error("proc: cannot create /proc")
+                return
+            }
+            mountPoint = made
+        }
+        do { try table.mount(procRoot, on: mountPoint, source: Array("proc".utf8), type: Array("proc".utf8),
+                             options: Array("ro,nosuid,nodev,noexec".utf8)) } catch {
+            Log.error("proc: cannot mount /proc")
+        }
+    }
+
+    /// The process of the thread running now (nil on a kernel task, as in in-kernel tests).
+    static var callingProcess: Process? {
+        (Scheduler.current.owner as? Thread)?.process
+    }
+
+    /// Inode numbers: the root is 1, fixed entries are small, per-process entries carry the PID.
+    static func inodeNumber(process id: Int32, entry: UInt64) -> UInt64 {
+        (UInt64(UInt32(bitPattern: id)) << 24) | entry
+    }
+
+    static func decimal(_ value: Int32) -> [UInt8] { Array("\(value)".utf8) }
+    static func decimal(_ value: UInt64) -> [UInt8] { Array("\(value)".utf8) }
+}
+
+/// Directories of procfs: no names can be added or removed. As on Linux, a name that does not
+/// exist cannot be created (the lookup's ENOENT stands), and removing one is EPERM.
+class ProcDirectory: DirectoryInode {
+    override var hasFixedNames: Bool { true }
+    override func insert(_ name: [UInt8], _ inode: Inode) throws(Errno) { throw .EPERM }
+    override func remove(_ name: [UInt8]) throws(Errno) -> Inode { throw .EPERM }
+    override func makeFile(permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> RegularFileInode { throw .ENOENT }
+    override func makeDirectory(permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> DirectoryInode { throw .ENOENT }
+    override func makeSymlink(target: [UInt8], owner: UInt32, group: UInt32) throws(Errno) -> SymlinkInode { throw .ENOENT }
+    override func makeDevice(kind: InodeKind, device: UInt64, permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> DeviceInode {
+        throw .ENOENT
+    }
+}
+
+/// A file whose contents are computed at open from a function of the live state.
+final class ProcFile: GeneratedFileInode {
+    let producer: () -> [UInt8]
+
+    init(number: UInt64, deviceNumber: UInt64, owner: UInt32, group: UInt32, producer: @escaping () -> [UInt8]) {
+        self.producer = producer
+        super.init(number: number, deviceNumber: deviceNumber, permissions: 0o444, owner: owner, group: group)
+    }
+
+    override func generate() -> [UInt8] { producer() }
+}
+
+/// A link whose text (and, for magic links, whose destination) is computed when it is used.
+final class ProcLink: SymlinkInode {
+    let text: () -> [UInt8]
+    let destination: () -> Inode?
+
+    init(number: UInt64, deviceNumber: UInt64, owner: UInt32, group: UInt32,
+         text: @escaping () -> [UInt8], destination: @escaping () -> Inode? = { nil }) {
+        self.text = text
+        self.destination = destination
+        super.init(number: number, deviceNumber: deviceNumber, target: [], owner: owner, group: group)
+    }
+
+    override var target: [UInt8] { text() }
+    override var jumpTarget: Inode? { destination() }
+}
+
+/// /proc: the fixed entries and a directory per live process.
+final class ProcRootDirectory: ProcDirectory {
+    enum Entry: UInt64, CaseIterable {
+        case selfLink = 3, meminfo, uptime, mounts
+
+        var name: String {
+            switch self {
+            case .selfLink: "self"
+            case .meminfo: "meminfo"
+            case .uptime: "uptime"
+            case .mounts: "mounts"
+            }
+        }
+    }
+
+    /// Listing positions of process directories: past the fixed entries, in PID order.
+    static let processPositionBase: UInt64 = 1 << 32
+
+    init(deviceNumber: UInt64) {
+        super.init(number: 1, deviceNumber: deviceNumber, kind: .directory, permissions: 0o555, owner: 0, group: 0)
+        attach(under: self)
+        linkCount = 3
+    }
+
+    override var entryCount: Int { Entry.allCases.count + ProcessTable.shared.count }
+
+    override func lookup(_ name: [UInt8]) -> Inode? {
+        for entry in Entry.allCases where Array(entry.name.utf8) == name { return make(entry) }
+        guard let id = ProcRootDirectory.processID(name), ProcessTable.shared.process(id) != nil else { return nil }
+        let directory = ProcessDirectory(processID: id, deviceNumber: deviceNumber)
+        directory.attach(under: self)
+        return directory
+    }
+
+    override func entries(after cookie: UInt64) -> [DirectoryEntry] {
+        var result: [DirectoryEntry] = []
+        for entry in Entry.allCases where entry.rawValue > cookie {
+            let kind: InodeKind = entry == .selfLink ? .symlink : .regular
+            result.append(DirectoryEntry(name: Array(entry.name.utf8), inodeNumber: entry.rawValue,
+                                         type: kind.directoryEntryType, position: entry.rawValue))
+        }
+        let ids = ProcessTable.shared.allProcesses.map { $0.id }.sorted()
+        for id in ids {
+            let position = Self.processPositionBase + UInt64(UInt32(bitPattern: id))
+            guard position > cookie else { continue }
+            result.append(DirectoryEntry(name: ProcFileSystem.decimal(id), inodeNumber: ProcFileSystem.inodeNumber(process: id, entry: 1),
+                                         type: InodeKind.directory.directoryEntryType, position: position))
+        }
+        return result
+    }
+
+    func make(_ entry: Entry) -> Inode {
+        switch entry {
+        case .selfLink:
+            return ProcLink(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) {
+                ProcFileSystem.callingProcess.map { ProcFileSystem.decimal($0.id) } ?? []
+            }
+        case .meminfo:
+            return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { SystemFiles.memoryInformation() }
+        case .uptime:
+            return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { SystemFiles.uptime() }
+        case .mounts:
+            return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { SystemFiles.mounts() }
+        }
+    }
+
+    /// A decimal process ID without sign or leading zeros (as Linux accepts them).
+    static func processID(_ name: [UInt8]) -> Int32? {
+        guard !name.isEmpty, name.count <= 10, name.first != 48 else { return nil }
+        var value: Int64 = 0
+        for byte in name {
+            guard byte >= 48 && byte <= 57 else { return nil }
+            value = value * 10 + Int64(byte - 48)
+        }
+        return Int32(exactly: value)
+    }
+}

@@ -1,0 +1,123 @@
+// The contents of /proc/PID/cmdline, stat and status, and the text of /proc/PID/fd/N links, in
+// the formats proc(5) gives (field order of stat is fixed: tools index into it). Values Apus
+// does not keep (page-fault counts, memory sizes, wait channel, terminal) read as 0, as Linux
+// shows them for a process without them; tpgid is -1 (no controlling terminal recorded here).
+
+import FileSystem
+import Framework
+import LinuxABI
+import Process
+
+enum ProcessFiles {
+    /// Clock ticks (USER_HZ, sysconf(_SC_CLK_TCK)) are 1/100 s.
+    static let nanosecondsPerTick: UInt64 = 10_000_000
+
+    /// The arguments, each ending in NUL.
+    static func commandLine(_ process: Process?) -> [UInt8] {
+        guard let process, !process.isZombie else { return [] }
+        var bytes: [UInt8] = []
+        for argument in process.arguments {
+            bytes.append(contentsOf: argument)
+            bytes.append(0)
+        }
+        return bytes
+    }
+
+    /// The one-letter state of stat and the word of status.
+    static func state(_ process: Process) -> (letter: UInt8, word: String) {
+        if process.isZombie { return (90, "Z (zombie)") }
+        if process.stopSignal != 0 { return (84, "T (stopped)") }
+        if ProcFileSystem.callingProcess === process { return (82, "R (running)") }
+        return (83, "S (sleeping)")
+    }
+
+    static func stat(_ process: Process?) -> [UInt8] {
+        guard let process else { return [] }
+        let usage = process.usage
+        let ticks = { (nanoseconds: UInt64) -> String in "\(nanoseconds / nanosecondsPerTick)" }
+        var text = Array("\(process.id) (".utf8) + process.name + Array(") ".utf8)
+        text.append(state(process).letter)
+        let fields: [String] = [
+            "\(process.parentID)", "\(process.processGroupID)", "\(process.sessionID)",
+            "0", "-1",                                                   // tty_nr, tpgid
+            "4194304",                                                   // flags (PF_RANDOMIZE-free user task)
+            "0", "0", "0", "0",                                          // minflt, cminflt, majflt, cmajflt
+            ticks(usage.userNanoseconds), ticks(usage.systemNanoseconds),
+            ticks(usage.childrenUserNanoseconds), ticks(usage.childrenSystemNanoseconds),
+            "20", "0",                                                   // priority, nice
+            "\(max(process.threads.count, 1))", "0",                     // num_threads, itrealvalue
+            ticks(process.startTime),
+            "0", "0", "18446744073709551615",                            // vsize, rss, rsslim
+            "0", "0", "0", "0", "0",                                     // startcode, endcode, startstack, kstkesp, kstkeip
+            "0", "0", "0", "0",                                          // signal, blocked, sigignore, sigcatch
+            "0", "0", "0",                                               // wchan, nswap, cnswap
+            "\(process.exitSignal)", "0", "0", "0",                      // exit_signal, processor, rt_priority, policy
+            "0", "0", "0",                                               // delayacct_blkio_ticks, guest_time, cguest_time
+            "0", "0", "0", "0", "0", "0", "0",                           // start_data ... env_end
+            "\(exitCode(process))",
+        ]
+        for field in fields {
+            text.append(32)
+            text.append(contentsOf: Array(field.utf8))
+        }
+        text.append(10)
+        return text
+    }
+
+    static func exitCode(_ process: Process) -> Int32 {
+        if case .zombie(let status) = process.state { return status }
+        return 0
+    }
+
+    static func status(_ process: Process?) -> [UInt8] {
+        guard let process else { return [] }
+        let credentials = process.credentials
+        let umask = String(process.fileSystem.umask, radix: 8)
+        var lines: [String] = []
+        lines.append("Umask:\t" + String(repeating: "0", count: max(0, 4 - umask.count)) + umask)
+        lines.append("State:\t\(state(process).word)")
+        lines.append("Tgid:\t\(process.id)")
+        lines.append("Ngid:\t0")
+        lines.append("Pid:\t\(process.id)")
+        lines.append("PPid:\t\(process.parentID)")
+        lines.append("TracerPid:\t0")
+        lines.append("Uid:\t\(credentials.realUserID)\t\(credentials.effectiveUserID)\t\(credentials.savedUserID)\t\(credentials.fileSystemUserID)")
+        lines.append("Gid:\t\(credentials.realGroupID)\t\(credentials.effectiveGroupID)\t\(credentials.savedGroupID)\t\(credentials.fileSystemGroupID)")
+        lines.append("FDSize:\t\(max(64, (process.files.openDescriptors.max() ?? 0) + 1))")
+        var groups = "Groups:\t"
+        for (index, group) in credentials.supplementaryGroups.enumerated() {
+            groups += index == 0 ? "\(group)" : " \(group)"
+        }
+        lines.append(groups)
+        lines.append("NStgid:\t\(process.id)")
+        lines.append("NSpid:\t\(process.id)")
+        lines.append("NSpgid:\t\(process.processGroupID)")
+        lines.append("NSsid:\t\(process.sessionID)")
+        lines.append("Threads:\t\(max(process.threads.count, 1))")
+        var text: [UInt8] = Array("Name:\t".utf8) + process.name + [10]
+        for line in lines {
+            text.append(contentsOf: Array(line.utf8))
+            text.append(10)
+        }
+        return text
+    }
+
+    /// What readlink(2) shows for a descriptor: the path it was opened by (made absolute; Apus
+    /// does not re-derive it if the file was renamed since), `pipe:[N]` for pipes (opening the link
+    /// opens the same pipe again).
+    static func descriptorTarget(_ process: Process?, _ descriptor: Int32) -> [UInt8] {
+        guard let process, let file = try? process.files.file(descriptor) else { return [] }
+        guard let inode = file.inode else { return Array("anon_inode:[unknown]".utf8) }
+        if inode is PipeInode { return Array("pipe:[\(inode.number)]".utf8) }
+        if let directory = inode as? DirectoryInode,
+           let path = PathNames.path(of: directory, root: process.fileSystem.root) {
+            return path
+        }
+        guard let (directory, path) = file.openedAs else { return Array("anon_inode:[unknown]".utf8) }
+        if path.first == 47 { return path }
+        guard var full = PathNames.path(of: directory, root: process.fileSystem.root) else { return path }
+        if full != [47] { full.append(47) }
+        full.append(contentsOf: path)
+        return full
+    }
+}
