@@ -3,6 +3,7 @@
 // FileSystem/RightsKTests.swift). Each pair must compile to the same machine code. Either the
 // compiler merged the two bodies (each probe is then a frame-setup-and-jump thunk that ends in
 // the same shared body), or their instructions, with addresses normalised, are identical.
+// The same disassembly is also checked for calls to swift_coroFrameAlloc (see below).
 
 import Foundation
 
@@ -35,7 +36,26 @@ public struct ZeroCostCheck {
                 counts.passed += 1
             }
         }
+        let allocating = Self.coroutineFrameAllocators(in: functions)
+        if allocating.isEmpty {
+            print("no-coroutine-frame-allocation ... ok")
+            counts.passed += 1
+        } else {
+            print("no-coroutine-frame-allocation ... FAILED\n    " + allocating.joined(separator: "\n    "))
+            counts.failed += 1
+            counts.failures.append("no-coroutine-frame-allocation: " + allocating.joined(separator: ", "))
+        }
         return counts
+    }
+
+    /// Functions that call swift_coroFrameAlloc: a `_read`/`_modify` accessor that was not inlined
+    /// and heap-allocates its frame. In the kernel that is a hidden allocation, and under the frame
+    /// allocator's or the heap's lock a self-deadlock (the heap refills from the frame allocator),
+    /// so none is allowed: use a plain `get`, or the storage in place.
+    static func coroutineFrameAllocators(in functions: [String: Function]) -> [String] {
+        functions.filter { name, function in
+            name != "swift_coroFrameAlloc" && function.instructions.contains { $0.hasPrefix("call") && $0.contains("<swift_coroFrameAlloc") }
+        }.keys.sorted()
     }
 
     func compare(_ first: String, _ second: String, in functions: [String: Function]) -> String? {

@@ -26,3 +26,11 @@ private let different = Function(address: 0x400, instructions: ["pushq %rbp", "m
     #expect(check.compare("a", "b", in: ["a": merged, "b": different]) != nil)
     #expect(check.compare("a", "missing", in: ["a": merged]) != nil)
 }
+
+@Test func accessorsThatAllocateCoroutineFramesAreReported() {
+    let allocating = Function(address: 0x600, instructions: ["pushq %rbp", "callq 0x900 <swift_coroFrameAlloc>", "retq"])
+    let runtime = Function(address: 0x900, instructions: ["jmp 0x950 <malloc>"])
+    let found = ZeroCostCheck.coroutineFrameAllocators(in: ["buddyvr": allocating, "swift_coroFrameAlloc": runtime, "bodyTm": merged])
+    #expect(found == ["buddyvr"])
+    #expect(ZeroCostCheck.coroutineFrameAllocators(in: ["bodyTm": merged]).isEmpty)
+}

@@ -38,7 +38,8 @@ enum IRQDispatch {
     // SAFETY: entries are written with interrupts disabled and read only in interrupt context.
     nonisolated(unsafe) static var handlersStorageStorage: [(() -> Void)?] = [(() -> Void)?](repeating: nil, count: 256)
     static var handlersStorage: [(() -> Void)?] { _read { yield unsafe handlersStorageStorage } _modify { yield unsafe &handlersStorageStorage } }
-    static var handlers: [(() -> Void)?] { _read { yield handlersStorage } _modify { yield &handlersStorage } }
+    // A plain getter (no yield-once coroutine, which may heap-allocate its frame in interrupt context).
+    static var handlers: [(() -> Void)?] { get { handlersStorage } _modify { yield &handlersStorage } }
 
     static func register(vector: UInt64, handler: @escaping () -> Void) {
         Interrupts.withDisabled { handlers[Int(vector)] = handler }

@@ -38,8 +38,11 @@ enum FrameKind: UInt8 {
 public enum PhysicalMemory {
     static let lock = RawSpinLock()
     // SAFETY: created during single-threaded boot; every later access holds `lock`.
+    // Used in place (`unsafe buddyStorage!.allocate(...)`), never through a `_read`/`_modify`
+    // accessor or a copy: a yield-once accessor that is not inlined may allocate its coroutine
+    // frame from the heap, and the heap refills from this allocator under this lock — a
+    // self-deadlock (found by the procfs meminfo ktest: freeFrameCount spun forever).
     nonisolated(unsafe) static var buddyStorage: BuddyAllocator<FrameRecordStorage>? = nil
-    static var buddy: BuddyAllocator<FrameRecordStorage>? { _read { yield unsafe buddyStorage } _modify { yield unsafe &buddyStorage } }
     // SAFETY: written once during boot, read-only afterwards.
     nonisolated(unsafe) static var storageStorage: FrameRecordStorage? = nil
     static var storage: FrameRecordStorage? { _read { yield unsafe storageStorage } _modify { yield unsafe &storageStorage } }
@@ -53,7 +56,8 @@ public enum PhysicalMemory {
     static var userReserveFramesStorage: Int { _read { yield unsafe userReserveFramesStorageStorage } _modify { yield unsafe &userReserveFramesStorageStorage } }
     static var userReserveFrames: Int { _read { yield userReserveFramesStorage } _modify { yield &userReserveFramesStorage } }
 
-    public static var freeFrameCount: Int { lock.withLock { buddy?.freeFrames ?? 0 } }
+    // SAFETY: buddyStorage is read with `lock` held.
+    public static var freeFrameCount: Int { lock.withLock { unsafe buddyStorage?.freeFrames ?? 0 } }
     public static var usedFrameCount: Int { totalFrameCount - freeFrameCount }
 
     static func initialize() {
@@ -101,7 +105,8 @@ public enum PhysicalMemory {
         storedTotalFrameCount = Int(info.totalUsableBytes >> 12)
         userReserveFrames = max(256, allocator.freeFrames / 32)
         storage = frameStorage
-        buddy = allocator
+        // SAFETY: single-threaded boot; nothing else runs yet.
+        unsafe buddyStorage = allocator
     }
 
     static func addFree(_ allocator: inout BuddyAllocator<FrameRecordStorage>, _ storage: FrameRecordStorage,
@@ -116,10 +121,10 @@ public enum PhysicalMemory {
     /// Allocates 2^order contiguous frames for `kind`; nil when memory is exhausted.
     static func allocate(order: Int, kind: FrameKind) -> UInt64? {
         lock.withLock {
-            guard var allocator = buddy, let storage = storage else { return nil }
-            if kind == .untyped && allocator.freeFrames - (1 << order) < userReserveFrames { return nil }
-            guard let frame = allocator.allocate(order: order) else { return nil }
-            buddy = allocator
+            // SAFETY: buddyStorage is used in place with `lock` held (see its declaration).
+            guard unsafe buddyStorage != nil, let storage = storage else { return nil }
+            if kind == .untyped, unsafe buddyStorage!.freeFrames - (1 << order) < userReserveFrames { return nil }
+            guard let frame = unsafe buddyStorage!.allocate(order: order) else { return nil }
             for index in frame..<(frame + (1 << order)) {
                 // SAFETY: the buddy allocator returned frames inside [0, frameCount).
                 let record = unsafe storage.record(index)
@@ -133,16 +138,16 @@ public enum PhysicalMemory {
 
     static func free(physical: UInt64, order: Int) {
         lock.withLock {
-            guard var allocator = buddy, let storage = storage else { return }
+            // SAFETY: buddyStorage is used in place with `lock` held (see its declaration).
+            guard unsafe buddyStorage != nil, let storage = storage else { return }
             let frame = Int(physical >> 12)
             for index in frame..<(frame + (1 << order)) {
                 // SAFETY: storage.record checks the range; the frames were ours.
                 unsafe storage.record(index).pointee.kind = FrameKind.free.rawValue
             }
-            if (try? allocator.free(frame, order: order)) == nil {
+            if (try? unsafe buddyStorage!.free(frame, order: order)) == nil {
                 Panic.halt("frame allocator: invalid free")
             }
-            buddy = allocator
         }
     }
 

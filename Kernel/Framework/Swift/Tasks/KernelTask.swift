@@ -73,7 +73,9 @@ public protocol TaskScheduler: AnyObject, Sendable {
 public enum Scheduler {
     // SAFETY: changed only with interrupts disabled, by the context-switch path.
     nonisolated(unsafe) static var currentTaskStorage: KernelTask? = nil
-    static var currentTask: KernelTask? { _read { yield unsafe currentTaskStorage } _modify { yield unsafe &currentTaskStorage } }
+    // A plain getter, not `_read`: a yield-once accessor that is not inlined may heap-allocate its
+    // coroutine frame, which must not happen on the scheduler and interrupt paths.
+    static var currentTask: KernelTask? { get { unsafe currentTaskStorage } _modify { yield unsafe &currentTaskStorage } }
     // SAFETY: set once by the kernel during boot, before any task is spawned.
     nonisolated(unsafe) static var policyStorage: (any TaskScheduler)? = nil
     static var policy: (any TaskScheduler)? { _read { yield unsafe policyStorage } _modify { yield unsafe &policyStorage } }
