@@ -289,6 +289,26 @@ static inline int apus_write_file(const char *path, const void *data, size_t len
     return w == (ssize_t)len ? 0 : -1;
 }
 
+/* Reads the whole file at path into buf (NUL-terminated, at most size - 1
+ * bytes, read until EOF: files of size 0 such as /proc's are read too).
+ * Returns its length, or -1 if it cannot be opened. */
+static inline long apus_read_file(const char *path, char *buf, size_t size)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return -1;
+    long total = 0;
+    for (;;) {
+        ssize_t n = read(fd, buf + total, size - 1 - total);
+        if (n <= 0)
+            break;
+        total += n;
+    }
+    close(fd);
+    buf[total] = '\0';
+    return total;
+}
+
 /* ---- helpers for multi-process tests -------------------------------- */
 
 /* The absolute path of this program, from argv[0] (absolute, or relative to the

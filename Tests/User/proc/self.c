@@ -14,19 +14,7 @@ static char buffer[65536];
 /* Reads a whole file into buffer (NUL-terminated); returns its length or -1. */
 static long read_file(const char *path)
 {
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return -1;
-    long total = 0;
-    for (;;) {
-        ssize_t n = read(fd, buffer + total, sizeof buffer - 1 - total);
-        if (n <= 0)
-            break;
-        total += n;
-    }
-    close(fd);
-    buffer[total] = '\0';
-    return total;
+    return apus_read_file(path, buffer, sizeof buffer);
 }
 
 static long status_field(const char *name)
