@@ -22,7 +22,11 @@ public enum UserLoop {
         let context = thread.context
         // A thread's process is fixed for its life (exec keeps the process; only the exit path,
         // after this loop, detaches it), so it is read once rather than retained per crossing.
-        guard let process = thread.process else { ProcessLifecycle.threadExited(thread); return }
+        if let process = thread.process { runUser(thread, context: context, process: process) }
+        ProcessLifecycle.threadExited(thread)
+    }
+
+    private static func runUser(_ thread: Thread, context: UserContext, process: Process) {
         var kernelEntered = Clock.monotonicNanoseconds()
         while !thread.isExiting {
             if SignalDelivery.hasWork(thread, process: process) {
@@ -48,7 +52,6 @@ public enum UserLoop {
             }
             Scheduler.preemptIfRequested()
         }
-        ProcessLifecycle.threadExited(thread)
     }
 }
 
@@ -58,9 +61,7 @@ public enum UserTime {
         thread.cpuNanoseconds &+= userNanoseconds &+ systemNanoseconds
         process.usage.userNanoseconds &+= userNanoseconds
         process.usage.systemNanoseconds &+= systemNanoseconds
-        if process.virtualTimer.value > 0 || process.profilingTimer.value > 0 {
-            IntervalTimers.charge(process, userNanoseconds: userNanoseconds, systemNanoseconds: systemNanoseconds)
-        }
+        IntervalTimers.charge(process, userNanoseconds: userNanoseconds, systemNanoseconds: systemNanoseconds)
     }
 
     /// Time in the current slice not yet accounted (for CPU-time clocks read mid-slice).

@@ -96,8 +96,16 @@ enum IntervalTimers {
         return Int((left + 999_999_999) / 1_000_000_000)
     }
 
-    /// Charges CPU time to the CPU-time timers; returns the signals due.
+    /// Charges CPU time to the CPU-time timers (ITIMER_VIRTUAL, ITIMER_PROF); sends SIGVTALRM or
+    /// SIGPROF when one expires.
+    @inline(__always)
     static func charge(_ process: Process, userNanoseconds: UInt64, systemNanoseconds: UInt64) {
+        // Checked inline: every return to user mode charges, and almost no process arms a timer.
+        guard process.virtualTimer.value > 0 || process.profilingTimer.value > 0 else { return }
+        chargeArmed(process, userNanoseconds: userNanoseconds, systemNanoseconds: systemNanoseconds)
+    }
+
+    static func chargeArmed(_ process: Process, userNanoseconds: UInt64, systemNanoseconds: UInt64) {
         if process.virtualTimer.value > 0 && userNanoseconds > 0 {
             if process.virtualTimer.value <= userNanoseconds {
                 process.virtualTimer.value = process.virtualTimer.interval

@@ -83,25 +83,18 @@ enum FPU {
 
     /// Copies the saved area straight to user memory (a signal frame), without a kernel copy.
     func copyOut(toUser address: UInt64) throws(UserMemoryError) {
-        let count = FPU.areaSize
-        try UserMemory.checkRange(address, count)
-        // SAFETY: the area has areaSize bytes; the user range was checked to be user space.
-        try UserMemory.transfer(count: count, access: .write) { done in
-            Int(unsafe user_copy_bytes(UnsafeMutableRawPointer(bitPattern: UInt(address) + UInt(done))!,
-                                       UnsafeRawPointer(area + done), UInt64(count - done)))
-        }
+        try UserMemory.checkRange(address, FPU.areaSize)
+        // SAFETY: the area has areaSize bytes; the user range was checked.
+        if let failure = unsafe UserMemory.copyToUser(address, from: UnsafeRawPointer(area), count: FPU.areaSize) { throw failure }
     }
 
-    /// Loads a state from user memory (rt_sigreturn) straight into the area and validates it as
-    /// `load` does; an invalid or unreadable state leaves the clean initial state instead.
+    /// Loads a state from user memory (rt_sigreturn) straight into the area and validates it;
+    /// an invalid or unreadable state leaves the clean initial state instead.
     func loadFromUser(_ address: UInt64) throws(UserMemoryError) -> Bool {
-        let count = FPU.areaSize
         do throws(UserMemoryError) {
-            try UserMemory.checkRange(address, count)
-            // SAFETY: the area has areaSize bytes; the user range was checked to be user space.
-            try UserMemory.transfer(count: count, access: .read) { done in
-                Int(unsafe user_copy_bytes(area + done, UnsafeRawPointer(bitPattern: UInt(address) + UInt(done))!, UInt64(count - done)))
-            }
+            try UserMemory.checkRange(address, FPU.areaSize)
+            // SAFETY: the area has areaSize bytes; the user range was checked.
+            if let failure = unsafe UserMemory.copyFromUser(address, to: area, count: FPU.areaSize) { throw failure }
         } catch {
             resetToInitial()
             throw error

@@ -58,7 +58,7 @@ public enum UserMemory {
     }
 
     /// Copies `count` bytes from user `address` to kernel memory at `destination`; the error, if any.
-    private static func copyFromUser(_ address: UInt64, to destination: UnsafeMutableRawPointer, count: Int) -> UserMemoryError? {
+    static func copyFromUser(_ address: UInt64, to destination: UnsafeMutableRawPointer, count: Int) -> UserMemoryError? {
         do throws(UserMemoryError) {
             // SAFETY: callers pass a destination with at least `count` writable bytes and a user
             // range already checked by checkRange.
@@ -73,7 +73,7 @@ public enum UserMemory {
     }
 
     /// Copies `count` bytes from kernel memory at `source` to user `address`; the error, if any.
-    private static func copyToUser(_ address: UInt64, from source: UnsafeRawPointer, count: Int) -> UserMemoryError? {
+    static func copyToUser(_ address: UInt64, from source: UnsafeRawPointer, count: Int) -> UserMemoryError? {
         do throws(UserMemoryError) {
             // SAFETY: callers pass a source with at least `count` readable bytes and a user range
             // already checked by checkRange.
@@ -151,13 +151,7 @@ public enum UserMemory {
     /// Writes the first `count` bytes of `words` (little-endian 64-bit words, as LinuxABI's
     /// ByteWriter builds struct images) to user address `address`.
     public static func write(words: [UInt64], count: Int, to address: UInt64) throws(UserMemoryError) {
-        guard count >= 0, count <= words.count &* 8 else { throw .fault }
-        try checkRange(address, count)
-        if count == 0 { return }
-        // SAFETY: the buffer has at least `count` bytes (checked above); x86-64 is little-endian,
-        // so the words' bytes are the image in order; the pointer stays inside the closure.
-        let failure = unsafe words.withUnsafeBytes { buffer in unsafe copyToUser(address, from: buffer.baseAddress!, count: count) }
-        if let failure { throw failure }
+        try copyOut(to: address, words: words.span, count: count)
     }
 
     /// Reads `count` bytes from user memory as little-endian 64-bit words (the last one zero-padded),
@@ -165,10 +159,8 @@ public enum UserMemory {
     public static func readWords(from address: UInt64, count: Int) throws(UserMemoryError) -> [UInt64] {
         try checkRange(address, count)
         var words = [UInt64](repeating: 0, count: (count + 7) / 8)
-        if count == 0 { return words }
-        // SAFETY: the buffer has (count + 7) / 8 * 8 >= count bytes; the pointer stays inside the closure.
-        let failure = unsafe words.withUnsafeMutableBytes { buffer in unsafe copyFromUser(address, to: buffer.baseAddress!, count: count) }
-        if let failure { throw failure }
+        var span = words.mutableSpan
+        try copyIn(from: address, words: &span, count: count)
         return words
     }
 
@@ -176,24 +168,16 @@ public enum UserMemory {
     public static func copyOut(to address: UInt64, from frame: UntypedFrame, offset: Int, count: Int) throws(UserMemoryError) {
         frame.checkRange(offset, count)
         try checkRange(address, count)
-        let source = frame.physical
-        // SAFETY: the frame range was checked; the user range was checked.
-        try transfer(count: count, access: .write) { done in
-            Int(unsafe user_copy_bytes(UnsafeMutableRawPointer(bitPattern: UInt(address) + UInt(done))!,
-                                       PhysicalWindow.rawPointer(to: source) + offset + done, UInt64(count - done)))
-        }
+        // SAFETY: the frame range was checked; the direct map covers the whole frame.
+        if let failure = unsafe copyToUser(address, from: PhysicalWindow.rawPointer(to: frame.physical) + offset, count: count) { throw failure }
     }
 
     /// Copies `count` bytes from user memory into `frame` at `offset`.
     public static func copyIn(from address: UInt64, to frame: UntypedFrame, offset: Int, count: Int) throws(UserMemoryError) {
         frame.checkRange(offset, count)
         try checkRange(address, count)
-        let destination = frame.physical
         // SAFETY: as for copyOut(to:from:offset:count:).
-        try transfer(count: count, access: .read) { done in
-            Int(unsafe user_copy_bytes(PhysicalWindow.rawPointer(to: destination) + offset + done,
-                                       UnsafeRawPointer(bitPattern: UInt(address) + UInt(done))!, UInt64(count - done)))
-        }
+        if let failure = unsafe copyFromUser(address, to: PhysicalWindow.rawPointer(to: frame.physical) + offset, count: count) { throw failure }
     }
 
     /// Writes `count` zero bytes at `address`.
