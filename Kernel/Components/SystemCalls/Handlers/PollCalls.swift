@@ -115,14 +115,12 @@ enum PollCalls {
         var readSet = try selectSet(call, 1, words: words, count: count)
         var writeSet = try selectSet(call, 2, words: words, count: count)
         var exceptSet = try selectSet(call, 3, words: words, count: count)
-        // One entry per descriptor named in any set, in descriptor order, with the sets it is in
-        // (bit 0 readable, 1 writable, 2 exceptional).
+        // One entry per descriptor named in any set, in descriptor order. Which sets named it is
+        // read back from `wanted`: POLLIN, POLLOUT and POLLPRI each belong to one set's interest.
         var named = 0
         for word in 0..<words { named += (readSet[word] | writeSet[word] | exceptSet[word]).nonzeroBitCount }
         var entries: [Polling.Entry] = []
-        var memberships: [UInt8] = []
         entries.reserveCapacity(named)
-        memberships.reserveCapacity(named)
         let files = call.process.files
         for word in 0..<words {
             let readBits = readSet[word], writeBits = writeSet[word], exceptBits = exceptSet[word]
@@ -134,12 +132,10 @@ enum PollCalls {
                 let descriptor = Int32(word * 64 + bit)
                 guard files.isOpen(descriptor) else { throw .EBADF }
                 var wanted: PollEvents = []
-                var membership: UInt8 = 0
-                if readBits & mask != 0 { wanted.formUnion(readInterest); membership |= 1 }
-                if writeBits & mask != 0 { wanted.formUnion(writeInterest); membership |= 2 }
-                if exceptBits & mask != 0 { wanted.formUnion(exceptInterest); membership |= 4 }
+                if readBits & mask != 0 { wanted.formUnion(readInterest) }
+                if writeBits & mask != 0 { wanted.formUnion(writeInterest) }
+                if exceptBits & mask != 0 { wanted.formUnion(exceptInterest) }
                 entries.append(Polling.Entry(descriptor: descriptor, wanted: wanted))
-                memberships.append(membership)
             }
         }
         _ = try Polling.wait(&entries, deadline: deadline, thread: call.thread, process: call.process)
@@ -150,15 +146,13 @@ enum PollCalls {
             exceptSet[word] = 0
         }
         var total = 0
-        for index in entries.indices {
-            let found = entries[index].found
-            let membership = memberships[index]
-            let descriptor = Int(entries[index].descriptor)
-            let word = descriptor / 64
-            let mask: UInt64 = 1 << UInt64(descriptor % 64)
-            if membership & 1 != 0 && !found.isDisjoint(with: readInterest) { readSet[word] |= mask; total += 1 }
-            if membership & 2 != 0 && !found.isDisjoint(with: writeInterest) { writeSet[word] |= mask; total += 1 }
-            if membership & 4 != 0 && !found.isDisjoint(with: exceptInterest) { exceptSet[word] |= mask; total += 1 }
+        for entry in entries {
+            let found = entry.found, wanted = entry.wanted
+            let word = Int(entry.descriptor) / 64
+            let mask: UInt64 = 1 << UInt64(entry.descriptor % 64)
+            if wanted.contains(.POLLIN) && !found.isDisjoint(with: readInterest) { readSet[word] |= mask; total += 1 }
+            if wanted.contains(.POLLOUT) && !found.isDisjoint(with: writeInterest) { writeSet[word] |= mask; total += 1 }
+            if wanted.contains(.POLLPRI) && !found.isDisjoint(with: exceptInterest) { exceptSet[word] |= mask; total += 1 }
         }
         if words > 0 {
             if call.address(1) != 0 { try call.copyOutWords(readSet, toAddress: call.address(1)) }
