@@ -39,7 +39,11 @@ public struct KernelBuild {
         "-enforce-exclusivity=unchecked",
         "-Xclang-linker", "-fuse-ld=lld", "-Xclang-linker", "-nostdlib", "-Xclang-linker", "-static",
     ]
-    static let cFlags = ["-ffreestanding", "-mno-red-zone", "-mno-mmx", "-mno-sse", "-mno-sse2",
+    // No -ffreestanding: there is no C source, only assembly and the `static inline` helpers of
+    // cpu.h, which Swift imports. -ffreestanding implies -fno-builtin, whose "no-builtins"
+    // attribute keeps LLVM from inlining those helpers into Swift code (each cli, rdtsc or
+    // mov-to-cr3 became a call and a return).
+    static let cFlags = ["-mno-red-zone", "-mno-mmx", "-mno-sse", "-mno-sse2",
                          "-fno-stack-protector", "-fno-omit-frame-pointer"]
     var linkerFlags: [String] {
         ["-T", project.linkerScript.path, "--gc-sections", "-z", "max-page-size=0x1000", unicodeTables]
