@@ -136,9 +136,8 @@ public final class Thread: AddressSpaceUser {
     public var restartDeadline: UInt64 = 0
     /// sigsuspend/ppoll/pselect: the mask to put back once a signal has been handled.
     public var maskToRestore: SignalSet?
-    /// CPU time this thread used; when it entered user mode last (0 while in the kernel).
+    /// CPU time this thread used.
     public var cpuNanoseconds: UInt64 = 0
-    public var userEntry: UInt64 = 0
 
     public init(id: Int32, process: Process, context: UserContext) {
         self.id = id

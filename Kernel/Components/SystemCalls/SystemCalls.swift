@@ -15,21 +15,30 @@ import Process
 import Scheduling
 
 /// What a handler sees: the calling thread, its process and the six argument registers.
+/// The user loop makes one per thread, once: the thread and process references are not retained
+/// and released on every call, and the arguments are read from the saved user registers when a
+/// handler asks for them. A handler that replaces the registers (execve, rt_sigreturn) reads its
+/// arguments first.
 public struct SystemCallContext {
     public let thread: Thread
     public let process: Process
-    public let number: Int
-    let arguments: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+    let registers: UserContext
 
-    /// Argument `index` as the raw 64-bit register.
+    init(thread: Thread, process: Process) {
+        self.thread = thread
+        self.process = process
+        self.registers = thread.context
+    }
+
+    /// Argument `index` as the raw 64-bit register (rdi, rsi, rdx, r10, r8, r9).
     public func raw(_ index: Int) -> UInt64 {
         switch index {
-        case 0: arguments.0
-        case 1: arguments.1
-        case 2: arguments.2
-        case 3: arguments.3
-        case 4: arguments.4
-        default: arguments.5
+        case 0: registers.rdi
+        case 1: registers.rsi
+        case 2: registers.rdx
+        case 3: registers.r10
+        case 4: registers.r8
+        default: registers.r9
         }
     }
 
@@ -53,16 +62,15 @@ public struct SystemCallContext {
 public enum SystemCallDispatcher {
     static let reportedUnimplemented = SpinLock([Bool](repeating: false, count: 512))
 
-    /// Executes the system call the thread just made and stores the result in rax.
-    public static func dispatch(_ thread: Thread, process: Process) {
-        let context = thread.context
+    /// Executes the system call the thread of `call` just made and stores the result in rax.
+    static func dispatch(_ call: SystemCallContext) {
+        let thread = call.thread
+        let context = call.registers
         let number = Int(Int64(bitPattern: context.rax))
-        let call = SystemCallContext(thread: thread, process: process, number: number,
-                                     arguments: (context.rdi, context.rsi, context.rdx, context.r10, context.r8, context.r9))
         var result: Int64
         thread.restartPolicy = nil
         do throws(Errno) {
-            if let known = SystemCall(rawValue: number), let value = try SystemCallTable.run(known, call) {
+            if let value = try SystemCallTable.run(number, call) {
                 result = Int64(value)
             } else {
                 reportUnimplemented(number)

@@ -27,7 +27,14 @@ public enum UserLoop {
     }
 
     private static func runUser(_ thread: Thread, context: UserContext, process: Process) {
-        var kernelEntered = Clock.monotonicNanoseconds()
+        let call = SystemCallContext(thread: thread, process: process)
+        // Held here so that entering user mode does not retain and release it each time; exec
+        // replaces the address space, so it is compared (not retained) on every crossing.
+        var space = process.addressSpace.pageTables
+        // CPU time on the task's own clock (time switched out does not count): the stretch in
+        // the kernel before each entry to user mode is system time, the stretch in user mode user
+        // time; both are charged once per crossing, when user mode is left.
+        var kernelEntered = Scheduler.currentTaskCPUNanoseconds()
         while !thread.isExiting {
             if SignalDelivery.hasWork(thread, process: process) {
                 SignalDelivery.deliverPending(thread, process: process)
@@ -35,18 +42,18 @@ public enum UserLoop {
                 if thread.pendingSignals.set.contains(.SIGKILL) { SignalDelivery.deliverPending(thread, process: process) }
                 if thread.isExiting { break }
             }
-            let entered = Clock.monotonicNanoseconds()
-            UserTime.account(thread, process: process, systemNanoseconds: entered &- kernelEntered)
-            thread.userEntry = entered
-            let exit = context.run(in: process.addressSpace.pageTables)
-            kernelEntered = Clock.monotonicNanoseconds()
-            thread.userEntry = 0
-            UserTime.account(thread, process: process, userNanoseconds: kernelEntered &- entered)
+            if process.addressSpace.pageTables !== space { space = process.addressSpace.pageTables }
+            let entered = Scheduler.currentTaskCPUNanoseconds()
+            let exit = context.run(in: space)
+            let left = Scheduler.currentTaskCPUNanoseconds()
+            UserTime.account(thread, process: process, userNanoseconds: left &- entered,
+                             systemNanoseconds: entered &- kernelEntered)
+            kernelEntered = left
             switch exit {
             case .systemCall:
-                SystemCallDispatcher.dispatch(thread, process: process)
-            case .exception(let exception):
-                Faults.handle(exception, thread: thread, process: process)
+                SystemCallDispatcher.dispatch(call)
+            case .exception:
+                Faults.handle(context.exception, thread: thread, process: process)
             case .interrupted:
                 break
             }
@@ -57,7 +64,7 @@ public enum UserLoop {
 
 /// CPU time accounting.
 public enum UserTime {
-    static func account(_ thread: Thread, process: Process, userNanoseconds: UInt64 = 0, systemNanoseconds: UInt64 = 0) {
+    static func account(_ thread: Thread, process: Process, userNanoseconds: UInt64, systemNanoseconds: UInt64) {
         thread.cpuNanoseconds &+= userNanoseconds &+ systemNanoseconds
         process.usage.userNanoseconds &+= userNanoseconds
         process.usage.systemNanoseconds &+= systemNanoseconds

@@ -33,6 +33,21 @@ int main(void)
     CHECK((t1.tms_utime + t1.tms_stime) - (t0.tms_utime + t0.tms_stime) >= 5, "tms CPU ticks advanced");
     CHECK_EQ_LONG(t1.tms_cutime, 0);  /* no children were waited for */
 
+    /* Sleeping is not CPU time: 200 ms asleep add (almost) nothing. */
+    struct timespec cpu0, cpu1, nap = { 0, 200000000 };
+    CHECK_OK(clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu0));
+    CHECK_OK(getrusage(RUSAGE_SELF, &ru0));
+    CHECK_OK(nanosleep(&nap, NULL));
+    CHECK_OK(getrusage(RUSAGE_SELF, &ru1));
+    CHECK_OK(clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu1));
+    long slept_us = (ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) * 1000000L +
+                    (ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) +
+                    (ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) * 1000000L +
+                    (ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec);
+    CHECK(slept_us < 50000, "getrusage: 200 ms of sleep is not 50 ms of CPU");
+    long long slept_ns = (cpu1.tv_sec - cpu0.tv_sec) * 1000000000LL + (cpu1.tv_nsec - cpu0.tv_nsec);
+    CHECK(slept_ns >= 0 && slept_ns < 50000000LL, "CLOCK_PROCESS_CPUTIME_ID: sleep is not CPU time");
+
     CHECK_OK(getrusage(RUSAGE_CHILDREN, &ru0));
     CHECK_EQ_LONG(ru0.ru_utime.tv_sec + ru0.ru_utime.tv_usec, 0);
     CHECK_OK(getrusage(RUSAGE_THREAD, &ru0));

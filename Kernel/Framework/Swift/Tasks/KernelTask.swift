@@ -37,10 +37,17 @@ public protocol TaskScheduler: AnyObject, Sendable {
     let stack: KernelStack
     var body: (() -> Void)?
     /// Save area for the user FPU state of the program this task runs (allocated on first use).
-    var fpuState: FPUState?
+    var fpuState: FPUState? { didSet { fpuStateIdentity = fpuState.map(ObjectIdentifier.init) } }
     /// The user address space this task works in: loaded into CR3 whenever the task runs, so
     /// user copies made by its system calls reach its own memory.
-    var userSpace: UserAddressSpace?
+    var userSpace: UserAddressSpace? { didSet { userSpaceIdentity = userSpace.map(ObjectIdentifier.init) } }
+    /// Which objects the two fields above hold, for the check on every entry to user mode: an
+    /// identifier compares as a plain word, where reading the reference costs a retain/release.
+    private(set) var fpuStateIdentity: ObjectIdentifier?
+    private(set) var userSpaceIdentity: ObjectIdentifier?
+    /// Time-stamp-counter cycles the task ran up to its last switch-out (its CPU clock; while it
+    /// runs, `Scheduler.runningClock` carries it on).
+    var ranCycles: UInt64 = 0
     /// A value the kernel attaches to the task (its thread object), reached by `current`.
     public var owner: AnyObject?
 
@@ -85,6 +92,16 @@ public enum Scheduler {
     static var exitedTasks: [KernelTask] { _read { yield exitedTasksStorage } _modify { yield &exitedTasksStorage } }
     static let preemptionRequested = Atomic<Bool>(false)
 
+    /// The CPU clock of the running task: what it had run when it was switched in, and when.
+    struct RunningClock {
+        var ranCycles: UInt64 = 0
+        var switchedInCycles: UInt64 = 0
+        func cycles(at now: UInt64) -> UInt64 { ranCycles &+ (now &- switchedInCycles) }
+    }
+    // SAFETY: belongs to the (one) CPU; changed only with interrupts disabled (task switch, idle).
+    nonisolated(unsafe) static var runningClockStorage = RunningClock()
+    static var runningClock: RunningClock { get { unsafe runningClockStorage } set { unsafe runningClockStorage = newValue } }
+
     /// Injects the scheduling policy. Must be called before `spawn`.
     /// - Controlled: scheduler
     public static func inject(_ scheduler: any TaskScheduler) {
@@ -103,6 +120,13 @@ public enum Scheduler {
     public static var current: KernelTask {
         guard let task = currentTask else { Panic.halt("scheduler: no current task") }
         return task
+    }
+
+    /// How long the current task has run on the CPU, in nanoseconds: time it spent switched
+    /// out (asleep, or preempted by another task) is not counted. CPU-time accounting (user and
+    /// system time, the CPU-time clocks and timers) measures with this clock.
+    public static func currentTaskCPUNanoseconds() -> UInt64 {
+        Clock.nanoseconds(fromCycles: runningClock.cycles(at: cpu_read_tsc()))
     }
 
     /// Starts a new task running `body`; nil when memory is exhausted.
@@ -200,6 +224,7 @@ public enum Scheduler {
         while true {
             if let next = policy?.pickNext() {
                 next.state = .running
+                runningClock = RunningClock(ranCycles: next.ranCycles, switchedInCycles: cpu_read_tsc())
                 currentTask = next
                 // SAFETY: a runnable task's cell holds the stack pointer context_switch saved
                 // (or spawn prepared); the task is kept alive by `currentTask`.
@@ -221,14 +246,20 @@ public enum Scheduler {
                 task.state = .running
                 return
             }
+            // Nothing else to run: the CPU idles on this task's stack, which is not its CPU time.
+            let halted = cpu_read_tsc()
             Interrupts.enableAndWait()
             cpu_disable_interrupts()
+            runningClock.switchedInCycles &+= cpu_read_tsc() &- halted
         }
     }
 
     static func switchTo(_ next: KernelTask) {
         let previous = current
         previous.fpuState?.save()
+        let now = cpu_read_tsc()
+        previous.ranCycles = runningClock.cycles(at: now)
+        runningClock = RunningClock(ranCycles: next.ranCycles, switchedInCycles: now)
         next.state = .running
         currentTask = next
         // SAFETY: both cells belong to live tasks (previous is referenced here, next by the

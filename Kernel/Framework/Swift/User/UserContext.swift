@@ -14,8 +14,9 @@ import Synchronization
 public enum UserExit: Sendable, Equatable {
     /// SYSCALL: number in `rax`, arguments in rdi, rsi, rdx, r10, r8, r9.
     case systemCall
-    /// A CPU exception in user mode.
-    case exception(UserException)
+    /// A CPU exception in user mode: `UserContext.exception` says which. (No payload here: a
+    /// plain tag is cheaper to return and test on every crossing.)
+    case exception
     /// A device interrupt arrived (and was handled); a chance to reschedule or deliver signals.
     case interrupted
 }
@@ -152,23 +153,37 @@ public struct UserException: Sendable, Equatable {
     /// The XSAVE feature bits in the state (0 when only FXSAVE is available).
     public static var fpuFeatureMask: UInt64 { FPU.stateMask }
 
+    /// Makes this context's FPU state the one live in the CPU for `task` (saving the previous one).
+    private func loadFPU(for task: KernelTask) {
+        task.fpuState?.save()
+        fpu.restore()
+        task.fpuState = fpu
+    }
+
+    /// The CPU exception of the last `.exception` exit.
+    public var exception: UserException {
+        UserException(vector: UInt8(truncatingIfNeeded: state.vector), errorCode: state.error_code,
+                      faultAddress: state.fault_address)
+    }
+
     /// Runs the context in user mode with `space` active until it traps back.
     /// - Controlled: user-mode
     public func run(in space: UserAddressSpace) -> UserExit {
         let rip = self.rip
         guard rip < MemoryLayout.userCeiling else {
             // A non-canonical or kernel RIP would fault on the return instruction in ring 0.
-            return .exception(UserException(vector: UserException.generalProtection, errorCode: 0, faultAddress: 0))
+            state.vector = UInt64(UserException.generalProtection)
+            state.error_code = 0
+            state.fault_address = 0
+            return .exception
         }
         rflags = (rflags & Self.userFlagsMask) | Self.interruptFlag | 0x2
-        let task = Scheduler.current
-        if task.userSpace !== space { space.activate() } else { space.loadIntoCPU() }
+        // SAFETY: the running task outlives this call (a task is freed only after it has
+        // switched away for good), so it is used without a retain/release pair per crossing.
+        unowned(unsafe) let task = Scheduler.current
+        if unsafe task.userSpaceIdentity != ObjectIdentifier(space) { space.activate() } else { space.loadIntoCPU() }
         cpu_disable_interrupts()
-        if task.fpuState !== fpu {
-            task.fpuState?.save()
-            fpu.restore()
-            task.fpuState = fpu
-        }
+        if unsafe task.fpuStateIdentity != ObjectIdentifier(fpu) { unsafe loadFPU(for: task) }
         if fsBase != Self.loadedFSBase {
             cpu_write_msr(0xC000_0100, fsBase)
             Self.loadedFSBase = fsBase
@@ -190,8 +205,7 @@ public struct UserException: Sendable, Equatable {
                 IRQDispatch.handle(vector: vector)
                 exit = .interrupted
             } else {
-                exit = unsafe .exception(UserException(vector: UInt8(vector), errorCode: registers.pointee.error_code,
-                                                       faultAddress: registers.pointee.fault_address))
+                exit = .exception
             }
         }
         cpu_enable_interrupts()
