@@ -37,8 +37,28 @@ public enum PathResolver {
     public static let maximumNameLength = 255
     public static let maximumSymlinkFollows = 40
 
+    /// The names in `path`, empty ones (from "//" and a leading or trailing "/") left out. One
+    /// pass to count them and one to copy, so the result is allocated once at its final size
+    /// (split + map grew an array of slices and then copied it: about 2000 instructions of a
+    /// 7800-instruction stat).
     static func components(_ path: [UInt8]) -> [[UInt8]] {
-        path.split(separator: 47, omittingEmptySubsequences: true).map { Array($0) }
+        var count = 0
+        var previous: UInt8 = 47
+        for byte in path {
+            if byte != 47 && previous == 47 { count += 1 }
+            previous = byte
+        }
+        var parts: [[UInt8]] = []
+        parts.reserveCapacity(count)
+        var start = 0
+        while start < path.count {
+            if path[start] == 47 { start += 1; continue }
+            var end = start + 1
+            while end < path.count && path[end] != 47 { end += 1 }
+            parts.append(Array(path[start..<end]))
+            start = end
+        }
+        return parts
     }
 
     /// Resolves `path` to an existing inode.

@@ -191,41 +191,61 @@ public enum UserMemory {
 
     /// Reads a NUL-terminated string of at most `maximumLength` bytes (NUL excluded).
     public static func readCString(at address: UInt64, maximumLength: Int) throws(UserMemoryError) -> [UInt8] {
-        var result: [UInt8] = []
-        var cursor = address
+        // Most strings (paths, names) end within the first chunk: they are copied straight into
+        // the result, with no bounce buffer and no scan for the NUL.
+        guard address >= MemoryLayout.userFloor, address < MemoryLayout.userCeiling else { throw .fault }
+        let firstWant = min(Int(4096 - (address & 0xFFF)), 256, maximumLength + 1)
+        var faulted = false
+        var ended = false
+        // SAFETY: the closure writes at most `firstWant` bytes (the capacity) into the new array's
+        // buffer and reports how many of them it initialised.
+        var result = unsafe [UInt8](unsafeUninitializedCapacity: firstWant) { buffer, initialized in
+            initialized = 0
+            guard let copied = unsafe copyStringChunk(to: buffer.baseAddress!, from: address, count: firstWant) else {
+                faulted = true
+                return
+            }
+            ended = unsafe copied > 0 && buffer[copied - 1] == 0
+            initialized = ended ? copied - 1 : copied
+        }
+        if faulted { throw .fault }
+        guard result.count <= maximumLength else { throw .tooLong }
+        if ended { return result }
+        // A longer string: the rest chunk by chunk.
+        var cursor = address + UInt64(result.count)
         var chunk = [UInt8](repeating: 0, count: 256)
         while true {
             guard cursor >= MemoryLayout.userFloor, cursor < MemoryLayout.userCeiling else { throw .fault }
             let pageLeft = Int(4096 - (cursor & 0xFFF))
             let want = min(pageLeft, chunk.count, maximumLength + 1 - result.count)
-            var copied = 0
-            let requested = want
-            var faulted = false
-            // SAFETY: the buffer pointer is used only inside the closure.
+            var copied: Int?
+            // SAFETY: at most `want` (<= 256) bytes into the 256-byte chunk, used only inside the closure.
             unsafe chunk.withUnsafeMutableBytes { buffer in
-                while true {
-                    // SAFETY: at most `want` bytes into a 256-byte buffer; the source is a user
-                    // address below the ceiling and the read stays inside its page.
-                    let status = unsafe user_copy_string(buffer.baseAddress!, UnsafeRawPointer(bitPattern: UInt(cursor))!, UInt64(requested))
-                    if status != UInt64.max {
-                        copied = Int(status)
-                        return
-                    }
-                    guard let resolver, resolver.resolveFault(at: cursor & ~0xFFF, access: .read) else {
-                        faulted = true
-                        return
-                    }
-                }
+                copied = unsafe copyStringChunk(to: buffer.baseAddress!, from: cursor, count: want)
             }
-            if faulted { throw .fault }
-            if let nul = chunk[0..<copied].firstIndex(of: 0) {
-                result.append(contentsOf: chunk[0..<nul])
+            guard let copied else { throw .fault }
+            if copied > 0 && chunk[copied - 1] == 0 {
+                result.append(contentsOf: chunk[0..<(copied - 1)])
                 guard result.count <= maximumLength else { throw .tooLong }
                 return result
             }
             result.append(contentsOf: chunk[0..<copied])
             if result.count > maximumLength { throw .tooLong }
             cursor += UInt64(copied)
+        }
+    }
+
+    /// Copies up to `count` bytes of a string at user address `source` (below the ceiling, all in
+    /// one page) to `destination`, stopping after a NUL; resolves faults as the other copies do.
+    /// The number of bytes copied (the NUL included, if one was met), nil if the page is not
+    /// readable.
+    private static func copyStringChunk(to destination: UnsafeMutableRawPointer, from source: UInt64, count: Int) -> Int? {
+        while true {
+            // SAFETY: the caller gives a destination of at least `count` bytes and a user source
+            // below the ceiling whose `count` bytes lie in one page; faults are fixed up.
+            let status = unsafe user_copy_string(destination, UnsafeRawPointer(bitPattern: UInt(source))!, UInt64(count))
+            if status != UInt64.max { return Int(status) }
+            guard let resolver, resolver.resolveFault(at: source & ~0xFFF, access: .read) else { return nil }
         }
     }
 
