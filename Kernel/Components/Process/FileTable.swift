@@ -29,7 +29,21 @@ public final class FileTable {
     }
 
     public func isOpen(_ descriptor: Int32) -> Bool {
-        descriptor >= 0 && Int(descriptor) < slots.count && slots[Int(descriptor)] != nil
+        guard descriptor >= 0, Int(descriptor) < slots.count else { return false }
+        // A pattern without a binding looks at the slot in place (`!= nil` copied it out, a
+        // retain and a release of its file per call).
+        if case .some = slots[Int(descriptor)] { return true }
+        return false
+    }
+
+    /// The poll events of the file at `descriptor`, nil if it is not open; the file is looked at
+    /// in place, not retained (select and poll ask this for every descriptor on every scan).
+    public func pollEvents(_ descriptor: Int32) -> PollEvents? {
+        guard descriptor >= 0, Int(descriptor) < slots.count else { return nil }
+        switch slots[Int(descriptor)] {
+        case .some(let slot): return slot.file.pollEvents()
+        case .none: return nil
+        }
     }
 
     /// Installs `file` at the lowest free descriptor >= `minimum` below `limit`.

@@ -28,12 +28,12 @@ enum Polling {
                 entries[index].found = []
                 continue
             }
-            guard let file = try? files.file(descriptor) else {
+            guard let available = files.pollEvents(descriptor) else {
                 entries[index].found = .POLLNVAL
                 ready += 1
                 continue
             }
-            let events = file.pollEvents().intersection(entries[index].wanted.union(alwaysReported))
+            let events = available.intersection(entries[index].wanted.union(alwaysReported))
             entries[index].found = events
             if !events.isEmpty { ready += 1 }
         }
