@@ -87,10 +87,24 @@ class FileOperations {
 /// A capability on an open file whose rights are a type. `FileHandle<ReadOnly>` has no
 /// `write`: that is a compile error, not a run-time check. The struct is one reference; the
 /// rights parameter has no storage, so calls through it compile to direct calls.
+/// A file's identity (st_dev, st_ino): plain numbers, no reference to the file.
+public struct FileIdentity: Equatable, Sendable {
+    public let device: UInt64
+    public let inode: UInt64
+
+    public init(device: UInt64, inode: UInt64) {
+        self.device = device
+        self.inode = inode
+    }
+}
+
 public struct FileHandle<R: Rights> {
     let file: OpenFile
 
     init(file: OpenFile) { self.file = file }
+
+    /// Which file this is, as stat's st_dev and st_ino say (nil for files without an inode).
+    public var fileIdentity: FileIdentity? { file.inode.map { FileIdentity(device: $0.deviceNumber, inode: $0.number) } }
 
     /// The same file with fewer rights (e.g. a read-write handle handed out read-only).
     public func restricted<Fewer: Rights>(to: Fewer.Type) -> FileHandle<Fewer>? {

@@ -294,6 +294,19 @@ public final class AddressSpace {
 
     // MARK: fork
 
+    /// The regions in address order, as /proc/PID/maps lists them.
+    public var regionSummaries: [RegionSummary] {
+        var result: [RegionSummary] = []
+        for region in regions {
+            var offset: UInt64 = 0
+            if case let .object(_, objectOffset) = region.payload.backing { offset = objectOffset }
+            result.append(RegionSummary(range: region.range, permissions: region.payload.permissions,
+                                        isShared: region.payload.sharing == .shared, fileOffset: offset,
+                                        role: region.payload.role, origin: region.payload.origin))
+        }
+        return result
+    }
+
     /// A copy for fork: the same regions; private pages become copy-on-write in both.
     public func duplicate() throws(Errno) -> AddressSpace {
         let child = try AddressSpace()
@@ -342,4 +355,15 @@ extension AddressSpace {
         guard end > address else { return }
         try writeInitialBytes([UInt8](repeating: 0, count: Int(end - address)), at: address)
     }
+}
+
+/// One region as /proc/PID/maps shows it.
+public struct RegionSummary {
+    public let range: Range<UInt64>
+    public let permissions: PagePermissions
+    public let isShared: Bool
+    /// Offset into the backing file (0 for anonymous memory).
+    public let fileOffset: UInt64
+    public let role: RegionRole
+    public let origin: RegionOrigin?
 }

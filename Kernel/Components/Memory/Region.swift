@@ -55,6 +55,18 @@ public enum RegionRole: Sendable, Equatable {
     case ordinary, heap, stack
 }
 
+/// What a file-backed region was mapped from, for /proc/PID/maps: the file's identity and the
+/// path it was reached by when it was mapped (numbers and bytes, no reference to the file).
+public struct RegionOrigin: Equatable {
+    public let file: FileIdentity
+    public let path: [UInt8]
+
+    public init(file: FileIdentity, path: [UInt8]) {
+        self.file = file
+        self.path = path
+    }
+}
+
 public struct Region: RegionPayload {
     public var permissions: PagePermissions
     /// The rights a later mprotect may grant (read/write/execute), fixed at mmap time.
@@ -62,16 +74,18 @@ public struct Region: RegionPayload {
     public var sharing: RegionSharing
     public var backing: RegionBacking
     public var role: RegionRole
+    public var origin: RegionOrigin?
 
     public var growsDown: Bool { role == .stack }
 
     public init(permissions: PagePermissions, maximumRights: RightSet, sharing: RegionSharing,
-                backing: RegionBacking, role: RegionRole = .ordinary) {
+                backing: RegionBacking, role: RegionRole = .ordinary, origin: RegionOrigin? = nil) {
         self.permissions = permissions
         self.maximumRights = maximumRights
         self.sharing = sharing
         self.backing = backing
         self.role = role
+        self.origin = origin
     }
 
     public func split(at offsetBytes: UInt64) -> (Region, Region) {
@@ -82,7 +96,7 @@ public struct Region: RegionPayload {
 
     public func canMerge(with next: Region, distance: UInt64) -> Bool {
         guard permissions == next.permissions, maximumRights == next.maximumRights, sharing == next.sharing,
-              role == next.role else { return false }
+              role == next.role, origin?.file == next.origin?.file else { return false }
         switch (backing, next.backing) {
         case (.anonymous, .anonymous): return true
         case let (.object(a, offsetA), .object(b, offsetB)): return a.isSame(as: b) && offsetA + distance == offsetB

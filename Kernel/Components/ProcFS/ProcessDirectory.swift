@@ -1,7 +1,8 @@
-// /proc/PID and /proc/PID/fd: one process's view. The directory holds the process's ID, not the
-// process (back-references are IDs): every use looks the process up again, so entries of a
-// process that has been reaped read as empty and its links lead nowhere (ENOENT). Directories
-// and links belong to the process's effective user, as on Linux.
+// /proc/PID and /proc/PID/fd: one process's view (cmdline, comm, cwd, exe, fd/, maps, root, stat,
+// status). The directory holds the process's ID, not the process (back-references are IDs):
+// every use looks the process up again, so entries of a process that has been reaped read as
+// empty and its links lead nowhere (ENOENT). Directories and links belong to the process's
+// effective user, as on Linux.
 
 import FileSystem
 import Framework
@@ -10,7 +11,7 @@ import Process
 
 final class ProcessDirectory: ProcDirectory {
     enum Entry: UInt64, CaseIterable {
-        case cmdline = 3, comm, cwd, exe, fd, root, stat, status
+        case cmdline = 3, comm, cwd, exe, fd, maps, root, stat, status
 
         var name: String {
             switch self {
@@ -19,6 +20,7 @@ final class ProcessDirectory: ProcDirectory {
             case .cwd: "cwd"
             case .exe: "exe"
             case .fd: "fd"
+            case .maps: "maps"
             case .root: "root"
             case .stat: "stat"
             case .status: "status"
@@ -29,7 +31,7 @@ final class ProcessDirectory: ProcDirectory {
             switch self {
             case .cwd, .exe, .root: .symlink
             case .fd: .directory
-            case .cmdline, .comm, .stat, .status: .regular
+            case .cmdline, .comm, .maps, .stat, .status: .regular
             }
         }
     }
@@ -82,6 +84,10 @@ final class ProcessDirectory: ProcDirectory {
         case .stat:
             return ProcFile(number: number, deviceNumber: deviceNumber, owner: owner, group: group) {
                 ProcessFiles.stat(ProcessTable.shared.process(id))
+            }
+        case .maps:
+            return ProcFile(number: number, deviceNumber: deviceNumber, owner: owner, group: group) {
+                MapsFile.text(ProcessTable.shared.process(id))
             }
         case .status:
             return ProcFile(number: number, deviceNumber: deviceNumber, owner: owner, group: group) {

@@ -109,15 +109,6 @@ enum ProcessFiles {
         guard let process, let file = try? process.files.file(descriptor) else { return [] }
         guard let inode = file.inode else { return Array("anon_inode:[unknown]".utf8) }
         if inode is PipeInode { return Array("pipe:[\(inode.number)]".utf8) }
-        if let directory = inode as? DirectoryInode,
-           let path = PathNames.path(of: directory, root: process.fileSystem.root) {
-            return path
-        }
-        guard let (directory, path) = file.openedAs else { return Array("anon_inode:[unknown]".utf8) }
-        if path.first == 47 { return path }
-        guard var full = PathNames.path(of: directory, root: process.fileSystem.root) else { return path }
-        if full != [47] { full.append(47) }
-        full.append(contentsOf: path)
-        return full
+        return PathNames.path(of: file, root: process.fileSystem.root) ?? Array("anon_inode:[unknown]".utf8)
     }
 }

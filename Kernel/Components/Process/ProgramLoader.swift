@@ -48,7 +48,8 @@ public enum ProgramLoader {
     }
 
     /// Maps `elf` at `bias` into `space`; returns the end of the highest segment.
-    static func mapSegments(_ elf: ElfExecutable, from object: MemoryObjectHandle<MapReadOnly>, bias: UInt64, into space: AddressSpace) throws(Errno) -> UInt64 {
+    static func mapSegments(_ elf: ElfExecutable, from object: MemoryObjectHandle<MapReadOnly>, origin: RegionOrigin?,
+                            bias: UInt64, into space: AddressSpace) throws(Errno) -> UInt64 {
         var highest: UInt64 = 0
         for segment in elf.loadSegments {
             let start = segment.virtualAddress &+ bias
@@ -64,7 +65,7 @@ public enum ProgramLoader {
             let filePageEnd = (fileEnd + 4095) & ~0xFFF
             if segment.fileSize > 0 {
                 let region = Region(permissions: permissions, maximumRights: [.read, .write, .execute], sharing: .privateCopy,
-                                    backing: .object(MappedObject(readOnly: object), offset: fileOffset))
+                                    backing: .object(MappedObject(readOnly: object), offset: fileOffset), origin: origin)
                 _ = try space.map(length: filePageEnd - pageStart, placement: .fixedReplacing(pageStart), region: region)
                 if segment.memorySize > segment.fileSize && fileEnd & 0xFFF != 0 {
                     try space.zeroTailOfPage(at: fileEnd)
@@ -82,8 +83,8 @@ public enum ProgramLoader {
         return highest
     }
 
-    /// Loads the program in `file` (already checked executable by the caller).
-    public static func load(_ file: FileHandle<MapReadOnly>, size: UInt64, arguments: ProgramArguments,
+    /// Loads the program in `file` (already checked executable by the caller), reached by `path`.
+    public static func load(_ file: FileHandle<MapReadOnly>, path executablePath: [UInt8], size: UInt64, arguments: ProgramArguments,
                             credentials: Credentials, stackLimitBytes: UInt64,
                             openInterpreter: ([UInt8]) throws(Errno) -> (FileHandle<MapReadOnly>, UInt64)) throws(Errno) -> LoadedProgram {
         let elf = try parse(file.readOnly, size: size)
@@ -95,7 +96,8 @@ public enum ProgramLoader {
             let alignment = max(elf.loadSpan.alignment, 4096)
             bias = (dynamicBase & ~(alignment - 1)) &- elf.loadSpan.start
         }
-        let end = try mapSegments(elf, from: object, bias: bias, into: space)
+        let end = try mapSegments(elf, from: object, origin: file.fileIdentity.map { RegionOrigin(file: $0, path: executablePath) },
+                                  bias: bias, into: space)
         space.setBreakStart(end)
 
         var entry = elf.entry &+ bias
@@ -112,7 +114,8 @@ public enum ProgramLoader {
             let base = try space.map(length: span, placement: .anywhere(hint: 0), region: placeholder)
             try space.unmap(address: base, length: span)
             interpreterBase = base &- loader.loadSpan.start
-            _ = try mapSegments(loader, from: loaderObject, bias: interpreterBase, into: space)
+            _ = try mapSegments(loader, from: loaderObject, origin: loaderFile.fileIdentity.map { RegionOrigin(file: $0, path: path) },
+                                bias: interpreterBase, into: space)
             entry = loader.entry &+ interpreterBase
         }
 

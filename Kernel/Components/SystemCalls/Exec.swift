@@ -72,7 +72,7 @@ public enum Exec {
             return try load(interpreter, from: process.fileSystem.workingDirectory, arguments: next, process: process,
                             finalLink: .follow, depth: depth + 1)
         }
-        let program = try ProgramLoader.load(handle, size: size, arguments: arguments, credentials: process.credentials,
+        let program = try ProgramLoader.load(handle, path: executablePath, size: size, arguments: arguments, credentials: process.credentials,
                                              stackLimitBytes: process.limits.stackBytes) { (interpreterPath) throws(Errno) in
             try openExecutable(interpreterPath, from: process.fileSystem.root, process: process, finalLink: .follow)
         }

@@ -161,6 +161,17 @@ static inline void apus_fail(const char *file, int line, int err, const char *fm
         }                                                                     \
     } while (0)
 
+/* CHECK_EQ_STR(a, b): two NUL-terminated strings must be equal (both shown if not). */
+#define CHECK_EQ_STR(a, b)                                                    \
+    do {                                                                      \
+        const char *apus_sa_ = (a), *apus_sb_ = (b);                          \
+        if (strcmp(apus_sa_, apus_sb_) != 0) {                                \
+            int apus_e_ = errno;                                              \
+            apus_fail(__FILE__, __LINE__, apus_e_, "%s is \"%s\", expected \"%s\"", \
+                      #a, apus_sa_, apus_sb_);                                \
+        }                                                                     \
+    } while (0)
+
 /* For calls such as clock_nanosleep that return an error number instead of -1. */
 #define CHECK_RET_ERRNO(expr, expected)                                       \
     do {                                                                      \

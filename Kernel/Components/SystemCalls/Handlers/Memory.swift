@@ -48,7 +48,8 @@ enum MemoryCalls {
                             backing: backing, role: flags.contains(.MAP_GROWSDOWN) ? .stack : .ordinary)
         } else {
             let file = try call.file(4)
-            region = try fileRegion(file, permissions: pagePermissions, shared: type != .MAP_PRIVATE, offset: offset)
+            region = try fileRegion(file, permissions: pagePermissions, shared: type != .MAP_PRIVATE, offset: offset,
+                                    root: call.process.fileSystem.root)
         }
         let placement: AddressSpace.Placement
         if flags.contains(.MAP_FIXED_NOREPLACE) {
@@ -66,7 +67,8 @@ enum MemoryCalls {
     }
 
     /// The region for a file mapping, checked against the file's capability.
-    static func fileRegion(_ file: OpenFile, permissions: PagePermissions, shared: Bool, offset: UInt64) throws(Errno) -> Region {
+    static func fileRegion(_ file: OpenFile, permissions: PagePermissions, shared: Bool, offset: UInt64,
+                           root: DirectoryInode) throws(Errno) -> Region {
         if file.isPathOnly { throw .EBADF }
         guard file.rights.admits(ReadOnly.self) else { throw .EACCES }
         let handle: FileHandle<MapReadOnly>
@@ -85,8 +87,12 @@ enum MemoryCalls {
         } else {
             maximum.insert(.write)
         }
+        let origin = file.inode.map { inode in
+            RegionOrigin(file: FileIdentity(device: inode.deviceNumber, inode: inode.number),
+                         path: PathNames.path(of: file, root: root) ?? [])
+        }
         return Region(permissions: permissions, maximumRights: maximum, sharing: shared ? .shared : .privateCopy,
-                      backing: .object(mapped, offset: offset))
+                      backing: .object(mapped, offset: offset), origin: origin)
     }
 
     static func currentSpace(_ call: SystemCallContext) throws(Errno) -> AddressSpace {
