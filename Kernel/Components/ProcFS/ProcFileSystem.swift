@@ -75,9 +75,10 @@ class ProcDirectory: DirectoryInode {
 final class ProcFile: GeneratedFileInode {
     let producer: () -> [UInt8]
 
-    init(number: UInt64, deviceNumber: UInt64, owner: UInt32, group: UInt32, producer: @escaping () -> [UInt8]) {
+    init(number: UInt64, deviceNumber: UInt64, owner: UInt32, group: UInt32, permissions: UInt32 = 0o444,
+         producer: @escaping () -> [UInt8]) {
         self.producer = producer
-        super.init(number: number, deviceNumber: deviceNumber, permissions: 0o444, owner: owner, group: group)
+        super.init(number: number, deviceNumber: deviceNumber, permissions: permissions, owner: owner, group: group)
     }
 
     override func generate() -> [UInt8] { producer() }

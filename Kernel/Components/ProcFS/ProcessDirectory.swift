@@ -1,5 +1,5 @@
-// /proc/PID and /proc/PID/fd: one process's view (cmdline, comm, cwd, exe, fd/, maps, root, stat,
-// status). The directory holds the process's ID, not the process (back-references are IDs):
+// /proc/PID and /proc/PID/fd: one process's view (cmdline, comm, cwd, environ, exe, fd/, maps,
+// root, stat, status). The directory holds the process's ID, not the process (back-references are IDs):
 // every use looks the process up again, so entries of a process that has been reaped read as
 // empty and its links lead nowhere (ENOENT). Directories and links belong to the process's
 // effective user, as on Linux.
@@ -11,13 +11,14 @@ import Process
 
 final class ProcessDirectory: ProcDirectory {
     enum Entry: UInt64, CaseIterable {
-        case cmdline = 3, comm, cwd, exe, fd, maps, root, stat, status
+        case cmdline = 3, comm, cwd, environ, exe, fd, maps, root, stat, status
 
         var name: String {
             switch self {
             case .cmdline: "cmdline"
             case .comm: "comm"
             case .cwd: "cwd"
+            case .environ: "environ"
             case .exe: "exe"
             case .fd: "fd"
             case .maps: "maps"
@@ -31,7 +32,7 @@ final class ProcessDirectory: ProcDirectory {
             switch self {
             case .cwd, .exe, .root: .symlink
             case .fd: .directory
-            case .cmdline, .comm, .maps, .stat, .status: .regular
+            case .cmdline, .comm, .environ, .maps, .stat, .status: .regular
             }
         }
     }
@@ -84,6 +85,10 @@ final class ProcessDirectory: ProcDirectory {
         case .stat:
             return ProcFile(number: number, deviceNumber: deviceNumber, owner: owner, group: group) {
                 ProcessFiles.stat(ProcessTable.shared.process(id))
+            }
+        case .environ:
+            return ProcFile(number: number, deviceNumber: deviceNumber, owner: owner, group: group, permissions: 0o400) {
+                ProcessFiles.environment(ProcessTable.shared.process(id))
             }
         case .maps:
             return ProcFile(number: number, deviceNumber: deviceNumber, owner: owner, group: group) {

@@ -1,4 +1,4 @@
-// The contents of /proc/PID/cmdline, stat and status, and the text of /proc/PID/fd/N links, in
+// The contents of /proc/PID/cmdline, environ, stat and status, and the text of /proc/PID/fd/N links, in
 // the formats proc(5) gives (field order of stat is fixed: tools index into it). Values Apus
 // does not keep (page-fault counts, memory sizes, wait channel, terminal) read as 0, as Linux
 // shows them for a process without them; tpgid is -1 (no controlling terminal recorded here).
@@ -15,9 +15,19 @@ enum ProcessFiles {
     /// The arguments, each ending in NUL.
     static func commandLine(_ process: Process?) -> [UInt8] {
         guard let process, !process.isZombie else { return [] }
+        return terminated(process.arguments)
+    }
+
+    /// The environment strings, each ending in NUL (a zombie's is empty, as on Linux).
+    static func environment(_ process: Process?) -> [UInt8] {
+        guard let process, !process.isZombie else { return [] }
+        return terminated(process.environment)
+    }
+
+    static func terminated(_ strings: [[UInt8]]) -> [UInt8] {
         var bytes: [UInt8] = []
-        for argument in process.arguments {
-            bytes.append(contentsOf: argument)
+        for string in strings {
+            bytes.append(contentsOf: string)
             bytes.append(0)
         }
         return bytes

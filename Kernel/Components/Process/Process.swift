@@ -58,6 +58,8 @@ public final class Process {
     public var executable: Inode?
     /// The arguments the current program started with (/proc/PID/cmdline).
     public var arguments: [[UInt8]] = []
+    /// The environment the current program started with (/proc/PID/environ).
+    public var environment: [[UInt8]] = []
     /// Signal sent to this process when its parent dies (PR_SET_PDEATHSIG).
     public var parentDeathSignal: Int32 = 0
     public var isChildSubreaper = false

@@ -21,6 +21,8 @@ struct PreparedProgram {
     let executablePath: [UInt8]
     /// The argument strings the program starts with (after `#!` rewriting): /proc/PID/cmdline.
     let arguments: [[UInt8]]
+    /// Its environment strings: /proc/PID/environ.
+    let environment: [[UInt8]]
 }
 
 public enum Exec {
@@ -76,7 +78,8 @@ public enum Exec {
                                              stackLimitBytes: process.limits.stackBytes) { (interpreterPath) throws(Errno) in
             try openExecutable(interpreterPath, from: process.fileSystem.root, process: process, finalLink: .follow)
         }
-        return PreparedProgram(program: program, executable: inode, executablePath: executablePath, arguments: arguments.arguments)
+        return PreparedProgram(program: program, executable: inode, executablePath: executablePath, arguments: arguments.arguments,
+                               environment: arguments.environment)
     }
 
     /// Switches `process` (whose only running thread is `thread`) to `program`.
@@ -93,6 +96,7 @@ public enum Exec {
         process.executablePath = prepared.executablePath
         process.executable = prepared.executable
         process.arguments = prepared.arguments
+        process.environment = prepared.environment
         process.hasExecuted = true
         process.name = Process.commandName(fromPath: path)
         thread.alternateStack = AlternateSignalStack()

@@ -75,6 +75,7 @@ public enum Fork {
             childProcess.executablePath = process.executablePath
             childProcess.executable = process.executable
             childProcess.arguments = process.arguments
+            childProcess.environment = process.environment
             childProcess.exitSignal = request.exitSignal
             child = Thread(id: id, process: childProcess, context: context)
             child.signalMask = thread.signalMask

@@ -2,6 +2,7 @@
  * caller's pid; /proc/self/exe names (absolute path) and leads to (same inode)
  * the running binary; /proc/self/cwd follows chdir; /proc/self/fd lists the
  * open descriptors as links to what they name; cmdline is argv, NUL-separated;
+ * environ is the initial environment;
  * stat and status give pid, comm, state, ppid, pgrp and session in Linux's
  * fields. */
 #include "apus_test.h"
@@ -65,6 +66,24 @@ int main(int argc, char **argv)
         const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
         const char *link_base = strrchr(link, '/') + 1;
         CHECK(strcmp(base, link_base) == 0, "exe path ends with the program's name");
+    }
+
+    /* environ: the environment the program started with, each string ending in
+     * NUL; readable by its owner only (mode 0400). */
+    {
+        extern char **environ;
+        static char wanted[65536];
+        size_t used = 0;
+        for (char **entry = environ; *entry && used + strlen(*entry) + 1 < sizeof wanted; entry++) {
+            memcpy(wanted + used, *entry, strlen(*entry) + 1);
+            used += strlen(*entry) + 1;
+        }
+        long got = read_file("/proc/self/environ");
+        CHECK_EQ_LONG(got, (long)used);
+        CHECK(got == (long)used && memcmp(buffer, wanted, used) == 0, "environ is the initial environment");
+        struct stat environ_stat;
+        CHECK_OK(stat("/proc/self/environ", &environ_stat));
+        CHECK_EQ_LONG(environ_stat.st_mode & 07777, 0400);
     }
 
     /* getcwd inside /proc names the pid's directory, not "self" */
