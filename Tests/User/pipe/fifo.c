@@ -3,7 +3,8 @@
  * a reader, unless O_NONBLOCK (reader: at once; writer with no reader:
  * ENXIO); O_RDWR opens at once as both ends; the pipe's buffer goes away
  * with the last end; a waiting open gives way to a signal (EINTR without
- * SA_RESTART, restarted with it); EOF and EPIPE as for pipes. */
+ * SA_RESTART, restarted with it, not counted once killed); EOF and EPIPE
+ * as for pipes. */
 #include "apus_test.h"
 #include <poll.h>
 #include <signal.h>
@@ -189,6 +190,34 @@ int main(void)
     CHECK_EQ_LONG(read(reader, buf, sizeof buf), 4);
     CHECK_EQ_LONG(child_exit_status(pid), 0);
     close(reader);
+
+    /* A reader killed while its open waits is not left counted; one stopped
+     * and continued there still completes its open. */
+    pid = test_fork();
+    if (pid == 0) {
+        int fd = open("f", O_RDONLY);
+        _exit(fd >= 0 ? 0 : 1);
+    }
+    apus_sleep_ms(100);
+    CHECK_OK(kill(pid, SIGKILL));
+    CHECK_EQ_LONG(child_exit_status(pid), 1000 + SIGKILL);
+    CHECK_ERR(open("f", O_WRONLY | O_NONBLOCK), ENXIO);
+    pid = test_fork();
+    if (pid == 0) {
+        int fd = open("f", O_RDONLY);
+        CHECK(fd >= 0, "open across SIGSTOP/SIGCONT");
+        CHECK_EQ_LONG(read(fd, buf, sizeof buf), 4);
+        test_child_exit();
+    }
+    apus_sleep_ms(100);
+    CHECK_OK(kill(pid, SIGSTOP));
+    apus_sleep_ms(50);
+    CHECK_OK(kill(pid, SIGCONT));
+    writer = open("f", O_WRONLY);
+    CHECK(writer >= 0, "writer for the continued reader");
+    CHECK_EQ_LONG(write(writer, "cont", 4), 4);
+    close(writer);
+    CHECK_EQ_LONG(child_exit_status(pid), 0);
 
     /* unlink: the name goes, an open end keeps working. */
     both = open("g", O_RDWR);
