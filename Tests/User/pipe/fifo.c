@@ -151,6 +151,27 @@ int main(void)
     CHECK(writer >= 0, "O_WRONLY|O_NONBLOCK with an O_RDWR reader");
     close(writer);
 
+    /* A poll for room on the O_RDWR end wakes when another end reads. */
+    static char page[4096];
+    while (write(both, page, sizeof page) > 0)
+        ;
+    CHECK_EQ_LONG(poll_events(both), POLLIN);
+    reader = open("f", O_RDONLY | O_NONBLOCK);
+    CHECK(reader >= 0, "a second reader");
+    pid = test_fork();
+    if (pid == 0) {
+        apus_sleep_ms(100);
+        CHECK_EQ_LONG(read(reader, page, sizeof page), sizeof page);
+        test_child_exit();
+    }
+    struct pollfd room = {both, POLLOUT, 0};
+    t0 = apus_now_ns();
+    CHECK_EQ_LONG(poll(&room, 1, 5000), 1);
+    CHECK(room.revents == POLLOUT, "POLLOUT after the other reader made room");
+    CHECK(apus_now_ns() - t0 >= 50000000LL, "poll waited for the room");
+    CHECK_EQ_LONG(child_exit_status(pid), 0);
+    close(reader);
+
     /* The buffer goes away with the last end. */
     CHECK_EQ_LONG(write(both, "stale", 5), 5);
     close(both);
