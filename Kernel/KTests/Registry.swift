@@ -14,5 +14,6 @@ import Scheduling
 @section("ktest_registry") @used let cpuSuite: KTestSuite = registerCPUKTests
 @section("ktest_registry") @used let schedulingSuite: KTestSuite = registerSchedulingKTests
 @section("ktest_registry") @used let rightsSuite: KTestSuite = registerRightsKTests
+@section("ktest_registry") @used let fifoSuite: KTestSuite = registerFifoKTests
 @section("ktest_registry") @used let procFSSuite: KTestSuite = registerProcFSKTests
 #endif

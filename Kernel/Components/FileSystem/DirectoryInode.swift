@@ -51,6 +51,8 @@ open class DirectoryInode: Inode {
     open func makeDevice(kind: InodeKind, device: UInt64, permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> DeviceInode {
         throw .EPERM
     }
+    /// A named pipe (mknod S_IFIFO): not a device node, its inode holds the pipe (Fifo.swift).
+    open func makeFifo(permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> FifoInode { throw .EPERM }
 
     /// The directory that ".." leads to, crossing mount points upwards.
     final var dotDot: DirectoryInode {

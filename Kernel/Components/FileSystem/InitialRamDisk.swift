@@ -1,7 +1,7 @@
 // Unpacking the initramfs (Documentation/driver-api/early-userspace/buffer-format.rst): one or
 // more cpio "newc" archives, each plain or gzip-compressed, concatenated. Entries create
 // directories (with missing parents), regular files (contents copied into frames), symlinks,
-// device nodes and hard links (entries sharing an inode number); owner, mode and mtime are kept.
+// device nodes, FIFOs and hard links (entries sharing an inode number); owner, mode and mtime are kept.
 // A corrupt archive is an error naming what was wrong: the kernel reports it and stops booting.
 
 import Cpio
@@ -114,11 +114,12 @@ public enum InitialRamDisk {
                 for index in entry.dataOffset..<(entry.dataOffset + entry.dataSize) { target.append(archive[index]) }
                 inode = try parent.makeSymlink(target: target, owner: entry.uid, group: entry.gid)
                 summary.links += 1
-            case .characterDevice, .blockDevice, .fifo, .socket:
+            case .fifo:
+                inode = try parent.makeFifo(permissions: permissions, owner: entry.uid, group: entry.gid)
+            case .characterDevice, .blockDevice, .socket:
                 let kind: InodeKind = switch entry.fileType {
                 case .characterDevice: .characterDevice
                 case .blockDevice: .blockDevice
-                case .fifo: .fifo
                 default: .socket
                 }
                 inode = try parent.makeDevice(kind: kind, device: makeDeviceNumber(major: entry.rdevMajor, minor: entry.rdevMinor),

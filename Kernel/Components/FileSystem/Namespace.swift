@@ -70,8 +70,8 @@ public enum Namespace {
             try device.open(file)
             return file
         case .fifo:
-            guard let pipeInode = inode as? PipeInode else { throw .ENXIO }
-            return try Pipes.reopen(pipeInode, accessMode: accessMode, statusFlags: statusFlags)
+            guard let fifo = inode as? FifoInode else { throw .ENXIO }
+            return try Pipes.open(fifo, accessMode: accessMode, statusFlags: statusFlags)
         case .blockDevice, .socket:
             throw .ENXIO
         case .symlink:
@@ -140,7 +140,9 @@ public enum Namespace {
         switch kind {
         case .regular:
             inode = try target.parent.makeFile(permissions: mode & 0o7777, owner: owner, group: group)
-        case .characterDevice, .blockDevice, .fifo, .socket:
+        case .fifo:
+            inode = try target.parent.makeFifo(permissions: mode & 0o7777, owner: owner, group: group)
+        case .characterDevice, .blockDevice, .socket:
             if (kind == .characterDevice || kind == .blockDevice) && !context.identity.isSuperuser { throw .EPERM }
             inode = try target.parent.makeDevice(kind: kind, device: device, permissions: mode & 0o7777, owner: owner, group: group)
         case .directory, .symlink:

@@ -4,6 +4,8 @@
 // interleaved with other writers. Reading an empty pipe waits for data or end of file (no
 // writers left); writing a full pipe waits for room; writing with no reader left is EPIPE (the
 // caller sends SIGPIPE). F_SETPIPE_SZ resizes (power-of-two pages, at most 1 MiB unprivileged).
+// A description opened O_RDWR on a FIFO (Fifo.swift) is both ends at once: it counts as a reader
+// and a writer, and it polls on the readers' queue, which writers' wake-ups then also wake.
 
 import Capabilities
 import Framework
@@ -12,6 +14,11 @@ import Scheduling
 
 public enum PipeEnd: Sendable {
     case read, write
+    /// O_RDWR open of a FIFO: one description that reads and writes.
+    case both
+
+    var reads: Bool { self != .write }
+    var writes: Bool { self != .read }
 }
 
 final class Pipe {
@@ -23,11 +30,16 @@ final class Pipe {
     var slotCount = 16
     var readers = 0
     var writers = 0
+    /// How many read (write) ends were ever opened: a blocking FIFO open waits for this to move.
+    var readerOpens = 0
+    var writerOpens = 0
+    /// Descriptions that are both ends (they wait for poll on `readersQueue`).
+    var readWriteDescriptions = 0
     let readersQueue = WaitQueue()
     let writersQueue = WaitQueue()
-    let inode: Inode
+    let inode: FifoInode
 
-    init(inode: Inode) {
+    init(inode: FifoInode) {
         self.inode = inode
     }
 
@@ -44,16 +56,25 @@ final class Pipe {
         readersQueue.wakeAll()
         writersQueue.wakeAll()
     }
+
+    /// Room was made: wakes blocked writers, and pollers of read-write descriptions.
+    func wakeWriters() {
+        writersQueue.wakeAll()
+        if readWriteDescriptions > 0 { readersQueue.wakeAll() }
+    }
+
+    /// Forgets this pipe on its inode once no end is open: the next open starts an empty one.
+    func dropIfUnused() {
+        if readers == 0 && writers == 0 && inode.pipe === self { inode.pipe = nil }
+    }
 }
 
 /// The inode of an anonymous pipe. It holds its pipe while any end is open, so that opening it
 /// again (through /proc/PID/fd/N, as Linux allows) joins the same pipe; the last end to close
 /// clears the reference (the pipe holds the inode, so the pair would otherwise never be freed).
-public final class PipeInode: Inode {
-    var pipe: Pipe?
-
+public final class PipeInode: FifoInode {
     init() {
-        super.init(number: PipeInodes.next(), deviceNumber: makeDeviceNumber(major: 0, minor: 12), kind: .fifo,
+        super.init(number: PipeInodes.next(), deviceNumber: makeDeviceNumber(major: 0, minor: 12),
                    permissions: 0o600, owner: 0, group: 0)
     }
 }
@@ -71,31 +92,12 @@ public enum Pipes {
                               operations: PipeOperations(pipe: pipe, end: .write))
         pipe.readers = 1
         pipe.writers = 1
+        pipe.readerOpens = 1
+        pipe.writerOpens = 1
         return (reader, writer)
     }
 
     /// F_GETPIPE_SZ / F_SETPIPE_SZ; EBADF for files that are not pipes.
-    /// Opens an existing pipe again by its inode (open(2) of /proc/PID/fd/N): a new read or
-    /// write end of the same pipe. O_RDWR (both ends in one description) is not supported: ENXIO.
-    static func reopen(_ inode: PipeInode, accessMode: OpenAccessMode, statusFlags: OpenFlags) throws(Errno) -> OpenFile {
-        guard let pipe = inode.pipe else { throw .ENXIO }
-        let flags = statusFlags.intersection([.O_NONBLOCK, .O_DIRECT])
-        let file: OpenFile
-        if accessMode == .O_RDONLY {
-            file = OpenFile(inode: inode, rights: [.read, .duplicate], accessMode: .O_RDONLY, statusFlags: flags,
-                            operations: PipeOperations(pipe: pipe, end: .read))
-            pipe.readers += 1
-        } else if accessMode == .O_WRONLY {
-            file = OpenFile(inode: inode, rights: [.write, .duplicate], accessMode: .O_WRONLY, statusFlags: flags,
-                            operations: PipeOperations(pipe: pipe, end: .write))
-            pipe.writers += 1
-        } else {
-            throw .ENXIO
-        }
-        pipe.wakeAll()
-        return file
-    }
-
     public static func size(of file: OpenFile) throws(Errno) -> Int {
         guard let operations = file.operations as? PipeOperations else { throw .EBADF }
         return operations.pipe.capacity
@@ -116,7 +118,7 @@ public enum Pipes {
 
     /// Whether `file` is the write end of a pipe whose readers are all gone (for SIGPIPE).
     public static func isBroken(_ file: OpenFile) -> Bool {
-        guard let operations = file.operations as? PipeOperations, operations.end == .write else { return false }
+        guard let operations = file.operations as? PipeOperations, operations.end.writes else { return false }
         return operations.pipe.readers == 0
     }
 }
@@ -129,22 +131,26 @@ enum PipeInodes {
 final class PipeOperations: FileOperations {
     let pipe: Pipe
     let end: PipeEnd
-    init(pipe: Pipe, end: PipeEnd) {
+    /// For a FIFO reader opened O_NONBLOCK with no writer: `writerOpens` then. POLLHUP is held
+    /// back until a writer has opened since (Linux: a lone reader is not hung up).
+    let hangUpHeldBackAt: Int?
+
+    init(pipe: Pipe, end: PipeEnd, hangUpHeldBackAt: Int? = nil) {
         self.pipe = pipe
         self.end = end
+        self.hangUpHeldBackAt = hangUpHeldBackAt
     }
 
     override func release(_ file: OpenFile) {
-        switch end {
-        case .read: pipe.readers -= 1
-        case .write: pipe.writers -= 1
-        }
-        if pipe.readers == 0 && pipe.writers == 0 { (pipe.inode as? PipeInode)?.pipe = nil }
+        if end.reads { pipe.readers -= 1 }
+        if end.writes { pipe.writers -= 1 }
+        if end == .both { pipe.readWriteDescriptions -= 1 }
+        pipe.dropIfUnused()
         pipe.wakeAll()
     }
 
     override func read(_ file: OpenFile, toUser address: UInt64, count: Int) throws(Errno) -> Int {
-        guard end == .read else { throw .EBADF }
+        guard end.reads else { throw .EBADF }
         while pipe.isEmpty {
             if pipe.writers == 0 { return 0 }
             if file.isNonBlocking { throw .EAGAIN }
@@ -168,12 +174,12 @@ final class PipeOperations: FileOperations {
                 pipe.readOffset = 0
             }
         }
-        pipe.writersQueue.wakeAll()
+        pipe.wakeWriters()
         return done
     }
 
     override func write(_ file: OpenFile, fromUser address: UInt64, count: Int) throws(Errno) -> Int {
-        guard end == .write else { throw .EBADF }
+        guard end.writes else { throw .EBADF }
         guard pipe.readers > 0 else { throw .EPIPE }
         var done = 0
         // Top up the last page with the odd-sized head if it fits there (Linux's merge).
@@ -215,7 +221,7 @@ final class PipeOperations: FileOperations {
     }
 
     override func write(_ file: OpenFile, bytes: [UInt8]) throws(Errno) -> Int {
-        guard end == .write else { throw .EBADF }
+        guard end.writes else { throw .EBADF }
         guard pipe.readers > 0 else { throw .EPIPE }
         var done = 0
         while done < bytes.count {
@@ -248,11 +254,11 @@ final class PipeOperations: FileOperations {
 
     override func pollEvents(_ file: OpenFile) -> PollEvents {
         var events: PollEvents = []
-        switch end {
-        case .read:
+        if end.reads {
             if !pipe.isEmpty { events.formUnion([.POLLIN, .POLLRDNORM]) }
-            if pipe.writers == 0 { events.insert(.POLLHUP) }
-        case .write:
+            if pipe.writers == 0 && pipe.writerOpens != hangUpHeldBackAt { events.insert(.POLLHUP) }
+        }
+        if end.writes {
             if pipe.readers == 0 {
                 events.insert(.POLLERR)
             } else if pipe.hasFreeSlot {
@@ -262,5 +268,5 @@ final class PipeOperations: FileOperations {
         return events
     }
 
-    override var readinessQueue: WaitQueue? { end == .read ? pipe.readersQueue : pipe.writersQueue }
+    override var readinessQueue: WaitQueue? { end.reads ? pipe.readersQueue : pipe.writersQueue }
 }

@@ -98,6 +98,11 @@ final class RamDirectory: DirectoryInode {
         DeviceInode(number: fileSystem.allocateInodeNumber(), deviceNumber: fileSystem.deviceNumber, kind: kind,
                     device: device, permissions: permissions, owner: owner, group: group)
     }
+
+    override func makeFifo(permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> FifoInode {
+        FifoInode(number: fileSystem.allocateInodeNumber(), deviceNumber: fileSystem.deviceNumber,
+                  permissions: permissions, owner: owner, group: group)
+    }
 }
 
 final class RamFile: RegularFileInode {}

@@ -69,6 +69,7 @@ class ProcDirectory: DirectoryInode {
     override func makeDevice(kind: InodeKind, device: UInt64, permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> DeviceInode {
         throw .ENOENT
     }
+    override func makeFifo(permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> FifoInode { throw .ENOENT }
 }
 
 /// A file whose contents are computed at open from a function of the live state.

@@ -1,8 +1,10 @@
 /* proc(5), /proc/PID/fd/N opened again: for a pipe the link reads
  * "pipe:[inode]" and opening it gives a new end of the same pipe (what
  * `echo > /dev/stdout` or `cat /dev/stdin` do in a pipeline); for a file it
- * opens the same file even after it was renamed; /dev/fd is /proc/self/fd. */
+ * opens the same file even after it was renamed; /dev/fd is /proc/self/fd.
+ * A pipe may be opened O_RDWR that way, and never waits for a partner. */
 #include "apus_test.h"
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -48,6 +50,39 @@ int main(void)
     CHECK_EQ_LONG(read(ends[0], buffer, sizeof buffer), 0);
     close(reader);
     close(ends[0]);
+
+    /* O_RDWR: one description that is a reader and a writer of the pipe */
+    CHECK_OK(pipe(ends));
+    snprintf(path, sizeof path, "/proc/self/fd/%d", ends[0]);
+    int both = open(path, O_RDWR);
+    CHECK(both >= 0, "open a pipe O_RDWR through /proc/self/fd");
+    close(ends[0]);
+    close(ends[1]);
+    CHECK_EQ_LONG(write(both, "rw", 2), 2);
+    CHECK_EQ_LONG(read(both, buffer, sizeof buffer), 2);
+    CHECK(memcmp(buffer, "rw", 2) == 0, "the O_RDWR end reads what it wrote");
+    close(both);
+
+    /* unlike a named FIFO, a pipe opened again never waits for the other
+     * side and is no ENXIO: a read end without writers reads EOF at once, a
+     * write end without readers gets EPIPE */
+    CHECK_OK(pipe(ends));
+    close(ends[1]);
+    snprintf(path, sizeof path, "/proc/self/fd/%d", ends[0]);
+    reader = open(path, O_RDONLY);
+    CHECK(reader >= 0, "blocking read-end reopen without a writer");
+    CHECK_EQ_LONG(read(reader, buffer, sizeof buffer), 0);
+    close(reader);
+    close(ends[0]);
+    CHECK_OK(pipe(ends));
+    close(ends[0]);
+    snprintf(path, sizeof path, "/proc/self/fd/%d", ends[1]);
+    writer = open(path, O_WRONLY | O_NONBLOCK);
+    CHECK(writer >= 0, "O_NONBLOCK write-end reopen without a reader");
+    signal(SIGPIPE, SIG_IGN);
+    CHECK_ERR(write(writer, "x", 1), EPIPE);
+    close(writer);
+    close(ends[1]);
 
     /* a file: the link leads to it after a rename */
     if (test_enter_scratch_dir("fd_reopen") != 0)
