@@ -34,6 +34,18 @@ import Testing
     #expect(String(decoding: strings.prefix(while: { $0 != 0 }), as: UTF8.self) == "first()")
 }
 
+@Test func symbolTableStoresARepeatedNameOnce() {
+    let symbols = [
+        KernelSymbol(address: 0x7f80_0010_0000, size: 16, mangledName: "a", name: "same()"),
+        KernelSymbol(address: 0x7f80_0010_0010, size: 16, mangledName: "b", name: "other()"),
+        KernelSymbol(address: 0x7f80_0010_0020, size: 16, mangledName: "c", name: "same()"),
+    ]
+    let bytes = [UInt8](SymbolTable.encode(symbols))
+    func word32(_ offset: Int) -> UInt32 { bytes[offset..<offset + 4].reversed().reduce(0) { $0 << 8 | UInt32($1) } }
+    #expect(word32(16 + 8) == word32(16 + 2 * 16 + 8))     // both entries point at one string
+    #expect(bytes.count == 16 + 3 * 16 + "same()".utf8.count + 1 + "other()".utf8.count + 1)
+}
+
 @Test func machineArgumentsAreOneConfiguration() {
     var machine = QEMUMachine(kernel: URL(fileURLWithPath: "/k.elf"), initrd: URL(fileURLWithPath: "/i.cpio"), commandLine: "log=debug")
     machine.clock = .instructionCounting

@@ -3,7 +3,7 @@
 // link's symbols, demangled), placed after everything else so no address moves. Format:
 //   u32 magic "KSYM", u32 count, u32 offset of the string area, u32 reserved,
 //   count x { u64 address, u32 name offset, u32 size }   sorted by address,
-//   NUL-terminated names.
+//   NUL-terminated names (entries with the same name share one).
 // A kernel linked without it (plain `swift build`) prints raw addresses only.
 
 import FrameworkAsm
