@@ -259,11 +259,9 @@ final class PipeOperations: FileOperations {
             if pipe.writers == 0 && pipe.writerOpens != hangUpHeldBackAt { events.insert(.POLLHUP) }
         }
         if end.writes {
-            if pipe.readers == 0 {
-                events.insert(.POLLERR)
-            } else if pipe.hasFreeSlot {
-                events.formUnion([.POLLOUT, .POLLWRNORM])
-            }
+            // As Linux: writable whenever there is room, and POLLERR besides once no reader is left.
+            if pipe.hasFreeSlot { events.formUnion([.POLLOUT, .POLLWRNORM]) }
+            if pipe.readers == 0 { events.insert(.POLLERR) }
         }
         return events
     }

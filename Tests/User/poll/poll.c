@@ -81,6 +81,7 @@ int main(void)
     fds[0] = (struct pollfd){.fd = p[1], .events = POLLOUT};
     CHECK_EQ_LONG(poll(fds, 1, 0), 1);
     CHECK(fds[0].revents & POLLERR, "POLLERR without a reader");
+    CHECK_EQ_LONG(fds[0].revents, POLLOUT | POLLERR);   /* room in the pipe: writable too */
     close(p[1]);
 
     /* Bad and negative descriptors. */
