@@ -1,5 +1,5 @@
-// /proc/PID and /proc/PID/fd: one process's view (cmdline, comm, cwd, environ, exe, fd/, maps,
-// root, stat, status). The directory holds the process's ID, not the process (back-references are IDs):
+// /proc/PID, /proc/PID/fd and /proc/PID/task: one process's view (cmdline, comm, cwd, environ,
+// exe, fd/, maps, root, stat, status, task/), and under task/ one such view per thread. The directory holds the process's ID, not the process (back-references are IDs):
 // every use looks the process up again, so entries of a process that has been reaped read as
 // empty and its links lead nowhere (ENOENT). Directories and links belong to the process's
 // effective user, as on Linux.
@@ -11,7 +11,7 @@ import Process
 
 final class ProcessDirectory: ProcDirectory {
     enum Entry: UInt64, CaseIterable {
-        case cmdline = 3, comm, cwd, environ, exe, fd, maps, root, stat, status
+        case cmdline = 3, comm, cwd, environ, exe, fd, maps, root, stat, status, task
 
         var name: String {
             switch self {
@@ -25,35 +25,48 @@ final class ProcessDirectory: ProcDirectory {
             case .root: "root"
             case .stat: "stat"
             case .status: "status"
+            case .task: "task"
             }
         }
 
         var kind: InodeKind {
             switch self {
             case .cwd, .exe, .root: .symlink
-            case .fd: .directory
+            case .fd, .task: .directory
             case .cmdline, .comm, .environ, .maps, .stat, .status: .regular
             }
         }
     }
 
     let processID: Int32
+    /// Set for /proc/PID/task/TID: the view of one thread (its TID in stat and status, no task/).
+    let threadID: Int32?
 
-    init(processID: Int32, deviceNumber: UInt64) {
+    init(processID: Int32, threadID: Int32? = nil, deviceNumber: UInt64) {
         self.processID = processID
+        self.threadID = threadID
         let owner = ProcessTable.shared.process(processID)?.credentials.effectiveUserID ?? 0
         let group = ProcessTable.shared.process(processID)?.credentials.effectiveGroupID ?? 0
-        super.init(number: ProcFileSystem.inodeNumber(process: processID, entry: 1), deviceNumber: deviceNumber, kind: .directory,
+        super.init(number: Self.number(processID, threadID, entry: 1), deviceNumber: deviceNumber, kind: .directory,
                    permissions: 0o555, owner: owner, group: group)
         linkCount = 3
     }
 
+    /// Inode numbers: a thread's view sets bit 55 and is keyed by its TID, so /proc/PID/task/PID
+    /// and /proc/PID are different directories, as on Linux.
+    static func number(_ processID: Int32, _ threadID: Int32?, entry: UInt64) -> UInt64 {
+        guard let threadID else { return ProcFileSystem.inodeNumber(process: processID, entry: entry) }
+        return (1 << 55) | ProcFileSystem.inodeNumber(process: threadID, entry: entry)
+    }
+
     var process: Process? { ProcessTable.shared.process(processID) }
 
-    override var entryCount: Int { Entry.allCases.count }
+    var entries: [Entry] { threadID == nil ? Entry.allCases : Entry.allCases.filter { $0 != .task } }
+
+    override var entryCount: Int { entries.count }
 
     override func lookup(_ name: [UInt8]) -> Inode? {
-        for entry in Entry.allCases where Array(entry.name.utf8) == name {
+        for entry in entries where Array(entry.name.utf8) == name {
             guard process != nil else { return nil }
             return make(entry)
         }
@@ -63,16 +76,17 @@ final class ProcessDirectory: ProcDirectory {
     override func entries(after cookie: UInt64) -> [DirectoryEntry] {
         guard process != nil else { return [] }
         var result: [DirectoryEntry] = []
-        for entry in Entry.allCases where entry.rawValue > cookie {
-            result.append(DirectoryEntry(name: Array(entry.name.utf8), inodeNumber: ProcFileSystem.inodeNumber(process: processID, entry: entry.rawValue),
+        for entry in entries where entry.rawValue > cookie {
+            result.append(DirectoryEntry(name: Array(entry.name.utf8), inodeNumber: Self.number(processID, threadID, entry: entry.rawValue),
                                          type: entry.kind.directoryEntryType, position: entry.rawValue))
         }
         return result
     }
 
     func make(_ entry: Entry) -> Inode {
-        let number = ProcFileSystem.inodeNumber(process: processID, entry: entry.rawValue)
+        let number = Self.number(processID, threadID, entry: entry.rawValue)
         let id = processID
+        let shownID = threadID ?? processID
         switch entry {
         case .cmdline:
             return ProcFile(number: number, deviceNumber: deviceNumber, owner: owner, group: group) {
@@ -84,7 +98,7 @@ final class ProcessDirectory: ProcDirectory {
             }
         case .stat:
             return ProcFile(number: number, deviceNumber: deviceNumber, owner: owner, group: group) {
-                ProcessFiles.stat(ProcessTable.shared.process(id))
+                ProcessFiles.stat(ProcessTable.shared.process(id), shownID: shownID)
             }
         case .environ:
             return ProcFile(number: number, deviceNumber: deviceNumber, owner: owner, group: group, permissions: 0o400) {
@@ -96,7 +110,7 @@ final class ProcessDirectory: ProcDirectory {
             }
         case .status:
             return ProcFile(number: number, deviceNumber: deviceNumber, owner: owner, group: group) {
-                ProcessFiles.status(ProcessTable.shared.process(id))
+                ProcessFiles.status(ProcessTable.shared.process(id), shownID: shownID)
             }
         case .exe:
             return ProcLink(number: number, deviceNumber: deviceNumber, owner: owner, group: group,
@@ -117,7 +131,45 @@ final class ProcessDirectory: ProcDirectory {
             let directory = DescriptorDirectory(processID: id, number: number, deviceNumber: deviceNumber, owner: owner, group: group)
             directory.attach(under: self)
             return directory
+        case .task:
+            let directory = TaskDirectory(processID: id, number: number, deviceNumber: deviceNumber, owner: owner, group: group)
+            directory.attach(under: self)
+            return directory
         }
+    }
+}
+
+/// /proc/PID/task: a directory per thread of the process, named by its TID.
+final class TaskDirectory: ProcDirectory {
+    let processID: Int32
+
+    init(processID: Int32, number: UInt64, deviceNumber: UInt64, owner: UInt32, group: UInt32) {
+        self.processID = processID
+        super.init(number: number, deviceNumber: deviceNumber, kind: .directory, permissions: 0o555, owner: owner, group: group)
+        linkCount = 3
+    }
+
+    var threadIDs: [Int32] { (ProcessTable.shared.process(processID)?.threads.map { $0.id } ?? []).sorted() }
+
+    override var entryCount: Int { threadIDs.count }
+
+    override func lookup(_ name: [UInt8]) -> Inode? {
+        guard let threadID = ProcRootDirectory.processID(name), threadIDs.contains(threadID) else { return nil }
+        let directory = ProcessDirectory(processID: processID, threadID: threadID, deviceNumber: deviceNumber)
+        directory.attach(under: self)
+        return directory
+    }
+
+    override func entries(after cookie: UInt64) -> [DirectoryEntry] {
+        var result: [DirectoryEntry] = []
+        // Position = TID + 3 (0, 1, 2 are taken by the start, "." and "..").
+        for threadID in threadIDs where UInt64(UInt32(bitPattern: threadID)) + 3 > cookie {
+            result.append(DirectoryEntry(name: ProcFileSystem.decimal(threadID),
+                                         inodeNumber: ProcessDirectory.number(processID, threadID, entry: 1),
+                                         type: InodeKind.directory.directoryEntryType,
+                                         position: UInt64(UInt32(bitPattern: threadID)) + 3))
+        }
+        return result
     }
 }
 

@@ -41,11 +41,12 @@ enum ProcessFiles {
         return (83, "S (sleeping)")
     }
 
-    static func stat(_ process: Process?) -> [UInt8] {
+    /// `shownID`: the first field, the TID in a thread's view (/proc/PID/task/TID/stat).
+    static func stat(_ process: Process?, shownID: Int32) -> [UInt8] {
         guard let process else { return [] }
         let usage = process.usage
         let ticks = { (nanoseconds: UInt64) -> String in "\(nanoseconds / nanosecondsPerTick)" }
-        var text = Array("\(process.id) (".utf8) + process.name + Array(") ".utf8)
+        var text = Array("\(shownID) (".utf8) + process.name + Array(") ".utf8)
         text.append(state(process).letter)
         let fields: [String] = [
             "\(process.parentID)", "\(process.processGroupID)", "\(process.sessionID)",
@@ -79,7 +80,8 @@ enum ProcessFiles {
         return 0
     }
 
-    static func status(_ process: Process?) -> [UInt8] {
+    /// `shownID`: the Pid line, the TID in a thread's view.
+    static func status(_ process: Process?, shownID: Int32) -> [UInt8] {
         guard let process else { return [] }
         let credentials = process.credentials
         let umask = String(process.fileSystem.umask, radix: 8)
@@ -88,7 +90,7 @@ enum ProcessFiles {
         lines.append("State:\t\(state(process).word)")
         lines.append("Tgid:\t\(process.id)")
         lines.append("Ngid:\t0")
-        lines.append("Pid:\t\(process.id)")
+        lines.append("Pid:\t\(shownID)")
         lines.append("PPid:\t\(process.parentID)")
         lines.append("TracerPid:\t0")
         lines.append("Uid:\t\(credentials.realUserID)\t\(credentials.effectiveUserID)\t\(credentials.savedUserID)\t\(credentials.fileSystemUserID)")

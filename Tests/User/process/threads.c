@@ -5,7 +5,8 @@
  * that returns does not end the process; pthread_kill (tgkill) runs the
  * handler on the target thread; exit() from any thread (exit_group) ends the
  * whole process with its status, and (glibc) a process whose main thread left
- * with pthread_exit lives until its last thread ends. */
+ * with pthread_exit lives until its last thread ends. /proc/self/task lists the
+ * threads; a thread's stat and status show its TID. */
 #include "apus_test.h"
 #include <pthread.h>
 #include <signal.h>
@@ -71,6 +72,43 @@ static void *outlive_main(void *argument)
 }
 #endif
 
+/* /proc/self/task lists the main thread and `other` (and nothing else); a
+ * thread's view gives its TID in stat and status. */
+static void check_task_directory(long other)
+{
+    DIR *directory = opendir("/proc/self/task");
+    CHECK(directory != NULL, "opendir /proc/self/task");
+    if (!directory)
+        return;
+    int entries = 0, saw_main = 0, saw_other = 0;
+    struct dirent *entry;
+    while ((entry = readdir(directory)) != NULL) {
+        if (entry->d_name[0] == '.')
+            continue;
+        entries++;
+        long tid = atol(entry->d_name);
+        saw_main |= tid == getpid();
+        saw_other |= tid == other;
+    }
+    closedir(directory);
+    CHECK_EQ_LONG(entries, 2);
+    CHECK(saw_main && saw_other, "task/ names both threads");
+
+    static char text[4096], path[64], expected[64];
+    snprintf(path, sizeof path, "/proc/self/task/%ld/stat", other);
+    CHECK(apus_read_file(path, text, sizeof text) > 0, "read task/TID/stat");
+    snprintf(expected, sizeof expected, "%ld (", other);
+    CHECK(strncmp(text, expected, strlen(expected)) == 0, "task stat starts with the TID");
+    snprintf(path, sizeof path, "/proc/self/task/%ld/status", other);
+    CHECK(apus_read_file(path, text, sizeof text) > 0, "read task/TID/status");
+    snprintf(expected, sizeof expected, "\nPid:\t%ld\n", other);
+    CHECK(strstr(text, expected) != NULL, "task status Pid is the TID");
+    snprintf(expected, sizeof expected, "Tgid:\t%d\n", (int)getpid());
+    CHECK(strstr(text, expected) != NULL, "task status Tgid is the process");
+    CHECK(apus_read_file("/proc/self/status", text, sizeof text) > 0, "read status");
+    CHECK(strstr(text, "\nThreads:\t2\n") != NULL, "status counts two threads");
+}
+
 int main(void)
 {
     pthread_t threads[THREADS];
@@ -105,6 +143,7 @@ int main(void)
     CHECK_EQ_LONG(pthread_create(&waiter, NULL, wait_for_signal, NULL), 0);
     while (waiter_tid == 0)
         usleep(1000);
+    check_task_directory(waiter_tid);
     CHECK_EQ_LONG(pthread_kill(waiter, SIGUSR1), 0);
     CHECK_EQ_LONG(pthread_join(waiter, NULL), 0);
     CHECK_EQ_LONG(handled_on, waiter_tid);
