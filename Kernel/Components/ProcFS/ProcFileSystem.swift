@@ -129,8 +129,16 @@ final class ProcRootDirectory: ProcDirectory {
 
     override func lookup(_ name: [UInt8]) -> Inode? {
         for entry in Entry.allCases where Array(entry.name.utf8) == name { return make(entry) }
-        guard let id = ProcRootDirectory.processID(name), ProcessTable.shared.process(id) != nil else { return nil }
-        let directory = ProcessDirectory(processID: id, deviceNumber: deviceNumber)
+        guard let id = ProcRootDirectory.processID(name) else { return nil }
+        let directory: ProcessDirectory
+        if ProcessTable.shared.process(id) != nil {
+            directory = ProcessDirectory(processID: id, deviceNumber: deviceNumber)
+        } else if let owner = ProcessTable.shared.thread(id)?.process {
+            // /proc/TID of a thread that is not its process's first: reachable, not listed (Linux).
+            directory = ProcessDirectory(processID: owner.id, threadID: id, deviceNumber: deviceNumber)
+        } else {
+            return nil
+        }
         directory.attach(under: self)
         return directory
     }

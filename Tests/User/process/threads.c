@@ -6,7 +6,8 @@
  * handler on the target thread; exit() from any thread (exit_group) ends the
  * whole process with its status, and (glibc) a process whose main thread left
  * with pthread_exit lives until its last thread ends. /proc/self/task lists the
- * threads; a thread's stat and status show its TID. */
+ * threads; a thread's stat and status show its TID; /proc/TID of a second
+ * thread can be opened but is not listed. */
 #include "apus_test.h"
 #include <pthread.h>
 #include <signal.h>
@@ -105,6 +106,16 @@ static void check_task_directory(long other)
     CHECK(strstr(text, expected) != NULL, "task status Pid is the TID");
     snprintf(expected, sizeof expected, "Tgid:\t%d\n", (int)getpid());
     CHECK(strstr(text, expected) != NULL, "task status Tgid is the process");
+    /* /proc/TID of a thread that is not the first: there, but not listed. */
+    snprintf(path, sizeof path, "/proc/%ld/status", other);
+    CHECK(apus_read_file(path, text, sizeof text) > 0, "read /proc/TID/status");
+    CHECK(strstr(text, expected) != NULL, "/proc/TID/status names the process as Tgid");
+    DIR *root = opendir("/proc");
+    CHECK(root != NULL, "opendir /proc");
+    while (root && (entry = readdir(root)) != NULL)
+        CHECK(atol(entry->d_name) != other, "/proc does not list a thread's TID");
+    if (root)
+        closedir(root);
     CHECK(apus_read_file("/proc/self/status", text, sizeof text) > 0, "read status");
     CHECK(strstr(text, "\nThreads:\t2\n") != NULL, "status counts two threads");
 }
