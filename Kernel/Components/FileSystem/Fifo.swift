@@ -46,11 +46,7 @@ extension Pipes {
             let mustWait = isNamed && pipe.writers == 0 && !isNonBlocking
             let holdsBackHangUp = isNamed && pipe.writers == 0 && isNonBlocking
             let file = attach(pipe, .read, statusFlags: flags, hangUpHeldBackAt: holdsBackHangUp ? writerOpensSeen : nil)
-            if mustWait {
-                let outcome = pipe.readersQueue.wait(until: { pipe.writerOpens != writerOpensSeen },
-                                                     interruptedBy: { Interruption.isPending })
-                if outcome == .interrupted { throw .EINTR }
-            }
+            if mustWait { try waitForPartner(on: pipe.readersQueue) { pipe.writerOpens != writerOpensSeen } }
             return file
         case .O_WRONLY:
             if isNamed && isNonBlocking && pipe.readers == 0 {
@@ -60,11 +56,7 @@ extension Pipes {
             let readerOpensSeen = pipe.readerOpens
             let mustWait = isNamed && pipe.readers == 0
             let file = attach(pipe, .write, statusFlags: flags, hangUpHeldBackAt: nil)
-            if mustWait {
-                let outcome = pipe.writersQueue.wait(until: { pipe.readerOpens != readerOpensSeen },
-                                                     interruptedBy: { Interruption.isPending })
-                if outcome == .interrupted { throw .EINTR }
-            }
+            if mustWait { try waitForPartner(on: pipe.writersQueue) { pipe.readerOpens != readerOpensSeen } }
             return file
         case .O_RDWR:
             return attach(pipe, .both, statusFlags: flags, hangUpHeldBackAt: nil)
@@ -72,6 +64,12 @@ extension Pipes {
             pipe.dropIfUnused()
             throw .EINVAL
         }
+    }
+
+    /// A blocking open's wait for the other side: until `arrived`, or EINTR when a signal comes
+    /// first (the caller then drops its half-made description, which undoes its count).
+    static func waitForPartner(on queue: WaitQueue, until arrived: () -> Bool) throws(Errno) {
+        if queue.wait(until: arrived, interruptedBy: { Interruption.isPending }) == .interrupted { throw .EINTR }
     }
 
     /// A new description of `end` of `pipe`, counted as a reader and/or writer; wakes the other
