@@ -96,6 +96,10 @@ public struct FileIdentity: Equatable, Sendable {
         self.device = device
         self.inode = inode
     }
+
+    public init(of file: Inode) {
+        self.init(device: file.deviceNumber, inode: file.number)
+    }
 }
 
 public struct FileHandle<R: Rights> {
@@ -104,7 +108,7 @@ public struct FileHandle<R: Rights> {
     init(file: OpenFile) { self.file = file }
 
     /// Which file this is, as stat's st_dev and st_ino say (nil for files without an inode).
-    public var fileIdentity: FileIdentity? { file.inode.map { FileIdentity(device: $0.deviceNumber, inode: $0.number) } }
+    public var fileIdentity: FileIdentity? { file.inode.map { FileIdentity(of: $0) } }
 
     /// The same file with fewer rights (e.g. a read-write handle handed out read-only).
     public func restricted<Fewer: Rights>(to: Fewer.Type) -> FileHandle<Fewer>? {

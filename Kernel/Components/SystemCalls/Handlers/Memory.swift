@@ -88,8 +88,7 @@ enum MemoryCalls {
             maximum.insert(.write)
         }
         let origin = file.inode.map { inode in
-            RegionOrigin(file: FileIdentity(device: inode.deviceNumber, inode: inode.number),
-                         path: PathNames.path(of: file, root: root) ?? [])
+            RegionOrigin(file: FileIdentity(of: inode), path: PathNames.path(of: file, root: root) ?? [])
         }
         return Region(permissions: permissions, maximumRights: maximum, sharing: shared ? .shared : .privateCopy,
                       backing: .object(mapped, offset: offset), origin: origin)
