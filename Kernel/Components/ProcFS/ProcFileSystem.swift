@@ -5,7 +5,10 @@
 // keep coherent and a process that has been reaped simply stops having a directory. What exists:
 //   /proc/self                  symlink to the caller's process ID
 //   /proc/PID/                  exe, cwd, root (magic links), fd/ (one magic link per descriptor),
-//                               cmdline, comm, stat, status
+//                               cmdline, comm, environ, maps, stat, status, task/ (one such
+//                               view per thread, by TID)
+//   /proc/TID/                  a thread's view, for a thread that is not its process's first
+//                               (reachable by name, not listed)
 //   /proc/meminfo, uptime, mounts
 // Magic links (SymlinkInode.jumpTarget) lead to the inode itself, not to the text readlink shows,
 // so `execve("/proc/self/exe")` runs the caller's binary even when its path is relative or gone.
@@ -70,6 +73,20 @@ class ProcDirectory: DirectoryInode {
         throw .ENOENT
     }
     override func makeFifo(permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> FifoInode { throw .ENOENT }
+
+    /// Entries named by numbers (descriptors, thread IDs) in ascending order, after `cookie`:
+    /// position = number + 3 (0, 1, 2 are taken by the start, "." and "..").
+    func numberedEntries(_ numbers: [Int32], after cookie: UInt64, type: InodeKind,
+                         inodeNumber: (Int32) -> UInt64) -> [DirectoryEntry] {
+        var result: [DirectoryEntry] = []
+        for number in numbers.sorted() {
+            let position = UInt64(UInt32(bitPattern: number)) + 3
+            guard position > cookie else { continue }
+            result.append(DirectoryEntry(name: ProcFileSystem.decimal(number), inodeNumber: inodeNumber(number),
+                                         type: type.directoryEntryType, position: position))
+        }
+        return result
+    }
 }
 
 /// A file whose contents are computed at open from a function of the live state.

@@ -149,7 +149,7 @@ final class TaskDirectory: ProcDirectory {
         linkCount = 3
     }
 
-    var threadIDs: [Int32] { (ProcessTable.shared.process(processID)?.threads.map { $0.id } ?? []).sorted() }
+    var threadIDs: [Int32] { ProcessTable.shared.process(processID)?.threads.map { $0.id } ?? [] }
 
     override var entryCount: Int { threadIDs.count }
 
@@ -161,15 +161,8 @@ final class TaskDirectory: ProcDirectory {
     }
 
     override func entries(after cookie: UInt64) -> [DirectoryEntry] {
-        var result: [DirectoryEntry] = []
-        // Position = TID + 3 (0, 1, 2 are taken by the start, "." and "..").
-        for threadID in threadIDs where UInt64(UInt32(bitPattern: threadID)) + 3 > cookie {
-            result.append(DirectoryEntry(name: ProcFileSystem.decimal(threadID),
-                                         inodeNumber: ProcessDirectory.number(processID, threadID, entry: 1),
-                                         type: InodeKind.directory.directoryEntryType,
-                                         position: UInt64(UInt32(bitPattern: threadID)) + 3))
-        }
-        return result
+        let id = processID
+        return numberedEntries(threadIDs, after: cookie, type: .directory) { ProcessDirectory.number(id, $0, entry: 1) }
     }
 }
 
@@ -201,12 +194,9 @@ final class DescriptorDirectory: ProcDirectory {
 
     override func entries(after cookie: UInt64) -> [DirectoryEntry] {
         guard let process = ProcessTable.shared.process(processID) else { return [] }
-        var result: [DirectoryEntry] = []
-        // Position = descriptor + 3 (0, 1, 2 are taken by the start, "." and "..").
-        for descriptor in process.files.openDescriptors.sorted() where UInt64(descriptor) + 3 > cookie {
-            result.append(DirectoryEntry(name: ProcFileSystem.decimal(descriptor), inodeNumber: Self.linkNumber(process: processID, descriptor: descriptor),
-                                         type: InodeKind.symlink.directoryEntryType, position: UInt64(descriptor) + 3))
+        let id = processID
+        return numberedEntries(process.files.openDescriptors, after: cookie, type: .symlink) {
+            Self.linkNumber(process: id, descriptor: $0)
         }
-        return result
     }
 }
