@@ -3,7 +3,8 @@
 // FileSystem/RightsKTests.swift). Each pair must compile to the same machine code. Either the
 // compiler merged the two bodies (each probe is then a frame-setup-and-jump thunk that ends in
 // the same shared body), or their instructions, with addresses normalised, are identical.
-// The same disassembly is also checked for calls to swift_coroFrameAlloc (see below).
+// The same disassembly is also checked for calls to swift_coroFrameAlloc and to out-of-line
+// cpu.h helpers (see below).
 
 import Foundation
 
@@ -36,14 +37,19 @@ public struct ZeroCostCheck {
                 counts.passed += 1
             }
         }
-        let allocating = Self.coroutineFrameAllocators(in: functions)
-        if allocating.isEmpty {
-            print("no-coroutine-frame-allocation ... ok")
-            counts.passed += 1
-        } else {
-            print("no-coroutine-frame-allocation ... FAILED\n    " + allocating.joined(separator: "\n    "))
-            counts.failed += 1
-            counts.failures.append("no-coroutine-frame-allocation: " + allocating.joined(separator: ", "))
+        let forbiddenCalls = [
+            ("no-coroutine-frame-allocation", Self.coroutineFrameAllocators(in: functions)),
+            ("cpu-helpers-inlined", Self.outOfLineCPUHelperCallers(in: functions)),
+        ]
+        for (check, callers) in forbiddenCalls {
+            if callers.isEmpty {
+                print("\(check) ... ok")
+                counts.passed += 1
+            } else {
+                print("\(check) ... FAILED\n    " + callers.joined(separator: "\n    "))
+                counts.failed += 1
+                counts.failures.append("\(check): " + callers.joined(separator: ", "))
+            }
         }
         return counts
     }
@@ -53,8 +59,20 @@ public struct ZeroCostCheck {
     /// allocator's or the heap's lock a self-deadlock (the heap refills from the frame allocator),
     /// so none is allowed: use a plain `get`, or the storage in place.
     static func coroutineFrameAllocators(in functions: [String: Function]) -> [String] {
+        callers(of: "swift_coroFrameAlloc", in: functions)
+    }
+
+    /// Functions that call one of cpu.h's `static inline` helpers out of line (cli, rdtsc, mov cr3
+    /// each a call and a return): they must be inlined, which C flags such as -ffreestanding
+    /// (its no-builtins attribute) silently prevent.
+    static func outOfLineCPUHelperCallers(in functions: [String: Function]) -> [String] {
+        callers(of: "cpu_", in: functions)
+    }
+
+    /// Functions other than `target` itself with a call to a function whose name starts with it.
+    static func callers(of target: String, in functions: [String: Function]) -> [String] {
         functions.filter { name, function in
-            name != "swift_coroFrameAlloc" && function.instructions.contains { $0.hasPrefix("call") && $0.contains("<swift_coroFrameAlloc") }
+            name != target && function.instructions.contains { $0.hasPrefix("call") && $0.contains("<" + target) }
         }.keys.sorted()
     }
 

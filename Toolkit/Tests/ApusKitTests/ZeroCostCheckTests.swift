@@ -34,3 +34,10 @@ private let different = Function(address: 0x400, instructions: ["pushq %rbp", "m
     #expect(found == ["buddyvr"])
     #expect(ZeroCostCheck.coroutineFrameAllocators(in: ["bodyTm": merged]).isEmpty)
 }
+
+@Test func outOfLineCPUHelperCallsAreReported() {
+    let calling = Function(address: 0x600, instructions: ["pushq %rbp", "callq 0x900 <cpu_read_tsc>", "retq"])
+    let inlined = Function(address: 0x700, instructions: ["rdtsc", "retq"])
+    let found = ZeroCostCheck.outOfLineCPUHelperCallers(in: ["clockNow": calling, "clockInlined": inlined])
+    #expect(found == ["clockNow"])
+}
