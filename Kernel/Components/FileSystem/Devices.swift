@@ -18,7 +18,8 @@ open class CharacterDevice {
     /// Writes bytes from kernel memory (sendfile).
     open func write(bytes: [UInt8], file: OpenFile) throws(Errno) -> Int { bytes.count }
     open func control(_ request: UInt32, argument: UInt64, file: OpenFile) throws(Errno) -> Int { throw .ENOTTY }
-    open func pollEvents(file: OpenFile) -> PollEvents { [.POLLIN, .POLLOUT] }
+    /// A device with a readiness queue reports its own events; one without is always ready.
+    open func pollEvents(file: OpenFile) -> PollEvents { .alwaysReady }
     open var readinessQueue: WaitQueue? { nil }
     open func release(_ file: OpenFile) {}
 }

@@ -24,6 +24,10 @@ public final class OpenFile {
     /// What kind of file this is: the operations (an internal class hierarchy, so that other
     /// modules can reach them only through `FileHandle`).
     let operations: FileOperations
+    /// The kind has no readiness queue, so its readiness never changes: poll and select read
+    /// PollEvents.alwaysReady without a call (as Linux's vfs_poll returns DEFAULT_POLLMASK for a
+    /// file without a poll method).
+    let isAlwaysReady: Bool
 
     init(inode: Inode?, rights: RightSet, accessMode: OpenAccessMode?, statusFlags: OpenFlags, operations: FileOperations) {
         self.inode = inode
@@ -31,6 +35,7 @@ public final class OpenFile {
         self.accessMode = accessMode
         self.statusFlags = statusFlags
         self.operations = operations
+        isAlwaysReady = operations.readinessQueue == nil
     }
 
     deinit { operations.release(self) }
@@ -55,7 +60,7 @@ public final class OpenFile {
     func control(_ request: UInt32, argument: UInt64) throws(Errno) -> Int { try operations.control(self, request, argument: argument) }
 
     /// Readiness for poll/select (POLLIN, POLLOUT, POLLHUP, POLLERR bits).
-    public func pollEvents() -> PollEvents { operations.pollEvents(self) }
+    public func pollEvents() -> PollEvents { isAlwaysReady ? .alwaysReady : operations.pollEvents(self) }
     /// Woken when readiness may have changed (nil: the file is always ready).
     public var readinessQueue: WaitQueue? { operations.readinessQueue }
 
@@ -79,7 +84,9 @@ class FileOperations {
     func directoryEntries(_ file: OpenFile) throws(Errno) -> DirectoryCursor { throw .ENOTDIR }
     func truncate(_ file: OpenFile, to length: UInt64) throws(Errno) { throw .EINVAL }
     func control(_ file: OpenFile, _ request: UInt32, argument: UInt64) throws(Errno) -> Int { throw .ENOTTY }
-    func pollEvents(_ file: OpenFile) -> PollEvents { [.POLLIN, .POLLOUT] }
+    /// A kind whose readiness can change overrides both; one without a readiness queue is always
+    /// ready and is not asked (`OpenFile.pollEvents`).
+    func pollEvents(_ file: OpenFile) -> PollEvents { .alwaysReady }
     var readinessQueue: WaitQueue? { nil }
     func release(_ file: OpenFile) {}
 }

@@ -36,8 +36,8 @@ public final class FileTable {
         return false
     }
 
-    /// The poll events of the file at `descriptor`, nil if it is not open; the file is looked at
-    /// in place, not retained (select and poll ask this for every descriptor on every scan).
+    /// The poll events of the file at `descriptor`, nil if it is not open (select and poll ask
+    /// this for every descriptor on every scan; an always-ready file answers without a call).
     public func pollEvents(_ descriptor: Int32) -> PollEvents? {
         guard descriptor >= 0, Int(descriptor) < slots.count else { return nil }
         switch slots[Int(descriptor)] {

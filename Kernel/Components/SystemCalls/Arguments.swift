@@ -107,6 +107,17 @@ extension SystemCallContext {
         do { return try UserMemory.readWords(from: address, count: count) } catch { throw .EFAULT }
     }
 
+    /// `count` bytes in from user memory at `address` into the words of `destination` (a part
+    /// of a word array or an inline word image).
+    public func copyIn(words destination: inout MutableSpan<UInt64>, count: Int, fromAddress address: UInt64) throws(Errno) {
+        do { try UserMemory.copyIn(from: address, words: &destination, count: count) } catch { throw .EFAULT }
+    }
+
+    /// The first `count` bytes of `words` out to user memory at `address`.
+    public func copyOut(words: Span<UInt64>, count: Int, toAddress address: UInt64) throws(Errno) {
+        do { try UserMemory.copyOut(to: address, words: words, count: count) } catch { throw .EFAULT }
+    }
+
     /// Words (8 bytes each) out to user memory at `address`.
     public func copyOutWords(_ words: [UInt64], toAddress address: UInt64) throws(Errno) {
         do { try UserMemory.write(words: words, count: words.count * 8, to: address) } catch { throw .EFAULT }

@@ -1,7 +1,8 @@
 // Waiting for readiness on several files at once (poll(2), select(2) and their signal-mask
 // variants): readiness comes from each open file; the caller sleeps registered on every file's
 // readiness queue until one of them wakes it, the timeout passes or a signal arrives. No busy
-// polling: a sleeping poller uses no CPU.
+// polling: a sleeping poller uses no CPU. What is asked and how the answer is recorded is the
+// request kind's business (PollRequests.swift: poll's pollfd array, select's bitmaps).
 
 import FileSystem
 import Framework
@@ -9,55 +10,35 @@ import LinuxABI
 import Process
 import Scheduling
 
+/// What poll or select waits on.
+protocol PollRequests {
+    /// Looks at every descriptor asked about once and records what it found (the previous
+    /// scan's findings are replaced); returns how many findings count as ready.
+    mutating func scan(_ files: FileTable) -> Int
+    /// Calls `body` with each descriptor asked about (to sleep on its readiness queue).
+    func forEachDescriptor(_ body: (Int32) -> Void)
+}
+
 enum Polling {
-    /// A request on one descriptor: what is wanted, what was found.
-    struct Entry {
-        let descriptor: Int32
-        let wanted: PollEvents
-        var found: PollEvents = []
-    }
-
-    static let alwaysReported: PollEvents = [.POLLERR, .POLLHUP, .POLLNVAL]
-
-    /// Fills `found` for every entry; returns how many have something.
-    static func scan(_ entries: inout [Entry], files: FileTable) -> Int {
-        var ready = 0
-        for index in entries.indices {
-            let descriptor = entries[index].descriptor
-            guard descriptor >= 0 else {
-                entries[index].found = []
-                continue
-            }
-            guard let available = files.pollEvents(descriptor) else {
-                entries[index].found = .POLLNVAL
-                ready += 1
-                continue
-            }
-            let events = available.intersection(entries[index].wanted.union(alwaysReported))
-            entries[index].found = events
-            if !events.isEmpty { ready += 1 }
-        }
-        return ready
-    }
-
-    /// Waits until some entry is ready, `deadline` (monotonic ns) passes, or a signal arrives.
-    /// Returns the number of ready entries (0 on timeout).
-    static func wait(_ entries: inout [Entry], deadline: UInt64?, thread: Thread, process: Process) throws(Errno) -> Int {
+    /// Waits until some request is ready, `deadline` (monotonic ns) passes, or a signal arrives.
+    /// Returns what the last scan counted as ready (0 on timeout).
+    static func wait<Requests: PollRequests>(_ requests: inout Requests, deadline: UInt64?, thread: Thread,
+                                             process: Process) throws(Errno) -> Int {
         let files = process.files
         while true {
-            let ready = scan(&entries, files: files)
+            let ready = requests.scan(files)
             if ready > 0 { return ready }
             if let deadline, Clock.monotonicNanoseconds() >= deadline { return 0 }
             if SignalDelivery.hasDeliverableSignal(thread) { throw Restart.interrupted(thread, .restartUnlessHandled) }
             var queues: [WaitQueue] = []
-            for entry in entries where entry.descriptor >= 0 {
-                if let queue = (try? files.file(entry.descriptor))?.readinessQueue { queues.append(queue) }
+            requests.forEachDescriptor { descriptor in
+                if let queue = (try? files.file(descriptor))?.readinessQueue { queues.append(queue) }
             }
             for queue in queues { queue.enqueueCurrent() }
-            let snapshot = entries
+            let snapshot = requests
             let isReady = { () -> Bool in
                 var probe = snapshot
-                return scan(&probe, files: files) > 0 || SignalDelivery.hasDeliverableSignal(thread)
+                return probe.scan(files) > 0 || SignalDelivery.hasDeliverableSignal(thread)
             }
             if let deadline {
                 Timers.shared.sleep(Scheduler.current, until: deadline, wakeEarly: isReady)

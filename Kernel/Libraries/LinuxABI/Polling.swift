@@ -24,6 +24,9 @@ public struct PollEvents: OptionSet, Sendable {
 
     /// Reported whether requested or not.
     public static let alwaysReported: PollEvents = [.POLLERR, .POLLHUP, .POLLNVAL]
+    /// What a file whose readiness never changes reports (include/linux/poll.h: a file without
+    /// a poll method is always readable and writable).
+    public static let alwaysReady: PollEvents = [.POLLIN, .POLLOUT, .POLLRDNORM, .POLLWRNORM]
 }
 
 /// struct pollfd.
