@@ -56,24 +56,26 @@ enum SignalFrames {
         if UserContext.fpuFeatureMask != 0 { flags.insert(.UC_FP_XSTATE) }
         let ucontext = Ucontext(flags: flags, stack: stackState, mcontext: mcontext, sigmask: savedMask)
 
-        // pretcode and the ucontext are encoded; the siginfo, already a byte image, is copied
-        // to its place after them as it is.
-        var frameBytes = ByteWriter(capacity: SignalFrameLayout.siginfoOffset)
-        frameBytes.appendU64(action.restorer)
-        ucontext.encode(into: &frameBytes)
+        // pretcode and the ucontext are one inline word image; the siginfo, already a byte
+        // image, is copied to its place after them as it is.
+        var head = InlineArray<39, UInt64>(repeating: 0)   // (8 + Ucontext.size) / 8
+        do {
+            var words = head.mutableSpan
+            words[0] = action.restorer
+            ucontext.store(into: &words, at: 1)
+        }
         do {
             // The FPU state goes straight from its save area to the user stack (no kernel copy);
             // with XSAVE its software-reserved bytes then describe the frame, and MAGIC2 ends it.
             try context.writeFPUState(toUser: fpuAddress)
             if UserContext.fpuFeatureMask != 0 {
-                var software = ByteWriter(capacity: FpxSoftwareBytes.size)
-                FpxSoftwareBytes(extendedSize: UInt32(fpuTotal), xfeatures: UserContext.fpuFeatureMask,
-                                 xstateSize: UInt32(fpuSize)).encode(into: &software)
-                try UserMemory.write(words: software.words, count: software.count,
-                                     to: fpuAddress + UInt64(SignalFrameLayout.fpxSoftwareBytesOffset))
+                let software = FpxSoftwareBytes(extendedSize: UInt32(fpuTotal), xfeatures: UserContext.fpuFeatureMask,
+                                                xstateSize: UInt32(fpuSize)).words
+                try UserMemory.copyOut(to: fpuAddress + UInt64(SignalFrameLayout.fpxSoftwareBytesOffset),
+                                       words: software.span, count: FpxSoftwareBytes.size)
                 try UserMemory.writeUInt32(SignalFrameLayout.FP_XSTATE_MAGIC2, at: fpuAddress + UInt64(fpuSize))
             }
-            try UserMemory.write(words: frameBytes.words, count: frameBytes.count, to: frame)
+            try UserMemory.copyOut(to: frame, words: head.span, count: SignalFrameLayout.siginfoOffset)
             try UserMemory.write(entry.info, to: frame + UInt64(SignalFrameLayout.siginfoOffset))
         } catch {
             Log.debug("signal \(signal.rawValue): cannot write the signal frame at 0x\(String(frame, radix: 16)) (rsp 0x\(String(context.rsp, radix: 16)))")
@@ -110,11 +112,12 @@ enum SignalFrames {
     static func restore(thread: Thread, process: Process) throws(Errno) -> Int {
         let context = thread.context
         let address = context.rsp          // the handler's `ret` popped pretcode
-        let words: [UInt64]
-        do { words = try UserMemory.readWords(from: address, count: Ucontext.size) } catch { throw .EFAULT }
-        var reader = ByteReader(words: words, count: Ucontext.size)
-        let ucontext: Ucontext
-        do { ucontext = try Ucontext(decoding: &reader) } catch { throw .EFAULT }
+        var image = InlineArray<38, UInt64>(repeating: 0)   // Ucontext.wordCount
+        do {
+            var words = image.mutableSpan
+            do { try UserMemory.copyIn(from: address, words: &words, count: Ucontext.size) } catch { throw .EFAULT }
+        }
+        let ucontext = Ucontext(words: image.span, at: 0)
         let saved = ucontext.mcontext
         if saved.fpstate != 0 {
             let isValid: Bool

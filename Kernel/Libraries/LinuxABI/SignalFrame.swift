@@ -77,6 +77,22 @@ public struct SignalStack: LinuxStruct, Equatable {
         writer.appendU64(byteCount)
     }
 
+    /// The image as three little-endian words at `words[start...]` (ss_flags in the low half
+    /// of the middle word, the padding after it zero).
+    @inline(__always)
+    public func store(into words: inout MutableSpan<UInt64>, at start: Int) {
+        words[start] = base
+        words[start + 1] = UInt64(UInt32(bitPattern: flags.rawValue))
+        words[start + 2] = byteCount
+    }
+
+    @inline(__always)
+    public init(words: Span<UInt64>, at start: Int) {
+        base = words[start]
+        flags = SignalStackFlags(rawValue: Int32(truncatingIfNeeded: words[start + 1]))
+        byteCount = words[start + 2]
+    }
+
     public init(decoding reader: inout ByteReader) throws(DecodeError) {
         base = try reader.readU64()
         flags = SignalStackFlags(rawValue: try reader.readI32())
@@ -137,6 +153,35 @@ public struct Sigcontext: LinuxStruct, Equatable {
         fpstate = try reader.readU64()
         try reader.skip(64)
     }
+
+    /// The image as 32 little-endian words at `words[start...]`: the 18 registers, the four
+    /// selectors packed into one word, err, trapno, oldmask, cr2, fpstate, then 8 reserved zeros.
+    @inline(__always)
+    public func store(into words: inout MutableSpan<UInt64>, at start: Int) {
+        words[start] = r8; words[start + 1] = r9; words[start + 2] = r10; words[start + 3] = r11
+        words[start + 4] = r12; words[start + 5] = r13; words[start + 6] = r14; words[start + 7] = r15
+        words[start + 8] = rdi; words[start + 9] = rsi; words[start + 10] = rbp; words[start + 11] = rbx
+        words[start + 12] = rdx; words[start + 13] = rax; words[start + 14] = rcx; words[start + 15] = rsp
+        words[start + 16] = rip; words[start + 17] = eflags
+        words[start + 18] = UInt64(cs) | UInt64(gs) << 16 | UInt64(fs) << 32 | UInt64(ss) << 48
+        words[start + 19] = err; words[start + 20] = trapno; words[start + 21] = oldmask
+        words[start + 22] = cr2; words[start + 23] = fpstate
+        for index in start + 24..<start + 32 { words[index] = 0 }
+    }
+
+    @inline(__always)
+    public init(words: Span<UInt64>, at start: Int) {
+        r8 = words[start]; r9 = words[start + 1]; r10 = words[start + 2]; r11 = words[start + 3]
+        r12 = words[start + 4]; r13 = words[start + 5]; r14 = words[start + 6]; r15 = words[start + 7]
+        rdi = words[start + 8]; rsi = words[start + 9]; rbp = words[start + 10]; rbx = words[start + 11]
+        rdx = words[start + 12]; rax = words[start + 13]; rcx = words[start + 14]; rsp = words[start + 15]
+        rip = words[start + 16]; eflags = words[start + 17]
+        let selectors = words[start + 18]
+        cs = UInt16(truncatingIfNeeded: selectors); gs = UInt16(truncatingIfNeeded: selectors >> 16)
+        fs = UInt16(truncatingIfNeeded: selectors >> 32); ss = UInt16(truncatingIfNeeded: selectors >> 48)
+        err = words[start + 19]; trapno = words[start + 20]; oldmask = words[start + 21]
+        cr2 = words[start + 22]; fpstate = words[start + 23]
+    }
 }
 
 /// The kernel's struct ucontext (not glibc's ucontext_t, which is larger).
@@ -176,6 +221,29 @@ public struct Ucontext: LinuxStruct, Equatable {
         stack = try SignalStack(decoding: &reader)
         mcontext = try Sigcontext(decoding: &reader)
         sigmask = SignalSet(rawValue: try reader.readU64())
+    }
+
+    /// Words in the image (size / 8).
+    public static let wordCount = 38
+
+    /// The image as 38 little-endian words at `words[start...]`: flags, link, uc_stack (3),
+    /// uc_mcontext (32), uc_sigmask. The signal frame is built and read back this way.
+    @inline(__always)
+    public func store(into words: inout MutableSpan<UInt64>, at start: Int) {
+        words[start] = flags.rawValue
+        words[start + 1] = link
+        stack.store(into: &words, at: start + 2)
+        mcontext.store(into: &words, at: start + 5)
+        words[start + 37] = sigmask.rawValue
+    }
+
+    @inline(__always)
+    public init(words: Span<UInt64>, at start: Int) {
+        flags = UcontextFlags(rawValue: words[start])
+        link = words[start + 1]
+        stack = SignalStack(words: words, at: start + 2)
+        mcontext = Sigcontext(words: words, at: start + 5)
+        sigmask = SignalSet(rawValue: words[start + 37])
     }
 }
 
@@ -244,6 +312,16 @@ public struct FpxSoftwareBytes: LinuxStruct, Equatable {
         writer.appendU64(xfeatures)
         writer.appendU32(xstateSize)
         writer.appendZeros(28)   // padding[7]
+    }
+
+    /// The image as six little-endian words (the padding zero).
+    @inlinable
+    public var words: InlineArray<6, UInt64> {
+        var words = InlineArray<6, UInt64>(repeating: 0)
+        words[0] = UInt64(magic1) | UInt64(extendedSize) << 32
+        words[1] = xfeatures
+        words[2] = UInt64(xstateSize)
+        return words
     }
 
     public init(decoding reader: inout ByteReader) throws(DecodeError) {

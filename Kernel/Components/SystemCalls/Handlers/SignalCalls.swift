@@ -184,11 +184,24 @@ enum SignalCalls {
         let pid = call.int32(0)
         let number = call.int32(1)
         let signal: Signal? = number == 0 ? nil : try signal(number)
-        var targets: [Process]
+        let sender = call.process
+        /// Sends to one process if the sender may signal it; whether it could.
+        func send(to target: Process) -> Bool {
+            guard let handle = target.signalHandle(from: sender, for: signal) else { return false }
+            if let signal {
+                SignalDelivery.send(signal, info: SignalDelivery.senderInfo(signal, code: 0, senderID: sender.id,
+                                                                            senderUserID: sender.credentials.realUserID), to: handle)
+            }
+            return true
+        }
         if pid > 0 {
+            // One process: no list of targets.
             guard let target = ProcessTable.shared.process(pid) else { throw .ESRCH }
-            targets = [target]
-        } else if pid == 0 {
+            guard send(to: target) else { throw .EPERM }
+            return 0
+        }
+        let targets: [Process]
+        if pid == 0 {
             targets = ProcessTable.shared.processes(inGroup: call.process.processGroupID)
         } else if pid == -1 {
             targets = ProcessTable.shared.allProcesses.filter { $0.id != 1 && $0 !== call.process }
@@ -198,14 +211,7 @@ enum SignalCalls {
         }
         guard !targets.isEmpty else { throw .ESRCH }
         var delivered = 0
-        for target in targets {
-            guard let handle = target.signalHandle(from: call.process, for: signal) else { continue }
-            delivered += 1
-            if let signal {
-                SignalDelivery.send(signal, info: SignalDelivery.senderInfo(signal, code: 0, senderID: call.process.id,
-                                                                            senderUserID: call.process.credentials.realUserID), to: handle)
-            }
-        }
+        for target in targets where send(to: target) { delivered += 1 }
         guard delivered > 0 else { throw .EPERM }
         return 0
     }

@@ -351,3 +351,39 @@ func expectRoundTrip<T: LinuxStruct & Equatable>(_ value: T, sourceLocation: Sou
     writer.appendU32(0); writer.appendU32(0x0102_0304); writer.appendU64(0xFFEE_DDCC_BBAA_9988)
     #expect(bytes == writer.bytes)
 }
+
+/// The little-endian bytes of `count` words.
+private func bytes(ofWords words: Span<UInt64>, count: Int) -> [UInt8] {
+    var bytes: [UInt8] = []
+    for index in 0..<count {
+        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: words[index] >> UInt64(shift))) }
+    }
+    return bytes
+}
+
+@Test func signalFrameWordImagesMatchTheEncoder() {
+    var context = Sigcontext()
+    context.r8 = 0x0101_0101_0101_0101; context.r15 = 8; context.rdi = 9; context.rax = UInt64.max
+    context.rsp = 0x7fff_f000; context.rip = 0x40_1234; context.eflags = 0x246
+    context.cs = 0x33; context.gs = 0x1234; context.fs = 0x5678; context.ss = 0x2b
+    context.err = 4; context.trapno = 14; context.oldmask = 0x8000_0001; context.cr2 = 0xdead_0000; context.fpstate = 0x7fff_e000
+    let ucontext = Ucontext(flags: [.UC_FP_XSTATE, .UC_SIGCONTEXT_SS], link: 0x1111,
+                            stack: SignalStack(base: 0x6000_0000, flags: .SS_ONSTACK, byteCount: 65536),
+                            mcontext: context, sigmask: SignalSet(rawValue: 0x8000_0000_0000_0401))
+    // Stored at an offset, as the signal frame does (pretcode in word 0); the words around
+    // the image are left alone.
+    var image = InlineArray<40, UInt64>(repeating: 0xAAAA_AAAA_AAAA_AAAA)
+    do {
+        var words = image.mutableSpan
+        ucontext.store(into: &words, at: 1)
+    }
+    let span = image.span
+    #expect(span[0] == 0xAAAA_AAAA_AAAA_AAAA && span[39] == 0xAAAA_AAAA_AAAA_AAAA)
+    #expect(bytes(ofWords: span.extracting(1..<39), count: Ucontext.wordCount) == ucontext.encoded())
+    #expect(Ucontext.wordCount * 8 == Ucontext.size)
+    #expect(Ucontext(words: span, at: 1) == ucontext)
+
+    let software = FpxSoftwareBytes(extendedSize: 836, xfeatures: 0x2e7, xstateSize: 832)
+    let softwareWords = software.words
+    #expect(bytes(ofWords: softwareWords.span, count: 6) == software.encoded())
+}
