@@ -58,10 +58,21 @@ public enum UserMemory {
     }
 
     /// Copies `count` bytes from user `address` to kernel memory at `destination`; the error, if any.
+    /// The first attempt is inline (every page present: the common case); a fault goes to the
+    /// resolving loop, which goes on from where the copy stopped.
+    @inline(__always)
     static func copyFromUser(_ address: UInt64, to destination: UnsafeMutableRawPointer, count: Int) -> UserMemoryError? {
+        // SAFETY: callers pass a destination with at least `count` writable bytes and a user
+        // range already checked by checkRange.
+        let remaining = unsafe user_copy_bytes(destination, UnsafeRawPointer(bitPattern: UInt(address))!, UInt64(count))
+        if remaining == 0 { return nil }
+        return unsafe copyFromUserResolvingFaults(address, to: destination, count: count)
+    }
+
+    @inline(never)
+    static func copyFromUserResolvingFaults(_ address: UInt64, to destination: UnsafeMutableRawPointer, count: Int) -> UserMemoryError? {
         do throws(UserMemoryError) {
-            // SAFETY: callers pass a destination with at least `count` writable bytes and a user
-            // range already checked by checkRange.
+            // SAFETY: as for copyFromUser.
             try transfer(count: count, access: .read) { done in
                 Int(unsafe user_copy_bytes(destination + done, UnsafeRawPointer(bitPattern: UInt(address) + UInt(done))!,
                                            UInt64(count - done)))
@@ -73,10 +84,20 @@ public enum UserMemory {
     }
 
     /// Copies `count` bytes from kernel memory at `source` to user `address`; the error, if any.
+    /// Inline first attempt, as copyFromUser.
+    @inline(__always)
     static func copyToUser(_ address: UInt64, from source: UnsafeRawPointer, count: Int) -> UserMemoryError? {
+        // SAFETY: callers pass a source with at least `count` readable bytes and a user range
+        // already checked by checkRange.
+        let remaining = unsafe user_copy_bytes(UnsafeMutableRawPointer(bitPattern: UInt(address))!, source, UInt64(count))
+        if remaining == 0 { return nil }
+        return unsafe copyToUserResolvingFaults(address, from: source, count: count)
+    }
+
+    @inline(never)
+    static func copyToUserResolvingFaults(_ address: UInt64, from source: UnsafeRawPointer, count: Int) -> UserMemoryError? {
         do throws(UserMemoryError) {
-            // SAFETY: callers pass a source with at least `count` readable bytes and a user range
-            // already checked by checkRange.
+            // SAFETY: as for copyToUser.
             try transfer(count: count, access: .write) { done in
                 Int(unsafe user_copy_bytes(UnsafeMutableRawPointer(bitPattern: UInt(address) + UInt(done))!,
                                            source + done, UInt64(count - done)))
