@@ -33,10 +33,19 @@ enum ProcessFiles {
         return bytes
     }
 
-    /// The one-letter state of stat and the word of status.
-    static func state(_ process: Process) -> (letter: UInt8, word: String) {
+    /// The one-letter state of stat and the word of status, of the thread shown (the process's
+    /// first thread for /proc/PID, as Linux shows its group leader): running or ready to run is
+    /// R, waiting is S. A process without that thread falls back to R for the caller's own.
+    static func state(_ process: Process, shownID: Int32) -> (letter: UInt8, word: String) {
         if process.isZombie { return (90, "Z (zombie)") }
         if process.stopSignal != 0 { return (84, "T (stopped)") }
+        if let task = process.threads.first(where: { $0.id == shownID })?.task {
+            switch task.state {
+            case .running, .runnable: return (82, "R (running)")
+            case .blocked: return (83, "S (sleeping)")
+            case .exited: return (90, "Z (zombie)")
+            }
+        }
         if ProcFileSystem.callingProcess === process { return (82, "R (running)") }
         return (83, "S (sleeping)")
     }
@@ -47,7 +56,7 @@ enum ProcessFiles {
         let usage = process.usage
         let ticks = { (nanoseconds: UInt64) -> String in "\(nanoseconds / nanosecondsPerTick)" }
         var text = Array("\(shownID) (".utf8) + process.name + Array(") ".utf8)
-        text.append(state(process).letter)
+        text.append(state(process, shownID: shownID).letter)
         let fields: [String] = [
             "\(process.parentID)", "\(process.processGroupID)", "\(process.sessionID)",
             "0", "-1",                                                   // tty_nr, tpgid
@@ -87,7 +96,7 @@ enum ProcessFiles {
         let umask = String(process.fileSystem.umask, radix: 8)
         var lines: [String] = []
         lines.append("Umask:\t" + String(repeating: "0", count: max(0, 4 - umask.count)) + umask)
-        lines.append("State:\t\(state(process).word)")
+        lines.append("State:\t\(state(process, shownID: shownID).word)")
         lines.append("Tgid:\t\(process.id)")
         lines.append("Ngid:\t0")
         lines.append("Pid:\t\(shownID)")
