@@ -150,7 +150,16 @@ enum ThreadCalls {
             let bitset = operation == 10 ? call.uint32(5) : UInt32.max
             guard bitset != 0 else { throw .EINVAL }
             return Futexes.wake(address: address, process: call.process, count: Int(max(call.int32(2), 0)), bitset: bitset)
+        case 3, 4:      // FUTEX_REQUEUE, FUTEX_CMP_REQUEUE
+            // The requeue count travels in the timeout argument's place (as an int).
+            let wakeCount = call.int32(2), requeueCount = Int32(truncatingIfNeeded: call.raw(3))
+            guard wakeCount >= 0, requeueCount >= 0 else { throw .EINVAL }
+            let target = call.address(4)
+            guard target & 3 == 0 else { throw .EINVAL }
+            return try Futexes.requeue(address: address, target: target, process: call.process, wakeCount: Int(wakeCount),
+                                       requeueCount: Int(requeueCount), expected: operation == 4 ? call.uint32(5) : nil)
         default:
+            Futexes.reportUnimplemented(operation)
             throw .ENOSYS
         }
     }
