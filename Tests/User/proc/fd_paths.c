@@ -103,6 +103,21 @@ int main(void)
     CHECK_OK(apus_write_file("gone", "new", 3));
     CHECK_FD_PATH(gone, "gone", " (deleted)");
 
+    /* a file and then its directory removed while the file is open, and a
+     * directory removed while open */
+    CHECK_OK(mkdir("doomed", 0755));
+    CHECK_OK(apus_write_file("doomed/file", "d", 1));
+    int orphan = open("doomed/./file", O_RDONLY);
+    CHECK(orphan >= 0, "open doomed/./file");
+    int doomed = open("doomed", O_RDONLY | O_DIRECTORY);
+    CHECK(doomed >= 0, "open doomed");
+    CHECK_OK(unlink("doomed/file"));
+    CHECK_OK(rmdir("doomed"));
+    CHECK_FD_PATH(orphan, "doomed/file", " (deleted)");
+    CHECK_FD_PATH(doomed, "doomed", " (deleted)");
+    close(doomed);
+    close(orphan);
+
     /* /proc/self/maps names a file mapped through an untidy path canonically */
     int mapped_fd = open("dirlink//../name", O_RDONLY);
     CHECK(mapped_fd >= 0, "open dirlink//../name");
