@@ -26,19 +26,6 @@ public enum PathNames {
         }
         return path
     }
-
-    /// The absolute path an open file was opened by (/proc/PID/fd links, /proc/PID/maps): the
-    /// directory's path for a directory, else the opening directory's path joined with the name
-    /// as given; nil for a file with no path (pipes, anonymous files).
-    public static func path(of file: OpenFile, root: DirectoryInode) -> [UInt8]? {
-        if let directory = file.inode as? DirectoryInode, let path = path(of: directory, root: root) { return path }
-        guard let (directory, name) = file.openedAs else { return nil }
-        if name.first == 47 { return name }
-        guard var full = path(of: directory, root: root) else { return name }
-        if full != [47] { full.append(47) }
-        full.append(contentsOf: name)
-        return full
-    }
 }
 
 extension DirectoryInode {

@@ -123,9 +123,9 @@ enum ProcessFiles {
         return text
     }
 
-    /// What readlink(2) shows for a descriptor: the path it was opened by (made absolute; Apus
-    /// does not re-derive it if the file was renamed since), `pipe:[N]` for pipes (opening the link
-    /// opens the same pipe again).
+    /// What readlink(2) shows for a descriptor: the canonical absolute path of the file, with
+    /// " (deleted)" once it is unlinked (PathNames.path(of: OpenFile), as Linux's d_path),
+    /// `pipe:[N]` for pipes (opening the link opens the same pipe again).
     static func descriptorTarget(_ process: Process?, _ descriptor: Int32) -> [UInt8] {
         guard let process, let file = try? process.files.file(descriptor) else { return [] }
         guard let inode = file.inode else { return Array("anon_inode:[unknown]".utf8) }
