@@ -50,7 +50,7 @@ public final class Process {
     /// Read-only outside this module: changes go through `Thread.ownCredentials`.
     public internal(set) var credentials: Credentials
     public var limits: ResourceLimits
-    public var signals: SignalDispositions
+    public let signals: SignalDispositions
     /// The command name (comm, at most 15 bytes: the last component of the path given to
     /// execve), and the executable file with the absolute path it was found under (/proc/PID/exe).
     public var name: [UInt8] = []

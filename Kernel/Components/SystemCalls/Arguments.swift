@@ -72,6 +72,7 @@ extension SystemCallContext {
     }
 
     /// A struct kernel_sigaction in from user memory, through an inline word image.
+    @inline(__always)
     public func copyIn(_ type: KernelSigaction.Type, fromAddress address: UInt64) throws(Errno) -> KernelSigaction {
         var words = InlineArray<4, UInt64>(repeating: 0)
         var span = words.mutableSpan

@@ -129,8 +129,9 @@ public struct SignalSet: OptionSet, Hashable, Sendable {
 
     public static let size = 8
 
-    /// SIGKILL and SIGSTOP: removed from every mask user space sets.
-    public static let unblockable = SignalSet([.SIGKILL, .SIGSTOP])
+    /// SIGKILL and SIGSTOP: removed from every mask user space sets. (A constant, not an
+    /// array-built `let`, so reading it needs no lazy-initialization check.)
+    public static var unblockable: SignalSet { SignalSet(rawValue: Signal.SIGKILL.maskBit | Signal.SIGSTOP.maskBit) }
 
     public func contains(_ signal: Signal) -> Bool { rawValue & signal.maskBit != 0 }
     public mutating func insert(_ signal: Signal) { self.formUnion(SignalSet(rawValue: signal.maskBit)) }

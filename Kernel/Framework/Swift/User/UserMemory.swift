@@ -119,7 +119,9 @@ public enum UserMemory {
     }
 
     /// Reads `count` bytes from user memory into `destination`'s words (little-endian), for a
-    /// fixed-size struct image kept in an InlineArray.
+    /// fixed-size struct image kept in an InlineArray. Inlined: with the size known, its checks
+    /// fold into the caller's.
+    @inline(__always)
     public static func copyIn(from address: UInt64, words destination: inout MutableSpan<UInt64>, count: Int) throws(UserMemoryError) {
         guard count >= 0, count <= destination.count &* 8 else { throw .fault }
         try checkRange(address, count)
