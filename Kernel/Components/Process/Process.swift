@@ -138,8 +138,10 @@ public final class Thread: AddressSpaceUser {
     public var restartDeadline: UInt64 = 0
     /// sigsuspend/ppoll/pselect: the mask to put back once a signal has been handled.
     public var maskToRestore: SignalSet?
-    /// CPU time this thread used.
-    public var cpuNanoseconds: UInt64 = 0
+    /// CPU time this thread used, in time-stamp-counter cycles (charged on every crossing to
+    /// user mode, so kept in the clock's own unit and converted only when read).
+    public var cpuCycles: UInt64 = 0
+    public var cpuNanoseconds: UInt64 { Clock.nanoseconds(fromCycles: cpuCycles) }
 
     public init(id: Int32, process: Process, context: UserContext) {
         self.id = id
@@ -155,10 +157,14 @@ public final class Thread: AddressSpaceUser {
     }
 }
 
-/// CPU time a process used, for times(2), getrusage(2) and wait4(2).
+/// CPU time a process used, for times(2), getrusage(2) and wait4(2). Its own user and system
+/// time are kept in time-stamp-counter cycles (charged on every crossing to user mode, so no
+/// conversion there) and converted when read; its waited-for children's are nanoseconds.
 public struct ResourceUsage: Sendable {
-    public var userNanoseconds: UInt64 = 0
-    public var systemNanoseconds: UInt64 = 0
+    public var userCycles: UInt64 = 0
+    public var systemCycles: UInt64 = 0
+    public var userNanoseconds: UInt64 { Clock.nanoseconds(fromCycles: userCycles) }
+    public var systemNanoseconds: UInt64 { Clock.nanoseconds(fromCycles: systemCycles) }
     public var childrenUserNanoseconds: UInt64 = 0
     public var childrenSystemNanoseconds: UInt64 = 0
 }

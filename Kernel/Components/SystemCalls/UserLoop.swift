@@ -34,7 +34,7 @@ public enum UserLoop {
         // CPU time on the task's own clock (time switched out does not count): the stretch in
         // the kernel before each entry to user mode is system time, the stretch in user mode user
         // time; both are charged once per crossing, when user mode is left.
-        var kernelEntered = Scheduler.currentTaskCPUNanoseconds()
+        var kernelEntered = Scheduler.currentTaskCPUCycles()
         while !thread.isExiting {
             if SignalDelivery.hasWork(thread, process: process) {
                 SignalDelivery.deliverPending(thread, process: process)
@@ -43,11 +43,10 @@ public enum UserLoop {
                 if thread.isExiting { break }
             }
             if process.addressSpace.pageTables !== space { space = process.addressSpace.pageTables }
-            let entered = Scheduler.currentTaskCPUNanoseconds()
+            let entered = Scheduler.currentTaskCPUCycles()
             let exit = context.run(in: space)
-            let left = Scheduler.currentTaskCPUNanoseconds()
-            UserTime.account(thread, process: process, userNanoseconds: left &- entered,
-                             systemNanoseconds: entered &- kernelEntered)
+            let left = Scheduler.currentTaskCPUCycles()
+            UserTime.account(thread, process: process, userCycles: left &- entered, systemCycles: entered &- kernelEntered)
             kernelEntered = left
             switch exit {
             case .systemCall:
@@ -64,15 +63,13 @@ public enum UserLoop {
 
 /// CPU time accounting.
 public enum UserTime {
-    static func account(_ thread: Thread, process: Process, userNanoseconds: UInt64, systemNanoseconds: UInt64) {
-        thread.cpuNanoseconds &+= userNanoseconds &+ systemNanoseconds
-        process.usage.userNanoseconds &+= userNanoseconds
-        process.usage.systemNanoseconds &+= systemNanoseconds
-        IntervalTimers.charge(process, userNanoseconds: userNanoseconds, systemNanoseconds: systemNanoseconds)
+    /// Charges one crossing, in cycles of the task's CPU clock (converted only when read).
+    static func account(_ thread: Thread, process: Process, userCycles: UInt64, systemCycles: UInt64) {
+        thread.cpuCycles &+= userCycles &+ systemCycles
+        process.usage.userCycles &+= userCycles
+        process.usage.systemCycles &+= systemCycles
+        IntervalTimers.charge(process, userCycles: userCycles, systemCycles: systemCycles)
     }
-
-    /// Time in the current slice not yet accounted (for CPU-time clocks read mid-slice).
-    public static func runningSlice(_ thread: Thread) -> UInt64 { 0 }
 }
 
 /// CPU exceptions in user mode become signals (with si_code and si_addr as Linux reports them),

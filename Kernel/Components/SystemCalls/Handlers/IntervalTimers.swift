@@ -99,10 +99,11 @@ enum IntervalTimers {
     /// Charges CPU time to the CPU-time timers (ITIMER_VIRTUAL, ITIMER_PROF); sends SIGVTALRM or
     /// SIGPROF when one expires.
     @inline(__always)
-    static func charge(_ process: Process, userNanoseconds: UInt64, systemNanoseconds: UInt64) {
+    static func charge(_ process: Process, userCycles: UInt64, systemCycles: UInt64) {
         // Checked inline: every return to user mode charges, and almost no process arms a timer.
         guard process.virtualTimer.value > 0 || process.profilingTimer.value > 0 else { return }
-        chargeArmed(process, userNanoseconds: userNanoseconds, systemNanoseconds: systemNanoseconds)
+        chargeArmed(process, userNanoseconds: Clock.nanoseconds(fromCycles: userCycles),
+                    systemNanoseconds: Clock.nanoseconds(fromCycles: systemCycles))
     }
 
     static func chargeArmed(_ process: Process, userNanoseconds: UInt64, systemNanoseconds: UInt64) {

@@ -14,11 +14,13 @@ enum TimeCalls {
         switch clock {
         case .CLOCK_REALTIME, .CLOCK_REALTIME_COARSE, .CLOCK_TAI, .CLOCK_REALTIME_ALARM:
             return Clock.realtimeNanoseconds()
+        // The CPU-time clocks include all user time up to this call; the system time of the
+        // call itself is charged when it returns to user mode.
         case .CLOCK_PROCESS_CPUTIME_ID:
             let usage = call.process.usage
-            return usage.userNanoseconds + usage.systemNanoseconds + UserTime.runningSlice(call.thread)
+            return usage.userNanoseconds + usage.systemNanoseconds
         case .CLOCK_THREAD_CPUTIME_ID:
-            return call.thread.cpuNanoseconds + UserTime.runningSlice(call.thread)
+            return call.thread.cpuNanoseconds
         default:
             return Clock.monotonicNanoseconds()
         }

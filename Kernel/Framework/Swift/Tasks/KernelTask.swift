@@ -122,11 +122,12 @@ public enum Scheduler {
         return task
     }
 
-    /// How long the current task has run on the CPU, in nanoseconds: time it spent switched
-    /// out (asleep, or preempted by another task) is not counted. CPU-time accounting (user and
-    /// system time, the CPU-time clocks and timers) measures with this clock.
-    public static func currentTaskCPUNanoseconds() -> UInt64 {
-        Clock.nanoseconds(fromCycles: runningClock.cycles(at: cpu_read_tsc()))
+    /// How long the current task has run on the CPU, in time-stamp-counter cycles
+    /// (`Clock.nanoseconds(fromCycles:)` converts): time it spent switched out (asleep, or
+    /// preempted by another task) is not counted. CPU-time accounting (user and system time, the
+    /// CPU-time clocks and timers) measures with this clock.
+    public static func currentTaskCPUCycles() -> UInt64 {
+        runningClock.cycles(at: cpu_read_tsc())
     }
 
     /// Starts a new task running `body`; nil when memory is exhausted.
