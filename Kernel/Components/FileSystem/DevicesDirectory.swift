@@ -43,7 +43,7 @@ public enum DevicesDirectory {
             }
         }
         do { try table.mount(devices, on: mountPoint, source: Array("devtmpfs".utf8), type: Array("devtmpfs".utf8),
-                             options: Array("rw,nosuid".utf8)) } catch { Log.error("dev: cannot mount /dev") }
+                             options: Array("rw,nosuid".utf8), magic: .TMPFS_MAGIC) } catch { Log.error("dev: cannot mount /dev") }
         DeviceRegistry.shared.registerMemoryDevices()
     }
 }

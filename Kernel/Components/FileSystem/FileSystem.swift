@@ -26,7 +26,11 @@ public final class FileSystemTable: Sendable {
         public let source: [UInt8]
         public let type: [UInt8]
         public let options: [UInt8]
+        /// statfs's f_type.
+        public let magic: FileSystemMagic
         let mountPoint: DirectoryInode
+        /// The root directory of the mounted file system (the mount point itself for "/").
+        let mountedRoot: DirectoryInode
         /// The mount point's path from the root of the tree.
         public var point: [UInt8] { PathNames.path(of: mountPoint, root: FileSystemTable.shared.root) ?? [47] }
     }
@@ -36,7 +40,7 @@ public final class FileSystemTable: Sendable {
     init(root: DirectoryInode) {
         var initial = State(root: root)
         initial.mounts.append(MountRecord(source: Array("rootfs".utf8), type: Array("rootfs".utf8), options: Array("rw".utf8),
-                                          mountPoint: root))
+                                          magic: .RAMFS_MAGIC, mountPoint: root, mountedRoot: root))
         state = SpinLock(initial)
     }
 
@@ -47,11 +51,14 @@ public final class FileSystemTable: Sendable {
 
     /// Mounts `root` (the root directory of another file system) over the directory `point`.
     public func mount(_ mountedRoot: DirectoryInode, on point: DirectoryInode, source: [UInt8], type: [UInt8],
-                      options: [UInt8]) throws(Errno) {
+                      options: [UInt8], magic: FileSystemMagic) throws(Errno) {
         guard point.mounted == nil else { throw .EBUSY }
         mountedRoot.mountParent = point
         point.mounted = mountedRoot
-        state.withLock { $0.mounts.append(MountRecord(source: source, type: type, options: options, mountPoint: point)) }
+        state.withLock {
+            $0.mounts.append(MountRecord(source: source, type: type, options: options, magic: magic, mountPoint: point,
+                                         mountedRoot: mountedRoot))
+        }
     }
 
     /// The mounted file systems, in mount order.

@@ -41,7 +41,7 @@ public enum ProcFileSystem {
             mountPoint = made
         }
         do { try table.mount(procRoot, on: mountPoint, source: Array("proc".utf8), type: Array("proc".utf8),
-                             options: Array("ro,nosuid,nodev,noexec".utf8)) } catch {
+                             options: Array("ro,nosuid,nodev,noexec".utf8), magic: .PROC_SUPER_MAGIC) } catch {
             Log.error("proc: cannot mount /proc")
         }
     }

@@ -39,6 +39,8 @@ enum SystemCallTable {
         case SystemCall.stat.rawValue: try StatCalls.stat(context)
         case SystemCall.fstat.rawValue: try StatCalls.fstat(context)
         case SystemCall.lstat.rawValue: try StatCalls.lstat(context)
+        case SystemCall.statfs.rawValue: try StatCalls.statfs(context)
+        case SystemCall.fstatfs.rawValue: try StatCalls.fstatfs(context)
         case SystemCall.newfstatat.rawValue: try StatCalls.newfstatat(context)
         case SystemCall.statx.rawValue: try StatCalls.statx(context)
         // directories

@@ -272,6 +272,47 @@ public struct Flock: LinuxStruct, Equatable {
     }
 }
 
+/// f_type of struct statfs: the file system's magic number (include/uapi/linux/magic.h).
+public enum FileSystemMagic: Int64, CaseIterable, Sendable {
+    case RAMFS_MAGIC = 0x8584_58f6
+    case TMPFS_MAGIC = 0x0102_1994
+    case PROC_SUPER_MAGIC = 0x9fa0
+    case PIPEFS_MAGIC = 0x5049_5045
+}
+
+/// f_flags of struct statfs: the mount's flags (glibc's <sys/statvfs.h> ST_*), plus the bit
+/// that says the field is valid (the kernel's ST_VALID, include/linux/statfs.h).
+public struct MountFlags: OptionSet, Sendable {
+    public let rawValue: Int64
+    public init(rawValue: Int64) { self.rawValue = rawValue }
+
+    public static let ST_RDONLY = MountFlags(rawValue: 0x0001)
+    public static let ST_NOSUID = MountFlags(rawValue: 0x0002)
+    public static let ST_NODEV = MountFlags(rawValue: 0x0004)
+    public static let ST_NOEXEC = MountFlags(rawValue: 0x0008)
+    public static let ST_SYNCHRONOUS = MountFlags(rawValue: 0x0010)
+    public static let ST_MANDLOCK = MountFlags(rawValue: 0x0040)
+    public static let ST_NOATIME = MountFlags(rawValue: 0x0400)
+    public static let ST_NODIRATIME = MountFlags(rawValue: 0x0800)
+    public static let ST_RELATIME = MountFlags(rawValue: 0x1000)
+    /// ST_VALID: f_flags is filled in (always set by Linux since 2.6.36).
+    public static let valid = MountFlags(rawValue: 0x0020)
+
+    /// The flags a mount option string ("ro,nosuid,...", as /proc/mounts shows it) stands for.
+    public init(options: [UInt8]) {
+        let names: [(String, MountFlags)] = [
+            ("ro", .ST_RDONLY), ("nosuid", .ST_NOSUID), ("nodev", .ST_NODEV), ("noexec", .ST_NOEXEC),
+            ("sync", .ST_SYNCHRONOUS), ("mand", .ST_MANDLOCK), ("noatime", .ST_NOATIME),
+            ("nodiratime", .ST_NODIRATIME), ("relatime", .ST_RELATIME),
+        ]
+        var flags: MountFlags = []
+        for option in options.split(separator: 44) {
+            for (name, flag) in names where option.elementsEqual(name.utf8) { flags.insert(flag) }
+        }
+        self = flags
+    }
+}
+
 /// struct statfs (statfs, fstatfs).
 public struct Statfs: LinuxStruct, Equatable {
     public static let size = 120

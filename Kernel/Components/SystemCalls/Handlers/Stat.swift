@@ -1,4 +1,4 @@
-// stat(2), fstat(2), lstat(2), newfstatat(2) and statx(2).
+// stat(2), fstat(2), lstat(2), newfstatat(2), statx(2), statfs(2) and fstatfs(2).
 
 import Capabilities
 import FileSystem
@@ -49,6 +49,27 @@ enum StatCalls {
                                              context: call.pathContext, finalLink: .follow)
         try call.copyOut(stat(of: inode), to: 1)
         return 0
+    }
+
+    static func statfs(_ call: SystemCallContext) throws(Errno) -> Int {
+        let inode = try PathResolver.resolve(try call.path(0), from: call.process.fileSystem.workingDirectory,
+                                             context: call.pathContext, finalLink: .follow)
+        try call.copyOut(try fileSystemStatistics(of: inode), to: 1)
+        return 0
+    }
+
+    static func fstatfs(_ call: SystemCallContext) throws(Errno) -> Int {
+        guard let inode = try call.process.files.file(call.int32(0)).inode else { throw .EBADF }
+        try call.copyOut(try fileSystemStatistics(of: inode), to: 1)
+        return 0
+    }
+
+    static func fileSystemStatistics(of inode: Inode) throws(Errno) -> Statfs {
+        guard let statistics = FileSystemTable.shared.statistics(of: inode) else {
+            Log.warn("statfs: no file system claims inode \(inode.number) (device \(inode.deviceNumber)): ENOSYS")
+            throw .ENOSYS
+        }
+        return statistics
     }
 
     static func lstat(_ call: SystemCallContext) throws(Errno) -> Int {

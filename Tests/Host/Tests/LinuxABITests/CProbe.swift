@@ -57,6 +57,7 @@ enum HeaderSet: Sendable {
             #include <linux/signalfd.h>
             #include <linux/timerfd.h>
             #include <linux/limits.h>
+            #include <linux/magic.h>
             #include <linux/posix_types.h>
             #include <asm/unistd_64.h>
             #include <asm-generic/errno.h>
@@ -90,6 +91,7 @@ enum HeaderSet: Sendable {
             #include <sys/sysmacros.h>
             #include <ucontext.h>
             #include <sys/eventfd.h>
+            #include <sys/statvfs.h>
             #include <unistd.h>
             /* The test runner's threads block signals and a child inherits the mask: start clean,
                and never hang the test run. */

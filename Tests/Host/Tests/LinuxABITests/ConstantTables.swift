@@ -9,6 +9,7 @@ private func c<T: FixedWidthInteger>(_ name: String, _ value: T) -> CConstant { 
 /// Checked against the kernel's own uapi headers.
 let uapiConstants: [CConstant] = fileConstants + memoryConstants + signalConstants + processConstants
     + timeConstants + terminalConstants + pollConstants + futexConstants + constants(of: AuxiliaryVectorType.self)
+    + constants(of: FileSystemMagic.self)
 
 /// Checked against glibc's headers (for names the uapi headers lack, or where glibc is the reference).
 let libcConstants: [CConstant] = [
@@ -19,6 +20,11 @@ let libcConstants: [CConstant] = [
     c("UTIME_NOW", UtimeSpecial.UTIME_NOW), c("UTIME_OMIT", UtimeSpecial.UTIME_OMIT),
     c("EFD_SEMAPHORE", EventfdFlags.EFD_SEMAPHORE.rawValue), c("EFD_NONBLOCK", EventfdFlags.EFD_NONBLOCK.rawValue),
     c("EFD_CLOEXEC", EventfdFlags.EFD_CLOEXEC.rawValue),
+    c("ST_RDONLY", MountFlags.ST_RDONLY.rawValue), c("ST_NOSUID", MountFlags.ST_NOSUID.rawValue),
+    c("ST_NODEV", MountFlags.ST_NODEV.rawValue), c("ST_NOEXEC", MountFlags.ST_NOEXEC.rawValue),
+    c("ST_SYNCHRONOUS", MountFlags.ST_SYNCHRONOUS.rawValue), c("ST_MANDLOCK", MountFlags.ST_MANDLOCK.rawValue),
+    c("ST_NOATIME", MountFlags.ST_NOATIME.rawValue), c("ST_NODIRATIME", MountFlags.ST_NODIRATIME.rawValue),
+    c("ST_RELATIME", MountFlags.ST_RELATIME.rawValue),
     CConstant("sysconf(_SC_PAGESIZE)", PageGeometry.PAGE_SIZE, isMacro: false, swiftName: "PAGE_SIZE"),
     CConstant("__builtin_ctz(sysconf(_SC_PAGESIZE))", PageGeometry.PAGE_SHIFT, isMacro: false, swiftName: "PAGE_SHIFT"),
     CConstant("sysconf(_SC_CLK_TCK)", TimeUnits.USER_HZ, isMacro: false, swiftName: "USER_HZ"),

@@ -387,3 +387,11 @@ private func bytes(ofWords words: Span<UInt64>, count: Int) -> [UInt8] {
     let softwareWords = software.words
     #expect(bytes(ofWords: softwareWords.span, count: 6) == software.encoded())
 }
+
+@Test func mountFlagsFromTheOptionString() {
+    #expect(MountFlags(options: Array("ro,nosuid,nodev,noexec".utf8)) == [.ST_RDONLY, .ST_NOSUID, .ST_NODEV, .ST_NOEXEC])
+    #expect(MountFlags(options: Array("rw,relatime".utf8)) == .ST_RELATIME)
+    #expect(MountFlags(options: Array("rw,nosuid,size=10k".utf8)) == .ST_NOSUID)
+    #expect(MountFlags(options: []) == [])
+    #expect(MountFlags.valid.rawValue == 0x20)   // the kernel's ST_VALID, include/linux/statfs.h
+}
