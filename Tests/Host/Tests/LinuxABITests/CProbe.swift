@@ -90,6 +90,7 @@ enum HeaderSet: Sendable {
             #include <sys/sysmacros.h>
             #include <ucontext.h>
             #include <sys/eventfd.h>
+            #include <sys/socket.h>
             #include <unistd.h>
             /* The test runner's threads block signals and a child inherits the mask: start clean,
                and never hang the test run. */
