@@ -165,12 +165,11 @@ final class UnixSocketOperations: FileOperations {
     override func release(_ file: OpenFile) { endpoint.close() }
 
     override func read(_ file: OpenFile, toUser address: UInt64, count: Int) throws(Errno) -> Int {
-        try endpoint.receive(into: [Iovec(base: address, length: UInt64(count))], flags: [],
-                             isNonBlocking: file.isNonBlocking).count
+        try endpoint.receive(into: [Iovec(base: address, length: UInt64(count))], flags: UnixSockets.flags([], of: file)).count
     }
 
     override func write(_ file: OpenFile, fromUser address: UInt64, count: Int) throws(Errno) -> Int {
-        try endpoint.send(from: [Iovec(base: address, length: UInt64(count))], flags: [], isNonBlocking: file.isNonBlocking)
+        try endpoint.send(from: [Iovec(base: address, length: UInt64(count))], flags: UnixSockets.flags([], of: file))
     }
 
     override func control(_ file: OpenFile, _ request: UInt32, argument: UInt64) throws(Errno) -> Int {
@@ -206,6 +205,11 @@ public enum UnixSockets {
         return operations.endpoint
     }
 
+    /// A non-blocking description makes every call MSG_DONTWAIT (Linux: a zero timeout).
+    static func flags(_ flags: MessageFlags, of file: OpenFile) -> MessageFlags {
+        file.isNonBlocking ? flags.union(.MSG_DONTWAIT) : flags
+    }
+
     public static func isSocket(_ file: OpenFile) -> Bool { file.operations is UnixSocketOperations }
 
     public static func kind(of file: OpenFile) throws(Errno) -> UnixSocketKind { try endpoint(file).kind }
@@ -218,12 +222,12 @@ public enum UnixSockets {
     }
 
     public static func send(_ file: OpenFile, from segments: [Iovec], flags: MessageFlags) throws(Errno) -> Int {
-        try endpoint(file).send(from: segments, flags: flags, isNonBlocking: file.isNonBlocking)
+        try endpoint(file).send(from: segments, flags: Self.flags(flags, of: file))
     }
 
     /// Returns the count recvfrom returns (the whole datagram's length under MSG_TRUNC).
     public static func receive(_ file: OpenFile, into segments: [Iovec], flags: MessageFlags) throws(Errno) -> Int {
-        try endpoint(file).receive(into: segments, flags: flags, isNonBlocking: file.isNonBlocking).count
+        try endpoint(file).receive(into: segments, flags: Self.flags(flags, of: file)).count
     }
 
     public static func shutdown(_ file: OpenFile, _ how: ShutdownHow) throws(Errno) {

@@ -24,18 +24,19 @@ extension UnixSocketEndpoint {
         return total - headOffset
     }
 
-    func send(from segments: [Iovec], flags: MessageFlags, isNonBlocking: Bool) throws(Errno) -> Int {
+    /// `flags` carry MSG_DONTWAIT for a non-blocking description too.
+    func send(from segments: [Iovec], flags: MessageFlags) throws(Errno) -> Int {
         // Out-of-band data (CONFIG_AF_UNIX_OOB) is not implemented: Linux without it says so.
         if flags.contains(.MSG_OOB) { throw .EOPNOTSUPP }
-        let nonBlocking = isNonBlocking || flags.contains(.MSG_DONTWAIT)
+        let nonBlocking = flags.contains(.MSG_DONTWAIT)
         let total = segments.totalLength
         return kind == .stream ? try sendBytes(segments, total: total, nonBlocking: nonBlocking)
                                : try sendMessage(segments, total: total, nonBlocking: nonBlocking)
     }
 
-    func receive(into segments: [Iovec], flags: MessageFlags, isNonBlocking: Bool) throws(Errno) -> (count: Int, isTruncated: Bool) {
+    func receive(into segments: [Iovec], flags: MessageFlags) throws(Errno) -> (count: Int, isTruncated: Bool) {
         if flags.contains(.MSG_OOB) { throw .EOPNOTSUPP }
-        let nonBlocking = isNonBlocking || flags.contains(.MSG_DONTWAIT)
+        let nonBlocking = flags.contains(.MSG_DONTWAIT)
         if kind == .stream { return (try receiveBytes(segments, flags: flags, nonBlocking: nonBlocking), false) }
         return try receiveMessage(segments, flags: flags, nonBlocking: nonBlocking)
     }
