@@ -16,6 +16,9 @@ import LinuxABI
 import Scheduling
 
 extension UnixSocketEndpoint {
+    /// Stream bytes are queued in chunks of up to this many bytes when writes are small.
+    static var chunkBytes: Int { 4096 }
+
     /// FIONREAD: unread stream bytes, or the size of the next message.
     var readableByteCount: Int {
         guard kind == .stream else { return queue.first?.count ?? 0 }
@@ -76,7 +79,13 @@ extension UnixSocketEndpoint {
                 if done > 0 { return done }
                 throw error
             }
-            peer.queue.append(bytes)
+            // Small writes top up the last chunk (as a pipe's pages do), so that a stream of
+            // one-byte writes does not become as many arrays.
+            if let last = peer.queue.last, last.count + piece <= Self.chunkBytes {
+                peer.queue[peer.queue.count - 1].append(contentsOf: bytes)
+            } else {
+                peer.queue.append(bytes)
+            }
             peer.queuedCost += piece
             peer.waiters.wakeAll()
             done += piece

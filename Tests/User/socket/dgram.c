@@ -45,6 +45,20 @@ int main(void)
     CHECK_EQ_LONG(send(sv[0], "x", 1, 0), 1);
     CHECK_EQ_LONG(recv(sv[1], buf, sizeof buf, MSG_DONTWAIT), 0);
     CHECK_EQ_LONG(recv(sv[1], buf, sizeof buf, MSG_DONTWAIT), 1);
+    /* write(2) of nothing sends an empty message too; read(2) of nothing takes none, but
+     * recv(2) of nothing takes one; a writev of empty vectors sends nothing. */
+    CHECK_EQ_LONG(write(sv[0], "", 0), 0);
+    CHECK_EQ_LONG(recv(sv[1], buf, sizeof buf, MSG_DONTWAIT), 0);
+    CHECK_ERR(recv(sv[1], buf, sizeof buf, MSG_DONTWAIT), EAGAIN);
+    CHECK_EQ_LONG(send(sv[0], "ab", 2, 0), 2);
+    CHECK_EQ_LONG(read(sv[1], buf, 0), 0);
+    CHECK_EQ_LONG(recv(sv[1], buf, sizeof buf, MSG_DONTWAIT), 2);
+    CHECK_EQ_LONG(send(sv[0], "ab", 2, 0), 2);
+    CHECK_EQ_LONG(recv(sv[1], buf, 0, 0), 0);
+    CHECK_ERR(recv(sv[1], buf, sizeof buf, MSG_DONTWAIT), EAGAIN);
+    struct iovec nothing = {buf, 0};
+    CHECK_EQ_LONG(writev(sv[0], &nothing, 1), 0);
+    CHECK_ERR(recv(sv[1], buf, sizeof buf, MSG_DONTWAIT), EAGAIN);
 
     /* writev gathers one message; readv scatters one. */
     struct iovec out[3] = {{"ab", 2}, {"", 0}, {"cdef", 4}};

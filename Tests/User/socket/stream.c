@@ -125,6 +125,11 @@ int main(void)
     sigpipes = 0;
     CHECK_ERR(send(sv[0], "a", 1, 0), EPIPE);
     CHECK_EQ_LONG(sigpipes, 1);
+    /* Even an empty write (no shortcut for sockets). */
+    CHECK_ERR(write(sv[0], "", 0), EPIPE);
+    CHECK_EQ_LONG(sigpipes, 2);
+    /* A receive of nothing with data queued returns 0 and takes nothing. */
+    CHECK_EQ_LONG(recv(sv[1], buf, 0, 0), 0);
     CHECK_EQ_LONG(recv(sv[1], buf, sizeof buf, 0), 3);
     CHECK_EQ_LONG(recv(sv[1], buf, sizeof buf, 0), 0);
     CHECK_EQ_LONG(send(sv[1], "x", 1, 0), 1);
@@ -148,6 +153,35 @@ int main(void)
     CHECK_OK(shutdown(sv[1], SHUT_RDWR));
     CHECK_ERR(send(sv[0], "a", 1, MSG_NOSIGNAL), EPIPE);
     CHECK_EQ_LONG(recv(sv[1], buf, sizeof buf, 0), 0);
+    close(sv[0]);
+    close(sv[1]);
+
+    /* Many one-byte writes (as many as the send buffer takes: Linux charges each its own
+     * buffer) arrive whole and in order. */
+    CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv));
+    long written = 0;
+    while (written < 10000) {
+        char c = (char)('a' + written % 26);
+        ssize_t w = write(sv[0], &c, 1);
+        if (w != 1) {
+            CHECK(w < 0 && errno == EAGAIN, "a one-byte write fails only for room");
+            break;
+        }
+        written++;
+    }
+    CHECK(written > 100, "many one-byte writes fit");
+    static char many[10000];
+    long got = 0;
+    while (got < written) {
+        ssize_t r = recv(sv[1], many + got, sizeof many - (size_t)got, 0);
+        if (r <= 0) break;
+        got += r;
+    }
+    CHECK_EQ_LONG(got, written);
+    int inOrder = 1;
+    for (long i = 0; i < got; i++)
+        if (many[i] != (char)('a' + i % 26)) inOrder = 0;
+    CHECK(inOrder, "the bytes in order");
     close(sv[0]);
     close(sv[1]);
 

@@ -22,7 +22,9 @@ enum ReadWrite {
         let file = try call.file(0)
         let handle = try file.handle(WriteOnly.self)
         let (buffer, count) = try call.userBuffer(1, count: 2)
-        if count == 0 { return 0 }
+        // An empty write is a no-op, except on a socket: it is an empty datagram there, and EPIPE
+        // on a stream whose sending side is shut (sock_write_iter has no shortcut).
+        if count == 0 && !UnixSockets.isSocket(file) { return 0 }
         return try brokenPipeSignal(call, file) { () throws(Errno) -> Int in try handle.write(fromUser: buffer, count: count) }
     }
 
@@ -111,7 +113,10 @@ enum ReadWrite {
         let file = try call.file(0)
         let handle = try file.handle(ReadOnly.self)
         // A socket receives once into all the vectors (one datagram spans them).
-        if UnixSockets.isSocket(file) { return try UnixSockets.receive(file, into: try vectors(call), flags: []) }
+        if UnixSockets.isSocket(file) {
+            let vectors = try vectors(call)
+            return vectors.contains(where: { $0.length > 0 }) ? try UnixSockets.receive(file, into: vectors, flags: []) : 0
+        }
         return try transfer(try vectors(call)) { (base, length) throws(Errno) -> Int in try handle.read(toUser: base, count: length) }
     }
 
@@ -121,7 +126,10 @@ enum ReadWrite {
         let vectors = try vectors(call)
         return try brokenPipeSignal(call, file) { () throws(Errno) -> Int in
             // A socket sends once from all the vectors (one datagram gathers them).
-            if UnixSockets.isSocket(file) { return try UnixSockets.send(file, from: vectors, flags: []) }
+            // Vectors holding no byte at all send nothing (Linux's vectored write stops at a zero total).
+            if UnixSockets.isSocket(file) {
+                return vectors.contains(where: { $0.length > 0 }) ? try UnixSockets.send(file, from: vectors, flags: []) : 0
+            }
             return try transfer(vectors) { (base, length) throws(Errno) -> Int in try handle.write(fromUser: base, count: length) }
         }
     }
