@@ -169,7 +169,12 @@ final class UnixSocketOperations: FileOperations {
     }
 
     override func write(_ file: OpenFile, fromUser address: UInt64, count: Int) throws(Errno) -> Int {
-        try endpoint.send(from: [Iovec(base: address, length: UInt64(count))], flags: UnixSockets.flags([], of: file))
+        try endpoint.send(from: .user([Iovec(base: address, length: UInt64(count))]), flags: UnixSockets.flags([], of: file))
+    }
+
+    /// sendfile(2) into a socket.
+    override func write(_ file: OpenFile, bytes: [UInt8]) throws(Errno) -> Int {
+        try endpoint.send(from: .kernel(bytes), flags: UnixSockets.flags([], of: file))
     }
 
     override func control(_ file: OpenFile, _ request: UInt32, argument: UInt64) throws(Errno) -> Int {
@@ -222,7 +227,7 @@ public enum UnixSockets {
     }
 
     public static func send(_ file: OpenFile, from segments: [Iovec], flags: MessageFlags) throws(Errno) -> Int {
-        try endpoint(file).send(from: segments, flags: Self.flags(flags, of: file))
+        try endpoint(file).send(from: .user(segments), flags: Self.flags(flags, of: file))
     }
 
     /// Returns the count recvfrom returns (the whole datagram's length under MSG_TRUNC).

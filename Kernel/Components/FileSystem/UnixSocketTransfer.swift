@@ -9,7 +9,8 @@
 //   length). A pending error (sk_err) is reported before the queue.
 // Blocking calls sleep on the endpoint's wait queue and end with EINTR when a signal arrives
 // (the dispatcher restarts them under SA_RESTART, as Linux's ERESTARTSYS).
-// User buffers are iovec lists, so readv/writev move one message and read/write are one segment.
+// User buffers are iovec lists, so readv/writev move one message and read/write are one segment;
+// sendfile(2) hands over kernel bytes (SendSource).
 
 import Framework
 import LinuxABI
@@ -28,13 +29,12 @@ extension UnixSocketEndpoint {
     }
 
     /// `flags` carry MSG_DONTWAIT for a non-blocking description too.
-    func send(from segments: [Iovec], flags: MessageFlags) throws(Errno) -> Int {
+    func send(from source: SendSource, flags: MessageFlags) throws(Errno) -> Int {
         // Out-of-band data (CONFIG_AF_UNIX_OOB) is not implemented: Linux without it says so.
         if flags.contains(.MSG_OOB) { throw .EOPNOTSUPP }
         let nonBlocking = flags.contains(.MSG_DONTWAIT)
-        let total = segments.totalLength
-        return kind == .stream ? try sendBytes(segments, total: total, nonBlocking: nonBlocking)
-                               : try sendMessage(segments, total: total, nonBlocking: nonBlocking)
+        return kind == .stream ? try sendBytes(source, total: source.count, nonBlocking: nonBlocking)
+                               : try sendMessage(source, total: source.count, nonBlocking: nonBlocking)
     }
 
     func receive(into segments: [Iovec], flags: MessageFlags) throws(Errno) -> (count: Int, isTruncated: Bool) {
@@ -54,7 +54,7 @@ extension UnixSocketEndpoint {
         return hasRoomToSend || shutdown.contains(.send) || peer.shutdown.contains(.receive)
     }
 
-    func sendBytes(_ segments: [Iovec], total: Int, nonBlocking: Bool) throws(Errno) -> Int {
+    func sendBytes(_ source: SendSource, total: Int, nonBlocking: Bool) throws(Errno) -> Int {
         guard !shutdown.contains(.send) else { throw .EPIPE }
         var done = 0
         while done < total {
@@ -75,7 +75,7 @@ extension UnixSocketEndpoint {
             }
             let piece = min(total - done, Self.sendBufferBytes - peer.queuedCost, 65536)
             let bytes: [UInt8]
-            do { bytes = try segments.gather(from: done, count: piece) } catch {
+            do { bytes = try source.gather(from: done, count: piece) } catch {
                 if done > 0 { return done }
                 throw error
             }
@@ -93,7 +93,7 @@ extension UnixSocketEndpoint {
         return done
     }
 
-    func sendMessage(_ segments: [Iovec], total: Int, nonBlocking: Bool) throws(Errno) -> Int {
+    func sendMessage(_ source: SendSource, total: Int, nonBlocking: Bool) throws(Errno) -> Int {
         if kind == .sequencedPacket, let error = pendingError {
             pendingError = nil
             throw error
@@ -118,7 +118,7 @@ extension UnixSocketEndpoint {
                 try sleep(until: { canSendOrFails })
                 continue
             }
-            let bytes = try segments.gather(from: 0, count: total)
+            let bytes = try source.gather(from: 0, count: total)
             peer.queue.append(bytes)
             peer.queuedCost += cost(ofMessageBytes: total)
             peer.waiters.wakeAll()
@@ -217,6 +217,26 @@ extension UnixSocketEndpoint {
             }
             if nonBlocking { throw .EAGAIN }
             try sleep(until: { canReceiveOrEnds })
+        }
+    }
+}
+
+/// What a send takes its bytes from: user memory (send, write, writev) or the kernel (sendfile).
+enum SendSource {
+    case user([Iovec])
+    case kernel([UInt8])
+
+    var count: Int {
+        switch self {
+        case .user(let segments): segments.totalLength
+        case .kernel(let bytes): bytes.count
+        }
+    }
+
+    func gather(from offset: Int, count: Int) throws(Errno) -> [UInt8] {
+        switch self {
+        case .user(let segments): try segments.gather(from: offset, count: count)
+        case .kernel(let bytes): [UInt8](bytes[offset..<(offset + count)])
         }
     }
 }

@@ -4,6 +4,7 @@
  * a full send buffer (partial non-blocking sends, a blocked writer woken by the reader). */
 #include "apus_test.h"
 #include <signal.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/un.h>
@@ -56,6 +57,18 @@ int main(void)
     struct iovec in[2] = {{first, sizeof first}, {second, sizeof second}};
     CHECK_EQ_LONG(readv(sv[1], in, 2), 7);
     CHECK(memcmp(first, "ab", 2) == 0 && memcmp(second, "cdefg", 5) == 0, "readv scatters");
+
+    /* sendfile(2) from a file into a socket. */
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/apus-socket-sendfile-%d", (int)getpid());
+    CHECK_OK(apus_write_file(path, "file contents", 13));
+    int input = open(path, O_RDONLY);
+    CHECK(input >= 0, "open the file");
+    CHECK_EQ_LONG(sendfile(sv[0], input, NULL, 100), 13);
+    CHECK_EQ_LONG(recv(sv[1], buf, sizeof buf, 0), 13);
+    CHECK(memcmp(buf, "file contents", 13) == 0, "the file's bytes");
+    close(input);
+    unlink(path);
 
     /* MSG_WAITALL waits for the whole count: a child sends it in pieces. */
     pid_t pid = test_fork();
