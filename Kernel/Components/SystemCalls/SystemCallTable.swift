@@ -192,6 +192,14 @@ enum SystemCallTable {
         case SystemCall.select.rawValue: try PollCalls.select(context)
         case SystemCall.pselect6.rawValue: try PollCalls.pselect6(context)
         case SystemCall.sendfile.rawValue: try ReadWrite.sendfile(context)
+        // sockets (AF_UNIX pairs)
+        case SystemCall.socketpair.rawValue: try SocketPairCalls.socketpair(context)
+        case SystemCall.sendto.rawValue: try SendReceive.sendto(context)
+        case SystemCall.recvfrom.rawValue: try SendReceive.recvfrom(context)
+        case SystemCall.shutdown.rawValue: try SocketState.shutdown(context)
+        case SystemCall.getsockopt.rawValue: try SocketState.getsockopt(context)
+        case SystemCall.getsockname.rawValue: try SocketNames.getsockname(context)
+        case SystemCall.getpeername.rawValue: try SocketNames.getpeername(context)
         default: nil
         }
     }

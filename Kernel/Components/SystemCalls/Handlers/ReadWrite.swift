@@ -22,16 +22,19 @@ enum ReadWrite {
         let file = try call.file(0)
         let handle = try file.handle(WriteOnly.self)
         let (buffer, count) = try call.userBuffer(1, count: 2)
-        if count == 0 { return 0 }
-        return try brokenPipeSignal(call) { () throws(Errno) -> Int in try handle.write(fromUser: buffer, count: count) }
+        // An empty write is a no-op, except on a socket: it is an empty datagram there, and EPIPE
+        // on a stream whose sending side is shut (sock_write_iter has no shortcut).
+        if count == 0 && !UnixSockets.isSocket(file) { return 0 }
+        return try brokenPipeSignal(call, file) { () throws(Errno) -> Int in try handle.write(fromUser: buffer, count: count) }
     }
 
-    /// EPIPE from a write also sends SIGPIPE to the writing thread (pipe(7)).
-    static func brokenPipeSignal(_ call: SystemCallContext, _ body: () throws(Errno) -> Int) throws(Errno) -> Int {
+    /// EPIPE from a write also sends SIGPIPE to the writing thread (pipe(7)); on sockets only
+    /// stream sockets do that (unix(7)).
+    static func brokenPipeSignal(_ call: SystemCallContext, _ file: OpenFile, _ body: () throws(Errno) -> Int) throws(Errno) -> Int {
         do throws(Errno) {
             return try body()
         } catch {
-            if error == .EPIPE {
+            if error == .EPIPE && UnixSockets.signalsBrokenPipe(file) {
                 SignalDelivery.send(.SIGPIPE, info: SignalDelivery.senderInfo(.SIGPIPE, code: 0, senderID: call.process.id,
                                                                               senderUserID: call.process.credentials.realUserID),
                                     to: call.thread, of: call.process.kernelSignalHandle)
@@ -61,7 +64,8 @@ enum ReadWrite {
     /// sendfile(2): copies between two descriptors through a kernel buffer (the input must be
     /// readable, the output writable; an offset pointer leaves the input's position alone).
     static func sendfile(_ call: SystemCallContext) throws(Errno) -> Int {
-        let output = try call.file(0).handle(WriteOnly.self)
+        let outputFile = try call.file(0)
+        let output = try outputFile.handle(WriteOnly.self)
         let inputFile = try call.file(1)
         let input = try inputFile.handle(ReadOnly.self)
         guard let regular = inputFile.inode as? RegularFileInode else { throw .EINVAL }
@@ -77,7 +81,7 @@ enum ReadWrite {
         guard chunkBytes > 0 else { return 0 }
         let bytes = try input.readBytes(at: position, count: chunkBytes)
         guard !bytes.isEmpty else { return 0 }
-        let written = try brokenPipeSignal(call) { () throws(Errno) -> Int in try output.write(bytes: bytes) }
+        let written = try brokenPipeSignal(call, outputFile) { () throws(Errno) -> Int in try output.write(bytes: bytes) }
         if offsetAddress != 0 {
             try call.writeUInt64(position + UInt64(written), toAddress: offsetAddress)
         } else {
@@ -106,7 +110,13 @@ enum ReadWrite {
     }
 
     static func readv(_ call: SystemCallContext) throws(Errno) -> Int {
-        let handle = try call.file(0).handle(ReadOnly.self)
+        let file = try call.file(0)
+        let handle = try file.handle(ReadOnly.self)
+        // A socket receives once into all the vectors (one datagram spans them).
+        if UnixSockets.isSocket(file) {
+            let vectors = try vectors(call)
+            return vectors.contains(where: { $0.length > 0 }) ? try UnixSockets.receive(file, into: vectors, flags: []) : 0
+        }
         return try transfer(try vectors(call)) { (base, length) throws(Errno) -> Int in try handle.read(toUser: base, count: length) }
     }
 
@@ -114,8 +124,13 @@ enum ReadWrite {
         let file = try call.file(0)
         let handle = try file.handle(WriteOnly.self)
         let vectors = try vectors(call)
-        return try brokenPipeSignal(call) { () throws(Errno) -> Int in
-            try transfer(vectors) { (base, length) throws(Errno) -> Int in try handle.write(fromUser: base, count: length) }
+        return try brokenPipeSignal(call, file) { () throws(Errno) -> Int in
+            // A socket sends once from all the vectors (one datagram gathers them).
+            // Vectors holding no byte at all send nothing (Linux's vectored write stops at a zero total).
+            if UnixSockets.isSocket(file) {
+                return vectors.contains(where: { $0.length > 0 }) ? try UnixSockets.send(file, from: vectors, flags: []) : 0
+            }
+            return try transfer(vectors) { (base, length) throws(Errno) -> Int in try handle.write(fromUser: base, count: length) }
         }
     }
 

@@ -35,7 +35,20 @@ let libcConstants: [CConstant] = [
     CConstant("__SIGRTMIN", Signal.SIGRTMIN.rawValue, swiftName: "SIGRTMIN"),
     CConstant("__SIGRTMAX", Signal.SIGRTMAX.rawValue, swiftName: "SIGRTMAX"),
     CConstant("(_NSIG-1)", Signal.NSIG, isMacro: false, swiftName: "NSIG"),
-] + constants(of: DirectoryEntryType.self) + constants(of: TerminalSetAction.self)
+] + constants(of: DirectoryEntryType.self) + constants(of: TerminalSetAction.self) + socketConstants
+
+/// <sys/socket.h>: the SOCK_*, AF_*, MSG_* and SHUT_* names are glibc's (the uapi headers do not
+/// export them); SOL_SOCKET and SO_* come from <asm/socket.h> through it.
+let socketConstants: [CConstant] = [
+    c("SOCK_NONBLOCK", SocketFlags.SOCK_NONBLOCK.rawValue), c("SOCK_CLOEXEC", SocketFlags.SOCK_CLOEXEC.rawValue),
+    c("MSG_OOB", MessageFlags.MSG_OOB.rawValue), c("MSG_PEEK", MessageFlags.MSG_PEEK.rawValue),
+    c("MSG_DONTROUTE", MessageFlags.MSG_DONTROUTE.rawValue), c("MSG_CTRUNC", MessageFlags.MSG_CTRUNC.rawValue),
+    c("MSG_TRUNC", MessageFlags.MSG_TRUNC.rawValue), c("MSG_DONTWAIT", MessageFlags.MSG_DONTWAIT.rawValue),
+    c("MSG_EOR", MessageFlags.MSG_EOR.rawValue), c("MSG_WAITALL", MessageFlags.MSG_WAITALL.rawValue),
+    c("MSG_NOSIGNAL", MessageFlags.MSG_NOSIGNAL.rawValue), c("MSG_CMSG_CLOEXEC", MessageFlags.MSG_CMSG_CLOEXEC.rawValue),
+    c("SOL_SOCKET", SocketLevel.SOL_SOCKET),
+] + constants(of: AddressFamily.self) + constants(of: SocketType.self) + constants(of: ShutdownHow.self)
+    + constants(of: SocketOption.self)
 
 /// Kernel-internal numbers no header exports (include/linux/*.h); `HandCheckedConstantTests`
 /// asserts each value.

@@ -1,0 +1,254 @@
+// AF_UNIX socket pairs (socketpair(2), unix(7)): two connected endpoints, each with its own
+// receive queue. What one end sends lands in the other's queue; the bytes in flight are charged
+// to the sender against a send buffer of Linux's default size (net.core.wmem_default), so a
+// sender blocks (or gets EAGAIN) while its peer has not read. Stream sockets carry bytes;
+// datagram and sequenced-packet sockets carry whole messages (a short read truncates one).
+//
+// Invariants: an endpoint's `peer` is set only while both ends are open (the pair holds each
+// other, and the first `release` breaks the cycle); each endpoint has one wait queue, woken on
+// everything that may change what it can do — data arriving, its peer reading (room to send),
+// a shutdown on either side, the peer closing — so blocking calls and poll/select sleep on it.
+// Closing one end follows Linux's unix_release_sock: a stream or sequenced-packet peer is shut
+// down both ways (and gets ECONNRESET if unread data was thrown away); a datagram peer only
+// learns of it on its next send (ECONNREFUSED, its queue purged, then ENOTCONN).
+// The transfers themselves are in UnixSocketTransfer.swift.
+
+import Capabilities
+import Framework
+import LinuxABI
+import Scheduling
+
+/// The kinds of AF_UNIX socket Apus makes (SOCK_RAW is made as a datagram socket, as Linux does).
+public enum UnixSocketKind: Sendable, Equatable {
+    case stream, datagram, sequencedPacket
+
+    public var socketType: SocketType {
+        switch self {
+        case .stream: .SOCK_STREAM
+        case .datagram: .SOCK_DGRAM
+        case .sequencedPacket: .SOCK_SEQPACKET
+        }
+    }
+
+    var isConnectionOriented: Bool { self != .datagram }
+}
+
+/// Which directions an endpoint has shut (RCV_SHUTDOWN, SEND_SHUTDOWN).
+struct ShutdownState: OptionSet {
+    let rawValue: UInt8
+    static let receive = ShutdownState(rawValue: 1)
+    static let send = ShutdownState(rawValue: 2)
+    static let both: ShutdownState = [.receive, .send]
+}
+
+final class UnixSocketEndpoint {
+    /// Linux's default SO_SNDBUF: the bytes one end may have in flight to the other.
+    static let sendBufferBytes = 212_992
+    /// What a queued message costs beyond its bytes (Linux charges an skb's true size), so that
+    /// empty datagrams cannot queue without limit.
+    static let messageOverheadBytes = 768
+    /// unix_dgram_sendmsg: a datagram larger than the send buffer less 32 bytes is EMSGSIZE.
+    static let largestMessageBytes = sendBufferBytes - 32
+
+    enum PeerState {
+        case connected(UnixSocketEndpoint)
+        /// The peer closed; a datagram end has not sent since (its next send is ECONNREFUSED).
+        case closed
+        /// A datagram end that was told ECONNREFUSED: it has no peer now (ENOTCONN).
+        case disconnected
+    }
+
+    let kind: UnixSocketKind
+    var peerState: PeerState = .disconnected
+    /// Received and not yet read: stream chunks, or whole messages.
+    var queue: [[UInt8]] = []
+    /// Stream: bytes of queue[0] already read.
+    var headOffset = 0
+    /// What the queue costs its sender (bytes, plus the per-message overhead for messages).
+    var queuedCost = 0
+    var shutdown: ShutdownState = []
+    /// sk_err: reported once, by the next receive (or SO_ERROR), then cleared.
+    var pendingError: Errno?
+    let waiters = WaitQueue()
+
+    init(kind: UnixSocketKind) {
+        self.kind = kind
+    }
+
+    var peer: UnixSocketEndpoint? {
+        if case .connected(let endpoint) = peerState { return endpoint }
+        return nil
+    }
+
+    var hasQueuedData: Bool { !queue.isEmpty }
+
+    /// unix_writable: at most a quarter of the send buffer in flight.
+    var isWritable: Bool { (peer?.queuedCost ?? 0) * 4 <= Self.sendBufferBytes }
+    /// Room for a send to start: the peer's queue holds less than the send buffer.
+    var hasRoomToSend: Bool { (peer?.queuedCost ?? 0) < Self.sendBufferBytes }
+
+    func cost(ofMessageBytes count: Int) -> Int {
+        kind == .stream ? count : count + Self.messageOverheadBytes
+    }
+
+    /// Empties the receive queue (the sender's room comes back).
+    func purge() {
+        queue = []
+        headOffset = 0
+        queuedCost = 0
+        peer?.waiters.wakeAll()
+    }
+
+    /// The end is closed: tells the peer, and breaks the pair's reference cycle.
+    func close() {
+        let hadUnread = hasQueuedData
+        if let peer {
+            if kind.isConnectionOriented {
+                peer.shutdown = .both
+                if hadUnread { peer.pendingError = .ECONNRESET }
+            }
+            peer.peerState = .closed
+            peer.waiters.wakeAll()
+        }
+        peerState = .disconnected
+        queue = []
+        headOffset = 0
+        queuedCost = 0
+        waiters.wakeAll()
+    }
+
+    /// shutdown(2): this end's directions; a connection's peer gets the mirror image.
+    func shut(_ how: ShutdownHow) {
+        let mine: ShutdownState
+        switch how {
+        case .SHUT_RD: mine = .receive
+        case .SHUT_WR: mine = .send
+        case .SHUT_RDWR: mine = .both
+        }
+        shutdown.formUnion(mine)
+        waiters.wakeAll()
+        guard kind.isConnectionOriented, let peer else { return }
+        var mirrored: ShutdownState = []
+        if mine.contains(.receive) { mirrored.insert(.send) }
+        if mine.contains(.send) { mirrored.insert(.receive) }
+        peer.shutdown.formUnion(mirrored)
+        peer.waiters.wakeAll()
+    }
+
+    /// unix_poll / unix_dgram_poll.
+    var pollEvents: PollEvents {
+        var events: PollEvents = []
+        if pendingError != nil { events.insert(.POLLERR) }
+        if shutdown == .both { events.insert(.POLLHUP) }
+        if shutdown.contains(.receive) { events.formUnion([.POLLRDHUP, .POLLIN, .POLLRDNORM]) }
+        if hasQueuedData { events.formUnion([.POLLIN, .POLLRDNORM]) }
+        if isWritable { events.formUnion([.POLLOUT, .POLLWRNORM, .POLLWRBAND]) }
+        return events
+    }
+}
+
+/// The inode of a socket (sockfs): S_IFSOCK, mode 0777, owned by the creator.
+public final class SocketInode: Inode {
+    init(owner: UInt32, group: UInt32) {
+        super.init(number: PipeInodes.next(), deviceNumber: makeDeviceNumber(major: 0, minor: 8), kind: .socket,
+                   permissions: 0o777, owner: owner, group: group)
+    }
+}
+
+final class UnixSocketOperations: FileOperations {
+    let endpoint: UnixSocketEndpoint
+
+    init(endpoint: UnixSocketEndpoint) {
+        self.endpoint = endpoint
+    }
+
+    override func release(_ file: OpenFile) { endpoint.close() }
+
+    override func read(_ file: OpenFile, toUser address: UInt64, count: Int) throws(Errno) -> Int {
+        try endpoint.receive(into: [Iovec(base: address, length: UInt64(count))], flags: UnixSockets.flags([], of: file)).count
+    }
+
+    override func write(_ file: OpenFile, fromUser address: UInt64, count: Int) throws(Errno) -> Int {
+        try endpoint.send(from: .user([Iovec(base: address, length: UInt64(count))]), flags: UnixSockets.flags([], of: file))
+    }
+
+    /// sendfile(2) into a socket.
+    override func write(_ file: OpenFile, bytes: [UInt8]) throws(Errno) -> Int {
+        try endpoint.send(from: .kernel(bytes), flags: UnixSockets.flags([], of: file))
+    }
+
+    override func control(_ file: OpenFile, _ request: UInt32, argument: UInt64) throws(Errno) -> Int {
+        guard request == IoctlRequest.FIONREAD.rawValue else { throw .ENOTTY }
+        do { try UserMemory.writeUInt32(UInt32(endpoint.readableByteCount), at: argument) } catch { throw .EFAULT }
+        return 0
+    }
+
+    override func pollEvents(_ file: OpenFile) -> PollEvents { endpoint.pollEvents }
+    override var readinessQueue: WaitQueue? { endpoint.waiters }
+}
+
+/// Creating socket pairs and the socket calls on them. Each takes the open file and answers
+/// ENOTSOCK for one that is not a socket.
+public enum UnixSockets {
+    /// socketpair(2) for AF_UNIX: two connected ends, both opened read-write.
+    public static func makePair(_ kind: UnixSocketKind, statusFlags: OpenFlags, owner: UInt32,
+                                group: UInt32) -> (OpenFile, OpenFile) {
+        let first = UnixSocketEndpoint(kind: kind)
+        let second = UnixSocketEndpoint(kind: kind)
+        first.peerState = .connected(second)
+        second.peerState = .connected(first)
+        let flags = statusFlags.intersection(.O_NONBLOCK)
+        func open(_ endpoint: UnixSocketEndpoint) -> OpenFile {
+            OpenFile(inode: SocketInode(owner: owner, group: group), rights: [.read, .write, .duplicate],
+                     accessMode: .O_RDWR, statusFlags: flags, operations: UnixSocketOperations(endpoint: endpoint))
+        }
+        return (open(first), open(second))
+    }
+
+    static func endpoint(_ file: OpenFile) throws(Errno) -> UnixSocketEndpoint {
+        guard let operations = file.operations as? UnixSocketOperations else { throw .ENOTSOCK }
+        return operations.endpoint
+    }
+
+    /// A non-blocking description makes every call MSG_DONTWAIT (Linux: a zero timeout).
+    static func flags(_ flags: MessageFlags, of file: OpenFile) -> MessageFlags {
+        file.isNonBlocking ? flags.union(.MSG_DONTWAIT) : flags
+    }
+
+    public static func isSocket(_ file: OpenFile) -> Bool { file.operations is UnixSocketOperations }
+
+    public static func kind(of file: OpenFile) throws(Errno) -> UnixSocketKind { try endpoint(file).kind }
+
+    /// Whether EPIPE from a write on `file` also raises SIGPIPE: pipes and stream sockets do;
+    /// datagram and sequenced-packet sockets do not (unix_dgram_sendmsg sends no signal).
+    public static func signalsBrokenPipe(_ file: OpenFile) -> Bool {
+        guard let operations = file.operations as? UnixSocketOperations else { return true }
+        return operations.endpoint.kind == .stream
+    }
+
+    public static func send(_ file: OpenFile, from segments: [Iovec], flags: MessageFlags) throws(Errno) -> Int {
+        try endpoint(file).send(from: .user(segments), flags: Self.flags(flags, of: file))
+    }
+
+    /// Returns the count recvfrom returns (the whole datagram's length under MSG_TRUNC).
+    public static func receive(_ file: OpenFile, into segments: [Iovec], flags: MessageFlags) throws(Errno) -> Int {
+        try endpoint(file).receive(into: segments, flags: Self.flags(flags, of: file)).count
+    }
+
+    public static func shutdown(_ file: OpenFile, _ how: ShutdownHow) throws(Errno) {
+        try endpoint(file).shut(how)
+    }
+
+    /// getpeername: a pair has its peer until a datagram end learns (ECONNREFUSED) it is gone.
+    public static func hasPeer(_ file: OpenFile) throws(Errno) -> Bool {
+        if case .disconnected = try endpoint(file).peerState { return false }
+        return true
+    }
+
+    /// SO_ERROR: the pending error number (0 if none), cleared by reading it.
+    public static func takePendingError(_ file: OpenFile) throws(Errno) -> Int32 {
+        let endpoint = try endpoint(file)
+        defer { endpoint.pendingError = nil }
+        return endpoint.pendingError?.rawValue ?? 0
+    }
+}

@@ -1,0 +1,293 @@
+// Sending and receiving on an AF_UNIX socket pair (unix(7), send(2), recv(2)), as Linux's
+// unix_stream_sendmsg/unix_stream_read_generic and unix_dgram_sendmsg/unix_dgram_recvmsg do:
+// - stream: a send goes out in pieces as room allows (a non-blocking one may be partial); a
+//   receive returns what is there (MSG_WAITALL: waits for all), 0 once the receive side is shut
+//   (the peer closed or shut its sending side) and the queue is empty. EPIPE for a send after
+//   either side shut the direction; the caller raises SIGPIPE (UnixSockets.signalsBrokenPipe).
+// - datagram and sequenced packet: a send is one message, whole or not at all; a receive takes
+//   one message, the rest of it is dropped if the buffer is short (MSG_TRUNC returns the real
+//   length). A pending error (sk_err) is reported before the queue.
+// Blocking calls sleep on the endpoint's wait queue and end with EINTR when a signal arrives
+// (the dispatcher restarts them under SA_RESTART, as Linux's ERESTARTSYS).
+// User buffers are iovec lists, so readv/writev move one message and read/write are one segment;
+// sendfile(2) hands over kernel bytes (SendSource).
+
+import Framework
+import LinuxABI
+import Scheduling
+
+extension UnixSocketEndpoint {
+    /// Stream bytes are queued in chunks of up to this many bytes when writes are small.
+    static var chunkBytes: Int { 4096 }
+
+    /// FIONREAD: unread stream bytes, or the size of the next message.
+    var readableByteCount: Int {
+        guard kind == .stream else { return queue.first?.count ?? 0 }
+        var total = 0
+        for chunk in queue { total += chunk.count }
+        return total - headOffset
+    }
+
+    /// `flags` carry MSG_DONTWAIT for a non-blocking description too.
+    func send(from source: SendSource, flags: MessageFlags) throws(Errno) -> Int {
+        // Out-of-band data (CONFIG_AF_UNIX_OOB) is not implemented: Linux without it says so.
+        if flags.contains(.MSG_OOB) { throw .EOPNOTSUPP }
+        let nonBlocking = flags.contains(.MSG_DONTWAIT)
+        return kind == .stream ? try sendBytes(source, total: source.count, nonBlocking: nonBlocking)
+                               : try sendMessage(source, total: source.count, nonBlocking: nonBlocking)
+    }
+
+    func receive(into segments: [Iovec], flags: MessageFlags) throws(Errno) -> (count: Int, isTruncated: Bool) {
+        if flags.contains(.MSG_OOB) { throw .EOPNOTSUPP }
+        let nonBlocking = flags.contains(.MSG_DONTWAIT)
+        if kind == .stream { return (try receiveBytes(segments, flags: flags, nonBlocking: nonBlocking), false) }
+        return try receiveMessage(segments, flags: flags, nonBlocking: nonBlocking)
+    }
+
+    /// Sleeps until `condition` holds; EINTR if a signal comes first.
+    func sleep(until condition: () -> Bool) throws(Errno) {
+        if waiters.wait(until: condition, interruptedBy: { Interruption.isPending }) == .interrupted { throw .EINTR }
+    }
+
+    var canSendOrFails: Bool {
+        guard let peer else { return true }
+        return hasRoomToSend || shutdown.contains(.send) || peer.shutdown.contains(.receive)
+    }
+
+    func sendBytes(_ source: SendSource, total: Int, nonBlocking: Bool) throws(Errno) -> Int {
+        guard !shutdown.contains(.send) else { throw .EPIPE }
+        var done = 0
+        while done < total {
+            guard let peer, !peer.shutdown.contains(.receive), !shutdown.contains(.send) else {
+                if done > 0 { return done }
+                throw .EPIPE
+            }
+            if !hasRoomToSend {
+                if nonBlocking {
+                    if done > 0 { return done }
+                    throw .EAGAIN
+                }
+                do { try sleep(until: { canSendOrFails }) } catch {
+                    if done > 0 { return done }
+                    throw error
+                }
+                continue
+            }
+            let piece = min(total - done, Self.sendBufferBytes - peer.queuedCost, 65536)
+            let bytes: [UInt8]
+            do { bytes = try source.gather(from: done, count: piece) } catch {
+                if done > 0 { return done }
+                throw error
+            }
+            // Small writes top up the last chunk (as a pipe's pages do), so that a stream of
+            // one-byte writes does not become as many arrays.
+            if let last = peer.queue.last, last.count + piece <= Self.chunkBytes {
+                peer.queue[peer.queue.count - 1].append(contentsOf: bytes)
+            } else {
+                peer.queue.append(bytes)
+            }
+            peer.queuedCost += piece
+            peer.waiters.wakeAll()
+            done += piece
+        }
+        return done
+    }
+
+    func sendMessage(_ source: SendSource, total: Int, nonBlocking: Bool) throws(Errno) -> Int {
+        if kind == .sequencedPacket, let error = pendingError {
+            pendingError = nil
+            throw error
+        }
+        guard total <= Self.largestMessageBytes else { throw .EMSGSIZE }
+        while true {
+            let peer: UnixSocketEndpoint
+            switch peerState {
+            case .connected(let endpoint): peer = endpoint
+            case .closed:
+                if kind == .sequencedPacket { throw .EPIPE }
+                // unix_dgram_sendmsg finding its peer dead: disconnect, drop what was received.
+                peerState = .disconnected
+                purge()
+                throw .ECONNREFUSED
+            case .disconnected:
+                throw kind == .sequencedPacket ? .EPIPE : .ENOTCONN
+            }
+            if shutdown.contains(.send) || peer.shutdown.contains(.receive) { throw .EPIPE }
+            if !hasRoomToSend {
+                if nonBlocking { throw .EAGAIN }
+                try sleep(until: { canSendOrFails })
+                continue
+            }
+            let bytes = try source.gather(from: 0, count: total)
+            peer.queue.append(bytes)
+            peer.queuedCost += cost(ofMessageBytes: total)
+            peer.waiters.wakeAll()
+            return total
+        }
+    }
+
+    var canReceiveOrEnds: Bool { hasQueuedData || pendingError != nil || shutdown.contains(.receive) }
+
+    func receiveBytes(_ segments: [Iovec], flags: MessageFlags, nonBlocking: Bool) throws(Errno) -> Int {
+        let capacity = segments.totalLength
+        let isPeek = flags.contains(.MSG_PEEK)
+        let target = flags.contains(.MSG_WAITALL) && !isPeek ? max(capacity, 1) : 1
+        var done = 0
+        while true {
+            if hasQueuedData {
+                var index = 0
+                var offset = headOffset
+                var copied = 0
+                while done + copied < capacity, index < queue.count {
+                    let chunk = queue[index]
+                    let piece = min(chunk.count - offset, capacity - done - copied)
+                    do { try segments.scatter(chunk[offset..<(offset + piece)], at: done + copied) } catch {
+                        if done + copied > 0 { break }
+                        throw error
+                    }
+                    copied += piece
+                    offset += piece
+                    if offset == chunk.count {
+                        index += 1
+                        offset = 0
+                    }
+                }
+                if isPeek { return copied }
+                consumeBytes(copied)
+                done += copied
+                if done >= target || done >= capacity { return done }
+                continue
+            }
+            if let error = pendingError {
+                pendingError = nil
+                if done > 0 { return done }
+                throw error
+            }
+            if shutdown.contains(.receive) { return done }
+            if nonBlocking {
+                if done > 0 { return done }
+                throw .EAGAIN
+            }
+            do { try sleep(until: { canReceiveOrEnds }) } catch {
+                if done > 0 { return done }
+                throw error
+            }
+        }
+    }
+
+    /// Drops `count` read bytes from the front of a stream queue; the sender gets the room back.
+    func consumeBytes(_ count: Int) {
+        var left = count
+        while left > 0, let first = queue.first {
+            let available = first.count - headOffset
+            if left < available {
+                headOffset += left
+                break
+            }
+            left -= available
+            queue.removeFirst()
+            headOffset = 0
+        }
+        queuedCost -= count
+        peer?.waiters.wakeAll()
+    }
+
+    func receiveMessage(_ segments: [Iovec], flags: MessageFlags, nonBlocking: Bool) throws(Errno) -> (count: Int, isTruncated: Bool) {
+        let capacity = segments.totalLength
+        while true {
+            if let error = pendingError {
+                pendingError = nil
+                throw error
+            }
+            if let message = queue.first {
+                let count = min(message.count, capacity)
+                try segments.scatter(message[0..<count], at: 0)
+                if !flags.contains(.MSG_PEEK) {
+                    queue.removeFirst()
+                    queuedCost -= cost(ofMessageBytes: message.count)
+                    peer?.waiters.wakeAll()
+                }
+                return (flags.contains(.MSG_TRUNC) ? message.count : count, message.count > count)
+            }
+            if shutdown.contains(.receive) {
+                // End of file, except that a non-blocking datagram receive says EAGAIN (Linux
+                // reports EOF without waiting only for sequenced packets).
+                if nonBlocking && kind == .datagram { throw .EAGAIN }
+                return (0, false)
+            }
+            if nonBlocking { throw .EAGAIN }
+            try sleep(until: { canReceiveOrEnds })
+        }
+    }
+}
+
+/// What a send takes its bytes from: user memory (send, write, writev) or the kernel (sendfile).
+enum SendSource {
+    case user([Iovec])
+    case kernel([UInt8])
+
+    var count: Int {
+        switch self {
+        case .user(let segments): segments.totalLength
+        case .kernel(let bytes): bytes.count
+        }
+    }
+
+    func gather(from offset: Int, count: Int) throws(Errno) -> [UInt8] {
+        switch self {
+        case .user(let segments): try segments.gather(from: offset, count: count)
+        case .kernel(let bytes): [UInt8](bytes[offset..<(offset + count)])
+        }
+    }
+}
+
+extension Array where Element == Iovec {
+    /// The bytes the segments hold in all (the caller validated each against user space).
+    var totalLength: Int {
+        var total = 0
+        for segment in self {
+            let (sum, overflow) = total.addingReportingOverflow(Int(clamping: segment.length))
+            total = overflow ? Int.max : sum
+        }
+        return total
+    }
+
+    /// Copies `count` bytes in from user memory, starting `offset` bytes into the segments.
+    func gather(from offset: Int, count: Int) throws(Errno) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count)
+        var skip = offset
+        for segment in self where bytes.count < count {
+            let length = Int(clamping: segment.length)
+            if skip >= length {
+                skip -= length
+                continue
+            }
+            let piece = Swift.min(length - skip, count - bytes.count)
+            do {
+                bytes.append(contentsOf: try UserMemory.read(from: segment.base + UInt64(skip), count: piece))
+            } catch { throw .EFAULT }
+            skip = 0
+        }
+        return bytes
+    }
+
+    /// Copies `bytes` out to user memory, starting `offset` bytes into the segments.
+    func scatter(_ bytes: ArraySlice<UInt8>, at offset: Int) throws(Errno) {
+        var skip = offset
+        var next = bytes.startIndex
+        for segment in self where next < bytes.endIndex {
+            let length = Int(clamping: segment.length)
+            if skip >= length {
+                skip -= length
+                continue
+            }
+            let piece = Swift.min(length - skip, bytes.endIndex - next)
+            do {
+                try UserMemory.write([UInt8](bytes[next..<(next + piece)]), to: segment.base + UInt64(skip))
+            } catch { throw .EFAULT }
+            next += piece
+            skip = 0
+        }
+    }
+}

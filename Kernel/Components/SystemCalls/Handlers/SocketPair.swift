@@ -1,0 +1,69 @@
+// socketpair(2) (unix(7)): only AF_UNIX makes pairs. The checks come in Linux's order
+// (net/socket.c __sys_socketpair, then __sock_create and unix_create): creation flags other than
+// SOCK_NONBLOCK/SOCK_CLOEXEC are EINVAL; the descriptors are reserved and `sv` is written before
+// the sockets are made, so a bad `sv` is EFAULT whatever the family; then a family out of range
+// is EAFNOSUPPORT, a type out of range EINVAL, a protocol other than 0 or PF_UNIX
+// EPROTONOSUPPORT, and a type AF_UNIX does not have ESOCKTNOSUPPORT (SOCK_RAW becomes SOCK_DGRAM).
+// Apus has no other family, so every other family is EAFNOSUPPORT, as on a Linux built without
+// it (Linux with IPv4 answers EOPNOTSUPP for AF_INET: its sockets exist but do not pair).
+
+import FileSystem
+import Framework
+import LinuxABI
+import Memory
+import Process
+
+enum SocketPairCalls {
+    static func socketpair(_ call: SystemCallContext) throws(Errno) -> Int {
+        let requestedType = call.int32(1)
+        let flags = SocketFlags(rawValue: requestedType & ~SocketType.typeMask)
+        guard flags.subtracting([.SOCK_NONBLOCK, .SOCK_CLOEXEC]).isEmpty else { throw .EINVAL }
+        let vector = call.address(3)
+        guard MemoryLayout.isUserRange(vector, length: 8) else { throw .EFAULT }
+        let kind: UnixSocketKind
+        do throws(Errno) {
+            kind = try unixKind(family: call.int32(0), type: requestedType & SocketType.typeMask, protocolNumber: call.int32(2))
+        } catch {
+            // Linux has written `sv` by now: an unreachable one is EFAULT first.
+            _ = try call.copyIn(count: 8, fromAddress: vector)
+            throw error
+        }
+        let credentials = call.process.credentials
+        let statusFlags: OpenFlags = flags.contains(.SOCK_NONBLOCK) ? .O_NONBLOCK : []
+        let (first, second) = UnixSockets.makePair(kind, statusFlags: statusFlags, owner: credentials.fileSystemUserID,
+                                                   group: credentials.fileSystemGroupID)
+        let files = call.process.files
+        let closeOnExec = flags.contains(.SOCK_CLOEXEC)
+        let limit = call.process.limits.openFiles
+        let firstDescriptor = try files.install(first, closeOnExec: closeOnExec, limit: limit)
+        let secondDescriptor: Int32
+        do throws(Errno) {
+            secondDescriptor = try files.install(second, closeOnExec: closeOnExec, limit: limit)
+        } catch {
+            try? files.close(firstDescriptor)
+            throw error
+        }
+        do throws(Errno) {
+            try call.writeInt32(firstDescriptor, toAddress: vector)
+            try call.writeInt32(secondDescriptor, toAddress: vector + 4)
+        } catch {
+            try? files.close(firstDescriptor)
+            try? files.close(secondDescriptor)
+            throw error
+        }
+        return 0
+    }
+
+    static func unixKind(family: Int32, type: Int32, protocolNumber: Int32) throws(Errno) -> UnixSocketKind {
+        guard family >= 0, family < AddressFamily.limit else { throw .EAFNOSUPPORT }
+        guard type < SocketType.limit else { throw .EINVAL }
+        guard family == AddressFamily.AF_UNIX.rawValue else { throw .EAFNOSUPPORT }
+        guard protocolNumber == 0 || protocolNumber == AddressFamily.AF_UNIX.rawValue else { throw .EPROTONOSUPPORT }
+        switch SocketType(rawValue: type) {
+        case .SOCK_STREAM: return .stream
+        case .SOCK_DGRAM, .SOCK_RAW: return .datagram
+        case .SOCK_SEQPACKET: return .sequencedPacket
+        default: throw .ESOCKTNOSUPPORT
+        }
+    }
+}

@@ -1,0 +1,88 @@
+// shutdown(2), getsockopt(2), getsockname(2), getpeername(2) on AF_UNIX socket pairs.
+// getsockopt answers SO_TYPE, SO_DOMAIN, SO_ERROR (reading it clears the error) and
+// SO_ACCEPTCONN (a pair never listens) as Linux's sk_getsockopt does: an int, cut to a shorter
+// optlen, with optlen written back. Another level is EOPNOTSUPP (AF_UNIX has no options of its
+// own), an option number Linux does not know is ENOPROTOOPT, and the options Linux knows that
+// Apus does not implement are ENOSYS. A pair's sockets are unnamed: their address is the family
+// alone (2 bytes, unix(7)).
+
+import FileSystem
+import Framework
+import LinuxABI
+import Memory
+import Process
+
+enum SocketState {
+    static func shutdown(_ call: SystemCallContext) throws(Errno) -> Int {
+        let file = try call.file(0)
+        guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
+        guard let how = ShutdownHow(rawValue: call.int32(1)) else { throw .EINVAL }
+        try UnixSockets.shutdown(file, how)
+        return 0
+    }
+
+    static func getsockopt(_ call: SystemCallContext) throws(Errno) -> Int {
+        let file = try call.file(0)
+        guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
+        guard call.int32(1) == SocketLevel.SOL_SOCKET else { throw .EOPNOTSUPP }
+        let lengthAddress = call.address(4)
+        let requested = try readInt32(call, at: lengthAddress)
+        guard requested >= 0 else { throw .EINVAL }
+        let name = call.int32(2)
+        let value: Int32
+        switch SocketOption(rawValue: name) {
+        case .SO_TYPE: value = try UnixSockets.kind(of: file).socketType.rawValue
+        case .SO_DOMAIN: value = AddressFamily.AF_UNIX.rawValue
+        case .SO_ERROR: value = try UnixSockets.takePendingError(file)
+        case .SO_ACCEPTCONN: value = 0
+        case nil:
+            if name < 0 || name > SocketOption.highestKnown { throw .ENOPROTOOPT }
+            throw .ENOSYS
+        }
+        let length = min(Int(requested), 4)
+        let bytes = littleEndianBytes(value)
+        if length > 0 { try call.copyOut(bytes: Array(bytes[0..<length]), toAddress: call.address(3)) }
+        try call.writeInt32(Int32(length), toAddress: lengthAddress)
+        return 0
+    }
+
+    static func readInt32(_ call: SystemCallContext, at address: UInt64) throws(Errno) -> Int32 {
+        do { return Int32(bitPattern: try UserMemory.readUInt32(at: address)) } catch { throw .EFAULT }
+    }
+
+    /// The little-endian bytes of an int.
+    static func littleEndianBytes(_ value: Int32) -> [UInt8] {
+        let bits = UInt32(bitPattern: value)
+        return [UInt8(truncatingIfNeeded: bits), UInt8(truncatingIfNeeded: bits >> 8),
+                UInt8(truncatingIfNeeded: bits >> 16), UInt8(truncatingIfNeeded: bits >> 24)]
+    }
+}
+
+enum SocketNames {
+    static func getsockname(_ call: SystemCallContext) throws(Errno) -> Int {
+        let file = try call.file(0)
+        guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
+        try copyOutAddress(length: UnixAddress.familySize, call, address: call.address(1), lengthAddress: call.address(2))
+        return 0
+    }
+
+    static func getpeername(_ call: SystemCallContext) throws(Errno) -> Int {
+        let file = try call.file(0)
+        guard try UnixSockets.hasPeer(file) else { throw .ENOTCONN }
+        try copyOutAddress(length: UnixAddress.familySize, call, address: call.address(1), lengthAddress: call.address(2))
+        return 0
+    }
+
+    /// move_addr_to_user for an unnamed AF_UNIX address of `length` bytes (0: no address): at
+    /// most the caller's length is copied, and the real length is written back.
+    static func copyOutAddress(length: Int, _ call: SystemCallContext, address: UInt64, lengthAddress: UInt64) throws(Errno) {
+        let requested = try SocketState.readInt32(call, at: lengthAddress)
+        let copied = min(Int(requested), length)
+        guard copied >= 0 else { throw .EINVAL }
+        if copied > 0 {
+            let family = SocketState.littleEndianBytes(AddressFamily.AF_UNIX.rawValue)
+            try call.copyOut(bytes: Array(family[0..<copied]), toAddress: address)
+        }
+        try call.writeInt32(Int32(length), toAddress: lengthAddress)
+    }
+}

@@ -1,0 +1,88 @@
+// Sockets: the numbers of socket(2), socketpair(2), send(2)/recv(2), shutdown(2) and
+// getsockopt(2) (SOL_SOCKET level): glibc's <sys/socket.h> (bits/socket.h, bits/socket_type.h)
+// and include/uapi/asm-generic/socket.h. Kernel-internal limits (the type mask, the number of
+// types) carry lowercase names: no header exports them to user space.
+
+/// Address families (socket(2) `domain`) that Apus names; the others are only numbers.
+public enum AddressFamily: Int32, CaseIterable, Sendable {
+    case AF_UNSPEC = 0
+    case AF_UNIX = 1
+    case AF_INET = 2
+    case AF_INET6 = 10
+
+    /// Linux's AF_MAX (include/linux/socket.h): families at or above it are EAFNOSUPPORT at once.
+    public static let limit: Int32 = 46
+}
+
+/// Socket types (the low bits of socket(2) `type`).
+public enum SocketType: Int32, CaseIterable, Sendable {
+    case SOCK_STREAM = 1
+    case SOCK_DGRAM = 2
+    case SOCK_RAW = 3
+    case SOCK_RDM = 4
+    case SOCK_SEQPACKET = 5
+    case SOCK_DCCP = 6
+    case SOCK_PACKET = 10
+
+    /// The bits of `type` that hold the type; the rest are creation flags (include/linux/net.h).
+    public static let typeMask: Int32 = 0xf
+    /// One past the largest type (include/linux/net.h SOCK_MAX): larger ones are EINVAL.
+    public static let limit: Int32 = 11
+}
+
+/// The creation flags OR-ed into socket(2)'s `type` (they equal O_NONBLOCK and O_CLOEXEC).
+public struct SocketFlags: OptionSet, Sendable {
+    public let rawValue: Int32
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    public static let SOCK_NONBLOCK = SocketFlags(rawValue: OpenFlags.O_NONBLOCK.rawValue)
+    public static let SOCK_CLOEXEC = SocketFlags(rawValue: OpenFlags.O_CLOEXEC.rawValue)
+}
+
+/// send(2)/recv(2) `flags`.
+public struct MessageFlags: OptionSet, Sendable {
+    public let rawValue: Int32
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    public static let MSG_OOB = MessageFlags(rawValue: 0x1)
+    public static let MSG_PEEK = MessageFlags(rawValue: 0x2)
+    public static let MSG_DONTROUTE = MessageFlags(rawValue: 0x4)
+    public static let MSG_CTRUNC = MessageFlags(rawValue: 0x8)
+    public static let MSG_TRUNC = MessageFlags(rawValue: 0x20)
+    public static let MSG_DONTWAIT = MessageFlags(rawValue: 0x40)
+    public static let MSG_EOR = MessageFlags(rawValue: 0x80)
+    public static let MSG_WAITALL = MessageFlags(rawValue: 0x100)
+    public static let MSG_NOSIGNAL = MessageFlags(rawValue: 0x4000)
+    public static let MSG_CMSG_CLOEXEC = MessageFlags(rawValue: 0x4000_0000)
+}
+
+/// shutdown(2) `how`.
+public enum ShutdownHow: Int32, CaseIterable, Sendable {
+    case SHUT_RD = 0
+    case SHUT_WR = 1
+    case SHUT_RDWR = 2
+}
+
+/// getsockopt(2)/setsockopt(2) levels.
+public enum SocketLevel: Sendable {
+    public static let SOL_SOCKET: Int32 = 1
+}
+
+/// SOL_SOCKET options that Apus answers.
+public enum SocketOption: Int32, CaseIterable, Sendable {
+    case SO_TYPE = 3
+    case SO_ERROR = 4
+    case SO_ACCEPTCONN = 30
+    case SO_DOMAIN = 39
+
+    /// The largest SOL_SOCKET option in the uapi headers Apus is checked against (SO_RCVMARK);
+    /// beyond it getsockopt is ENOPROTOOPT, as Linux answers an option it does not know.
+    public static let highestKnown: Int32 = 75
+}
+
+/// struct sockaddr_un: the family is the first two bytes; an unnamed socket's address is only
+/// those (unix(7)).
+public enum UnixAddress: Sendable {
+    public static let familySize = 2
+    public static let size = 110
+}
