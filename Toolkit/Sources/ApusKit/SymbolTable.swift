@@ -45,11 +45,15 @@ public enum SymbolTable {
     /// Binary table: header, sorted entries, NUL-terminated names. A name is stored once and
     /// shared by every entry that has it (specializations often demangle to the same simplified
     /// name): about a fifth of the string bytes.
+    /// Entries hold the low half of each address; the header holds the high half, which every
+    /// symbol shares (the kernel image lies in one 4 GiB window; others are left out).
     public static func encode(_ symbols: [KernelSymbol]) -> Data {
         var strings = Data()
         var entries = Data()
         var offsets: [String: UInt32] = [:]
-        for symbol in symbols {
+        let high = symbols.first.map { UInt32($0.address >> 32) } ?? 0
+        let kept = symbols.filter { UInt32($0.address >> 32) == high }
+        for symbol in kept {
             let name = shorten(symbol.name)
             let offset: UInt32
             if let stored = offsets[name] {
@@ -60,15 +64,15 @@ public enum SymbolTable {
                 strings.append(contentsOf: Array(name.utf8))
                 strings.append(0)
             }
-            appendLittleEndian(&entries, symbol.address)
+            appendLittleEndian(&entries, UInt32(truncatingIfNeeded: symbol.address))
             appendLittleEndian(&entries, offset)
             appendLittleEndian(&entries, UInt32(truncatingIfNeeded: min(symbol.size, UInt64(UInt32.max))))
         }
         var table = Data()
         appendLittleEndian(&table, UInt32(0x4D59_534B))
-        appendLittleEndian(&table, UInt32(symbols.count))
+        appendLittleEndian(&table, UInt32(kept.count))
         appendLittleEndian(&table, UInt32(16 + entries.count))
-        appendLittleEndian(&table, UInt32(0))
+        appendLittleEndian(&table, high)
         table.append(entries)
         table.append(strings)
         return table

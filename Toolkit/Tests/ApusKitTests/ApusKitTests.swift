@@ -29,7 +29,9 @@ import Testing
     func word32(_ offset: Int) -> UInt32 { bytes[offset..<offset + 4].reversed().reduce(0) { $0 << 8 | UInt32($1) } }
     #expect(word32(0) == 0x4D59_534B)
     #expect(word32(4) == 2)
-    #expect(word32(8) == 16 + 2 * 16)
+    #expect(word32(8) == 16 + 2 * 12)
+    #expect(word32(12) == 0x7f80)                       // the addresses' shared high half
+    #expect(word32(16) == 0x0010_0000 && word32(28) == 0x0010_0010)
     let strings = bytes[Int(word32(8))...]
     #expect(String(decoding: strings.prefix(while: { $0 != 0 }), as: UTF8.self) == "first()")
 }
@@ -42,8 +44,8 @@ import Testing
     ]
     let bytes = [UInt8](SymbolTable.encode(symbols))
     func word32(_ offset: Int) -> UInt32 { bytes[offset..<offset + 4].reversed().reduce(0) { $0 << 8 | UInt32($1) } }
-    #expect(word32(16 + 8) == word32(16 + 2 * 16 + 8))     // both entries point at one string
-    #expect(bytes.count == 16 + 3 * 16 + "same()".utf8.count + 1 + "other()".utf8.count + 1)
+    #expect(word32(16 + 4) == word32(16 + 2 * 12 + 4))     // both entries point at one string
+    #expect(bytes.count == 16 + 3 * 12 + "same()".utf8.count + 1 + "other()".utf8.count + 1)
 }
 
 @Test func machineArgumentsAreOneConfiguration() {
