@@ -13,14 +13,34 @@ public final class FileTable {
     }
 
     var slots: [Slot?] = []
+    /// How many descriptors the table has room for, as Linux sizes its fd table (max_fds): 64 at
+    /// first, then the next 128 × 2^k that covers a new descriptor; it never shrinks. select(2)
+    /// looks at no descriptor at or above it (Linux clamps nfds to it).
+    public private(set) var capacity = FileTable.initialCapacity
+
+    static let initialCapacity = 64
 
     public init() {}
 
-    /// A copy for fork: the same open file descriptions, the same flags.
+    /// Linux's alloc_fdtable: room for `descriptor`, in 128-slot units rounded up to a power of two.
+    static func capacity(covering descriptor: Int) -> Int {
+        guard descriptor >= initialCapacity else { return initialCapacity }
+        var units = 1
+        while units < descriptor / 128 + 1 { units <<= 1 }
+        return units * 128
+    }
+
+    /// A copy for fork: the same open file descriptions, the same flags; sized, as Linux's
+    /// dup_fd does, for the descriptors open now.
     public func copy() -> FileTable {
         let table = FileTable()
         table.slots = slots
+        table.capacity = Self.capacity(covering: slots.count - 1)
         return table
+    }
+
+    private func grow(toCover descriptor: Int) {
+        if descriptor >= capacity { capacity = Self.capacity(covering: descriptor) }
     }
 
     public func file(_ descriptor: Int32) throws(Errno) -> OpenFile {
@@ -54,6 +74,7 @@ public final class FileTable {
         guard index < limit else { throw minimum >= limit ? .EINVAL : .EMFILE }
         while slots.count <= index { slots.append(nil) }
         slots[index] = Slot(file: file, closeOnExec: closeOnExec)
+        grow(toCover: index)
         return Int32(index)
     }
 
@@ -62,6 +83,7 @@ public final class FileTable {
         guard descriptor >= 0, Int(descriptor) < limit else { throw .EBADF }
         while slots.count <= Int(descriptor) { slots.append(nil) }
         slots[Int(descriptor)] = Slot(file: file, closeOnExec: closeOnExec)
+        grow(toCover: Int(descriptor))
     }
 
     public func close(_ descriptor: Int32) throws(Errno) {

@@ -1,7 +1,7 @@
 /* Files whose readiness never changes (regular files, /dev/null, /proc files) report
  * POLLIN|POLLOUT|POLLRDNORM|POLLWRNORM to poll and count as readable and writable to select;
  * select walks sets spanning several words, counts a descriptor once per set it is ready
- * for, and ignores bits at or above nfds. */
+ * for, and ignores bits at or above nfds or the descriptor table's size. */
 #include "apus_test.h"
 #include <fcntl.h>
 #include <poll.h>
@@ -62,6 +62,21 @@ int main(void)
     zero = (struct timeval){0, 0};
     CHECK_EQ_LONG(select(file + 1, &r, NULL, NULL, &zero), 1);
     CHECK(FD_ISSET(file, &r), "readable below nfds");
+    /* Linux looks at no descriptor at or above its table's size (at least 128 here, with
+     * descriptor 100 open; never near 1000 in a test process), so a closed descriptor there is
+     * not EBADF, and a huge nfds reads no more of the sets than the table covers. */
+    FD_ZERO(&r);
+    FD_SET(file, &r);
+    FD_SET(1000, &r);
+    zero = (struct timeval){0, 0};
+    CHECK_EQ_LONG(select(1001, &r, NULL, NULL, &zero), 1);
+    /* Only the part of the set the table covers is written back: bit 1000 stays as it was. */
+    CHECK(FD_ISSET(file, &r) && FD_ISSET(1000, &r), "the set beyond the table is left alone");
+    FD_ZERO(&r);
+    FD_SET(file, &r);
+    zero = (struct timeval){0, 0};
+    CHECK_EQ_LONG(syscall(SYS_select, 1 << 30, &r, NULL, NULL, &zero), 1);
+    CHECK_ERR(syscall(SYS_select, -1, &r, NULL, NULL, &zero), EINVAL);
     /* ...but a closed one below nfds is EBADF, and the sets are left as they were. (Linux
      * silently ignores descriptors beyond its table's current size, so the closed one here
      * is below 64, which every table covers.) */

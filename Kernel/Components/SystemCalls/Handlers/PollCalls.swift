@@ -85,8 +85,9 @@ enum PollCalls {
     /// select and pselect6: the three fd_sets of arguments 1-3 (null pointers are empty sets),
     /// nfds in argument 0; each non-null set is replaced by its result.
     static func selectSets(_ call: SystemCallContext, deadline: UInt64?) throws(Errno) -> Int {
-        let count = call.int32(0)
-        guard count >= 0, Int(count) <= max(call.process.limits.openFiles, SelectLimits.FD_SETSIZE) else { throw .EINVAL }
+        guard call.int32(0) >= 0 else { throw .EINVAL }
+        // As Linux: descriptors at or above the table's size are not looked at (nor read).
+        let count = min(call.int32(0), Int32(clamping: call.process.files.capacity))
         let setWords = (Int(count) + 63) / 64
         var requests = SelectRequests(setWords: setWords)
         do {
