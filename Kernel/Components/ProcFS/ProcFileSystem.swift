@@ -106,16 +106,20 @@ final class ProcFile: GeneratedFileInode {
 final class ProcLink: SymlinkInode {
     let text: () -> [UInt8]
     let destination: () -> Inode?
+    /// What stat reports as its size: 0, as Linux's /proc links (64 for /proc/PID/fd/N).
+    let reportedSize: UInt64
 
-    init(number: UInt64, deviceNumber: UInt64, owner: UInt32, group: UInt32,
+    init(number: UInt64, deviceNumber: UInt64, owner: UInt32, group: UInt32, size: UInt64 = 0,
          text: @escaping () -> [UInt8], destination: @escaping () -> Inode? = { nil }) {
         self.text = text
         self.destination = destination
+        reportedSize = size
         super.init(number: number, deviceNumber: deviceNumber, target: [], owner: owner, group: group)
     }
 
     override var target: [UInt8] { text() }
     override var jumpTarget: Inode? { destination() }
+    override var size: UInt64 { reportedSize }
 }
 
 /// /proc: the fixed entries and a directory per live process.

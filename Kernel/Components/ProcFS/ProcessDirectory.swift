@@ -185,11 +185,17 @@ final class DescriptorDirectory: ProcDirectory {
 
     override func lookup(_ name: [UInt8]) -> Inode? {
         guard let descriptor = ProcRootDirectory.processID(name) ?? (name == [48] ? 0 : nil),
-              let process = ProcessTable.shared.process(processID), process.files.isOpen(descriptor) else { return nil }
+              let process = ProcessTable.shared.process(processID), let file = try? process.files.file(descriptor) else { return nil }
         let id = processID
-        return ProcLink(number: Self.linkNumber(process: id, descriptor: descriptor), deviceNumber: deviceNumber, owner: owner, group: group,
-                        text: { ProcessFiles.descriptorTarget(ProcessTable.shared.process(id), descriptor) },
-                        destination: { try? ProcessTable.shared.process(id)?.files.file(descriptor).inode })
+        let link = ProcLink(number: Self.linkNumber(process: id, descriptor: descriptor), deviceNumber: deviceNumber, owner: owner,
+                            group: group, size: 64,
+                            text: { ProcessFiles.descriptorTarget(ProcessTable.shared.process(id), descriptor) },
+                            destination: { try? ProcessTable.shared.process(id)?.files.file(descriptor).inode })
+        // As Linux: the owner may read-and-search a link to a file open for reading, write-and-search
+        // one open for writing; an O_PATH descriptor's link has no permission bits.
+        let mode = file.accessMode
+        link.permissions = (mode?.isReadable == true ? 0o500 : 0) | (mode?.isWritable == true ? 0o300 : 0)
+        return link
     }
 
     override func entries(after cookie: UInt64) -> [DirectoryEntry] {

@@ -4,9 +4,12 @@
  * open descriptors as links to what they name; cmdline is argv, NUL-separated;
  * environ is the initial environment;
  * stat and status give pid, comm, state, ppid, pgrp and session in Linux's
- * fields. */
+ * fields. The links report Linux's sizes (0, and 64 for fd/N) and an fd/N
+ * link's owner bits say how the descriptor is open (r-x, -wx, rwx, none for
+ * O_PATH). */
 #include "apus_test.h"
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -195,5 +198,29 @@ int main(int argc, char **argv)
     CHECK(read_file("/proc/self/comm") > 0, "read /proc/self/comm");
     snprintf(expected, sizeof expected, "%s\n", comm);
     CHECK(strcmp(buffer, expected) == 0, "comm");
+
+    /* The links' modes and sizes. */
+    struct stat info;
+    CHECK_OK(lstat("/proc/self/exe", &info));
+    CHECK_EQ_LONG(info.st_mode, S_IFLNK | 0777);
+    CHECK_EQ_LONG(info.st_size, 0);
+    int ends[2];
+    CHECK_OK(pipe(ends));
+    int both = open("/dev/null", O_RDWR), path = open("/", O_PATH);
+    CHECK(both >= 0 && path >= 0, "open /dev/null and / (O_PATH)");
+    const struct { int fd; long mode; } links[] = {
+        {ends[0], S_IFLNK | 0500}, {ends[1], S_IFLNK | 0300}, {both, S_IFLNK | 0700}, {path, S_IFLNK},
+    };
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "/proc/self/fd/%d", links[i].fd);
+        CHECK_OK(lstat(name, &info));
+        CHECK_EQ_LONG(info.st_mode, links[i].mode);
+        CHECK_EQ_LONG(info.st_size, 64);
+    }
+    close(ends[0]);
+    close(ends[1]);
+    close(both);
+    close(path);
     return test_finish("self");
 }
