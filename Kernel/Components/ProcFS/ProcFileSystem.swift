@@ -9,7 +9,7 @@
 //                               view per thread, by TID)
 //   /proc/TID/                  a thread's view, for a thread that is not its process's first
 //                               (reachable by name, not listed)
-//   /proc/meminfo, uptime, mounts
+//   /proc/meminfo, uptime, mounts, loadavg, stat
 // Magic links (SymlinkInode.jumpTarget) lead to the inode itself, not to the text readlink shows,
 // so `execve("/proc/self/exe")` runs the caller's binary even when its path is relative or gone.
 // Everything is read-only: files are 0444 (writes by root get EIO, as on Linux when an entry
@@ -125,7 +125,7 @@ final class ProcLink: SymlinkInode {
 /// /proc: the fixed entries and a directory per live process.
 final class ProcRootDirectory: ProcDirectory {
     enum Entry: UInt64, CaseIterable {
-        case selfLink = 3, meminfo, uptime, mounts
+        case selfLink = 3, meminfo, uptime, mounts, loadavg, stat
 
         var name: String {
             switch self {
@@ -133,6 +133,8 @@ final class ProcRootDirectory: ProcDirectory {
             case .meminfo: "meminfo"
             case .uptime: "uptime"
             case .mounts: "mounts"
+            case .loadavg: "loadavg"
+            case .stat: "stat"
             }
         }
     }
@@ -193,6 +195,10 @@ final class ProcRootDirectory: ProcDirectory {
             return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { SystemFiles.uptime() }
         case .mounts:
             return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { SystemFiles.mounts() }
+        case .loadavg:
+            return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { SystemFiles.loadAverage() }
+        case .stat:
+            return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { SystemFiles.statistics() }
         }
     }
 

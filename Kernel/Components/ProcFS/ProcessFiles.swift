@@ -50,38 +50,44 @@ enum ProcessFiles {
         return (83, "S (sleeping)")
     }
 
-    /// `shownID`: the first field, the TID in a thread's view (/proc/PID/task/TID/stat).
+    /// `shownID`: the first field, the TID in a thread's view (/proc/PID/task/TID/stat). Built
+    /// from bytes: string interpolation of integers costs kilobytes of image per use.
     static func stat(_ process: Process?, shownID: Int32) -> [UInt8] {
         guard let process else { return [] }
         let usage = process.usage
-        let ticks = { (nanoseconds: UInt64) -> String in "\(nanoseconds / nanosecondsPerTick)" }
-        var text = Array("\(shownID) (".utf8) + process.name + Array(") ".utf8)
+        let ticks = { (nanoseconds: UInt64) -> Int64 in Int64(clamping: nanoseconds / nanosecondsPerTick) }
+        var text = signedDecimal(Int64(shownID)) + [32, 40] + process.name + [41, 32]
         text.append(state(process, shownID: shownID).letter)
-        let fields: [String] = [
-            "\(process.parentID)", "\(process.processGroupID)", "\(process.sessionID)",
-            "0", "-1",                                                   // tty_nr, tpgid
-            "4194304",                                                   // flags (PF_RANDOMIZE-free user task)
-            "0", "0", "0", "0",                                          // minflt, cminflt, majflt, cmajflt
+        let fields: [Int64] = [
+            Int64(process.parentID), Int64(process.processGroupID), Int64(process.sessionID),
+            0, -1,                                                       // tty_nr, tpgid
+            4194304,                                                     // flags (PF_RANDOMIZE-free user task)
+            0, 0, 0, 0,                                                  // minflt, cminflt, majflt, cmajflt
             ticks(usage.userNanoseconds), ticks(usage.systemNanoseconds),
             ticks(usage.childrenUserNanoseconds), ticks(usage.childrenSystemNanoseconds),
-            "20", "0",                                                   // priority, nice
-            "\(max(process.threads.count, 1))", "0",                     // num_threads, itrealvalue
+            20, 0,                                                       // priority, nice
+            Int64(max(process.threads.count, 1)), 0,                     // num_threads, itrealvalue
             ticks(process.startTime),
-            "0", "0", "18446744073709551615",                            // vsize, rss, rsslim
-            "0", "0", "0", "0", "0",                                     // startcode, endcode, startstack, kstkesp, kstkeip
-            "0", "0", "0", "0",                                          // signal, blocked, sigignore, sigcatch
-            "0", "0", "0",                                               // wchan, nswap, cnswap
-            "\(process.exitSignal)", "0", "0", "0",                      // exit_signal, processor, rt_priority, policy
-            "0", "0", "0",                                               // delayacct_blkio_ticks, guest_time, cguest_time
-            "0", "0", "0", "0", "0", "0", "0",                           // start_data ... env_end
-            "\(exitCode(process))",
+            0, 0,                                                        // vsize, rss
         ]
-        for field in fields {
-            text.append(32)
-            text.append(contentsOf: Array(field.utf8))
-        }
+        for field in fields { text += [32] + signedDecimal(field) }
+        text += Array(" 18446744073709551615".utf8)                     // rsslim
+        let rest: [Int64] = [
+            0, 0, 0, 0, 0,                                               // startcode, endcode, startstack, kstkesp, kstkeip
+            0, 0, 0, 0,                                                  // signal, blocked, sigignore, sigcatch
+            0, 0, 0,                                                     // wchan, nswap, cnswap
+            Int64(process.exitSignal), 0, 0, 0,                          // exit_signal, processor, rt_priority, policy
+            0, 0, 0,                                                     // delayacct_blkio_ticks, guest_time, cguest_time
+            0, 0, 0, 0, 0, 0, 0,                                         // start_data ... env_end
+            Int64(exitCode(process)),
+        ]
+        for field in rest { text += [32] + signedDecimal(field) }
         text.append(10)
         return text
+    }
+
+    static func signedDecimal(_ value: Int64) -> [UInt8] {
+        value < 0 ? [45] + ProcFileSystem.decimal(value.magnitude) : ProcFileSystem.decimal(UInt64(value))
     }
 
     static func exitCode(_ process: Process) -> Int32 {
@@ -93,33 +99,33 @@ enum ProcessFiles {
     static func status(_ process: Process?, shownID: Int32) -> [UInt8] {
         guard let process else { return [] }
         let credentials = process.credentials
-        let umask = String(process.fileSystem.umask, radix: 8)
-        var lines: [String] = []
-        lines.append("Umask:\t" + String(repeating: "0", count: max(0, 4 - umask.count)) + umask)
-        lines.append("State:\t\(state(process, shownID: shownID).word)")
-        lines.append("Tgid:\t\(process.id)")
-        lines.append("Ngid:\t0")
-        lines.append("Pid:\t\(shownID)")
-        lines.append("PPid:\t\(process.parentID)")
-        lines.append("TracerPid:\t0")
-        lines.append("Uid:\t\(credentials.realUserID)\t\(credentials.effectiveUserID)\t\(credentials.savedUserID)\t\(credentials.fileSystemUserID)")
-        lines.append("Gid:\t\(credentials.realGroupID)\t\(credentials.effectiveGroupID)\t\(credentials.savedGroupID)\t\(credentials.fileSystemGroupID)")
-        lines.append("FDSize:\t\(max(64, (process.files.openDescriptors.max() ?? 0) + 1))")
-        var groups = "Groups:\t"
-        for (index, group) in credentials.supplementaryGroups.enumerated() {
-            groups += index == 0 ? "\(group)" : " \(group)"
+        /// "Name:\tvalue\tvalue...\n".
+        func line(_ name: String, _ values: [UInt64]) -> [UInt8] {
+            var bytes = Array(name.utf8) + [58]
+            for value in values { bytes += [9] + ProcFileSystem.decimal(value) }
+            return bytes + [10]
         }
-        lines.append(groups)
-        lines.append("NStgid:\t\(process.id)")
-        lines.append("NSpid:\t\(process.id)")
-        lines.append("NSpgid:\t\(process.processGroupID)")
-        lines.append("NSsid:\t\(process.sessionID)")
-        lines.append("Threads:\t\(max(process.threads.count, 1))")
+        var umask = Array(String(process.fileSystem.umask, radix: 8).utf8)
+        while umask.count < 4 { umask.insert(48, at: 0) }
         var text: [UInt8] = Array("Name:\t".utf8) + process.name + [10]
-        for line in lines {
-            text.append(contentsOf: Array(line.utf8))
-            text.append(10)
+        text += Array("Umask:\t".utf8) + umask + [10]
+        text += Array("State:\t\(state(process, shownID: shownID).word)\n".utf8)
+        text += line("Tgid", [UInt64(process.id)]) + line("Ngid", [0]) + line("Pid", [UInt64(shownID)])
+        text += line("PPid", [UInt64(max(process.parentID, 0))]) + line("TracerPid", [0])
+        text += line("Uid", [credentials.realUserID, credentials.effectiveUserID, credentials.savedUserID,
+                             credentials.fileSystemUserID].map { UInt64($0) })
+        text += line("Gid", [credentials.realGroupID, credentials.effectiveGroupID, credentials.savedGroupID,
+                             credentials.fileSystemGroupID].map { UInt64($0) })
+        text += line("FDSize", [UInt64(process.files.capacity)])
+        // As Linux: the groups separated by spaces, then a trailing space.
+        text += Array("Groups:\t".utf8)
+        for (index, group) in credentials.supplementaryGroups.enumerated() {
+            text += (index == 0 ? [] : [32]) + ProcFileSystem.decimal(UInt64(group))
         }
+        text += [32, 10]
+        text += line("NStgid", [UInt64(process.id)]) + line("NSpid", [UInt64(process.id)])
+        text += line("NSpgid", [UInt64(max(process.processGroupID, 0))]) + line("NSsid", [UInt64(max(process.sessionID, 0))])
+        text += line("Threads", [UInt64(max(process.threads.count, 1))])
         return text
     }
 

@@ -13,6 +13,12 @@ public final class ProcessTable: Sendable {
         var processes: [Process] = []
         var threads: [Thread] = []
         var nextID: Int32 = 1
+        var lastID: Int32 = 0
+        /// IDs handed out since boot (Linux's total_forks counts processes and threads alike).
+        var created: UInt64 = 0
+        /// CPU time of processes no longer in the table, in TSC cycles (/proc/stat totals).
+        var retiredUserCycles: UInt64 = 0
+        var retiredSystemCycles: UInt64 = 0
     }
 
     let state = SpinLock(State())
@@ -23,6 +29,8 @@ public final class ProcessTable: Sendable {
                 let candidate = state.nextID
                 state.nextID = state.nextID >= Self.maximumID - 1 ? 300 : state.nextID + 1
                 if !state.processes.contains(where: { $0.id == candidate }) && !state.threads.contains(where: { $0.id == candidate }) {
+                    state.lastID = candidate
+                    state.created &+= 1
                     return candidate
                 }
             }
@@ -33,7 +41,12 @@ public final class ProcessTable: Sendable {
     public func add(_ thread: Thread) { state.withLock { $0.threads.append(thread) } }
 
     public func remove(process: Process) {
-        state.withLock { $0.processes.removeAll { $0 === process } }
+        state.withLock { state in
+            guard state.processes.contains(where: { $0 === process }) else { return }
+            state.processes.removeAll { $0 === process }
+            state.retiredUserCycles &+= process.usage.userCycles
+            state.retiredSystemCycles &+= process.usage.systemCycles
+        }
     }
 
     public func remove(thread: Thread) {
@@ -61,4 +74,26 @@ public final class ProcessTable: Sendable {
     }
 
     public var count: Int { state.withLock { $0.processes.count } }
+
+    /// What /proc/stat and /proc/loadavg report of the process table.
+    public struct Totals {
+        /// User and system time of every process since boot, in TSC cycles.
+        public var userCycles: UInt64
+        public var systemCycles: UInt64
+        public var threads: Int
+        public var lastID: Int32
+        public var created: UInt64
+    }
+
+    public var totals: Totals {
+        state.withLock { state in
+            var totals = Totals(userCycles: state.retiredUserCycles, systemCycles: state.retiredSystemCycles,
+                                threads: state.threads.count, lastID: state.lastID, created: state.created)
+            for process in state.processes {
+                totals.userCycles &+= process.usage.userCycles
+                totals.systemCycles &+= process.usage.systemCycles
+            }
+            return totals
+        }
+    }
 }

@@ -14,6 +14,9 @@ public enum Scheduling {
     public static func install() {
         Scheduler.inject(roundRobin)
     }
+
+    /// Tasks running or waiting to run now (the caller counts as running).
+    public static var runnableCount: Int { roundRobin.runnableCount }
 }
 
 /// First in, first out among runnable tasks; the running task is preempted after its slice if
@@ -39,11 +42,18 @@ public final class RoundRobinScheduler: TaskScheduler {
     }
 
     public func tick(current: KernelTask) -> Bool {
-        state.withLock { state in
+        let (preempt, active) = state.withLock { state in
             state.ticksInSlice += 1
-            return state.ticksInSlice >= Self.sliceTicks && !state.queue.isEmpty
+            // Waiting to run, plus the interrupted task unless the CPU was idling on its stack.
+            let active = state.queue.count + (current.state == .running ? 1 : 0)
+            return (state.ticksInSlice >= Self.sliceTicks && !state.queue.isEmpty, active)
         }
+        LoadAverage.tick(active: active)
+        return preempt
     }
+
+    /// Tasks running or waiting to run now (the caller counts as running).
+    public var runnableCount: Int { state.withLock { $0.queue.count } + 1 }
 }
 
 /// A FIFO of tasks without per-operation allocation once grown.

@@ -53,5 +53,17 @@ public func registerSchedulingKTests() {
         t.expectEqual(LiveObjects.taskCount, baseline, "no task object outlives its exit")
         t.expectEqual(PhysicalMemory.freeFrameCount, framesBefore, "every stack frame came back")
     }
+
+    KTest.test("scheduling.load_average_steps") { t in
+        let one = LoadAverage.one
+        // One runnable task from idle: Linux's first 1-minute sample reads 0.08 (164/2048).
+        t.expectEqual(LoadAverage.fold(0, decay: 1884, active: one), 164)
+        // Held at one task, every average converges on 1.00; with none it decays to 0.
+        var average: UInt64 = 0
+        for _ in 0..<200 { average = LoadAverage.fold(average, decay: 1884, active: one) }
+        t.expectEqual(average, one, "converges on 1.00")
+        for _ in 0..<200 { average = LoadAverage.fold(average, decay: 1884, active: 0) }
+        t.expectEqual(average, 0, "decays to 0.00")
+    }
 }
 #endif

@@ -85,6 +85,10 @@ enum Identity {
         info.totalRAM = UInt64(PhysicalMemory.totalFrameCount) * 4096
         info.freeRAM = UInt64(PhysicalMemory.freeFrameCount) * 4096
         info.processCount = UInt16(clamping: ProcessTable.shared.count)
+        // SI_LOAD_SHIFT (16) fractional bits, from the scheduler's LoadAverage.fractionBits.
+        let (one, five, fifteen) = LoadAverage.averages
+        let shift = 16 - LoadAverage.fractionBits
+        info.loads = (one << shift, five << shift, fifteen << shift)
         info.memoryUnit = 1
         try call.copyOut(info, to: 0)
         return 0

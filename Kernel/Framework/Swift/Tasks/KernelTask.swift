@@ -102,6 +102,21 @@ public enum Scheduler {
     nonisolated(unsafe) static var runningClockStorage = RunningClock()
     static var runningClock: RunningClock { get { unsafe runningClockStorage } set { unsafe runningClockStorage = newValue } }
 
+    /// What the CPU did since boot, for /proc/stat and /proc/uptime: TSC cycles spent halted with
+    /// nothing to run, and task switches.
+    struct Activity {
+        var idleCycles: UInt64 = 0
+        var switches: UInt64 = 0
+    }
+    // SAFETY: as runningClockStorage.
+    nonisolated(unsafe) static var activityStorage = Activity()
+    static var activity: Activity { get { unsafe activityStorage } set { unsafe activityStorage = newValue } }
+
+    /// Nanoseconds the CPU spent idle (halted, nothing runnable) since boot.
+    public static var idleNanoseconds: UInt64 { Clock.nanoseconds(fromCycles: activity.idleCycles) }
+    /// Task switches since boot.
+    public static var contextSwitches: UInt64 { activity.switches }
+
     /// Injects the scheduling policy. Must be called before `spawn`.
     /// - Controlled: scheduler
     public static func inject(_ scheduler: any TaskScheduler) {
@@ -226,13 +241,16 @@ public enum Scheduler {
             if let next = policy?.pickNext() {
                 next.state = .running
                 runningClock = RunningClock(ranCycles: next.ranCycles, switchedInCycles: cpu_read_tsc())
+                activity.switches &+= 1
                 currentTask = next
                 // SAFETY: a runnable task's cell holds the stack pointer context_switch saved
                 // (or spawn prepared); the task is kept alive by `currentTask`.
                 return unsafe next.savedStackPointer.pointee
             }
+            let halted = cpu_read_tsc()
             Interrupts.enableAndWait()
             cpu_disable_interrupts()
+            activity.idleCycles &+= cpu_read_tsc() &- halted
         }
     }
 
@@ -251,7 +269,9 @@ public enum Scheduler {
             let halted = cpu_read_tsc()
             Interrupts.enableAndWait()
             cpu_disable_interrupts()
-            runningClock.switchedInCycles &+= cpu_read_tsc() &- halted
+            let idle = cpu_read_tsc() &- halted
+            runningClock.switchedInCycles &+= idle
+            activity.idleCycles &+= idle
         }
     }
 
@@ -261,6 +281,7 @@ public enum Scheduler {
         let now = cpu_read_tsc()
         previous.ranCycles = runningClock.cycles(at: now)
         runningClock = RunningClock(ranCycles: next.ranCycles, switchedInCycles: now)
+        activity.switches &+= 1
         next.state = .running
         currentTask = next
         // SAFETY: both cells belong to live tasks (previous is referenced here, next by the
