@@ -11,7 +11,10 @@
 // Closing one end follows Linux's unix_release_sock: a stream or sequenced-packet peer is shut
 // down both ways (and gets ECONNRESET if unread data was thrown away); a datagram peer only
 // learns of it on its next send (ECONNREFUSED, its queue purged, then ENOTCONN).
-// The transfers themselves are in UnixSocketTransfer.swift.
+// The transfers themselves are in UnixSocketTransfer.swift; names, listening, connecting and
+// accepting (socket(2), bind(2), connect(2)...) in UnixSocketConnection.swift. A datagram
+// socket's connect(2) is one-way: only a mutual pair (socketpair, or two ends connected to each
+// other) tells the other end when it closes; a one-way sender finds its target `isClosed`.
 
 import Capabilities
 import Framework
@@ -70,6 +73,20 @@ final class UnixSocketEndpoint {
     /// sk_err: reported once, by the next receive (or SO_ERROR), then cleared.
     var pendingError: Errno?
     let waiters = WaitQueue()
+    /// The sun_path bytes of the bound address (a path with its NUL, or an abstract name with its
+    /// leading NUL); empty while unnamed. An accepted socket carries its listener's.
+    var name: [UInt8] = []
+    /// The socket node a path name made (nil for an abstract name, or unnamed).
+    var node: Inode?
+    /// The peer's name when it connected (getpeername still answers after the peer closed).
+    var peerName: [UInt8] = []
+    /// Datagrams: the sender's name of each queued message (parallel to `queue`).
+    var senderNames: [[UInt8]] = []
+    /// listen(2): the backlog while listening (nil otherwise).
+    var backlog: Int?
+    /// A listener's connections not yet accepted: the server ends, already joined to their clients.
+    var pendingConnections: [UnixSocketEndpoint] = []
+    var isClosed = false
 
     init(kind: UnixSocketKind) {
         self.kind = kind
@@ -94,15 +111,22 @@ final class UnixSocketEndpoint {
     /// Empties the receive queue (the sender's room comes back).
     func purge() {
         queue = []
+        senderNames = []
         headOffset = 0
         queuedCost = 0
         peer?.waiters.wakeAll()
     }
 
     /// The end is closed: tells the peer, and breaks the pair's reference cycle.
-    func close() {
-        let hadUnread = hasQueuedData
-        if let peer {
+    /// `reset`: an embryo dropped by its listener (the client gets ECONNRESET, as for unread data).
+    func close(reset: Bool = false) {
+        let hadUnread = hasQueuedData || reset
+        isClosed = true
+        UnixSocketNames.unregister(self)
+        for embryo in pendingConnections { embryo.close(reset: true) }
+        pendingConnections = []
+        backlog = nil
+        if let peer, peer.peer === self {
             if kind.isConnectionOriented {
                 peer.shutdown = .both
                 if hadUnread { peer.pendingError = .ECONNRESET }
@@ -112,6 +136,7 @@ final class UnixSocketEndpoint {
         }
         peerState = .disconnected
         queue = []
+        senderNames = []
         headOffset = 0
         queuedCost = 0
         waiters.wakeAll()
@@ -137,7 +162,10 @@ final class UnixSocketEndpoint {
 
     /// unix_poll / unix_dgram_poll.
     var pollEvents: PollEvents {
+        if backlog != nil { return pendingConnections.isEmpty ? [] : [.POLLIN, .POLLRDNORM] }
         var events: PollEvents = []
+        // An unconnected stream or sequenced-packet socket is hung up (unix_poll's TCP_CLOSE).
+        if kind.isConnectionOriented, case .disconnected = peerState { events.insert(.POLLHUP) }
         if pendingError != nil { events.insert(.POLLERR) }
         if shutdown == .both { events.insert(.POLLHUP) }
         if shutdown.contains(.receive) { events.formUnion([.POLLRDHUP, .POLLIN, .POLLRDNORM]) }
@@ -169,12 +197,12 @@ final class UnixSocketOperations: FileOperations {
     }
 
     override func write(_ file: OpenFile, fromUser address: UInt64, count: Int) throws(Errno) -> Int {
-        try endpoint.send(from: .user([Iovec(base: address, length: UInt64(count))]), flags: UnixSockets.flags([], of: file))
+        try endpoint.send(from: .user([Iovec(base: address, length: UInt64(count))]), to: nil, flags: UnixSockets.flags([], of: file))
     }
 
     /// sendfile(2) into a socket.
     override func write(_ file: OpenFile, bytes: [UInt8]) throws(Errno) -> Int {
-        try endpoint.send(from: .kernel(bytes), flags: UnixSockets.flags([], of: file))
+        try endpoint.send(from: .kernel(bytes), to: nil, flags: UnixSockets.flags([], of: file))
     }
 
     override func control(_ file: OpenFile, _ request: UInt32, argument: UInt64) throws(Errno) -> Int {
@@ -197,12 +225,14 @@ public enum UnixSockets {
         let second = UnixSocketEndpoint(kind: kind)
         first.peerState = .connected(second)
         second.peerState = .connected(first)
-        let flags = statusFlags.intersection(.O_NONBLOCK)
-        func open(_ endpoint: UnixSocketEndpoint) -> OpenFile {
-            OpenFile(inode: SocketInode(owner: owner, group: group), rights: [.read, .write, .duplicate],
-                     accessMode: .O_RDWR, statusFlags: flags, operations: UnixSocketOperations(endpoint: endpoint))
-        }
-        return (open(first), open(second))
+        return (open(first, statusFlags: statusFlags, owner: owner, group: group),
+                open(second, statusFlags: statusFlags, owner: owner, group: group))
+    }
+
+    /// A read-write description of `endpoint` on a fresh socket inode.
+    static func open(_ endpoint: UnixSocketEndpoint, statusFlags: OpenFlags, owner: UInt32, group: UInt32) -> OpenFile {
+        OpenFile(inode: SocketInode(owner: owner, group: group), rights: [.read, .write, .duplicate], accessMode: .O_RDWR,
+                 statusFlags: statusFlags.intersection(.O_NONBLOCK), operations: UnixSocketOperations(endpoint: endpoint))
     }
 
     static func endpoint(_ file: OpenFile) throws(Errno) -> UnixSocketEndpoint {
@@ -226,23 +256,20 @@ public enum UnixSockets {
         return operations.endpoint.kind == .stream
     }
 
-    public static func send(_ file: OpenFile, from segments: [Iovec], flags: MessageFlags) throws(Errno) -> Int {
-        try endpoint(file).send(from: .user(segments), flags: Self.flags(flags, of: file))
+    /// `destination`: a datagram's explicit target (sendto(2) with an address).
+    public static func send(_ file: OpenFile, from segments: [Iovec], to destination: UnixSocketEndpointReference? = nil,
+                            flags: MessageFlags) throws(Errno) -> Int {
+        try endpoint(file).send(from: .user(segments), to: destination?.endpoint, flags: Self.flags(flags, of: file))
     }
 
-    /// Returns the count recvfrom returns (the whole datagram's length under MSG_TRUNC).
-    public static func receive(_ file: OpenFile, into segments: [Iovec], flags: MessageFlags) throws(Errno) -> Int {
-        try endpoint(file).receive(into: segments, flags: Self.flags(flags, of: file)).count
+    /// The count recvfrom returns (the whole datagram's length under MSG_TRUNC), whether the
+    /// message was cut short, and the sender's name (sun_path bytes, empty if unnamed).
+    public static func receive(_ file: OpenFile, into segments: [Iovec], flags: MessageFlags) throws(Errno) -> UnixReceipt {
+        try endpoint(file).receive(into: segments, flags: Self.flags(flags, of: file))
     }
 
     public static func shutdown(_ file: OpenFile, _ how: ShutdownHow) throws(Errno) {
         try endpoint(file).shut(how)
-    }
-
-    /// getpeername: a pair has its peer until a datagram end learns (ECONNREFUSED) it is gone.
-    public static func hasPeer(_ file: OpenFile) throws(Errno) -> Bool {
-        if case .disconnected = try endpoint(file).peerState { return false }
-        return true
     }
 
     /// SO_ERROR: the pending error number (0 if none), cleared by reading it.

@@ -115,7 +115,7 @@ enum ReadWrite {
         // A socket receives once into all the vectors (one datagram spans them).
         if UnixSockets.isSocket(file) {
             let vectors = try vectors(call)
-            return vectors.contains(where: { $0.length > 0 }) ? try UnixSockets.receive(file, into: vectors, flags: []) : 0
+            return vectors.contains(where: { $0.length > 0 }) ? try UnixSockets.receive(file, into: vectors, flags: []).count : 0
         }
         return try transfer(try vectors(call)) { (base, length) throws(Errno) -> Int in try handle.read(toUser: base, count: length) }
     }
