@@ -56,6 +56,12 @@ public struct MessageFlags: OptionSet, Sendable {
     public static let MSG_CMSG_CLOEXEC = MessageFlags(rawValue: 0x4000_0000)
 }
 
+/// SOL_SOCKET control message types (cmsg_type, unix(7)).
+public enum ControlMessageType: Int32, CaseIterable, Sendable {
+    case SCM_RIGHTS = 1
+    case SCM_CREDENTIALS = 2
+}
+
 /// shutdown(2) `how`.
 public enum ShutdownHow: Int32, CaseIterable, Sendable {
     case SHUT_RD = 0
