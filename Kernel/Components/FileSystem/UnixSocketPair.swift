@@ -1,6 +1,6 @@
 // AF_UNIX socket pairs (socketpair(2), unix(7)): two connected endpoints, each with its own
 // receive queue. What one end sends lands in the other's queue; the bytes in flight are charged
-// to the sender against a send buffer of Linux's default size (net.core.wmem_default), so a
+// to the sender against its send buffer (SO_SNDBUF, by default net.core.wmem_default), so a
 // sender blocks (or gets EAGAIN) while its peer has not read. Stream sockets carry bytes;
 // datagram and sequenced-packet sockets carry whole messages (a short read truncates one).
 //
@@ -45,13 +45,17 @@ struct ShutdownState: OptionSet {
 }
 
 final class UnixSocketEndpoint {
-    /// Linux's default SO_SNDBUF: the bytes one end may have in flight to the other.
-    static let sendBufferBytes = 212_992
+    /// Linux's default SO_SNDBUF (net.core.wmem_default), also its wmem_max and rmem_max.
+    static let defaultBufferBytes: Int32 = 212_992
+    /// SO_SNDBUF: the bytes this end may have in flight to the other.
+    var sendBufferBytes = Int(defaultBufferBytes)
+    /// SO_RCVBUF: stored and reported (AF_UNIX limits a receive queue by its senders' buffers).
+    var receiveBufferBytes = defaultBufferBytes
     /// What a queued message costs beyond its bytes (Linux charges an skb's true size), so that
     /// empty datagrams cannot queue without limit.
     static let messageOverheadBytes = 768
     /// unix_dgram_sendmsg: a datagram larger than the send buffer less 32 bytes is EMSGSIZE.
-    static let largestMessageBytes = sendBufferBytes - 32
+    var largestMessageBytes: Int { sendBufferBytes - 32 }
 
     enum PeerState {
         case connected(UnixSocketEndpoint)
@@ -100,9 +104,9 @@ final class UnixSocketEndpoint {
     var hasQueuedData: Bool { !queue.isEmpty }
 
     /// unix_writable: at most a quarter of the send buffer in flight.
-    var isWritable: Bool { (peer?.queuedCost ?? 0) * 4 <= Self.sendBufferBytes }
+    var isWritable: Bool { (peer?.queuedCost ?? 0) * 4 <= sendBufferBytes }
     /// Room for a send to start: the peer's queue holds less than the send buffer.
-    var hasRoomToSend: Bool { (peer?.queuedCost ?? 0) < Self.sendBufferBytes }
+    var hasRoomToSend: Bool { (peer?.queuedCost ?? 0) < sendBufferBytes }
 
     func cost(ofMessageBytes count: Int) -> Int {
         kind == .stream ? count : count + Self.messageOverheadBytes
@@ -270,6 +274,25 @@ public enum UnixSockets {
 
     public static func shutdown(_ file: OpenFile, _ how: ShutdownHow) throws(Errno) {
         try endpoint(file).shut(how)
+    }
+
+    /// SO_SNDBUF and SO_RCVBUF as sock_setsockopt sets them: the value capped at wmem_max
+    /// (rmem_max), doubled for the kernel's overhead, at least SOCK_MIN_SNDBUF (SOCK_MIN_RCVBUF).
+    public static func setBufferBytes(_ file: OpenFile, _ option: SocketOption, _ value: Int32) throws(Errno) {
+        let endpoint = try endpoint(file)
+        let doubled = Int32(min(UInt32(bitPattern: value), UInt32(UnixSocketEndpoint.defaultBufferBytes))) * 2
+        if option == .SO_SNDBUF {
+            endpoint.sendBufferBytes = Int(max(doubled, 4608))
+        } else {
+            endpoint.receiveBufferBytes = max(doubled, 2304)
+        }
+        endpoint.waiters.wakeAll()
+        endpoint.peer?.waiters.wakeAll()
+    }
+
+    public static func bufferBytes(_ file: OpenFile, _ option: SocketOption) throws(Errno) -> Int32 {
+        let endpoint = try endpoint(file)
+        return option == .SO_SNDBUF ? Int32(endpoint.sendBufferBytes) : endpoint.receiveBufferBytes
     }
 
     /// SO_ERROR: the pending error number (0 if none), cleared by reading it.

@@ -81,7 +81,7 @@ extension UnixSocketEndpoint {
                 }
                 continue
             }
-            let piece = min(total - done, Self.sendBufferBytes - peer.queuedCost, 65536)
+            let piece = min(total - done, sendBufferBytes - peer.queuedCost, 65536)
             let bytes: [UInt8]
             do { bytes = try source.gather(from: done, count: piece) } catch {
                 if done > 0 { return done }
@@ -106,7 +106,7 @@ extension UnixSocketEndpoint {
             pendingError = nil
             throw error
         }
-        guard total <= Self.largestMessageBytes else { throw .EMSGSIZE }
+        guard total <= largestMessageBytes else { throw .EMSGSIZE }
         while true {
             let target: UnixSocketEndpoint
             if kind == .datagram, let destination {
@@ -128,13 +128,13 @@ extension UnixSocketEndpoint {
             // unix_may_send: a socket connected elsewhere takes nothing from others.
             if kind == .datagram, let other = target.peer, other !== self { throw .EPERM }
             if shutdown.contains(.send) || target.shutdown.contains(.receive) { throw .EPIPE }
-            if target.queuedCost >= Self.sendBufferBytes {
+            if target.queuedCost >= sendBufferBytes {
                 if nonBlocking { throw .EAGAIN }
                 if target.peer === self && peer === target {
                     try sleep(until: { canSendOrFails })
                 } else {
                     // A one-way target wakes its own waiters when it reads.
-                    try target.sleep(until: { target.queuedCost < Self.sendBufferBytes || target.isClosed
+                    try target.sleep(until: { target.queuedCost < sendBufferBytes || target.isClosed
                                               || shutdown.contains(.send) || target.shutdown.contains(.receive) })
                 }
                 continue

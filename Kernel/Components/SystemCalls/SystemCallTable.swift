@@ -206,6 +206,7 @@ enum SystemCallTable {
         case SystemCall.recvfrom.rawValue: try SendReceive.recvfrom(context)
         case SystemCall.shutdown.rawValue: try SocketState.shutdown(context)
         case SystemCall.getsockopt.rawValue: try SocketState.getsockopt(context)
+        case SystemCall.setsockopt.rawValue: try SocketState.setsockopt(context)
         case SystemCall.getsockname.rawValue: try SocketNames.getsockname(context)
         case SystemCall.getpeername.rawValue: try SocketNames.getpeername(context)
         default: nil

@@ -78,6 +78,8 @@ public enum SocketLevel: Sendable {
 public enum SocketOption: Int32, CaseIterable, Sendable {
     case SO_TYPE = 3
     case SO_ERROR = 4
+    case SO_SNDBUF = 7
+    case SO_RCVBUF = 8
     case SO_ACCEPTCONN = 30
     case SO_DOMAIN = 39
 

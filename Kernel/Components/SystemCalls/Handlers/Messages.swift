@@ -61,8 +61,8 @@ enum Messages {
             guard size >= 16, size <= UInt64(length - offset) else { throw .EINVAL }
             let levelAndType = words[offset / 8 + 1]
             if Int32(truncatingIfNeeded: levelAndType) == SocketLevel.SOL_SOCKET {
-                guard let type = ControlMessageType(rawValue: Int32(truncatingIfNeeded: levelAndType >> 32)) else { throw .EINVAL }
-                Log.warn("sendmsg: control message \(type.rawValue) (SCM_RIGHTS 1, SCM_CREDENTIALS 2) is not implemented: EOPNOTSUPP")
+                guard ControlMessageType(rawValue: Int32(truncatingIfNeeded: levelAndType >> 32)) != nil else { throw .EINVAL }
+                Log.warn("sendmsg: SCM_RIGHTS and SCM_CREDENTIALS are not implemented: EOPNOTSUPP")
                 throw .EOPNOTSUPP
             }
             offset += Int((size + 7) & ~7)

@@ -1,7 +1,12 @@
-// shutdown(2), getsockopt(2), getsockname(2), getpeername(2) on AF_UNIX socket pairs.
-// getsockopt answers SO_TYPE, SO_DOMAIN, SO_ERROR (reading it clears the error) and
-// SO_ACCEPTCONN (whether it listens) as Linux's sk_getsockopt does: an int, cut to a shorter
-// optlen, with optlen written back. Another level is EOPNOTSUPP (AF_UNIX has no options of its
+// shutdown(2), getsockopt(2), setsockopt(2), getsockname(2), getpeername(2) on AF_UNIX sockets.
+// setsockopt stores SO_SNDBUF (the send buffer a sender may fill) and SO_RCVBUF as Linux's
+// sk_setsockopt does: a negative optlen is EINVAL, another level EOPNOTSUPP, an optlen below an
+// int EINVAL, then EFAULT; the value is capped at the default wmem_max/rmem_max (212992),
+// doubled, and kept above Linux's minimums. The other options Linux knows are ENOSYS (logged;
+// SO_PASSCRED among them: Apus passes no credentials), unknown ones ENOPROTOOPT.
+// getsockopt answers SO_TYPE, SO_DOMAIN, SO_ERROR (reading it clears the error), SO_SNDBUF,
+// SO_RCVBUF and SO_ACCEPTCONN (whether it listens) as Linux's sk_getsockopt does: an int, cut
+// to a shorter optlen, with optlen written back. Another level is EOPNOTSUPP (AF_UNIX has no options of its
 // own), an option number Linux does not know is ENOPROTOOPT, and the options Linux knows that
 // Apus does not implement are ENOSYS. An unnamed socket's address is the family alone (2 bytes,
 // unix(7)); a named one's is the family and sun_path up to its NUL (abstract: the whole name).
@@ -34,6 +39,7 @@ enum SocketState {
         case .SO_TYPE: value = try UnixSockets.kind(of: file).socketType.rawValue
         case .SO_DOMAIN: value = AddressFamily.AF_UNIX.rawValue
         case .SO_ERROR: value = try UnixSockets.takePendingError(file)
+        case .SO_SNDBUF, .SO_RCVBUF: value = try UnixSockets.bufferBytes(file, SocketOption(rawValue: name) ?? .SO_SNDBUF)
         case .SO_ACCEPTCONN: value = try UnixSockets.isListening(file) ? 1 : 0
         case nil:
             if name < 0 || name > SocketOption.highestKnown { throw .ENOPROTOOPT }
@@ -43,6 +49,23 @@ enum SocketState {
         let bytes = littleEndianBytes(value)
         if length > 0 { try call.copyOut(bytes: Array(bytes[0..<length]), toAddress: call.address(3)) }
         try call.writeInt32(Int32(length), toAddress: lengthAddress)
+        return 0
+    }
+
+    static func setsockopt(_ call: SystemCallContext) throws(Errno) -> Int {
+        let file = try call.file(0)
+        guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
+        guard call.int32(4) >= 0 else { throw .EINVAL }
+        guard call.int32(1) == SocketLevel.SOL_SOCKET else { throw .EOPNOTSUPP }
+        guard call.int32(4) >= 4 else { throw .EINVAL }
+        let value = try readInt32(call, at: call.address(3))
+        let name = call.int32(2)
+        guard name >= 0, name <= SocketOption.highestKnown else { throw .ENOPROTOOPT }
+        guard let option = SocketOption(rawValue: name), option == .SO_SNDBUF || option == .SO_RCVBUF else {
+            Log.warn("setsockopt: a SOL_SOCKET option other than SO_SNDBUF/SO_RCVBUF: ENOSYS")
+            throw .ENOSYS
+        }
+        try UnixSockets.setBufferBytes(file, option, value)
         return 0
     }
 
