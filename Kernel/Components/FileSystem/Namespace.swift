@@ -151,6 +151,24 @@ public enum Namespace {
         try target.parent.insert(target.name, inode)
     }
 
+    /// bind(2) of an AF_UNIX socket to a path (unix_bind_bsd): a new S_IFSOCK node, its name
+    /// taken (EEXIST) being EADDRINUSE. `attach` binds the socket to the node; if it fails (the
+    /// socket has a name already) the node is removed again, as Linux does.
+    public static func makeSocketNode(_ path: [UInt8], from start: DirectoryInode, permissions: UInt32, context: PathContext,
+                                      attach: (Inode) throws(Errno) -> Void) throws(Errno) {
+        let target: ParentAndName
+        do { target = try prepareCreation(path, from: start, context: context) } catch {
+            throw error == .EEXIST ? .EADDRINUSE : error
+        }
+        let node = try target.parent.makeDevice(kind: .socket, device: 0, permissions: permissions & 0o7777,
+                                                owner: context.identity.userID, group: ownerGroup(in: target.parent, context: context))
+        try target.parent.insert(target.name, node)
+        do { try attach(node) } catch {
+            _ = try? target.parent.remove(target.name)
+            throw error
+        }
+    }
+
     public static func makeSymlink(target linkTarget: [UInt8], at path: [UInt8], from start: DirectoryInode,
                                    context: PathContext) throws(Errno) {
         guard !linkTarget.isEmpty else { throw .ENOENT }

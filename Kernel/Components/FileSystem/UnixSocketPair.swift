@@ -1,6 +1,6 @@
 // AF_UNIX socket pairs (socketpair(2), unix(7)): two connected endpoints, each with its own
 // receive queue. What one end sends lands in the other's queue; the bytes in flight are charged
-// to the sender against a send buffer of Linux's default size (net.core.wmem_default), so a
+// to the sender against its send buffer (SO_SNDBUF, by default net.core.wmem_default), so a
 // sender blocks (or gets EAGAIN) while its peer has not read. Stream sockets carry bytes;
 // datagram and sequenced-packet sockets carry whole messages (a short read truncates one).
 //
@@ -11,7 +11,10 @@
 // Closing one end follows Linux's unix_release_sock: a stream or sequenced-packet peer is shut
 // down both ways (and gets ECONNRESET if unread data was thrown away); a datagram peer only
 // learns of it on its next send (ECONNREFUSED, its queue purged, then ENOTCONN).
-// The transfers themselves are in UnixSocketTransfer.swift.
+// The transfers themselves are in UnixSocketTransfer.swift; names, listening, connecting and
+// accepting (socket(2), bind(2), connect(2)...) in UnixSocketConnection.swift. A datagram
+// socket's connect(2) is one-way: only a mutual pair (socketpair, or two ends connected to each
+// other) tells the other end when it closes; a one-way sender finds its target `isClosed`.
 
 import Capabilities
 import Framework
@@ -42,13 +45,17 @@ struct ShutdownState: OptionSet {
 }
 
 final class UnixSocketEndpoint {
-    /// Linux's default SO_SNDBUF: the bytes one end may have in flight to the other.
-    static let sendBufferBytes = 212_992
+    /// Linux's default SO_SNDBUF (net.core.wmem_default), also its wmem_max and rmem_max.
+    static let defaultBufferBytes: Int32 = 212_992
+    /// SO_SNDBUF: the bytes this end may have in flight to the other.
+    var sendBufferBytes = Int(defaultBufferBytes)
+    /// SO_RCVBUF: stored and reported (AF_UNIX limits a receive queue by its senders' buffers).
+    var receiveBufferBytes = defaultBufferBytes
     /// What a queued message costs beyond its bytes (Linux charges an skb's true size), so that
     /// empty datagrams cannot queue without limit.
     static let messageOverheadBytes = 768
     /// unix_dgram_sendmsg: a datagram larger than the send buffer less 32 bytes is EMSGSIZE.
-    static let largestMessageBytes = sendBufferBytes - 32
+    var largestMessageBytes: Int { sendBufferBytes - 32 }
 
     enum PeerState {
         case connected(UnixSocketEndpoint)
@@ -70,6 +77,20 @@ final class UnixSocketEndpoint {
     /// sk_err: reported once, by the next receive (or SO_ERROR), then cleared.
     var pendingError: Errno?
     let waiters = WaitQueue()
+    /// The sun_path bytes of the bound address (a path with its NUL, or an abstract name with its
+    /// leading NUL); empty while unnamed. An accepted socket carries its listener's.
+    var name: [UInt8] = []
+    /// The socket node a path name made (nil for an abstract name, or unnamed).
+    var node: Inode?
+    /// The peer's name when it connected (getpeername still answers after the peer closed).
+    var peerName: [UInt8] = []
+    /// Datagrams: the sender's name of each queued message (parallel to `queue`).
+    var senderNames: [[UInt8]] = []
+    /// listen(2): the backlog while listening (nil otherwise).
+    var backlog: Int?
+    /// A listener's connections not yet accepted: the server ends, already joined to their clients.
+    var pendingConnections: [UnixSocketEndpoint] = []
+    var isClosed = false
 
     init(kind: UnixSocketKind) {
         self.kind = kind
@@ -83,9 +104,9 @@ final class UnixSocketEndpoint {
     var hasQueuedData: Bool { !queue.isEmpty }
 
     /// unix_writable: at most a quarter of the send buffer in flight.
-    var isWritable: Bool { (peer?.queuedCost ?? 0) * 4 <= Self.sendBufferBytes }
+    var isWritable: Bool { (peer?.queuedCost ?? 0) * 4 <= sendBufferBytes }
     /// Room for a send to start: the peer's queue holds less than the send buffer.
-    var hasRoomToSend: Bool { (peer?.queuedCost ?? 0) < Self.sendBufferBytes }
+    var hasRoomToSend: Bool { (peer?.queuedCost ?? 0) < sendBufferBytes }
 
     func cost(ofMessageBytes count: Int) -> Int {
         kind == .stream ? count : count + Self.messageOverheadBytes
@@ -94,15 +115,22 @@ final class UnixSocketEndpoint {
     /// Empties the receive queue (the sender's room comes back).
     func purge() {
         queue = []
+        senderNames = []
         headOffset = 0
         queuedCost = 0
         peer?.waiters.wakeAll()
     }
 
     /// The end is closed: tells the peer, and breaks the pair's reference cycle.
-    func close() {
-        let hadUnread = hasQueuedData
-        if let peer {
+    /// `reset`: an embryo dropped by its listener (the client gets ECONNRESET, as for unread data).
+    func close(reset: Bool = false) {
+        let hadUnread = hasQueuedData || reset
+        isClosed = true
+        UnixSocketNames.unregister(self)
+        for embryo in pendingConnections { embryo.close(reset: true) }
+        pendingConnections = []
+        backlog = nil
+        if let peer, peer.peer === self {
             if kind.isConnectionOriented {
                 peer.shutdown = .both
                 if hadUnread { peer.pendingError = .ECONNRESET }
@@ -112,6 +140,7 @@ final class UnixSocketEndpoint {
         }
         peerState = .disconnected
         queue = []
+        senderNames = []
         headOffset = 0
         queuedCost = 0
         waiters.wakeAll()
@@ -137,7 +166,10 @@ final class UnixSocketEndpoint {
 
     /// unix_poll / unix_dgram_poll.
     var pollEvents: PollEvents {
+        if backlog != nil { return pendingConnections.isEmpty ? [] : [.POLLIN, .POLLRDNORM] }
         var events: PollEvents = []
+        // An unconnected stream or sequenced-packet socket is hung up (unix_poll's TCP_CLOSE).
+        if kind.isConnectionOriented, case .disconnected = peerState { events.insert(.POLLHUP) }
         if pendingError != nil { events.insert(.POLLERR) }
         if shutdown == .both { events.insert(.POLLHUP) }
         if shutdown.contains(.receive) { events.formUnion([.POLLRDHUP, .POLLIN, .POLLRDNORM]) }
@@ -169,12 +201,12 @@ final class UnixSocketOperations: FileOperations {
     }
 
     override func write(_ file: OpenFile, fromUser address: UInt64, count: Int) throws(Errno) -> Int {
-        try endpoint.send(from: .user([Iovec(base: address, length: UInt64(count))]), flags: UnixSockets.flags([], of: file))
+        try endpoint.send(from: .user([Iovec(base: address, length: UInt64(count))]), to: nil, flags: UnixSockets.flags([], of: file))
     }
 
     /// sendfile(2) into a socket.
     override func write(_ file: OpenFile, bytes: [UInt8]) throws(Errno) -> Int {
-        try endpoint.send(from: .kernel(bytes), flags: UnixSockets.flags([], of: file))
+        try endpoint.send(from: .kernel(bytes), to: nil, flags: UnixSockets.flags([], of: file))
     }
 
     override func control(_ file: OpenFile, _ request: UInt32, argument: UInt64) throws(Errno) -> Int {
@@ -197,12 +229,14 @@ public enum UnixSockets {
         let second = UnixSocketEndpoint(kind: kind)
         first.peerState = .connected(second)
         second.peerState = .connected(first)
-        let flags = statusFlags.intersection(.O_NONBLOCK)
-        func open(_ endpoint: UnixSocketEndpoint) -> OpenFile {
-            OpenFile(inode: SocketInode(owner: owner, group: group), rights: [.read, .write, .duplicate],
-                     accessMode: .O_RDWR, statusFlags: flags, operations: UnixSocketOperations(endpoint: endpoint))
-        }
-        return (open(first), open(second))
+        return (open(first, statusFlags: statusFlags, owner: owner, group: group),
+                open(second, statusFlags: statusFlags, owner: owner, group: group))
+    }
+
+    /// A read-write description of `endpoint` on a fresh socket inode.
+    static func open(_ endpoint: UnixSocketEndpoint, statusFlags: OpenFlags, owner: UInt32, group: UInt32) -> OpenFile {
+        OpenFile(inode: SocketInode(owner: owner, group: group), rights: [.read, .write, .duplicate], accessMode: .O_RDWR,
+                 statusFlags: statusFlags.intersection(.O_NONBLOCK), operations: UnixSocketOperations(endpoint: endpoint))
     }
 
     static func endpoint(_ file: OpenFile) throws(Errno) -> UnixSocketEndpoint {
@@ -226,23 +260,39 @@ public enum UnixSockets {
         return operations.endpoint.kind == .stream
     }
 
-    public static func send(_ file: OpenFile, from segments: [Iovec], flags: MessageFlags) throws(Errno) -> Int {
-        try endpoint(file).send(from: .user(segments), flags: Self.flags(flags, of: file))
+    /// `destination`: a datagram's explicit target (sendto(2) with an address).
+    public static func send(_ file: OpenFile, from segments: [Iovec], to destination: UnixSocketEndpointReference? = nil,
+                            flags: MessageFlags) throws(Errno) -> Int {
+        try endpoint(file).send(from: .user(segments), to: destination?.endpoint, flags: Self.flags(flags, of: file))
     }
 
-    /// Returns the count recvfrom returns (the whole datagram's length under MSG_TRUNC).
-    public static func receive(_ file: OpenFile, into segments: [Iovec], flags: MessageFlags) throws(Errno) -> Int {
-        try endpoint(file).receive(into: segments, flags: Self.flags(flags, of: file)).count
+    /// The count recvfrom returns (the whole datagram's length under MSG_TRUNC), whether the
+    /// message was cut short, and the sender's name (sun_path bytes, empty if unnamed).
+    public static func receive(_ file: OpenFile, into segments: [Iovec], flags: MessageFlags) throws(Errno) -> UnixReceipt {
+        try endpoint(file).receive(into: segments, flags: Self.flags(flags, of: file))
     }
 
     public static func shutdown(_ file: OpenFile, _ how: ShutdownHow) throws(Errno) {
         try endpoint(file).shut(how)
     }
 
-    /// getpeername: a pair has its peer until a datagram end learns (ECONNREFUSED) it is gone.
-    public static func hasPeer(_ file: OpenFile) throws(Errno) -> Bool {
-        if case .disconnected = try endpoint(file).peerState { return false }
-        return true
+    /// SO_SNDBUF and SO_RCVBUF as sock_setsockopt sets them: the value capped at wmem_max
+    /// (rmem_max), doubled for the kernel's overhead, at least SOCK_MIN_SNDBUF (SOCK_MIN_RCVBUF).
+    public static func setBufferBytes(_ file: OpenFile, _ option: SocketOption, _ value: Int32) throws(Errno) {
+        let endpoint = try endpoint(file)
+        let doubled = Int32(min(UInt32(bitPattern: value), UInt32(UnixSocketEndpoint.defaultBufferBytes))) * 2
+        if option == .SO_SNDBUF {
+            endpoint.sendBufferBytes = Int(max(doubled, 4608))
+        } else {
+            endpoint.receiveBufferBytes = max(doubled, 2304)
+        }
+        endpoint.waiters.wakeAll()
+        endpoint.peer?.waiters.wakeAll()
+    }
+
+    public static func bufferBytes(_ file: OpenFile, _ option: SocketOption) throws(Errno) -> Int32 {
+        let endpoint = try endpoint(file)
+        return option == .SO_SNDBUF ? Int32(endpoint.sendBufferBytes) : endpoint.receiveBufferBytes
     }
 
     /// SO_ERROR: the pending error number (0 if none), cleared by reading it.

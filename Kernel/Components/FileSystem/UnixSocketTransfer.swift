@@ -11,6 +11,8 @@
 // (the dispatcher restarts them under SA_RESTART, as Linux's ERESTARTSYS).
 // User buffers are iovec lists, so readv/writev move one message and read/write are one segment;
 // sendfile(2) hands over kernel bytes (SendSource).
+// Unconnected sockets (socket(2) before connect(2)): a stream send is ENOTCONN and a receive
+// EINVAL; a sequenced-packet send or receive ENOTCONN; a datagram send needs a destination.
 
 import Framework
 import LinuxABI
@@ -29,18 +31,24 @@ extension UnixSocketEndpoint {
     }
 
     /// `flags` carry MSG_DONTWAIT for a non-blocking description too.
-    func send(from source: SendSource, flags: MessageFlags) throws(Errno) -> Int {
+    /// `destination`: a datagram's explicit target (nil: the connected peer).
+    func send(from source: SendSource, to destination: UnixSocketEndpoint?, flags: MessageFlags) throws(Errno) -> Int {
         // Out-of-band data (CONFIG_AF_UNIX_OOB) is not implemented: Linux without it says so.
         if flags.contains(.MSG_OOB) { throw .EOPNOTSUPP }
         let nonBlocking = flags.contains(.MSG_DONTWAIT)
+        if kind.isConnectionOriented && isUnconnected { throw .ENOTCONN }
         return kind == .stream ? try sendBytes(source, total: source.count, nonBlocking: nonBlocking)
-                               : try sendMessage(source, total: source.count, nonBlocking: nonBlocking)
+                               : try sendMessage(source, total: source.count, to: destination, nonBlocking: nonBlocking)
     }
 
-    func receive(into segments: [Iovec], flags: MessageFlags) throws(Errno) -> (count: Int, isTruncated: Bool) {
+    func receive(into segments: [Iovec], flags: MessageFlags) throws(Errno) -> UnixReceipt {
         if flags.contains(.MSG_OOB) { throw .EOPNOTSUPP }
         let nonBlocking = flags.contains(.MSG_DONTWAIT)
-        if kind == .stream { return (try receiveBytes(segments, flags: flags, nonBlocking: nonBlocking), false) }
+        if kind.isConnectionOriented && isUnconnected { throw kind == .stream ? .EINVAL : .ENOTCONN }
+        if kind == .stream {
+            return UnixReceipt(count: try receiveBytes(segments, flags: flags, nonBlocking: nonBlocking), isTruncated: false,
+                               senderName: peerName)
+        }
         return try receiveMessage(segments, flags: flags, nonBlocking: nonBlocking)
     }
 
@@ -73,7 +81,7 @@ extension UnixSocketEndpoint {
                 }
                 continue
             }
-            let piece = min(total - done, Self.sendBufferBytes - peer.queuedCost, 65536)
+            let piece = min(total - done, sendBufferBytes - peer.queuedCost, 65536)
             let bytes: [UInt8]
             do { bytes = try source.gather(from: done, count: piece) } catch {
                 if done > 0 { return done }
@@ -93,35 +101,49 @@ extension UnixSocketEndpoint {
         return done
     }
 
-    func sendMessage(_ source: SendSource, total: Int, nonBlocking: Bool) throws(Errno) -> Int {
+    func sendMessage(_ source: SendSource, total: Int, to destination: UnixSocketEndpoint?, nonBlocking: Bool) throws(Errno) -> Int {
         if kind == .sequencedPacket, let error = pendingError {
             pendingError = nil
             throw error
         }
-        guard total <= Self.largestMessageBytes else { throw .EMSGSIZE }
+        guard total <= largestMessageBytes else { throw .EMSGSIZE }
         while true {
-            let peer: UnixSocketEndpoint
-            switch peerState {
-            case .connected(let endpoint): peer = endpoint
-            case .closed:
-                if kind == .sequencedPacket { throw .EPIPE }
-                // unix_dgram_sendmsg finding its peer dead: disconnect, drop what was received.
-                peerState = .disconnected
-                purge()
-                throw .ECONNREFUSED
-            case .disconnected:
-                throw kind == .sequencedPacket ? .EPIPE : .ENOTCONN
+            let target: UnixSocketEndpoint
+            if kind == .datagram, let destination {
+                guard !destination.isClosed else { throw .ECONNREFUSED }
+                target = destination
+            } else {
+                switch peerState {
+                case .connected(let endpoint) where !endpoint.isClosed: target = endpoint
+                case .connected, .closed:
+                    if kind == .sequencedPacket { throw .EPIPE }
+                    // unix_dgram_sendmsg finding its peer dead: disconnect, drop what was received.
+                    peerState = .disconnected
+                    purge()
+                    throw .ECONNREFUSED
+                case .disconnected:
+                    throw .ENOTCONN
+                }
             }
-            if shutdown.contains(.send) || peer.shutdown.contains(.receive) { throw .EPIPE }
-            if !hasRoomToSend {
+            // unix_may_send: a socket connected elsewhere takes nothing from others.
+            if kind == .datagram, let other = target.peer, other !== self { throw .EPERM }
+            if shutdown.contains(.send) || target.shutdown.contains(.receive) { throw .EPIPE }
+            if target.queuedCost >= sendBufferBytes {
                 if nonBlocking { throw .EAGAIN }
-                try sleep(until: { canSendOrFails })
+                if target.peer === self && peer === target {
+                    try sleep(until: { canSendOrFails })
+                } else {
+                    // A one-way target wakes its own waiters when it reads.
+                    try target.sleep(until: { target.queuedCost < sendBufferBytes || target.isClosed
+                                              || shutdown.contains(.send) || target.shutdown.contains(.receive) })
+                }
                 continue
             }
             let bytes = try source.gather(from: 0, count: total)
-            peer.queue.append(bytes)
-            peer.queuedCost += cost(ofMessageBytes: total)
-            peer.waiters.wakeAll()
+            target.queue.append(bytes)
+            target.senderNames.append(name)
+            target.queuedCost += cost(ofMessageBytes: total)
+            target.waiters.wakeAll()
             return total
         }
     }
@@ -192,7 +214,7 @@ extension UnixSocketEndpoint {
         peer?.waiters.wakeAll()
     }
 
-    func receiveMessage(_ segments: [Iovec], flags: MessageFlags, nonBlocking: Bool) throws(Errno) -> (count: Int, isTruncated: Bool) {
+    func receiveMessage(_ segments: [Iovec], flags: MessageFlags, nonBlocking: Bool) throws(Errno) -> UnixReceipt {
         let capacity = segments.totalLength
         while true {
             if let error = pendingError {
@@ -202,23 +224,35 @@ extension UnixSocketEndpoint {
             if let message = queue.first {
                 let count = min(message.count, capacity)
                 try segments.scatter(message[0..<count], at: 0)
+                let sender = senderNames.first ?? []
                 if !flags.contains(.MSG_PEEK) {
                     queue.removeFirst()
+                    if !senderNames.isEmpty { senderNames.removeFirst() }
                     queuedCost -= cost(ofMessageBytes: message.count)
                     peer?.waiters.wakeAll()
+                    waiters.wakeAll()
                 }
-                return (flags.contains(.MSG_TRUNC) ? message.count : count, message.count > count)
+                return UnixReceipt(count: flags.contains(.MSG_TRUNC) ? message.count : count, isTruncated: message.count > count,
+                                   senderName: sender)
             }
             if shutdown.contains(.receive) {
                 // End of file, except that a non-blocking datagram receive says EAGAIN (Linux
                 // reports EOF without waiting only for sequenced packets).
                 if nonBlocking && kind == .datagram { throw .EAGAIN }
-                return (0, false)
+                return UnixReceipt(count: 0, isTruncated: false, senderName: [])
             }
             if nonBlocking { throw .EAGAIN }
             try sleep(until: { canReceiveOrEnds })
         }
     }
+}
+
+/// What a receive returns: the count (the whole datagram's under MSG_TRUNC), whether a message
+/// was cut short (recvmsg's MSG_TRUNC), and the sender's name (sun_path bytes; empty: unnamed).
+public struct UnixReceipt {
+    public let count: Int
+    public let isTruncated: Bool
+    public let senderName: [UInt8]
 }
 
 /// What a send takes its bytes from: user memory (send, write, writev) or the kernel (sendfile).

@@ -56,6 +56,12 @@ public struct MessageFlags: OptionSet, Sendable {
     public static let MSG_CMSG_CLOEXEC = MessageFlags(rawValue: 0x4000_0000)
 }
 
+/// SOL_SOCKET control message types (cmsg_type, unix(7)).
+public enum ControlMessageType: Int32, CaseIterable, Sendable {
+    case SCM_RIGHTS = 1
+    case SCM_CREDENTIALS = 2
+}
+
 /// shutdown(2) `how`.
 public enum ShutdownHow: Int32, CaseIterable, Sendable {
     case SHUT_RD = 0
@@ -72,6 +78,8 @@ public enum SocketLevel: Sendable {
 public enum SocketOption: Int32, CaseIterable, Sendable {
     case SO_TYPE = 3
     case SO_ERROR = 4
+    case SO_SNDBUF = 7
+    case SO_RCVBUF = 8
     case SO_ACCEPTCONN = 30
     case SO_DOMAIN = 39
 

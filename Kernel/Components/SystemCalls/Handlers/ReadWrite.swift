@@ -95,10 +95,15 @@ enum ReadWrite {
     static func vectors(_ call: SystemCallContext) throws(Errno) -> [Iovec] {
         let count = call.int32(2)
         guard count >= 0, count <= 1024 else { throw .EINVAL }
+        return try vectors(call, at: call.address(1), count: Int(count))
+    }
+
+    /// `count` (at most UIO_MAXIOV) iovecs at `address`, each checked against user space.
+    static func vectors(_ call: SystemCallContext, at address: UInt64, count: Int) throws(Errno) -> [Iovec] {
         if count == 0 { return [] }
-        let bytes = try call.copyIn(count: Int(count) * Iovec.size, fromAddress: call.address(1))
+        let bytes = try call.copyIn(count: count * Iovec.size, fromAddress: address)
         let vectors: [Iovec]
-        do { vectors = try Iovec.decodeArray(bytes, count: Int(count)) } catch { throw .EFAULT }
+        do { vectors = try Iovec.decodeArray(bytes, count: count) } catch { throw .EFAULT }
         var total: UInt64 = 0
         for vector in vectors {
             guard vector.length <= UInt64(Int64.max) else { throw .EINVAL }
@@ -115,7 +120,7 @@ enum ReadWrite {
         // A socket receives once into all the vectors (one datagram spans them).
         if UnixSockets.isSocket(file) {
             let vectors = try vectors(call)
-            return vectors.contains(where: { $0.length > 0 }) ? try UnixSockets.receive(file, into: vectors, flags: []) : 0
+            return vectors.contains(where: { $0.length > 0 }) ? try UnixSockets.receive(file, into: vectors, flags: []).count : 0
         }
         return try transfer(try vectors(call)) { (base, length) throws(Errno) -> Int in try handle.read(toUser: base, count: length) }
     }

@@ -1,10 +1,15 @@
-// shutdown(2), getsockopt(2), getsockname(2), getpeername(2) on AF_UNIX socket pairs.
-// getsockopt answers SO_TYPE, SO_DOMAIN, SO_ERROR (reading it clears the error) and
-// SO_ACCEPTCONN (a pair never listens) as Linux's sk_getsockopt does: an int, cut to a shorter
-// optlen, with optlen written back. Another level is EOPNOTSUPP (AF_UNIX has no options of its
+// shutdown(2), getsockopt(2), setsockopt(2), getsockname(2), getpeername(2) on AF_UNIX sockets.
+// setsockopt stores SO_SNDBUF (the send buffer a sender may fill) and SO_RCVBUF as Linux's
+// sk_setsockopt does: a negative optlen is EINVAL, another level EOPNOTSUPP, an optlen below an
+// int EINVAL, then EFAULT; the value is capped at the default wmem_max/rmem_max (212992),
+// doubled, and kept above Linux's minimums. The other options Linux knows are ENOSYS (logged;
+// SO_PASSCRED among them: Apus passes no credentials), unknown ones ENOPROTOOPT.
+// getsockopt answers SO_TYPE, SO_DOMAIN, SO_ERROR (reading it clears the error), SO_SNDBUF,
+// SO_RCVBUF and SO_ACCEPTCONN (whether it listens) as Linux's sk_getsockopt does: an int, cut
+// to a shorter optlen, with optlen written back. Another level is EOPNOTSUPP (AF_UNIX has no options of its
 // own), an option number Linux does not know is ENOPROTOOPT, and the options Linux knows that
-// Apus does not implement are ENOSYS. A pair's sockets are unnamed: their address is the family
-// alone (2 bytes, unix(7)).
+// Apus does not implement are ENOSYS. An unnamed socket's address is the family alone (2 bytes,
+// unix(7)); a named one's is the family and sun_path up to its NUL (abstract: the whole name).
 
 import FileSystem
 import Framework
@@ -34,7 +39,8 @@ enum SocketState {
         case .SO_TYPE: value = try UnixSockets.kind(of: file).socketType.rawValue
         case .SO_DOMAIN: value = AddressFamily.AF_UNIX.rawValue
         case .SO_ERROR: value = try UnixSockets.takePendingError(file)
-        case .SO_ACCEPTCONN: value = 0
+        case .SO_SNDBUF, .SO_RCVBUF: value = try UnixSockets.bufferBytes(file, SocketOption(rawValue: name) ?? .SO_SNDBUF)
+        case .SO_ACCEPTCONN: value = try UnixSockets.isListening(file) ? 1 : 0
         case nil:
             if name < 0 || name > SocketOption.highestKnown { throw .ENOPROTOOPT }
             throw .ENOSYS
@@ -43,6 +49,23 @@ enum SocketState {
         let bytes = littleEndianBytes(value)
         if length > 0 { try call.copyOut(bytes: Array(bytes[0..<length]), toAddress: call.address(3)) }
         try call.writeInt32(Int32(length), toAddress: lengthAddress)
+        return 0
+    }
+
+    static func setsockopt(_ call: SystemCallContext) throws(Errno) -> Int {
+        let file = try call.file(0)
+        guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
+        guard call.int32(4) >= 0 else { throw .EINVAL }
+        guard call.int32(1) == SocketLevel.SOL_SOCKET else { throw .EOPNOTSUPP }
+        guard call.int32(4) >= 4 else { throw .EINVAL }
+        let value = try readInt32(call, at: call.address(3))
+        let name = call.int32(2)
+        guard name >= 0, name <= SocketOption.highestKnown else { throw .ENOPROTOOPT }
+        guard let option = SocketOption(rawValue: name), option == .SO_SNDBUF || option == .SO_RCVBUF else {
+            Log.warn("setsockopt: a SOL_SOCKET option other than SO_SNDBUF/SO_RCVBUF: ENOSYS")
+            throw .ENOSYS
+        }
+        try UnixSockets.setBufferBytes(file, option, value)
         return 0
     }
 
@@ -62,27 +85,31 @@ enum SocketNames {
     static func getsockname(_ call: SystemCallContext) throws(Errno) -> Int {
         let file = try call.file(0)
         guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
-        try copyOutAddress(length: UnixAddress.familySize, call, address: call.address(1), lengthAddress: call.address(2))
+        try copyOutAddress(SocketAddresses.socketAddress(try UnixSockets.name(of: file)), call, address: call.address(1),
+                           lengthAddress: call.address(2))
         return 0
     }
 
     static func getpeername(_ call: SystemCallContext) throws(Errno) -> Int {
         let file = try call.file(0)
-        guard try UnixSockets.hasPeer(file) else { throw .ENOTCONN }
-        try copyOutAddress(length: UnixAddress.familySize, call, address: call.address(1), lengthAddress: call.address(2))
+        guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
+        try copyOutAddress(SocketAddresses.socketAddress(try UnixSockets.peerName(of: file)), call, address: call.address(1),
+                           lengthAddress: call.address(2))
         return 0
     }
 
-    /// move_addr_to_user for an unnamed AF_UNIX address of `length` bytes (0: no address): at
-    /// most the caller's length is copied, and the real length is written back.
-    static func copyOutAddress(length: Int, _ call: SystemCallContext, address: UInt64, lengthAddress: UInt64) throws(Errno) {
+    /// A received message's source address: none (length 0) from an unnamed sender (unix_copy_addr).
+    static func senderAddress(_ name: [UInt8]) -> [UInt8] {
+        name.isEmpty ? [] : SocketAddresses.socketAddress(name)
+    }
+
+    /// move_addr_to_user: at most the caller's length of `bytes` is copied, and the real
+    /// length is written back.
+    static func copyOutAddress(_ bytes: [UInt8], _ call: SystemCallContext, address: UInt64, lengthAddress: UInt64) throws(Errno) {
         let requested = try SocketState.readInt32(call, at: lengthAddress)
-        let copied = min(Int(requested), length)
+        let copied = min(Int(requested), bytes.count)
         guard copied >= 0 else { throw .EINVAL }
-        if copied > 0 {
-            let family = SocketState.littleEndianBytes(AddressFamily.AF_UNIX.rawValue)
-            try call.copyOut(bytes: Array(family[0..<copied]), toAddress: address)
-        }
-        try call.writeInt32(Int32(length), toAddress: lengthAddress)
+        if copied > 0 { try call.copyOut(bytes: Array(bytes[0..<copied]), toAddress: address) }
+        try call.writeInt32(Int32(bytes.count), toAddress: lengthAddress)
     }
 }

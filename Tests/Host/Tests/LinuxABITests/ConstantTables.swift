@@ -38,7 +38,7 @@ let libcConstants: [CConstant] = [
 ] + constants(of: DirectoryEntryType.self) + constants(of: TerminalSetAction.self) + socketConstants
 
 /// <sys/socket.h>: the SOCK_*, AF_*, MSG_* and SHUT_* names are glibc's (the uapi headers do not
-/// export them); SOL_SOCKET and SO_* come from <asm/socket.h> through it.
+/// export them); SOL_SOCKET, SO_* and SCM_* come from <asm/socket.h> and <bits/socket.h> through it.
 let socketConstants: [CConstant] = [
     c("SOCK_NONBLOCK", SocketFlags.SOCK_NONBLOCK.rawValue), c("SOCK_CLOEXEC", SocketFlags.SOCK_CLOEXEC.rawValue),
     c("MSG_OOB", MessageFlags.MSG_OOB.rawValue), c("MSG_PEEK", MessageFlags.MSG_PEEK.rawValue),
@@ -48,7 +48,7 @@ let socketConstants: [CConstant] = [
     c("MSG_NOSIGNAL", MessageFlags.MSG_NOSIGNAL.rawValue), c("MSG_CMSG_CLOEXEC", MessageFlags.MSG_CMSG_CLOEXEC.rawValue),
     c("SOL_SOCKET", SocketLevel.SOL_SOCKET),
 ] + constants(of: AddressFamily.self) + constants(of: SocketType.self) + constants(of: ShutdownHow.self)
-    + constants(of: SocketOption.self)
+    + constants(of: SocketOption.self) + constants(of: ControlMessageType.self)
 
 /// Kernel-internal numbers no header exports (include/linux/*.h); `HandCheckedConstantTests`
 /// asserts each value.
