@@ -57,3 +57,9 @@ import Testing
     #expect(arguments.contains("shift=0,sleep=off"))
     #expect(arguments.contains(Dependencies.firmware))
 }
+
+@Test func symbolNamesDropNoiseWords() {
+    #expect(SymbolTable.shorten("specialized static Polling.wait<A>(_:)") == "Polling.wait<A>(_:)")
+    #expect(SymbolTable.shorten("closure #1 in static UserLoop.run(_:)") == "closure #1 in UserLoop.run(_:)")
+    #expect(SymbolTable.shorten(String(repeating: "x", count: 200)).count == 120)
+}
