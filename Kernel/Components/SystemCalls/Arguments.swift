@@ -128,6 +128,29 @@ extension SystemCallContext {
         do { return try UserMemory.read(from: address, count: count) } catch { throw .EFAULT }
     }
 
+    /// pipe(2), socketpair(2): installs two open files at the lowest free descriptors and writes
+    /// their numbers to the `int[2]` at `address`; if anything fails, neither stays open.
+    public func installPair(_ first: OpenFile, _ second: OpenFile, closeOnExec: Bool, writingTo address: UInt64) throws(Errno) {
+        let files = process.files
+        let limit = process.limits.openFiles
+        let firstDescriptor = try files.install(first, closeOnExec: closeOnExec, limit: limit)
+        let secondDescriptor: Int32
+        do throws(Errno) {
+            secondDescriptor = try files.install(second, closeOnExec: closeOnExec, limit: limit)
+        } catch {
+            try? files.close(firstDescriptor)
+            throw error
+        }
+        do throws(Errno) {
+            try writeUInt64(UInt64(UInt32(bitPattern: firstDescriptor)) | UInt64(UInt32(bitPattern: secondDescriptor)) << 32,
+                            toAddress: address)
+        } catch {
+            try? files.close(firstDescriptor)
+            try? files.close(secondDescriptor)
+            throw error
+        }
+    }
+
     public func writeInt32(_ value: Int32, toAddress address: UInt64) throws(Errno) {
         do { try UserMemory.writeUInt32(UInt32(bitPattern: value), at: address) } catch { throw .EFAULT }
     }

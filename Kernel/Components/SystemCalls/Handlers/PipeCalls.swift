@@ -22,27 +22,7 @@ enum PipeCalls {
     static func makePipe(_ call: SystemCallContext, flags: OpenFlags) throws(Errno) -> Int {
         guard MemoryLayout.isUserRange(call.address(0), length: 8) else { throw .EFAULT }
         let (reader, writer) = Pipes.make(statusFlags: flags)
-        let files = call.process.files
-        let closeOnExec = flags.contains(.O_CLOEXEC)
-        let limit = call.process.limits.openFiles
-        let readDescriptor = try files.install(reader, closeOnExec: closeOnExec, limit: limit)
-        let writeDescriptor: Int32
-        do throws(Errno) {
-            writeDescriptor = try files.install(writer, closeOnExec: closeOnExec, limit: limit)
-        } catch {
-            try? files.close(readDescriptor)
-            throw error
-        }
-        var bytes = ByteWriter(capacity: 8)
-        bytes.appendI32(readDescriptor)
-        bytes.appendI32(writeDescriptor)
-        do {
-            try UserMemory.write(bytes.bytes, to: call.address(0))
-        } catch {
-            try? files.close(readDescriptor)
-            try? files.close(writeDescriptor)
-            throw .EFAULT
-        }
+        try call.installPair(reader, writer, closeOnExec: flags.contains(.O_CLOEXEC), writingTo: call.address(0))
         return 0
     }
 }

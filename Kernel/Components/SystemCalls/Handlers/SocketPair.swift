@@ -32,25 +32,7 @@ enum SocketPairCalls {
         let statusFlags: OpenFlags = flags.contains(.SOCK_NONBLOCK) ? .O_NONBLOCK : []
         let (first, second) = UnixSockets.makePair(kind, statusFlags: statusFlags, owner: credentials.fileSystemUserID,
                                                    group: credentials.fileSystemGroupID)
-        let files = call.process.files
-        let closeOnExec = flags.contains(.SOCK_CLOEXEC)
-        let limit = call.process.limits.openFiles
-        let firstDescriptor = try files.install(first, closeOnExec: closeOnExec, limit: limit)
-        let secondDescriptor: Int32
-        do throws(Errno) {
-            secondDescriptor = try files.install(second, closeOnExec: closeOnExec, limit: limit)
-        } catch {
-            try? files.close(firstDescriptor)
-            throw error
-        }
-        do throws(Errno) {
-            try call.writeInt32(firstDescriptor, toAddress: vector)
-            try call.writeInt32(secondDescriptor, toAddress: vector + 4)
-        } catch {
-            try? files.close(firstDescriptor)
-            try? files.close(secondDescriptor)
-            throw error
-        }
+        try call.installPair(first, second, closeOnExec: flags.contains(.SOCK_CLOEXEC), writingTo: vector)
         return 0
     }
 
