@@ -68,7 +68,7 @@ extension SystemCallContext {
     /// A struct stat out to argument `index`'s address, straight from its inline word image.
     public func copyOut(_ value: Stat, to index: Int) throws(Errno) {
         let words = value.words
-        do { try UserMemory.copyOut(to: address(index), words: words.span, count: Stat.size) } catch { throw .EFAULT }
+        try copyOut(words: words.span, count: Stat.size, toAddress: address(index))
     }
 
     /// A struct kernel_sigaction in from user memory, through an inline word image.
@@ -76,14 +76,14 @@ extension SystemCallContext {
     public func copyIn(_ type: KernelSigaction.Type, fromAddress address: UInt64) throws(Errno) -> KernelSigaction {
         var words = InlineArray<4, UInt64>(repeating: 0)
         var span = words.mutableSpan
-        do { try UserMemory.copyIn(from: address, words: &span, count: KernelSigaction.size) } catch { throw .EFAULT }
+        try copyIn(words: &span, count: KernelSigaction.size, fromAddress: address)
         return KernelSigaction(words: words)
     }
 
     /// A struct kernel_sigaction out to user memory, from its inline word image.
     public func copyOut(_ value: KernelSigaction, toAddress address: UInt64) throws(Errno) {
         let words = value.words
-        do { try UserMemory.copyOut(to: address, words: words.span, count: KernelSigaction.size) } catch { throw .EFAULT }
+        try copyOut(words: words.span, count: KernelSigaction.size, toAddress: address)
     }
 
     /// Copies an encoded image out to user memory at `address`.
@@ -110,11 +110,13 @@ extension SystemCallContext {
 
     /// `count` bytes in from user memory at `address` into the words of `destination` (a part
     /// of a word array or an inline word image).
+    @inline(__always)
     public func copyIn(words destination: inout MutableSpan<UInt64>, count: Int, fromAddress address: UInt64) throws(Errno) {
         do { try UserMemory.copyIn(from: address, words: &destination, count: count) } catch { throw .EFAULT }
     }
 
     /// The first `count` bytes of `words` out to user memory at `address`.
+    @inline(__always)
     public func copyOut(words: Span<UInt64>, count: Int, toAddress address: UInt64) throws(Errno) {
         do { try UserMemory.copyOut(to: address, words: words, count: count) } catch { throw .EFAULT }
     }
