@@ -22,18 +22,13 @@ public enum Futexes {
     }
 
     static let waiters = SpinLock<[Waiter]>([])
-    /// Which unimplemented operations (0-127) were already logged.
-    static let reportedOperations = SpinLock<[Bool]>([Bool](repeating: false, count: 128))
+    /// Which unimplemented operations (0-127, the command bits) were already logged.
+    static let reportedOperations = LoggedOnce(count: 128)
 
     /// Logs an operation that returns ENOSYS, once per operation, as the dispatcher does for
     /// unimplemented system calls.
     static func reportUnimplemented(_ operation: Int32) {
-        let firstTime = reportedOperations.withLock { reported -> Bool in
-            guard operation >= 0, Int(operation) < reported.count else { return false }
-            defer { reported[Int(operation)] = true }
-            return !reported[Int(operation)]
-        }
-        if firstTime { Log.warn("futex operation \(operation) is not implemented: ENOSYS") }
+        if reportedOperations.isFirst(Int(operation)) { Log.warn("futex operation \(operation) is not implemented: ENOSYS") }
     }
 
     /// Wakes up to `count` tasks waiting on `address` in `process`'s address space.

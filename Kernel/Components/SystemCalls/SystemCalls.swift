@@ -59,8 +59,26 @@ public struct SystemCallContext {
     }
 }
 
+/// Numbers (system calls, futex operations) whose lack has been logged: each is logged once, so
+/// that a program retrying one does not flood the console.
+struct LoggedOnce {
+    let seen: SpinLock<[Bool]>
+
+    init(count: Int) { seen = SpinLock([Bool](repeating: false, count: count)) }
+
+    /// True the first time `number` is asked about (and for numbers out of range, which are
+    /// not remembered).
+    func isFirst(_ number: Int) -> Bool {
+        seen.withLock { seen -> Bool in
+            guard number >= 0, number < seen.count else { return true }
+            defer { seen[number] = true }
+            return !seen[number]
+        }
+    }
+}
+
 public enum SystemCallDispatcher {
-    static let reportedUnimplemented = SpinLock([Bool](repeating: false, count: 512))
+    static let reportedUnimplemented = LoggedOnce(count: 512)
 
     /// Executes the system call the thread of `call` just made and stores the result in rax.
     static func dispatch(_ call: SystemCallContext) {
@@ -92,12 +110,7 @@ public enum SystemCallDispatcher {
     }
 
     static func reportUnimplemented(_ number: Int) {
-        let firstTime = reportedUnimplemented.withLock { reported -> Bool in
-            guard number >= 0, number < reported.count else { return true }
-            defer { reported[number] = true }
-            return !reported[number]
-        }
-        if firstTime {
+        if reportedUnimplemented.isFirst(number) {
             Log.warn("syscall \(number) (\(SystemCall.name(of: number) ?? "unknown")) is not implemented: ENOSYS")
         }
     }
