@@ -33,13 +33,7 @@ extension DirectoryInode {
     /// Synthetic file systems (procfs) make a new object on each lookup, so the same inode is
     /// recognized by (device, inode number), as st_dev and st_ino identify a file.
     func name(of child: DirectoryInode) -> [UInt8]? {
-        let target: Inode = child.mountParent ?? child
-        for entry in entries(after: 0) where entry.inodeNumber == target.number {
-            if let found = lookup(entry.name), found === target || found.deviceNumber == target.deviceNumber {
-                return entry.name
-            }
-        }
-        return nil
+        name(ofFile: child.mountParent ?? child)
     }
 
     /// The inode number ".." reports.
