@@ -56,8 +56,11 @@ public enum ProcFileSystem {
         (UInt64(UInt32(bitPattern: id)) << 24) | entry
     }
 
-    static func decimal(_ value: Int32) -> [UInt8] { Array("\(value)".utf8) }
+    /// A number in decimal, as /proc prints numbers. Every integer goes through the one UInt64
+    /// formatter (each integer type interpolated into a string costs kilobytes of image).
     static func decimal(_ value: UInt64) -> [UInt8] { Array("\(value)".utf8) }
+    static func decimal(_ value: Int64) -> [UInt8] { value < 0 ? [45] + decimal(value.magnitude) : decimal(UInt64(value)) }
+    static func decimal(_ value: Int32) -> [UInt8] { decimal(Int64(value)) }
 }
 
 /// Directories of procfs: no names can be added or removed. As on Linux, a name that does not

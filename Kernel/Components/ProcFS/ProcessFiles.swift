@@ -56,7 +56,7 @@ enum ProcessFiles {
         guard let process else { return [] }
         let usage = process.usage
         let ticks = { (nanoseconds: UInt64) -> Int64 in Int64(clamping: nanoseconds / nanosecondsPerTick) }
-        var text = signedDecimal(Int64(shownID)) + [32, 40] + process.name + [41, 32]
+        var text = ProcFileSystem.decimal(Int64(shownID)) + [32, 40] + process.name + [41, 32]
         text.append(state(process, shownID: shownID).letter)
         let fields: [Int64] = [
             Int64(process.parentID), Int64(process.processGroupID), Int64(process.sessionID),
@@ -70,7 +70,7 @@ enum ProcessFiles {
             ticks(process.startTime),
             0, 0,                                                        // vsize, rss
         ]
-        for field in fields { text += [32] + signedDecimal(field) }
+        for field in fields { text += [32] + ProcFileSystem.decimal(field) }
         text += Array(" 18446744073709551615".utf8)                     // rsslim
         let rest: [Int64] = [
             0, 0, 0, 0, 0,                                               // startcode, endcode, startstack, kstkesp, kstkeip
@@ -81,13 +81,9 @@ enum ProcessFiles {
             0, 0, 0, 0, 0, 0, 0,                                         // start_data ... env_end
             Int64(exitCode(process)),
         ]
-        for field in rest { text += [32] + signedDecimal(field) }
+        for field in rest { text += [32] + ProcFileSystem.decimal(field) }
         text.append(10)
         return text
-    }
-
-    static func signedDecimal(_ value: Int64) -> [UInt8] {
-        value < 0 ? [45] + ProcFileSystem.decimal(value.magnitude) : ProcFileSystem.decimal(UInt64(value))
     }
 
     static func exitCode(_ process: Process) -> Int32 {
