@@ -42,8 +42,8 @@ public final class ProcessTable: Sendable {
 
     public func remove(process: Process) {
         state.withLock { state in
-            guard state.processes.contains(where: { $0 === process }) else { return }
-            state.processes.removeAll { $0 === process }
+            guard let index = state.processes.firstIndex(where: { $0 === process }) else { return }
+            state.processes.remove(at: index)
             state.retiredUserCycles &+= process.usage.userCycles
             state.retiredSystemCycles &+= process.usage.systemCycles
         }
