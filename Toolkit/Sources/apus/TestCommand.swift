@@ -27,6 +27,7 @@ struct TestCommand: ParsableCommand {
                 Shell.step("test level: \(level.rawValue) — \(level.summary)")
                 let counts: TestCounts
                 do {
+                    try Dependencies.ensure(level.requirements)
                     counts = try level.run(project: project)
                 } catch {
                     print("\(level.rawValue): error: \(error)")
