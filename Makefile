@@ -4,7 +4,7 @@
 #            [ADD=DIR] [INITRD=FILE]           lay DIR over the default image / boot your own cpio
 #   make test                                  every check and test (what CI runs)
 #   make ktest [FILTER=heap]                   in-kernel tests only
-#   make debug [BREAK=Banner.print]            boot under gdb
+#   make debug [BREAK=Banner.print] [KCMD=...] boot under gdb
 #   make bench [BENCH="--quick --only pipe"]   Apus vs Linux benchmarks -> bench/
 #   make components [WRITE=1]                  check Components.toml (WRITE=1 regenerates the start-up file)
 #   make build | tcb | lint | deps

@@ -63,6 +63,7 @@ public enum Dependencies {
     public static let aptCache = Requirement("apt-cache", package: "apt")
     // The Swift toolchain's own programs.
     public static let swift = Requirement("swift", provider: .swiftToolchain)
+    public static let swiftc = Requirement("swiftc", provider: .swiftToolchain)
     public static let swiftDemangle = Requirement("swift-demangle", provider: .swiftToolchain)
     public static let linker = Requirement("ld.lld", provider: .swiftToolchain)
     public static let llvmObjdump = Requirement("llvm-objdump", provider: .swiftToolchain)
@@ -74,7 +75,7 @@ public enum Dependencies {
     public static let all: [Requirement] = [
         qemu, gdb, musl, busybox, cpio, gzip, gcc, cc, make, readelf, nm, git,
         shell, timeout, tar, dpkgDeb, aptGet, aptCache,
-        swift, swiftDemangle, linker, llvmObjdump, llvmObjcopy, llvmNm, llvmSymbolizer,
+        swift, swiftc, swiftDemangle, linker, llvmObjdump, llvmObjcopy, llvmNm, llvmSymbolizer,
     ]
 
     /// The Debian packages `apus deps` (and a full `make test`) installs when missing.
@@ -116,7 +117,8 @@ public enum Dependencies {
             throw ToolkitError("missing \(missing.map(\.command).joined(separator: ", ")); install with: sudo apt-get install \(packages.joined(separator: " "))")
         }
         let environment = ["DEBIAN_FRONTEND": "noninteractive"]
-        let install = ["apt-get", "install", "-y", "-q", "--no-install-recommends"] + packages
+        // Another apt-get on the machine holds dpkg's lock for a while: wait for it rather than fail.
+        let install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "-o", "DPkg::Lock::Timeout=600"] + packages
         var status = try Shell.stream(install, environment: environment)
         if status != 0 {
             try Shell.stream(["apt-get", "update", "-q"], environment: environment)

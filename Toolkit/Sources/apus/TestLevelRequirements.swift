@@ -21,7 +21,7 @@ extension TestLevel {
         case .lint, .tcb, .components:
             []
         case .compilefail:
-            Self.kernelBuild
+            Self.kernelBuild + [Dependencies.swiftc]
         case .host:
             // Tests/Host runs GNU cpio, gzip, readelf, gcc and musl-gcc on the host.
             [Dependencies.swift, Dependencies.cpio, Dependencies.gzip, Dependencies.readelf, Dependencies.gcc, Dependencies.musl]
