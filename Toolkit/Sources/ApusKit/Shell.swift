@@ -11,6 +11,7 @@ public enum Shell {
 
     /// Prints a progress line for a long step.
     public static func step(_ message: String) {
+        fflush(nil)     // what was printed before the step comes before it in a log of both streams
         FileHandle.standardError.write(Data("==> \(message)\n".utf8))
     }
 
