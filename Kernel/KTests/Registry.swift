@@ -12,6 +12,7 @@ import Scheduling
 
 @section("ktest_registry") @used let memorySuite: KTestSuite = registerMemoryKTests
 @section("ktest_registry") @used let cpuSuite: KTestSuite = registerCPUKTests
+@section("ktest_registry") @used let entrySuite: KTestSuite = registerEntryKTests
 @section("ktest_registry") @used let schedulingSuite: KTestSuite = registerSchedulingKTests
 @section("ktest_registry") @used let rightsSuite: KTestSuite = registerRightsKTests
 @section("ktest_registry") @used let fifoSuite: KTestSuite = registerFifoKTests

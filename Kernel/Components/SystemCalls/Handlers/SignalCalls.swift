@@ -129,11 +129,7 @@ enum SignalCalls {
     static func rtSigtimedwait(_ call: SystemCallContext) throws(Errno) -> Int {
         guard call.raw(3) == UInt64(SignalSet.size) else { throw .EINVAL }
         let set = SignalSet(rawValue: try call.readUInt64(fromAddress: call.address(0))).subtracting(.unblockable)
-        var deadline: UInt64?
-        if call.address(2) != 0 {
-            let timeout = try TimeCalls.readTimespec(call, call.address(2))
-            deadline = Polling.deadline(afterNanoseconds: UInt64(timeout.seconds) &* 1_000_000_000 &+ UInt64(timeout.nanoseconds))
-        }
+        let deadline = call.address(2) == 0 ? nil : Deadline.after(try call.checkedTimespec(at: call.address(2)))
         let thread = call.thread
         let others = SignalSet(rawValue: ~set.rawValue)
         while true {
