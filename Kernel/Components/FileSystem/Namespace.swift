@@ -72,7 +72,7 @@ public enum Namespace {
         case .fifo:
             guard let fifo = inode as? FifoInode else { throw .ENXIO }
             return try Pipes.open(fifo, accessMode: accessMode, statusFlags: statusFlags)
-        case .blockDevice, .socket:
+        case .blockDevice, .socket, .anonymous:
             throw .ENXIO
         case .symlink:
             throw .ELOOP
@@ -145,7 +145,7 @@ public enum Namespace {
         case .characterDevice, .blockDevice, .socket:
             if (kind == .characterDevice || kind == .blockDevice) && !context.identity.isSuperuser { throw .EPERM }
             inode = try target.parent.makeDevice(kind: kind, device: device, permissions: mode & 0o7777, owner: owner, group: group)
-        case .directory, .symlink:
+        case .directory, .symlink, .anonymous:
             throw .EINVAL
         }
         try target.parent.insert(target.name, inode)

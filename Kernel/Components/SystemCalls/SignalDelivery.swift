@@ -112,6 +112,7 @@ public enum SignalDelivery {
         if isIgnored(signal, by: process) && !thread.signalMask.contains(signal) { return }
         thread.pendingSignals.enqueue(PendingSignal(signal: signal, info: info))
         if let task = thread.task { Scheduler.wake(task) }
+        process.signals.signalfdQueue.wakeAll()     // signalfd readers and pollers (any thread)
     }
 
     /// Queues `signal` for `process`: on the first thread that does not block it.
