@@ -71,9 +71,15 @@ user_mode_run:
     swapgs
     iretq
 
-    /* Common tail of both exits: %rsp points at the saved `r`. */
+    /* Common tail of both exits: %rsp points at the saved `r`. The only way back into Swift
+     * from user mode, so it sets the kernel's RFLAGS whole (the user's are saved in `r`):
+     * an exception or interrupt gate keeps DF, AC and NT as the user left them, and compiled
+     * code assumes DF clear (a `rep movs` would copy backwards over kernel memory) and SMAP
+     * assumes AC clear. IF stays clear: the caller enables interrupts itself. */
     .global user_mode_return
 user_mode_return:
+    pushq $0x2
+    popfq
     add $8, %rsp
     pop %rsp                    /* the stack pointer before alignment */
     pop %r15
