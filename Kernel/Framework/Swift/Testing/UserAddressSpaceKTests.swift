@@ -55,6 +55,7 @@ func copyOnWriteLeafIsNeverCPUWritable(_ t: KTestContext) {
     guard let frame = makeTestFrame(filledWith: 0x46), let space = makeTestSpace() else { t.require(false, "memory"); return }
     t.require((try? space.mapCopyOnWrite(frame, at: testPage, permissions: [.read])) != nil, "map")
     t.expect(space.isCopyOnWriteAndReadOnlyToCPU(testPage), "a read-only file page is copy-on-write")
+    t.expect(cpu_read_cr0() & (1 << 16) != 0, "CR0.WP: the kernel's user copies honour read-only leaves too")
     for permissions in everyProtection + everyProtection {
         space.protect(from: testPage, to: testPage + 4096, permissions: permissions)
         t.expect(space.isCopyOnWriteAndReadOnlyToCPU(testPage), "mprotect keeps the marker and never grants the CPU write")
