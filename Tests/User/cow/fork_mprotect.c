@@ -57,6 +57,25 @@ static void fork_order(const char *order, char *p, char before_value, char child
     CHECK_EQ_LONG(child_exit_status(pid), 0);
 }
 
+/* What happens before the fork: a read fault, or a write (the page becomes
+ * the process's own) followed by mprotect(PROT_READ). */
+enum before_fork { READ_FAULT, WRITE_THEN_READ_ONLY };
+
+static const struct order {
+    const char *name;
+    int protection;
+    int is_anonymous;
+    off_t offset;
+    enum before_fork before_fork;
+    char child_value, parent_value;
+} orders[] = {
+    {"file read -> fork -> RW -> write in the child", PROT_READ, 0, 0, READ_FAULT, 'c', 0},
+    {"file read -> fork -> RW -> write in the parent", PROT_READ, 0, PAGE, READ_FAULT, 0, 'p'},
+    {"anonymous write -> RO -> fork -> RW -> write", PROT_READ | PROT_WRITE, 1, 0, WRITE_THEN_READ_ONLY, 'c', 'p'},
+    {"file copy write -> RO -> fork -> RW -> write", PROT_READ | PROT_WRITE, 0, 2 * PAGE, WRITE_THEN_READ_ONLY, 'c', 'p'},
+    {"RW file read -> fork -> write on both sides", PROT_READ | PROT_WRITE, 0, 3 * PAGE, READ_FAULT, 'c', 'p'},
+};
+
 int main(void)
 {
     if (test_enter_scratch_dir("fork_mprotect") != 0)
@@ -68,45 +87,26 @@ int main(void)
     CHECK_OK(apus_write_file("f", data, sizeof data));
     int fd = open("f", O_RDONLY);
     CHECK(fd >= 0, "open");
-    volatile char sink;
-    char *p;
+    for (size_t i = 0; i < sizeof orders / sizeof orders[0]; i++) {
+        const struct order *o = &orders[i];
+        char *p = mmap(NULL, PAGE, o->protection, o->is_anonymous ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_PRIVATE,
+                       o->is_anonymous ? -1 : fd, o->offset);
+        CHECK(p != MAP_FAILED, o->name);
+        if (p == MAP_FAILED)
+            continue;
+        if (o->before_fork == READ_FAULT) {
+            volatile char sink = p[0];
+            (void)sink;
+        } else {
+            p[10] = 'P';
+            CHECK_OK(mprotect(p, PAGE, PROT_READ));
+        }
+        fork_order(o->name, p, o->before_fork == READ_FAULT ? 'F' : 'P', o->child_value, o->parent_value);
+        munmap(p, PAGE);
+    }
 
-    /* File page read -> fork -> mprotect RW -> write in the child. */
-    p = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
-    CHECK(p != MAP_FAILED, "mmap");
-    if (p != MAP_FAILED) {
-        sink = p[0];
-        fork_order("file read -> fork -> RW -> write in the child", p, 'F', 'c', 0);
-        munmap(p, PAGE);
-    }
-    /* ... and in the parent. */
-    p = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, PAGE);
-    CHECK(p != MAP_FAILED, "mmap");
-    if (p != MAP_FAILED) {
-        sink = p[0];
-        fork_order("file read -> fork -> RW -> write in the parent", p, 'F', 0, 'p');
-        munmap(p, PAGE);
-    }
-    /* Anonymous page written, made read-only, fork, RW and write on both sides. */
-    p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    CHECK(p != MAP_FAILED, "mmap");
-    if (p != MAP_FAILED) {
-        p[10] = 'P';
-        CHECK_OK(mprotect(p, PAGE, PROT_READ));
-        fork_order("anonymous write -> RO -> fork -> RW -> write", p, 'P', 'c', 'p');
-        munmap(p, PAGE);
-    }
-    /* A private copy of a file page, made read-only, fork, RW and write. */
-    p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 2 * PAGE);
-    CHECK(p != MAP_FAILED, "mmap");
-    if (p != MAP_FAILED) {
-        p[10] = 'P';
-        CHECK_OK(mprotect(p, PAGE, PROT_READ));
-        fork_order("file copy write -> RO -> fork -> RW -> write", p, 'P', 'c', 'p');
-        munmap(p, PAGE);
-    }
-    /* Anonymous page written, PROT_NONE at fork, RW and write on both sides. */
-    p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    /* Anonymous page written, PROT_NONE at fork, RW and write in the child. */
+    char *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     CHECK(p != MAP_FAILED, "mmap");
     if (p != MAP_FAILED) {
         p[10] = 'P';
@@ -125,15 +125,6 @@ int main(void)
         CHECK(p[10] == 'P', "anonymous write -> PROT_NONE -> fork -> RW -> write in the child");
         munmap(p, PAGE);
     }
-    /* Writable file mapping: read -> fork -> write on both sides. */
-    p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 3 * PAGE);
-    CHECK(p != MAP_FAILED, "mmap");
-    if (p != MAP_FAILED) {
-        sink = p[0];
-        fork_order("RW file read -> fork -> write on both sides", p, 'F', 'c', 'p');
-        munmap(p, PAGE);
-    }
-    (void)sink;
 
     for (int page = 0; page < 4; page++)
         CHECK(file_byte(fd, (off_t)page * PAGE + 10) == 'F', "a private write reached the file");
