@@ -71,15 +71,11 @@ user_mode_run:
     swapgs
     iretq
 
-    /* Common tail of both exits: %rsp points at the saved `r`. The only way back into Swift
-     * from user mode, so it sets the kernel's RFLAGS whole (the user's are saved in `r`):
-     * an exception or interrupt gate keeps DF, AC and NT as the user left them, and compiled
-     * code assumes DF clear (a `rep movs` would copy backwards over kernel memory) and SMAP
-     * assumes AC clear. IF stays clear: the caller enables interrupts itself. */
+    /* Common tail of both exits: %rsp points at the saved `r`. Both arrive with the kernel's
+     * RFLAGS (DF, AC, TF, NT and IF clear): SYSCALL through IA32_FMASK, traps because
+     * interrupt_from_user loads them whole before jumping here. */
     .global user_mode_return
 user_mode_return:
-    pushq $0x2
-    popfq
     add $8, %rsp
     pop %rsp                    /* the stack pointer before alignment */
     pop %r15
