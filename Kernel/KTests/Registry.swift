@@ -7,6 +7,7 @@
 #if KTEST
 import FileSystem
 import Framework
+import Memory
 import ProcFS
 import Scheduling
 
@@ -17,4 +18,6 @@ import Scheduling
 @section("ktest_registry") @used let rightsSuite: KTestSuite = registerRightsKTests
 @section("ktest_registry") @used let fifoSuite: KTestSuite = registerFifoKTests
 @section("ktest_registry") @used let procFSSuite: KTestSuite = registerProcFSKTests
+@section("ktest_registry") @used let userAddressSpaceSuite: KTestSuite = registerUserAddressSpaceKTests
+@section("ktest_registry") @used let copyOnWriteSuite: KTestSuite = registerCopyOnWriteKTests
 #endif

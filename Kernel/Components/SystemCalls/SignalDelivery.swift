@@ -28,24 +28,26 @@ public enum SignalDelivery {
     }
 
     static func info(_ signal: Signal, code: Int32, address: UInt64) -> [UInt8] {
-        var writer = ByteWriter(capacity: 128)
-        writer.appendI32(signal.rawValue)
-        writer.appendI32(0)             // si_errno
-        writer.appendI32(code)
-        writer.appendI32(0)
-        writer.appendU64(address)       // si_addr
-        writer.appendZeros(128 - writer.count)
-        return writer.bytes
+        var bytes = zeroedInfo(signal, code: code)
+        LittleEndianBytes.store(address, size: 8, into: &bytes, at: 16)                                       // si_addr
+        return bytes
     }
 
     /// siginfo for a signal sent by a process (kill/tkill) or the kernel.
     public static func senderInfo(_ signal: Signal, code: Int32, senderID: Int32, senderUserID: UInt32) -> [UInt8] {
-        // Stored into the zeroed 128 bytes directly (one array, no writer image to convert).
+        var bytes = zeroedInfo(signal, code: code)
+        LittleEndianBytes.store(UInt64(UInt32(bitPattern: senderID)), size: 4, into: &bytes, at: 16)         // si_pid
+        LittleEndianBytes.store(UInt64(senderUserID), size: 4, into: &bytes, at: 20)                         // si_uid
+        return bytes
+    }
+
+    /// The 128 bytes of a siginfo with si_signo and si_code set and everything else zero, stored
+    /// into one zeroed array (no writer image to convert: on the fault and kill paths).
+    @inline(__always)
+    static func zeroedInfo(_ signal: Signal, code: Int32) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: 128)
         LittleEndianBytes.store(UInt64(UInt32(bitPattern: signal.rawValue)), size: 4, into: &bytes, at: 0)   // si_signo
         LittleEndianBytes.store(UInt64(UInt32(bitPattern: code)), size: 4, into: &bytes, at: 8)              // si_code
-        LittleEndianBytes.store(UInt64(UInt32(bitPattern: senderID)), size: 4, into: &bytes, at: 16)         // si_pid
-        LittleEndianBytes.store(UInt64(senderUserID), size: 4, into: &bytes, at: 20)                         // si_uid
         return bytes
     }
 
