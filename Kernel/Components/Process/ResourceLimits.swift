@@ -48,4 +48,6 @@ public struct ResourceLimits: Sendable {
     public var openFiles: Int { Int(min(values[7].soft, 1 << 20)) }
     public var processes: UInt64 { values[6].soft }
     public var stackBytes: UInt64 { values[3].soft }
+    /// RLIMIT_SIGPENDING: signals queued for the process's real user, at most.
+    public var pendingSignals: UInt64 { values[11].soft }
 }

@@ -70,6 +70,7 @@ public enum UserSpace {
         let id = table.allocateID()
         let process = Process(id: id, parentID: 0, addressSpace: space, files: files, fileSystem: fileSystem,
                               credentials: .superuser, limits: ResourceLimits(), signals: SignalDispositions())
+        process.isUnkillable = true
         table.add(process)
         let thread = Thread(id: id, process: process, context: UserContext())
         process.threads.append(thread)
