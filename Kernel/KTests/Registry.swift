@@ -15,5 +15,6 @@ import Scheduling
 @section("ktest_registry") @used let schedulingSuite: KTestSuite = registerSchedulingKTests
 @section("ktest_registry") @used let rightsSuite: KTestSuite = registerRightsKTests
 @section("ktest_registry") @used let fifoSuite: KTestSuite = registerFifoKTests
+@section("ktest_registry") @used let initramfsSuite: KTestSuite = registerInitialRamDiskKTests
 @section("ktest_registry") @used let procFSSuite: KTestSuite = registerProcFSKTests
 #endif
