@@ -89,6 +89,40 @@ static void drain(void)
         ;
 }
 
+/* A child created with exit signal `middle_signal` clones a sibling of its own
+ * (CLONE_PARENT | `asked`) that exits with `code`, reports the sibling's pid on
+ * the pipe and exits. Returns the child; the sibling in *sibling. */
+static pid_t sibling_through(int middle_signal, int asked, int code, int p[2], pid_t *sibling)
+{
+    pid_t middle = clone_process((unsigned long)middle_signal);
+    if (middle == 0) {
+        pid_t created = clone_process(CLONE_PARENT | (unsigned long)asked);
+        if (created == 0)
+            _exit(code);
+        send_pid(p[1], created);
+        _exit(created > 0 ? 0 : 1);
+    }
+    *sibling = middle > 0 ? receive_pid(p[0]) : -1;
+    return middle;
+}
+
+/* A child whose own child exits with 9 and stays a zombie (the child waits for
+ * the exit without reaping it), reports the zombie's pid on `fd`, then exits. */
+static pid_t parent_of_zombie(int fd)
+{
+    pid_t middle = test_fork();
+    if (middle == 0) {
+        pid_t zombie = fork();
+        if (zombie == 0)
+            _exit(9);
+        siginfo_t info;
+        CHECK_OK(waitid(P_PID, (id_t)zombie, &info, WEXITED | WNOWAIT));
+        send_pid(fd, zombie);
+        test_child_exit();
+    }
+    return middle;
+}
+
 /* After exec: the child `child` (exit signal SIGUSR1, waiting on `fd`) is
  * released; this process has exec'd since it was created, so SIGCHLD comes. */
 static int after_exec(int fd, pid_t child)
@@ -117,15 +151,8 @@ static void subreaper_cases(const char *self)
 
     /* CLONE_PARENT from a SIGCHLD child: the sibling's exit signal is SIGCHLD
      * (SIGUSR2 asked for), so a plain waitpid takes it. */
-    pid_t middle = test_fork();
-    if (middle == 0) {
-        pid_t sibling = clone_process(CLONE_PARENT | SIGUSR2);
-        if (sibling == 0)
-            _exit(5);
-        send_pid(p[1], sibling);
-        _exit(sibling > 0 ? 0 : 1);
-    }
-    pid_t sibling = receive_pid(p[0]);
+    pid_t sibling = 0;
+    pid_t middle = sibling_through(SIGCHLD, SIGUSR2, 5, p, &sibling);
     CHECK_EQ_LONG(wait_status(middle, 0), 0);
     CHECK_EQ_LONG(wait_status(sibling, 0), 5);
     CHECK_EQ_LONG(is_pending(SIGUSR2), 0);
@@ -133,16 +160,8 @@ static void subreaper_cases(const char *self)
 
     /* CLONE_PARENT from a child whose exit signal is SIGUSR1: the sibling's is
      * SIGUSR1 too (SIGCHLD asked for): only __WCLONE waits for it. */
-    middle = clone_process(SIGUSR1);
-    if (middle == 0) {
-        pid_t sibling = clone_process(CLONE_PARENT | SIGCHLD);
-        if (sibling == 0)
-            _exit(6);
-        send_pid(p[1], sibling);
-        _exit(sibling > 0 ? 0 : 1);
-    }
+    middle = sibling_through(SIGUSR1, SIGCHLD, 6, p, &sibling);
     CHECK(middle > 0, "clone with exit signal SIGUSR1");
-    sibling = receive_pid(p[0]);
     CHECK_EQ_LONG(wait_status(middle, __WCLONE), 0);
     CHECK_ERR(waitpid(sibling, NULL, WNOHANG), ECHILD);
     CHECK_EQ_LONG(wait_status(sibling, __WCLONE), 6);
@@ -170,16 +189,7 @@ static void subreaper_cases(const char *self)
     drain();
 
     /* A zombie orphan is reported to us at once: the first SIGCHLD names it. */
-    middle = test_fork();
-    if (middle == 0) {
-        pid_t zombie = fork();
-        if (zombie == 0)
-            _exit(9);
-        siginfo_t info;
-        CHECK_OK(waitid(P_PID, (id_t)zombie, &info, WEXITED | WNOWAIT));
-        send_pid(p[1], zombie);
-        test_child_exit();
-    }
+    middle = parent_of_zombie(p[1]);
     pid_t zombie = receive_pid(p[0]);
     pid_t from = 0;
     CHECK_EQ_LONG(next_signal(&from), SIGCHLD);
@@ -193,15 +203,8 @@ static void subreaper_cases(const char *self)
     memset(&ignore, 0, sizeof ignore);
     ignore.sa_handler = SIG_IGN;
     CHECK_OK(sigaction(SIGCHLD, &ignore, NULL));
-    middle = test_fork();
-    if (middle == 0) {
-        pid_t zombie = fork();
-        if (zombie == 0)
-            _exit(9);
-        siginfo_t info;
-        CHECK_OK(waitid(P_PID, (id_t)zombie, &info, WEXITED | WNOWAIT));
-        test_child_exit();
-    }
+    parent_of_zombie(p[1]);
+    (void)receive_pid(p[0]);
     /* Blocks until no child is left, then ECHILD: nothing to collect. */
     CHECK_ERR(waitpid(-1, NULL, 0), ECHILD);
     ignore.sa_handler = SIG_DFL;
