@@ -129,11 +129,12 @@ struct SignalFIFO: Sendable {
 
     /// The oldest entry; the FIFO must not be empty.
     mutating func removeFirst() -> PendingSignal {
+        if head == 0 && entries.count == 1 { return entries.removeLast() }     // the usual case: moved out, capacity kept
         let entry = entries[head]
         entries[head].info = []             // the siginfo's memory goes now, not at compaction
         head += 1
         if head == entries.count {
-            entries.removeAll()
+            entries.removeAll(keepingCapacity: true)      // the next signal needs no allocation
             head = 0
         } else if head >= 32 && head * 2 >= entries.count {
             entries.removeFirst(head)
@@ -144,7 +145,9 @@ struct SignalFIFO: Sendable {
 }
 
 /// Queued signals per user (Linux's UCOUNT_RLIMIT_SIGPENDING): what RLIMIT_SIGPENDING bounds.
-/// Kept as a list sorted by user ID, holding only users with something queued.
+/// Kept as a list sorted by user ID. A user whose count drops to zero keeps its place (the next
+/// signal then needs no insertion) until the list is longer than `prunedAbove`; then all such
+/// places go.
 public final class PendingSignalCounts: Sendable {
     public static let shared = PendingSignalCounts()
 
@@ -161,18 +164,20 @@ public final class PendingSignalCounts: Sendable {
     }
 
     let state = SpinLock([Entry]())
+    static let prunedAbove = 32
 
     /// Counts one more queued signal for `user`; false (and nothing counted) if that would pass
     /// an enforced limit.
     func charge(_ user: UInt32, _ limit: Limit) -> Bool {
         state.withLock { entries in
             let index = Self.position(of: user, in: entries)
-            let current = index < entries.count && entries[index].userID == user ? entries[index].count : 0
+            let isListed = index < entries.count && entries[index].userID == user
+            let current = isListed ? entries[index].count : 0
             if case .enforced(let maximum) = limit, current >= maximum { return false }
-            if current == 0 {
-                entries.insert(Entry(userID: user, count: 1), at: index)
-            } else {
+            if isListed {
                 entries[index].count += 1
+            } else {
+                entries.insert(Entry(userID: user, count: 1), at: index)
             }
             return true
         }
@@ -182,12 +187,9 @@ public final class PendingSignalCounts: Sendable {
         guard let user else { return }
         state.withLock { entries in
             let index = Self.position(of: user, in: entries)
-            guard index < entries.count, entries[index].userID == user else { return }
-            if entries[index].count <= 1 {
-                entries.remove(at: index)
-            } else {
-                entries[index].count -= 1
-            }
+            guard index < entries.count, entries[index].userID == user, entries[index].count > 0 else { return }
+            entries[index].count -= 1
+            if entries[index].count == 0 && entries.count > Self.prunedAbove { entries.removeAll { $0.count == 0 } }
         }
     }
 
