@@ -144,6 +144,7 @@ public enum ProcessLifecycle {
     static func abandon(_ thread: Thread, process: Process) {
         process.threads.removeAll { $0 === thread }
         ProcessTable.shared.remove(thread: thread)
+        thread.pendingSignals.removeAll()
         thread.detach()
         if process.threads.isEmpty {
             ProcessTable.shared.remove(process: process)
