@@ -17,6 +17,7 @@ import Scheduling
 @section("ktest_registry") @used let schedulingSuite: KTestSuite = registerSchedulingKTests
 @section("ktest_registry") @used let rightsSuite: KTestSuite = registerRightsKTests
 @section("ktest_registry") @used let fifoSuite: KTestSuite = registerFifoKTests
+@section("ktest_registry") @used let initramfsSuite: KTestSuite = registerInitialRamDiskKTests
 @section("ktest_registry") @used let procFSSuite: KTestSuite = registerProcFSKTests
 @section("ktest_registry") @used let userAddressSpaceSuite: KTestSuite = registerUserAddressSpaceKTests
 @section("ktest_registry") @used let copyOnWriteSuite: KTestSuite = registerCopyOnWriteKTests
