@@ -7,6 +7,7 @@
 #if KTEST
 import FileSystem
 import Framework
+import Memory
 import ProcFS
 import Scheduling
 
@@ -16,5 +17,8 @@ import Scheduling
 @section("ktest_registry") @used let schedulingSuite: KTestSuite = registerSchedulingKTests
 @section("ktest_registry") @used let rightsSuite: KTestSuite = registerRightsKTests
 @section("ktest_registry") @used let fifoSuite: KTestSuite = registerFifoKTests
+@section("ktest_registry") @used let initramfsSuite: KTestSuite = registerInitialRamDiskKTests
 @section("ktest_registry") @used let procFSSuite: KTestSuite = registerProcFSKTests
+@section("ktest_registry") @used let userAddressSpaceSuite: KTestSuite = registerUserAddressSpaceKTests
+@section("ktest_registry") @used let copyOnWriteSuite: KTestSuite = registerCopyOnWriteKTests
 #endif

@@ -69,6 +69,8 @@ public enum UserTime {
         process.usage.userCycles &+= userCycles
         process.usage.systemCycles &+= systemCycles
         IntervalTimers.charge(process, userCycles: userCycles, systemCycles: systemCycles)
+        let usedCycles = process.usage.userCycles &+ process.usage.systemCycles
+        if usedCycles >= process.limits.cpuTimeCheckCycles { CPUTimeLimit.enforce(process, usedCycles: usedCycles) }
     }
 }
 

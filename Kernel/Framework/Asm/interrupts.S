@@ -125,6 +125,13 @@ interrupt_from_user:
     mov %cr2, %rbx
     mov %rbx, UREG_FAULT(%rax)
     movq $0, UREG_SYSRET(%rax)
+    /* The kernel's RFLAGS, whole (the user's are saved above): an interrupt or exception gate
+     * keeps DF, AC and NT as the user left them, and compiled code assumes DF clear (a page
+     * fault in the middle of a user's `std; rep movs` made the fault handler's own copies run
+     * backwards over kernel memory) and SMAP assumes AC clear. IF stays clear: Swift enables
+     * interrupts itself after user_mode_run returns. */
+    pushq $0x2
+    popfq
     mov $USER_EXIT_TRAP, %eax
     jmp user_mode_return
 

@@ -42,7 +42,7 @@ final class EntryKTestMachine {
     init?() {
         guard let space = try? UserAddressSpace(), let frame = try? UntypedFrame.allocate() else { return nil }
         for (offset, code) in EntryKTestCode.bytes { frame.write(code.span, at: offset) }
-        guard (try? space.map(frame, at: EntryKTestCode.base, permissions: [.read, .execute])) != nil else { return nil }
+        guard (try? space.mapShared(frame, at: EntryKTestCode.base, permissions: [.read, .execute])) != nil else { return nil }
         self.space = space
     }
 

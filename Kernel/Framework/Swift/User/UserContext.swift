@@ -11,6 +11,11 @@
 // SYSRET would take the single-step trap before the next user instruction runs, IRETQ after it,
 // as on Linux (one trap per user instruction, none for the SYSCALL itself). FS/GS bases are written to their MSRs only when they change. The user FPU/SSE/AVX state
 // lives in the registers while the thread's kernel task runs and is switched with the task.
+// Whatever the user left in RFLAGS, `run(in:)` returns to Swift with the kernel's (SYSCALL clears
+// the flags through IA32_FMASK, the trap exit loads them whole): compiled code assumes DF clear, and a
+// page fault taken in the middle of a user's `std; rep movs` once made the fault handler's own
+// copies run backwards over kernel memory (issue 10, item 8) — an unsound Framework API, since
+// safe code cannot defend against the CPU state it is handed.
 
 import FrameworkAsm
 import Synchronization
