@@ -66,14 +66,18 @@ enum EventPollCalls {
     static func epollPwait(_ call: SystemCallContext) throws(Errno) -> Int {
         try PollCalls.applyTemporaryMask(call, maskAddress: call.address(4), size: call.raw(5))
         let timeout = CheckedTime(milliseconds: call.int32(3)).map(PollTimeout.init)
-        return try wait(call, deadline: timeout?.deadline)
+        return try PollCalls.restoringMaskUnlessInterrupted(call) { () throws(Errno) -> Int in
+            try wait(call, deadline: timeout?.deadline)
+        }
     }
 
     static func epollPwait2(_ call: SystemCallContext) throws(Errno) -> Int {
         let timeoutAddress = call.address(3)
         let timeout = timeoutAddress == 0 ? nil : PollTimeout(try call.checkedTimespec(at: timeoutAddress))
         try PollCalls.applyTemporaryMask(call, maskAddress: call.address(4), size: call.raw(5))
-        return try wait(call, deadline: timeout?.deadline)
+        return try PollCalls.restoringMaskUnlessInterrupted(call) { () throws(Errno) -> Int in
+            try wait(call, deadline: timeout?.deadline)
+        }
     }
 
     static func wait(_ call: SystemCallContext, deadline: UInt64?) throws(Errno) -> Int {
