@@ -150,6 +150,9 @@ int main(void)
     CHECK_EQ_LONG(events, EPOLLIN);
     CHECK(data == 0x8877665544332211ULL, "data at offset 4");
     CHECK_EQ_LONG(raw[12], 0xee);
+    /* A buffer that cannot be written: EFAULT, and the event is still there for the next call. */
+    CHECK_ERR(syscall(SYS_epoll_wait, ep, (void *)8, 1L, 0L), EFAULT);
+    CHECK_EQ_LONG(epoll_wait(ep, out, 2, 0), 1);
 
     /* eventfd, epoll, signalfd and timerfd descriptors may all be registered. */
     int efd = eventfd(0, 0);

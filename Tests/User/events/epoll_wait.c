@@ -10,6 +10,7 @@
 #include <sys/eventfd.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 
 /* The events reported for `data` by one epoll_wait(timeout 0), 0 if none. */
 static unsigned int events_for(int ep, unsigned long long data)
@@ -121,6 +122,27 @@ static void sockets(void)
     CHECK_EQ_LONG(events_for(ep, 2), EPOLLIN);
     close(s[0]);
     close(s[1]);
+
+    /* A listening socket: EPOLLIN when a connection waits to be accepted. */
+    int listener = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un address = {.sun_family = AF_UNIX};
+    snprintf(address.sun_path + 1, sizeof address.sun_path - 1, "apus-epoll-%d", (int)getpid());
+    socklen_t length = offsetof(struct sockaddr_un, sun_path) + 1 + strlen(address.sun_path + 1);
+    CHECK_OK(bind(listener, (struct sockaddr *)&address, length));
+    CHECK_OK(listen(listener, 4));
+    CHECK_OK(add(ep, listener, EPOLLIN | EPOLLET, 3));
+    CHECK_EQ_LONG(events_for(ep, 3), 0);
+    int client = socket(AF_UNIX, SOCK_STREAM, 0);
+    CHECK_OK(connect(client, (struct sockaddr *)&address, length));
+    CHECK_EQ_LONG(events_for(ep, 3), EPOLLIN);
+    int accepted = accept(listener, NULL, NULL);
+    CHECK(accepted >= 0, "accept");
+    CHECK_OK(add(ep, accepted, EPOLLIN | EPOLLRDHUP | EPOLLET, 4));
+    CHECK_EQ_LONG(events_for(ep, 4), 0);
+    close(client);
+    CHECK_EQ_LONG(events_for(ep, 4), EPOLLIN | EPOLLRDHUP | EPOLLHUP);
+    close(accepted);
+    close(listener);
     close(ep);
 }
 

@@ -206,6 +206,32 @@ static void credentials(void)
             CHECK_EQ_LONG(cred.gid, getgid());
         }
     }
+    /* Someone else's credentials need privilege: EPERM for an unprivileged sender. */
+    pid_t child = test_fork();
+    if (child == 0) {
+        CHECK_OK(setgid(65534));
+        CHECK_OK(setuid(65534));
+        char byte = 'c';
+        struct iovec iov = {&byte, 1};
+        union {
+            char buf[CMSG_SPACE(sizeof(struct ucred))];
+            struct cmsghdr align;
+        } control;
+        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                             .msg_controllen = sizeof control.buf};
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_CREDENTIALS;
+        c->cmsg_len = CMSG_LEN(sizeof(struct ucred));
+        struct ucred claims[2] = {{getpid(), 0, 65534}, {1, 65534, 65534}};
+        for (int i = 0; i < 2; i++) {
+            memcpy(CMSG_DATA(c), &claims[i], sizeof claims[i]);
+            CHECK_ERR(sendmsg(s[0], &msg, 0), EPERM);
+        }
+        test_child_exit();
+    }
+    CHECK_EQ_LONG(child_exit_status(child), 0);
+
     /* Without SO_PASSCRED on the receiver, nothing arrives. */
     CHECK_EQ_LONG(send(s[1], "x", 1, 0), 1);
     char byte;
