@@ -27,6 +27,8 @@ public final class EpollInstance: AnonymousFileKind {
     /// Items woken since they last reported, oldest first; each at most once (`isQueued`).
     /// Removed items stay until the next harvest drops them (`isRegistered` is false).
     var ready: [EpollItem] = []
+    /// The reports buffer epoll_wait reuses (see harvest).
+    var spareReports: [Report] = []
     /// Tasks in epoll_wait on this instance.
     let sleepers = WaitQueue()
     /// The readiness queue of the epoll descriptor itself.
@@ -70,10 +72,10 @@ public final class EpollInstance: AnonymousFileKind {
     }
 
     /// epoll_wait's core: waits until some item reports, `deadline` (monotonic ns; nil: no
-    /// timeout) passes, or a signal arrives (EINTR). `deliver` copies the events out; returns
-    /// how many there were (0 on timeout).
+    /// timeout) passes, or a signal arrives (EINTR). `deliver` copies one event out to the
+    /// given index; returns how many were delivered (0 on timeout).
     public func wait(maximumEvents: Int, deadline: UInt64?,
-                     deliver: ([EpollEvent]) throws(Errno) -> Void) throws(Errno) -> Int {
+                     deliver: (EpollEvent, Int) throws(Errno) -> Void) throws(Errno) -> Int {
         while true {
             let reported = try harvest(maximumEvents: maximumEvents, deliver: deliver)
             if reported > 0 { return reported }
@@ -90,50 +92,68 @@ public final class EpollInstance: AnonymousFileKind {
         }
     }
 
-    /// ep_send_events: takes up to `maximumEvents` reports from the ready list. The list is
-    /// updated before the events are delivered; if delivering fails (EFAULT) the reporting items
-    /// are put back as they were, so nothing is lost.
-    func harvest(maximumEvents: Int, deliver: ([EpollEvent]) throws(Errno) -> Void) throws(Errno) -> Int {
+    /// ep_send_events: takes up to `maximumEvents` reports from the ready list and hands each to
+    /// `deliver` with its index. The list is updated before anything is delivered (delivering may
+    /// fault and sleep); if delivering one fails (EFAULT), it and the ones after it are put back
+    /// as they were, at the head of the list, and the call returns how many were delivered, or
+    /// the error if none was (as Linux does). Steady state allocates nothing: the reports go into
+    /// a buffer the instance keeps, and the ready list keeps its capacity.
+    func harvest(maximumEvents: Int, deliver: (EpollEvent, Int) throws(Errno) -> Void) throws(Errno) -> Int {
         guard !ready.isEmpty else { return 0 }
-        var events: [EpollEvent] = []
-        var reporters: [(item: EpollItem, interest: EpollEvents)] = []
-        var requeued: [EpollItem] = []
+        var reports: [Report] = []
+        swap(&reports, &spareReports)       // another task harvesting meanwhile gets its own
+        defer {
+            reports.removeAll(keepingCapacity: true)
+            swap(&reports, &spareReports)
+        }
+        // Items appended while scanning (level-triggered reporters, wake-ups) go after `scanned`.
+        let initialCount = ready.count
         var scanned = 0
-        for item in ready {
-            if events.count == maximumEvents { break }
+        while scanned < initialCount && reports.count < maximumEvents {
+            let item = ready[scanned]
             scanned += 1
             item.isQueued = false
             guard item.isRegistered else { continue }
             let found = item.currentEvents
             if found.isEmpty { continue }
-            events.append(EpollEvent(events: found, data: item.data))
-            reporters.append((item, item.interest))
+            reports.append(Report(item: item, event: EpollEvent(events: found, data: item.data), interest: item.interest))
             if item.interest.contains(.EPOLLONESHOT) {
                 item.interest = item.interest.intersection(EpollItem.privateBits)
             } else if !item.interest.contains(.EPOLLET) {
-                requeued.append(item)
+                item.isQueued = true
+                ready.append(item)
             }
         }
         ready.removeFirst(scanned)
-        for item in requeued where !item.isQueued {
-            item.isQueued = true
-            ready.append(item)
-        }
-        guard !events.isEmpty else { return 0 }
-        do throws(Errno) {
-            try deliver(events)
-        } catch {
-            var restored: [EpollItem] = []
-            for reporter in reporters {
-                reporter.item.interest = reporter.interest
-                if reporter.item.isQueued { ready.removeAll { $0 === reporter.item } }
-                reporter.item.isQueued = true
-                restored.append(reporter.item)
+        for index in reports.indices {
+            do throws(Errno) {
+                try deliver(reports[index].event, index)
+            } catch {
+                putBack(reports[index...])
+                if index == 0 { throw error }
+                return index
             }
-            ready.insert(contentsOf: restored, at: 0)
-            throw error
         }
-        return events.count
+        return reports.count
+    }
+
+    /// One event taken from the ready list, with the interest to restore if it is not delivered.
+    struct Report {
+        let item: EpollItem
+        let event: EpollEvent
+        let interest: EpollEvents
+    }
+
+    /// Undoes the harvest of `reports`: interests restored, items at the head of the list.
+    func putBack(_ reports: ArraySlice<Report>) {
+        var restored: [EpollItem] = []
+        for report in reports {
+            report.item.interest = report.interest
+            if report.item.isQueued { ready.removeAll { $0 === report.item } }
+            report.item.isQueued = true
+            restored.append(report.item)
+        }
+        ready.insert(contentsOf: restored, at: 0)
     }
 }
 

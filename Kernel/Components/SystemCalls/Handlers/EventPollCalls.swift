@@ -87,10 +87,10 @@ enum EventPollCalls {
         guard MemoryLayout.isUserRange(buffer, length: UInt64(maximum) * UInt64(EpollEvent.size)) else { throw .EFAULT }
         let instance = try EpollInstance.of(try call.file(0))
         do {
-            return try instance.wait(maximumEvents: Int(maximum), deadline: deadline) { (events: [EpollEvent]) throws(Errno) in
-                var writer = ByteWriter(capacity: events.count * EpollEvent.size)
-                for event in events { event.encode(into: &writer) }
-                try call.copyOut(writer, toAddress: buffer)
+            // The range was checked above, so buffer + index * 12 cannot overflow.
+            return try instance.wait(maximumEvents: Int(maximum), deadline: deadline) { (event: EpollEvent, index: Int) throws(Errno) in
+                let words = event.words
+                try call.copyOut(words: words.span, count: EpollEvent.size, toAddress: buffer &+ UInt64(index &* EpollEvent.size))
             }
         } catch .EINTR {
             throw Restart.interrupted(call.thread, .neverRestart)
