@@ -162,6 +162,29 @@ static void across_fork(void)
     close(s[0]);
 }
 
+/* Sends one byte, with an SCM_CREDENTIALS message claiming `claim` unless it is NULL. */
+static long send_credentials(int sock, const struct ucred *claim)
+{
+    char byte = 'c';
+    struct iovec iov = {&byte, 1};
+    union {
+        char buf[CMSG_SPACE(sizeof(struct ucred))];
+        struct cmsghdr align;
+    } control;
+    memset(&control, 0, sizeof control);
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (claim) {
+        msg.msg_control = control.buf;
+        msg.msg_controllen = sizeof control.buf;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_CREDENTIALS;
+        c->cmsg_len = CMSG_LEN(sizeof(struct ucred));
+        memcpy(CMSG_DATA(c), claim, sizeof *claim);
+    }
+    return sendmsg(sock, &msg, 0);
+}
+
 static void credentials(void)
 {
     int s[2], on = 1, value = -1;
@@ -174,24 +197,14 @@ static void credentials(void)
     CHECK_EQ_LONG(value, 1);
 
     for (int explicit = 0; explicit < 2; explicit++) {
-        char byte = 'c';
+        struct ucred mine = {getpid(), getuid(), getgid()};
+        CHECK_EQ_LONG(send_credentials(s[0], explicit ? &mine : NULL), 1);
+        char byte;
         struct iovec iov = {&byte, 1};
         union {
             char buf[CMSG_SPACE(sizeof(struct ucred))];
             struct cmsghdr align;
         } control;
-        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-        if (explicit) {
-            msg.msg_control = control.buf;
-            msg.msg_controllen = sizeof control.buf;
-            struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-            c->cmsg_level = SOL_SOCKET;
-            c->cmsg_type = SCM_CREDENTIALS;
-            c->cmsg_len = CMSG_LEN(sizeof(struct ucred));
-            struct ucred mine = {getpid(), getuid(), getgid()};
-            memcpy(CMSG_DATA(c), &mine, sizeof mine);
-        }
-        CHECK_EQ_LONG(sendmsg(s[0], &msg, 0), 1);
         memset(&control, 0, sizeof control);
         struct msghdr in = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
                             .msg_controllen = sizeof control.buf};
@@ -211,23 +224,9 @@ static void credentials(void)
     if (child == 0) {
         CHECK_OK(setgid(65534));
         CHECK_OK(setuid(65534));
-        char byte = 'c';
-        struct iovec iov = {&byte, 1};
-        union {
-            char buf[CMSG_SPACE(sizeof(struct ucred))];
-            struct cmsghdr align;
-        } control;
-        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-                             .msg_controllen = sizeof control.buf};
-        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_CREDENTIALS;
-        c->cmsg_len = CMSG_LEN(sizeof(struct ucred));
         struct ucred claims[2] = {{getpid(), 0, 65534}, {1, 65534, 65534}};
-        for (int i = 0; i < 2; i++) {
-            memcpy(CMSG_DATA(c), &claims[i], sizeof claims[i]);
-            CHECK_ERR(sendmsg(s[0], &msg, 0), EPERM);
-        }
+        for (int i = 0; i < 2; i++)
+            CHECK_ERR(send_credentials(s[0], &claims[i]), EPERM);
         test_child_exit();
     }
     CHECK_EQ_LONG(child_exit_status(child), 0);
