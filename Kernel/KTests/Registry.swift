@@ -5,6 +5,7 @@
 // which would register (and define) each suite many times.
 
 #if KTEST
+import Events
 import FileSystem
 import Framework
 import Memory
@@ -21,4 +22,5 @@ import Scheduling
 @section("ktest_registry") @used let procFSSuite: KTestSuite = registerProcFSKTests
 @section("ktest_registry") @used let userAddressSpaceSuite: KTestSuite = registerUserAddressSpaceKTests
 @section("ktest_registry") @used let copyOnWriteSuite: KTestSuite = registerCopyOnWriteKTests
+@section("ktest_registry") @used let eventsSuite: KTestSuite = registerEventsKTests
 #endif

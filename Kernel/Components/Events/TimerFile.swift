@@ -73,9 +73,11 @@ public final class TimerFile: AnonymousFileKind {
     public override var name: String { "[timerfd]" }
     public override var readinessQueue: WaitQueue? { waiters }
 
+    /// Readable while expirations wait to be read, or a cancellation (timerfd_clock_was_set
+    /// counts one so that poll and epoll report it).
     public override func pollEvents(file: OpenFile) -> PollEvents {
         collectExpirations()
-        return ticks > 0 ? [.POLLIN] : []
+        return ticks > 0 || isCancelled ? [.POLLIN] : []
     }
 
     public override func release(file: OpenFile) {

@@ -4,7 +4,8 @@
  * each network descriptor registered once with EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET; one thread
  * sleeping in epoll_pwait(maxevents 128, NULL mask with size 0, as Go passes it) while other
  * threads write the wake-up descriptor (netpollBreak) and the peers of sockets; the poller drains
- * the wake-up descriptor and reports every socket event edge by edge. */
+ * the wake-up descriptor and reports every socket event edge by edge. Also: the epoll descriptor
+ * closed by another thread while the poller sleeps in it (the sleeper still gets its event). */
 #include "apus_test.h"
 #include <pthread.h>
 #include <sys/epoll.h>
@@ -126,9 +127,47 @@ static void run(int use_eventfd)
     close(p.ep);
 }
 
+struct closing {
+    int ep;
+    volatile int waiting;
+    long result;
+};
+
+static void *wait_once(void *arg)
+{
+    struct closing *c = arg;
+    struct epoll_event event;
+    c->waiting = 1;
+    c->result = go_epollwait(c->ep, &event, 1, 5000);
+    return NULL;
+}
+
+/* Another thread closes the epoll descriptor while the poller sleeps in it: the call holds the
+ * instance, and a write still wakes it with the event. */
+static void closed_while_waiting(void)
+{
+    struct closing c = {.ep = epoll_create1(0), .result = -2};
+    int p[2];
+    CHECK_OK(pipe(p));
+    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = 1};
+    CHECK_OK(epoll_ctl(c.ep, EPOLL_CTL_ADD, p[0], &ev));
+    pthread_t thread;
+    CHECK_EQ_LONG(pthread_create(&thread, NULL, wait_once, &c), 0);
+    for (int i = 0; i < 500 && !c.waiting; i++)
+        apus_sleep_ms(10);
+    apus_sleep_ms(100);
+    CHECK_OK(close(c.ep));
+    CHECK_EQ_LONG(write(p[1], "x", 1), 1);
+    CHECK_EQ_LONG(pthread_join(thread, NULL), 0);
+    CHECK_EQ_LONG(c.result, 1);
+    close(p[0]);
+    close(p[1]);
+}
+
 int main(void)
 {
     run(1);
     run(0);
+    closed_while_waiting();
     return test_finish("netpoll");
 }

@@ -85,7 +85,11 @@ enum EventPollCalls {
         guard maximum > 0, Int(maximum) <= maximumEvents else { throw .EINVAL }
         let buffer = call.address(1)
         guard MemoryLayout.isUserRange(buffer, length: UInt64(maximum) * UInt64(EpollEvent.size)) else { throw .EFAULT }
-        let instance = try EpollInstance.of(try call.file(0))
+        let epollFile = try call.file(0)
+        let instance = try EpollInstance.of(epollFile)
+        // The call holds the description while it waits (Linux's fdget): a close of the descriptor
+        // by another thread meanwhile neither releases the instance nor loses its events.
+        defer { withExtendedLifetime(epollFile) {} }
         do {
             // The range was checked above, so buffer + index * 12 cannot overflow.
             return try instance.wait(maximumEvents: Int(maximum), deadline: deadline) { (event: EpollEvent, index: Int) throws(Errno) in
