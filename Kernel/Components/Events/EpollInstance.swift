@@ -106,9 +106,10 @@ public final class EpollInstance: AnonymousFileKind {
             reports.removeAll(keepingCapacity: true)
             swap(&reports, &spareReports)
         }
-        // Items appended while scanning (level-triggered reporters, wake-ups) go after `scanned`.
+        // Items woken while scanning are appended after `scanned`.
         let initialCount = ready.count
         var scanned = 0
+        var levelTriggeredReports = 0
         while scanned < initialCount && reports.count < maximumEvents {
             let item = ready[scanned]
             scanned += 1
@@ -120,11 +121,11 @@ public final class EpollInstance: AnonymousFileKind {
             if item.interest.contains(.EPOLLONESHOT) {
                 item.interest = item.interest.intersection(EpollItem.privateBits)
             } else if !item.interest.contains(.EPOLLET) {
-                item.isQueued = true
-                ready.append(item)
+                levelTriggeredReports += 1
             }
         }
-        ready.removeFirst(scanned)
+        requeueLevelTriggered(reports, scanned: scanned, allLevelTriggered: levelTriggeredReports == scanned
+                                  && scanned == initialCount && ready.count == initialCount)
         for index in reports.indices {
             do throws(Errno) {
                 try deliver(reports[index].event, index)
@@ -135,6 +136,23 @@ public final class EpollInstance: AnonymousFileKind {
             }
         }
         return reports.count
+    }
+
+    /// Drops the `scanned` head of the ready list and puts the level-triggered reporters back at
+    /// its tail, so that they are reported again while they stay ready and items take turns.
+    /// When every item of the list reported level-triggered and nothing came meanwhile, that is
+    /// the list as it was: it is left alone.
+    func requeueLevelTriggered(_ reports: [Report], scanned: Int, allLevelTriggered: Bool) {
+        if allLevelTriggered {
+            for report in reports { report.item.isQueued = true }
+            return
+        }
+        ready.removeFirst(scanned)
+        for report in reports where !report.interest.contains(.EPOLLET) && !report.interest.contains(.EPOLLONESHOT)
+            && !report.item.isQueued {
+            report.item.isQueued = true
+            ready.append(report.item)
+        }
     }
 
     /// One event taken from the ready list, with the interest to restore if it is not delivered.
