@@ -18,14 +18,30 @@ func populateSample(_ scratch: Scratch, _ tree: String) throws {
     try manager.linkItem(atPath: tree + "/hello.txt", toPath: tree + "/dir/hard-link")
     try run(["mkfifo", tree + "/fifo"])
     try manager.createDirectory(atPath: tree + "/big", withIntermediateDirectories: true)
-    for index in 0..<1500 {
-        FileManager.default.createFile(atPath: tree + "/big/entry-number-\(index)", contents: Data("\(index)".utf8))
+    try makeFiles(in: tree + "/big", prefix: "entry-number-", count: 1500, withContents: .index)
+}
+
+/// The sample tree, made once for every image built from it.
+let sampleTree: Scratch? = {
+    guard let scratch = try? Scratch() else { return nil }
+    let tree = scratch.path("tree")
+    do {
+        try FileManager.default.createDirectory(atPath: tree, withIntermediateDirectories: true)
+        try populateSample(scratch, tree)
+    } catch {
+        return nil
     }
+    return scratch
+}()
+
+func sampleImage(blockSize: Int, inodeSize: Int = 256) throws -> [UInt8] {
+    let tree = try #require(sampleTree).path("tree")
+    return try makeImage(ImageSpec(blockSize: blockSize, sizeKiB: 8192, inodeSize: inodeSize, sourceDirectory: tree))
 }
 
 @Test(arguments: [(1024, 128), (1024, 256), (4096, 256), (2048, 128)])
 func readsWhatMke2fsWrote(blockSize: Int, inodeSize: Int) throws {
-    let bytes = try makeImage(ImageSpec(blockSize: blockSize, sizeKiB: 8192, inodeSize: inodeSize, populate: populateSample))
+    let bytes = try sampleImage(blockSize: blockSize, inodeSize: inodeSize)
     let device = MemoryDevice(bytes)
     let fileSystem = try mount(device, access: .readOnly)
     #expect(fileSystem.blockSize == blockSize)
@@ -89,7 +105,7 @@ func readsWhatMke2fsWrote(blockSize: Int, inodeSize: Int) throws {
 }
 
 @Test func readsAnHtreeIndexedDirectory() throws {
-    var bytes = try makeImage(ImageSpec(blockSize: 1024, sizeKiB: 8192, populate: populateSample))
+    var bytes = try sampleImage(blockSize: 1024)
     // e2fsck -D builds the dir_index htree for large directories.
     try withImageFile(bytes) { path in
         _ = try run(["e2fsck", "-fyD", path])
@@ -106,7 +122,7 @@ func readsWhatMke2fsWrote(blockSize: Int, inodeSize: Int) throws {
 
 @Test func readdirResumesAtOffsetsAcrossChanges() throws {
     let bytes = try makeImage(ImageSpec(blockSize: 1024, sizeKiB: 4096, populate: { _, tree in
-        for index in 0..<200 { FileManager.default.createFile(atPath: tree + "/f\(index)", contents: nil) }
+        try makeFiles(in: tree, prefix: "f", count: 200, withContents: .none)
     }))
     let device = MemoryDevice(bytes)
     let fileSystem = try mount(device)
