@@ -21,6 +21,7 @@ extension Ext2FileSystem {
         allocated.reserveCapacity(count)
         let startGroup = geometry.group(ofBlock: goal) ?? 0
         var step: UInt32 = 0
+        var skippedCorruptGroup = false
         while allocated.count < count && step <= geometry.groupCount {
             // The goal's group is visited twice: from the goal onwards first, and from its start
             // at the end of the round.
@@ -33,11 +34,12 @@ extension Ext2FileSystem {
                 try takeFreeBlocks(in: group, from: startBit, wanted: count - allocated.count, into: &allocated)
             } catch {
                 if error != .EUCLEAN { try? freeBlocks(allocated); throw error }
+                skippedCorruptGroup = true
             }
         }
         guard allocated.count == count else {
             try? freeBlocks(allocated)
-            throw .ENOSPC
+            throw skippedCorruptGroup ? .EUCLEAN : .ENOSPC
         }
         return allocated
     }

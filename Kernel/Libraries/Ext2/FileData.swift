@@ -29,12 +29,7 @@ extension Ext2FileSystem {
             if diskBlock == 0 {
                 buffer.zero(from: done, length: length)
             } else {
-                let bytes = try readBlock(diskBlock)
-                var index = 0
-                while index < length {
-                    buffer[done + index] = bytes[within + index]
-                    index += 1
-                }
+                buffer.copyBytes(from: try readBlock(diskBlock), at: within, length: length, to: done)
             }
             done += length
         }
@@ -73,7 +68,7 @@ extension Ext2FileSystem {
                     } else {
                         block = try readBlock(diskBlock)
                     }
-                    block.setBytes(Array(bytes[done..<(done + length)]), at: within)
+                    block.copyBytes(from: bytes, at: done, length: length, to: within)
                 }
                 try writeBlock(diskBlock, block)
             } catch {

@@ -13,14 +13,16 @@ extension Ext2FileSystem {
         try requireWritable()
         guard freeInodesTotal > 0 else { throw .ENOSPC }
         let parentGroup = parent >= 1 && parent <= geometry.inodesCount ? geometry.location(ofInode: parent).group : 0
+        var skippedCorruptGroup = false
         for group in candidateGroups(parentGroup: parentGroup, type: type) where groups[Int(group)].freeInodesCount > 0 {
             do throws(Errno) {
                 return try takeFreeInode(in: group, type: type)
             } catch {
                 if error != .EUCLEAN { throw error }
+                skippedCorruptGroup = true
             }
         }
-        throw .ENOSPC
+        throw skippedCorruptGroup ? .EUCLEAN : .ENOSPC
     }
 
     /// Groups to try, best first.

@@ -59,23 +59,22 @@ extension Array where Element == UInt8 {
 
     /// Copies `source` to `offset`, clipped to the image.
     mutating func setBytes(_ source: [UInt8], at offset: Int) {
-        guard offset >= 0, offset < count else { return }
+        guard offset >= 0, offset < count, !source.isEmpty else { return }
         let length = Swift.min(source.count, count - offset)
-        var index = 0
-        while index < length {
-            self[offset + index] = source[index]
-            index += 1
-        }
+        replaceSubrange(offset..<(offset + length), with: source[0..<length])
+    }
+
+    /// Copies `length` bytes of `source` from `sourceOffset` to `offset`, clipped to both.
+    mutating func copyBytes(from source: [UInt8], at sourceOffset: Int, length: Int, to offset: Int) {
+        guard offset >= 0, sourceOffset >= 0, length > 0, offset < count, sourceOffset < source.count else { return }
+        let clipped = Swift.min(length, count - offset, source.count - sourceOffset)
+        replaceSubrange(offset..<(offset + clipped), with: source[sourceOffset..<(sourceOffset + clipped)])
     }
 
     /// Zeroes `offset..<offset + length`, clipped to the image.
     mutating func zero(from offset: Int, length: Int) {
         guard offset >= 0, length > 0, offset < count else { return }
         let end = length > count - offset ? count : offset + length
-        var index = offset
-        while index < end {
-            self[index] = 0
-            index += 1
-        }
+        replaceSubrange(offset..<end, with: repeatElement(0, count: end - offset))
     }
 }

@@ -12,6 +12,11 @@ public struct Ext2Unlinked: Equatable, Sendable {
     public let inode: UInt32
     /// Its link count now; at 0 the kernel calls `evict(inode:)` once nothing holds it open.
     public let remainingLinks: UInt16
+
+    public init(inode: UInt32, remainingLinks: UInt16) {
+        self.inode = inode
+        self.remainingLinks = remainingLinks
+    }
 }
 
 extension Ext2FileSystem {
