@@ -11,33 +11,59 @@ import LinuxABI
 /// Where file block n sits in the tree: the i_block slot, then one index per indirect level.
 struct BlockPath {
     let rootSlot: Int
-    /// Indices inside the indirect blocks, outermost first (0 to 3 of them).
-    let indices: [Int]
+    /// Indirect levels below the slot (0 to 3).
+    let depth: Int
+    private let first: Int
+    private let second: Int
+    private let third: Int
+
+    /// The index inside the indirect block at `level` (0 = the block i_block points to).
+    func index(_ level: Int) -> Int {
+        switch level {
+        case 0: first
+        case 1: second
+        default: third
+        }
+    }
 
     init?(fileBlock: UInt64, pointersPerBlock: Int) {
         let pointers = UInt64(pointersPerBlock)
         var block = fileBlock
         if block < UInt64(DiskInode.directPointers) {
-            rootSlot = Int(block)
-            indices = []
+            (rootSlot, depth, first, second, third) = (Int(block), 0, 0, 0, 0)
             return
         }
         block -= UInt64(DiskInode.directPointers)
         if block < pointers {
-            rootSlot = 12
-            indices = [Int(block)]
+            (rootSlot, depth, first, second, third) = (12, 1, Int(block), 0, 0)
             return
         }
         block -= pointers
         if block < pointers * pointers {
-            rootSlot = 13
-            indices = [Int(block / pointers), Int(block % pointers)]
+            (rootSlot, depth, first, second, third) = (13, 2, Int(block / pointers), Int(block % pointers), 0)
             return
         }
         block -= pointers * pointers
         guard block < pointers * pointers * pointers else { return nil }
-        rootSlot = 14
-        indices = [Int(block / (pointers * pointers)), Int(block / pointers % pointers), Int(block % pointers)]
+        (rootSlot, depth, first, second, third) = (14, 3, Int(block / (pointers * pointers)), Int(block / pointers % pointers),
+                                                   Int(block % pointers))
+    }
+}
+
+/// The indirect blocks a read-only operation last followed, one per level, so that a sequential
+/// read or a directory scan fetches each indirect block once instead of once per data block.
+/// Lives for one operation: nothing may write the tree while it is in use.
+struct BlockTreeCursor {
+    private var numbers: [UInt32] = [0, 0, 0]
+    private var blocks: [[UInt8]] = [[], [], []]
+
+    mutating func indirectBlock(_ block: UInt32, level: Int, fileSystem: Ext2FileSystem) throws(Errno) -> [UInt8] {
+        guard level >= 0 && level < 3 else { return try fileSystem.readBlock(block) }
+        if numbers[level] == block && !blocks[level].isEmpty { return blocks[level] }
+        let bytes = try fileSystem.readBlock(block)
+        numbers[level] = block
+        blocks[level] = bytes
+        return bytes
     }
 }
 
@@ -59,13 +85,19 @@ public enum Ext2BlockAllocation: Equatable, Sendable {
 extension Ext2FileSystem {
     /// The disk block holding file block `fileBlock` of `inode` (0 for a hole).
     func mappedBlock(_ inode: DiskInode, number: UInt32, fileBlock: UInt64) throws(Errno) -> UInt32 {
+        var cursor = BlockTreeCursor()
+        return try mappedBlock(inode, number: number, fileBlock: fileBlock, cursor: &cursor)
+    }
+
+    /// As above, reusing the indirect blocks `cursor` holds.
+    func mappedBlock(_ inode: DiskInode, number: UInt32, fileBlock: UInt64, cursor: inout BlockTreeCursor) throws(Errno) -> UInt32 {
         guard let path = BlockPath(fileBlock: fileBlock, pointersPerBlock: geometry.pointersPerBlock) else { return 0 }
         var pointer = inode.blockPointer(path.rootSlot)
-        for index in path.indices {
+        for level in 0..<path.depth {
             if pointer == 0 { return 0 }
             try checkDataBlock(pointer, inode: number)
-            let indirect = try readBlock(pointer)
-            pointer = indirect.le32(at: index * 4)
+            let indirect = try cursor.indirectBlock(pointer, level: level, fileSystem: self)
+            pointer = indirect.le32(at: path.index(level) * 4)
         }
         if pointer != 0 { try checkDataBlock(pointer, inode: number) }
         return pointer
@@ -86,7 +118,8 @@ extension Ext2FileSystem {
             missingLevel = 0
             goal = nearestEarlierPointer(in: inode, slot: path.rootSlot)
         } else {
-            for (level, index) in path.indices.enumerated() {
+            for level in 0..<path.depth {
+                let index = path.index(level)
                 try checkDataBlock(pointer, inode: number)
                 let indirect = try readBlock(pointer)
                 let next = indirect.le32(at: index * 4)
@@ -110,23 +143,23 @@ extension Ext2FileSystem {
             goal += 1
         }
         // Blocks to allocate: the indirect blocks below the missing pointer, then the data block.
-        let needed = path.indices.count - missingLevel + 1
+        let needed = path.depth - missingLevel + 1
         let addedSectors = UInt64(needed) * geometry.sectorsPerBlock
         guard UInt64(inode.sectors) + addedSectors <= UInt64(UInt32.max) else { throw .EFBIG }
         let fresh = try allocateBlocks(count: needed, goal: goal, reservedBlocks: reservedBlocks)
         do throws(Errno) {
             // New indirect blocks, deepest first, each pointing at the next fresh block.
-            var level = path.indices.count - 1
+            var level = path.depth - 1
             while level >= missingLevel {
                 var table = [UInt8](repeating: 0, count: geometry.blockSize)
-                table.setLE32(fresh[level - missingLevel + 1], at: path.indices[level] * 4)
+                table.setLE32(fresh[level - missingLevel + 1], at: path.index(level) * 4)
                 try writeBlock(fresh[level - missingLevel], table)
                 level -= 1
             }
             if parentBlock == 0 {
                 inode.setBlockPointer(path.rootSlot, fresh[0])
             } else {
-                parentBytes.setLE32(fresh[0], at: path.indices[missingLevel - 1] * 4)
+                parentBytes.setLE32(fresh[0], at: path.index(missingLevel - 1) * 4)
                 try writeBlock(parentBlock, parentBytes)
             }
         } catch {

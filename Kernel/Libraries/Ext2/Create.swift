@@ -143,7 +143,7 @@ extension Ext2FileSystem {
             try? discardInode(&inode, number: number)
             throw error
         }
-        if type == .S_IFDIR { parent.linksCount += 1 }
+        if type == .S_IFDIR && parent.linksCount < UInt16.max { parent.linksCount += 1 }
         parent.setTime(.modification, now)
         parent.setTime(.change, now)
         try storeInode(directory, parent)

@@ -51,7 +51,14 @@ extension Ext2FileSystem {
 
     /// Directory block `index` of `directory` (a hole in a directory is corrupt).
     func directoryBlock(_ directory: DiskInode, number: UInt32, index: UInt64) throws(Errno) -> (UInt32, [UInt8], [DirectoryRecord]) {
-        let diskBlock = try mappedBlock(directory, number: number, fileBlock: index)
+        var cursor = BlockTreeCursor()
+        return try directoryBlock(directory, number: number, index: index, cursor: &cursor)
+    }
+
+    /// As above, for a scan: `cursor` keeps the indirect blocks between calls.
+    func directoryBlock(_ directory: DiskInode, number: UInt32, index: UInt64,
+                        cursor: inout BlockTreeCursor) throws(Errno) -> (UInt32, [UInt8], [DirectoryRecord]) {
+        let diskBlock = try mappedBlock(directory, number: number, fileBlock: index, cursor: &cursor)
         guard diskBlock != 0 else { throw corruption("hole in a directory", inode: number) }
         let bytes = try readBlock(diskBlock)
         let records = try DirectoryBlock.records(bytes, fileSystem: self, directory: number, diskBlock: diskBlock)
@@ -62,9 +69,10 @@ extension Ext2FileSystem {
 
     /// The entry called `name` in `directory`, or nil.
     func findEntry(_ name: [UInt8], in directory: DiskInode, number: UInt32) throws(Errno) -> FoundEntry? {
+        var cursor = BlockTreeCursor()
         var index: UInt64 = 0
         while index < directoryBlockCount(directory) {
-            let (diskBlock, bytes, records) = try directoryBlock(directory, number: number, index: index)
+            let (diskBlock, bytes, records) = try directoryBlock(directory, number: number, index: index, cursor: &cursor)
             var previous: DirectoryRecord?
             for record in records {
                 if DirectoryBlock.nameEquals(record, in: bytes, name) {
@@ -94,10 +102,11 @@ extension Ext2FileSystem {
         let inode = try loadDirectory(directory)
         let blockSize = UInt64(geometry.blockSize)
         var position = offset
+        var cursor = BlockTreeCursor()
         while position < inode.size {
             let index = position / blockSize
             let blockStart = index * blockSize
-            let (_, bytes, records) = try directoryBlock(inode, number: directory, index: index)
+            let (_, bytes, records) = try directoryBlock(inode, number: directory, index: index, cursor: &cursor)
             for record in records where blockStart + UInt64(record.offset) >= position {
                 let start = blockStart + UInt64(record.offset)
                 let next = start + UInt64(record.recordLength)
@@ -127,9 +136,10 @@ extension Ext2FileSystem {
 
     /// Whether the directory holds nothing but "." and "..".
     func isEmptyDirectory(_ inode: DiskInode, number: UInt32) throws(Errno) -> Bool {
+        var cursor = BlockTreeCursor()
         var index: UInt64 = 0
         while index < directoryBlockCount(inode) {
-            let (_, bytes, records) = try directoryBlock(inode, number: number, index: index)
+            let (_, bytes, records) = try directoryBlock(inode, number: number, index: index, cursor: &cursor)
             for record in records where record.inode != 0 {
                 let name = DirectoryBlock.name(of: record, in: bytes)
                 if name == [0x2E] || name == [0x2E, 0x2E] { continue }

@@ -19,9 +19,10 @@ extension Ext2FileSystem {
     func planInsertion(_ name: [UInt8], in directory: DiskInode, number: UInt32) throws(Errno) -> InsertionPlan {
         let needed = DirectoryRecord.neededLength(nameLength: name.count)
         var plan: InsertionPlan?
+        var cursor = BlockTreeCursor()
         var index: UInt64 = 0
         while index < directoryBlockCount(directory) {
-            let (_, bytes, records) = try directoryBlock(directory, number: number, index: index)
+            let (_, bytes, records) = try directoryBlock(directory, number: number, index: index, cursor: &cursor)
             for record in records {
                 if DirectoryBlock.nameEquals(record, in: bytes, name) { throw .EEXIST }
                 if plan == nil && record.slack >= needed { plan = .slot(fileBlock: index, recordOffset: record.offset) }
@@ -36,46 +37,52 @@ extension Ext2FileSystem {
     func insertEntry(_ name: [UInt8], target: UInt32, type: FileType, into directory: inout DiskInode, number: UInt32,
                      plan: InsertionPlan, reservedBlocks: ReservedBlockAccess) throws(Errno) {
         let typeCode = recordsFileType ? DirectoryTypeCode.code(for: type) : 0
-        let needed = DirectoryRecord.neededLength(nameLength: name.count)
         directory.flags &= ~DiskInode.indexFlag
-        switch plan {
-        case .slot(let fileBlock, let recordOffset):
-            let (diskBlock, bytes0, records) = try directoryBlock(directory, number: number, index: fileBlock)
-            guard let record = records.first(where: { $0.offset == recordOffset }), record.slack >= needed else {
-                // The directory changed since the plan was made: plan again.
-                let fresh = try planInsertion(name, in: directory, number: number)
-                if case .slot(let block, let offset) = fresh, block == fileBlock, offset == recordOffset { throw .EIO }
-                try insertEntry(name, target: target, type: type, into: &directory, number: number,
-                                plan: fresh, reservedBlocks: reservedBlocks)
-                return
-            }
-            var bytes = bytes0
-            if record.inode == 0 {
-                DirectoryBlock.writeRecord(into: &bytes, offset: record.offset, inode: target,
-                                           recordLength: record.recordLength, name: name, typeCode: typeCode)
-            } else {
-                let kept = DirectoryRecord.neededLength(nameLength: record.nameLength)
-                bytes.setLE16(UInt16(kept), at: record.offset + 4)
-                DirectoryBlock.writeRecord(into: &bytes, offset: record.offset + kept, inode: target,
-                                           recordLength: record.recordLength - kept, name: name, typeCode: typeCode)
-            }
-            try writeBlock(diskBlock, bytes)
-        case .append:
-            let fileBlock = directoryBlockCount(directory)
-            let newSize = directory.size + UInt64(geometry.blockSize)
-            guard newSize <= directorySizeLimit else { throw .EFBIG }
-            let mapping = try mapAllocating(&directory, number: number, fileBlock: fileBlock, reservedBlocks: reservedBlocks)
-            let bytes = DirectoryBlock.emptyBlock(size: geometry.blockSize, inode: target, name: name, typeCode: typeCode)
-            try writeBlock(UInt32(truncatingIfNeeded: mapping.diskBlock), bytes)
-            directory.size = newSize
+        var current = plan
+        var attempts = 0
+        while case .slot(let fileBlock, let recordOffset) = current {
+            if try fillSlot(name, target: target, typeCode: typeCode, in: directory, number: number,
+                            fileBlock: fileBlock, recordOffset: recordOffset) { return }
+            // The directory changed since the plan was made: plan again, once.
+            attempts += 1
+            guard attempts < 2 else { throw corruption("directory changed under an insertion", inode: number) }
+            current = try planInsertion(name, in: directory, number: number)
         }
+        let fileBlock = directoryBlockCount(directory)
+        let newSize = directory.size + UInt64(geometry.blockSize)
+        guard newSize <= directorySizeLimit else { throw .EFBIG }
+        let mapping = try mapAllocating(&directory, number: number, fileBlock: fileBlock, reservedBlocks: reservedBlocks)
+        let bytes = DirectoryBlock.emptyBlock(size: geometry.blockSize, inode: target, name: name, typeCode: typeCode)
+        try writeBlock(UInt32(truncatingIfNeeded: mapping.diskBlock), bytes)
+        directory.size = newSize
+    }
+
+    /// Puts the entry into the record at `recordOffset` of block `fileBlock` if it still has
+    /// room: a free record is taken whole, a used one gives up its slack.
+    private func fillSlot(_ name: [UInt8], target: UInt32, typeCode: UInt8, in directory: DiskInode, number: UInt32,
+                          fileBlock: UInt64, recordOffset: Int) throws(Errno) -> Bool {
+        let needed = DirectoryRecord.neededLength(nameLength: name.count)
+        let (diskBlock, original, records) = try directoryBlock(directory, number: number, index: fileBlock)
+        guard let record = records.first(where: { $0.offset == recordOffset }), record.slack >= needed else { return false }
+        var bytes = original
+        if record.inode == 0 {
+            DirectoryBlock.writeRecord(into: &bytes, offset: record.offset, inode: target,
+                                       recordLength: record.recordLength, name: name, typeCode: typeCode)
+        } else {
+            let kept = DirectoryRecord.neededLength(nameLength: record.nameLength)
+            bytes.setLE16(UInt16(truncatingIfNeeded: kept), at: record.offset + 4)
+            DirectoryBlock.writeRecord(into: &bytes, offset: record.offset + kept, inode: target,
+                                       recordLength: record.recordLength - kept, name: name, typeCode: typeCode)
+        }
+        try writeBlock(diskBlock, bytes)
+        return true
     }
 
     /// Removes `found` from its block (see the file comment).
     func removeEntry(_ found: FoundEntry, from directory: inout DiskInode) throws(Errno) {
         var bytes = found.bytes
         if let previous = found.previous {
-            bytes.setLE16(UInt16(previous.recordLength + found.record.recordLength), at: previous.offset + 4)
+            bytes.setLE16(UInt16(truncatingIfNeeded: previous.recordLength + found.record.recordLength), at: previous.offset + 4)
         } else {
             bytes.setLE32(0, at: found.record.offset)
         }

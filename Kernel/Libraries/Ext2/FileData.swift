@@ -20,12 +20,13 @@ extension Ext2FileSystem {
         guard offset < inode.size, !buffer.isEmpty else { return 0 }
         let total = Int(min(UInt64(buffer.count), inode.size - offset))
         let blockSize = UInt64(geometry.blockSize)
+        var cursor = BlockTreeCursor()
         var done = 0
         while done < total {
             let position = offset + UInt64(done)
             let within = Int(position % blockSize)
             let length = min(total - done, geometry.blockSize - within)
-            let diskBlock = try mappedBlock(inode, number: number, fileBlock: position / blockSize)
+            let diskBlock = try mappedBlock(inode, number: number, fileBlock: position / blockSize, cursor: &cursor)
             if diskBlock == 0 {
                 buffer.zero(from: done, length: length)
             } else {
@@ -49,6 +50,7 @@ extension Ext2FileSystem {
         guard offset < limit else { throw .EFBIG }
         let total = Int(min(UInt64(bytes.count), limit - offset))
         let blockSize = UInt64(geometry.blockSize)
+        if offset > inode.size { try zeroTail(of: inode, number: number, from: inode.size) }
         var done = 0
         var failure: Errno?
         while done < total {

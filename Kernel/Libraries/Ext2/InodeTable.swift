@@ -45,10 +45,12 @@ extension Ext2FileSystem {
             guard size % UInt64(geometry.blockSize) == 0, size <= directorySizeLimit else {
                 throw corruption("directory size not a whole number of blocks", inode: number)
             }
+            // A directory has no holes: its size cannot exceed the blocks it holds.
+            guard size <= UInt64(inode.sectors) * 512 else { throw corruption("directory larger than its blocks", inode: number) }
         case .S_IFREG:
             guard size <= maximumFileSize else { throw corruption("file larger than the format allows", inode: number) }
         case .S_IFLNK:
-            guard size < UInt64(geometry.blockSize) else { throw corruption("symbolic link too long", inode: number) }
+            guard size > 0, size < UInt64(geometry.blockSize) else { throw corruption("symbolic link too long or empty", inode: number) }
         case .S_IFCHR, .S_IFBLK, .S_IFIFO, .S_IFSOCK:
             break
         }

@@ -75,6 +75,6 @@ extension Array where Element == UInt8 {
     mutating func zero(from offset: Int, length: Int) {
         guard offset >= 0, length > 0, offset < count else { return }
         let end = length > count - offset ? count : offset + length
-        replaceSubrange(offset..<end, with: repeatElement(0, count: end - offset))
+        replaceSubrange(offset..<end, with: [UInt8](repeating: 0, count: end - offset))
     }
 }

@@ -100,7 +100,8 @@ extension Ext2FileSystem {
         guard inodesPerGroup >= inodesPerBlock, inodesPerGroup <= UInt32(blockSize * 8), inodesPerGroup % 8 == 0 else {
             throw .corrupt(reason: "bad inodes per group")
         }
-        let groupCount = (blocksCount - superblock.firstDataBlock + blocksPerGroup - 1) / blocksPerGroup
+        // In 64 bits: a block count near 2^32 must not overflow the rounding.
+        let groupCount = UInt32((UInt64(blocksCount - superblock.firstDataBlock) + UInt64(blocksPerGroup) - 1) / UInt64(blocksPerGroup))
         guard UInt64(superblock.inodesCount) == UInt64(groupCount) * UInt64(inodesPerGroup) else {
             throw .corrupt(reason: "inode count does not match the group count")
         }
@@ -156,13 +157,13 @@ extension Ext2FileSystem {
             guard let descriptor = GroupDescriptor(raw: tableBlock.bytes(at: offset, length: GroupDescriptor.size)) else {
                 throw .corrupt(reason: "truncated group descriptor")
             }
-            let first = geometry.firstBlock(ofGroup: group)
+            let first = UInt64(geometry.firstBlock(ofGroup: group))
             let count = geometry.blockCount(ofGroup: group)
-            let metadataStart = first + geometry.superblockAreaBlocks(group: group)
-            let end = first + count
-            func inside(_ block: UInt32) -> Bool { block >= metadataStart && block < end }
+            let metadataStart = first + UInt64(geometry.superblockAreaBlocks(group: group))
+            let end = first + UInt64(count)
+            func inside(_ block: UInt32) -> Bool { UInt64(block) >= metadataStart && UInt64(block) < end }
             guard inside(descriptor.blockBitmap), inside(descriptor.inodeBitmap), inside(descriptor.inodeTable),
-                  UInt64(descriptor.inodeTable) + UInt64(geometry.inodeTableBlocks) <= UInt64(end),
+                  UInt64(descriptor.inodeTable) + UInt64(geometry.inodeTableBlocks) <= end,
                   descriptor.blockBitmap != descriptor.inodeBitmap else {
                 throw .corrupt(reason: "group descriptor places metadata outside its group")
             }

@@ -62,7 +62,7 @@ extension Ext2FileSystem {
             let plan = try planInsertion(newName, in: destination, number: newDirectory)
             try insertEntry(newName, target: moving, type: movingType, into: &destination, number: newDirectory,
                             plan: plan, reservedBlocks: caller.reservedBlocks)
-            if isDirectory { destination.linksCount += 1 }
+            if isDirectory && destination.linksCount < UInt16.max { destination.linksCount += 1 }
         }
         let now = clock.now()
         destination.setTime(.modification, now)

@@ -47,14 +47,10 @@ extension Ext2FileSystem {
             return
         }
         let blockSize = UInt64(geometry.blockSize)
-        if newSize < oldSize && newSize % blockSize != 0 {
-            let tailBlock = try mappedBlock(inode, number: number, fileBlock: newSize / blockSize)
-            if tailBlock != 0 {
-                var bytes = try readBlock(tailBlock)
-                bytes.zero(from: Int(newSize % blockSize), length: geometry.blockSize)
-                try writeBlock(tailBlock, bytes)
-            }
-        }
+        // Bytes past the end of the file read as zeros after it grows again: clear the tail of
+        // the block the new end falls in (shrinking), or of the old last block (growing, in case
+        // an image holds stale bytes there).
+        try zeroTail(of: inode, number: number, from: min(newSize, oldSize))
         inode.size = newSize
         let keep = (newSize + blockSize - 1) / blockSize
         var pending: [UInt32] = []
@@ -95,6 +91,20 @@ extension Ext2FileSystem {
             problem = error
         }
         if let problem { throw problem }
+    }
+
+    /// Zeroes the bytes from `size` to the end of the block `size` falls in, if that block is
+    /// mapped (nothing when `size` is on a block boundary).
+    func zeroTail(of inode: DiskInode, number: UInt32, from size: UInt64) throws(Errno) {
+        let blockSize = UInt64(geometry.blockSize)
+        guard size % blockSize != 0 else { return }
+        let tailBlock = try mappedBlock(inode, number: number, fileBlock: size / blockSize)
+        guard tailBlock != 0 else { return }
+        var bytes = try readBlock(tailBlock)
+        let start = Int(size % blockSize)
+        guard bytes[start...].contains(where: { $0 != 0 }) else { return }
+        bytes.zero(from: start, length: geometry.blockSize)
+        try writeBlock(tailBlock, bytes)
     }
 
     private func dropSectors(_ inode: inout DiskInode, blocks: Int) {

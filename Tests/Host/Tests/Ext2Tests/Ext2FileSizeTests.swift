@@ -150,3 +150,31 @@ func truncationBothWays(blockSize: Int) throws {
     try expectClean(device)
     #expect(try debugfsContents(device.bytes, "/mapped").count == 2001 * 4096)
 }
+
+@Test func staleBytesPastTheEndNeverReappear() throws {
+    let device = MemoryDevice(emptyImage1K)
+    let fileSystem = try mount(device)
+    let file = try fileSystem.createFile(name("tail"), in: root, permissions: 0o644, caller: rootCaller)
+    _ = try fileSystem.write(inode: file, at: 0, pattern(1500, seed: 60), caller: rootCaller)
+    // Put garbage past the end of the file in its last block, as a foreign image might have.
+    let lastBlock = try #require(try fileSystem.blockMapping(of: file, fileBlock: 1))
+    var block = [UInt8](repeating: 0, count: 1024)
+    try device.read(at: lastBlock * 1024, into: &block)
+    for index in 476..<1024 { block[index] = 0xAB }
+    try device.write(at: lastBlock * 1024, from: block)
+    // Growing by truncate, and writing past the end, both expose zeros.
+    try fileSystem.setAttributes(of: file, Ext2AttributeChange(size: 1800))
+    var readBack = [UInt8](repeating: 0xFF, count: 300)
+    #expect(try fileSystem.read(inode: file, at: 1500, into: &readBack) == 300)
+    #expect(readBack.allSatisfy { $0 == 0 })
+    // Garbage again, past the new end (1800), then a write that starts beyond it.
+    try device.read(at: lastBlock * 1024, into: &block)
+    for index in 776..<1024 { block[index] = 0xAB }
+    try device.write(at: lastBlock * 1024, from: block)
+    _ = try fileSystem.write(inode: file, at: 1900, [1], caller: rootCaller)
+    var gap = [UInt8](repeating: 0xFF, count: 100)
+    #expect(try fileSystem.read(inode: file, at: 1800, into: &gap) == 100)
+    #expect(gap.allSatisfy { $0 == 0 })
+    try fileSystem.unmount()
+    try expectClean(device)
+}
