@@ -95,8 +95,7 @@ extension Ext2FileSystem {
         try insertEntry(name, target: number, type: type, into: &parent, number: directory, plan: plan,
                         reservedBlocks: caller.reservedBlocks)
         let now = clock.now()
-        parent.setTime(.modification, now)
-        parent.setTime(.change, now)
+        parent.setModified(now)
         try storeInode(directory, parent)
         inode.linksCount += 1
         inode.setTime(.change, now)
@@ -144,8 +143,7 @@ extension Ext2FileSystem {
             throw error
         }
         if type == .S_IFDIR && parent.linksCount < UInt16.max { parent.linksCount += 1 }
-        parent.setTime(.modification, now)
-        parent.setTime(.change, now)
+        parent.setModified(now)
         try storeInode(directory, parent)
         return number
     }

@@ -151,6 +151,12 @@ struct DiskInode {
         return Ext2Time(seconds: seconds, nanoseconds: min(extra >> 2, 999_999_999))
     }
 
+    /// A change of contents: mtime and ctime.
+    mutating func setModified(_ now: Ext2Time) {
+        setTime(.modification, now)
+        setTime(.change, now)
+    }
+
     /// Stores `time`, clamped to what the record can hold (32-bit seconds without extra fields,
     /// 34-bit with them); a creation time is dropped when there is no room for it.
     mutating func setTime(_ field: TimeField, _ time: Ext2Time) {

@@ -7,10 +7,11 @@
 // read/write, truncate, create/mknod/mkdir/symlink/link, unlink/rmdir/rename, attributes, statfs,
 // and the file-block-to-disk-block mapping a page cache reads and writes file data through.
 // Does not own: caching (the kernel's page cache sits under `Ext2BlockDevice`), permission checks,
-// atime policy, setuid stripping, O_APPEND, path walking or the dentry cache (the VFS's jobs).
+// the sticky bit, immutable/append-only enforcement, atime policy, setuid stripping, O_APPEND,
+// path walking or the dentry cache (the VFS's jobs).
 //
-// Concurrency: an `Ext2FileSystem` is not thread-safe. The kernel holds one lock per mounted file
-// system around every call (mapping calls included).
+// Concurrency: an `Ext2FileSystem` is not thread-safe. The kernel holds one (sleeping) lock per
+// mounted file system around every call, mapping calls included.
 //
 // Invariants kept by every writing operation: the block and inode bitmaps, the group descriptors'
 // free counts and used-directory counts and the superblock's free counts agree; a block is
@@ -22,6 +23,15 @@
 // Inode life cycle (as Linux's ext2): unlink/rmdir/rename drop link counts but never free an
 // inode; the kernel calls `evict(inode:)` when it drops its last in-memory reference (last close
 // of an open-but-unlinked file), and that frees an inode whose link count is 0.
+//
+// With a page cache: regular-file data moves through `blockMapping(of:fileBlock:)` (nil is a
+// hole: zeros) and `allocateBlock(of:fileBlock:caller:)` at write time (so ENOSPC and EFBIG reach
+// write(2)), then `setAttributes` sets the size and times. Before a truncate the kernel drops its
+// cached pages past the new size without writing them back (their blocks are about to be freed
+// and reused) and zeroes the cached tail of the last page. Metadata and directory blocks are read
+// and written through the device, never through a file's page cache; the byte-level
+// `read`/`write` calls are for callers without a page cache and must not be mixed with one for
+// the same file.
 
 import LinuxABI
 
@@ -66,6 +76,9 @@ public final class Ext2FileSystem {
     /// The last corruption an operation found (nil if none).
     public internal(set) var lastProblem: Ext2Problem?
     var isMounted = true
+    /// s_state as it was when mounted: unmount writes it back (plus "errors" if any were found),
+    /// so a file system that was not clean stays marked for e2fsck, as Linux does.
+    let stateAtMount: UInt16
     /// Per-mount counter for i_generation of new inodes.
     var nextGeneration: UInt32
     /// Sums of the group descriptors' free counts (Linux keeps the same running totals; the
@@ -84,6 +97,7 @@ public final class Ext2FileSystem {
         self.groups = groups
         self.access = access
         self.mountWarnings = warnings
+        self.stateAtMount = superblock.state
         self.nextGeneration = UInt32(truncatingIfNeeded: clock.now().seconds)
         var freeBlocks: UInt32 = 0
         var freeInodes: UInt32 = 0
@@ -104,12 +118,13 @@ public final class Ext2FileSystem {
 
     // MARK: Mount state
 
-    /// Writes the superblock (free counts summed from the group descriptors, write time) and,
-    /// for a read-write mount, marks the file system clean again. Calls after this throw EIO.
+    /// For a read-write mount, writes the superblock (free counts, write time) with the state
+    /// it had at mount time: clean again if it was clean, and "has errors" if an operation found
+    /// corruption. Calls after this throw EIO.
     public func unmount() throws(Errno) {
         guard isMounted else { return }
         if access == .readWrite {
-            if superblock.state & Superblock.stateErrors == 0 { superblock.state |= Superblock.stateValid }
+            superblock.state = stateAtMount | (superblock.state & Superblock.stateErrors)
             try writeSuperblock()
         }
         isMounted = false

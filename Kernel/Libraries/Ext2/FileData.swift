@@ -86,8 +86,7 @@ extension Ext2FileSystem {
                 inode.size = end
             }
             let now = clock.now()
-            inode.setTime(.modification, now)
-            inode.setTime(.change, now)
+            inode.setModified(now)
         }
         // Blocks allocated before a failure are recorded in the inode either way.
         try storeInode(number, inode)

@@ -22,17 +22,12 @@ public struct Ext2Unlinked: Equatable, Sendable {
 extension Ext2FileSystem {
     /// unlink: removes `name` (not a directory: EISDIR) from `directory`.
     public func unlink(_ name: [UInt8], in directory: UInt32) throws(Errno) -> Ext2Unlinked {
-        try requireWritable()
-        try checkExistingName(name)
-        var parent = try loadDirectory(directory)
-        guard let found = try findEntry(name, in: parent, number: directory) else { throw .ENOENT }
+        var (parent, found, inode) = try existingEntry(name, in: directory)
         let number = found.record.inode
-        var inode = try loadInode(number)
         guard inode.fileType != .S_IFDIR else { throw .EISDIR }
         try removeEntry(found, from: &parent)
         let now = clock.now()
-        parent.setTime(.modification, now)
-        parent.setTime(.change, now)
+        parent.setModified(now)
         try storeInode(directory, parent)
         if inode.linksCount > 0 { inode.linksCount -= 1 }
         inode.setTime(.change, now)
@@ -42,23 +37,28 @@ extension Ext2FileSystem {
 
     /// rmdir: removes the empty directory `name` from `directory` (ENOTDIR, ENOTEMPTY).
     public func removeDirectory(_ name: [UInt8], in directory: UInt32) throws(Errno) -> Ext2Unlinked {
-        try requireWritable()
-        try checkExistingName(name)
-        var parent = try loadDirectory(directory)
-        guard let found = try findEntry(name, in: parent, number: directory) else { throw .ENOENT }
+        var (parent, found, inode) = try existingEntry(name, in: directory)
         let number = found.record.inode
-        var inode = try loadInode(number)
         guard inode.fileType == .S_IFDIR else { throw .ENOTDIR }
         guard number != Ext2FileSystem.rootInode, number != directory else { throw .EBUSY }
         guard try isEmptyDirectory(inode, number: number) else { throw .ENOTEMPTY }
         try removeEntry(found, from: &parent)
         let now = clock.now()
         if parent.linksCount > 2 { parent.linksCount -= 1 }
-        parent.setTime(.modification, now)
-        parent.setTime(.change, now)
+        parent.setModified(now)
         try storeInode(directory, parent)
         try killDirectory(&inode, number: number, now: now)
         return Ext2Unlinked(inode: number, remainingLinks: 0)
+    }
+
+    /// The directory, the entry called `name` in it and the inode it names (ENOENT if none), for
+    /// a writing operation.
+    func existingEntry(_ name: [UInt8], in directory: UInt32) throws(Errno) -> (DiskInode, FoundEntry, DiskInode) {
+        try requireWritable()
+        try checkExistingName(name)
+        let parent = try loadDirectory(directory)
+        guard let found = try findEntry(name, in: parent, number: directory) else { throw .ENOENT }
+        return (parent, found, try loadInode(found.record.inode))
     }
 
     /// A directory that lost its last name: no links, no blocks, size 0.

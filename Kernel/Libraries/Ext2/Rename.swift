@@ -65,8 +65,7 @@ extension Ext2FileSystem {
             if isDirectory && destination.linksCount < UInt16.max { destination.linksCount += 1 }
         }
         let now = clock.now()
-        destination.setTime(.modification, now)
-        destination.setTime(.change, now)
+        destination.setModified(now)
         try storeInode(newDirectory, destination)
 
         // Then drop the old one (found again: the insertion may have split its record).
@@ -76,8 +75,7 @@ extension Ext2FileSystem {
         }
         try removeEntry(oldEntry, from: &source)
         if isDirectory && source.linksCount > 2 { source.linksCount -= 1 }
-        source.setTime(.modification, now)
-        source.setTime(.change, now)
+        source.setModified(now)
         try storeInode(directory, source)
 
         if isDirectory && crossesDirectories {

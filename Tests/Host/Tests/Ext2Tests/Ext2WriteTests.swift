@@ -30,6 +30,16 @@ func createsEveryKindOfFile(blockSize: Int) throws {
     _ = try fileSystem.write(inode: inner, at: 0, pattern(3000, seed: 2), caller: userCaller)
 
     let fast = try fileSystem.makeSymbolicLink(name("fast"), in: root, target: name("small.txt"), caller: rootCaller)
+    // 59 bytes is the longest fast link (the target and its NUL fill i_block's 60 bytes).
+    let longestFast = try fileSystem.makeSymbolicLink(name("fast59"), in: root, target: Array(repeating: 0x66, count: 59), caller: rootCaller)
+    let shortestSlow = try fileSystem.makeSymbolicLink(name("slow60"), in: root, target: Array(repeating: 0x73, count: 60), caller: rootCaller)
+    #expect(try fileSystem.attributes(of: longestFast).sectors == 0)
+    #expect(try fileSystem.attributes(of: shortestSlow).sectors == UInt64(blockSize / 512))
+    #expect(try fileSystem.readSymbolicLink(longestFast) == Array(repeating: 0x66, count: 59))
+    #expect(try fileSystem.readSymbolicLink(shortestSlow) == Array(repeating: 0x73, count: 60))
+    #expect(throws: Errno.ENAMETOOLONG) {
+        try fileSystem.makeSymbolicLink(name("too-long"), in: root, target: Array(repeating: 0x74, count: blockSize), caller: rootCaller)
+    }
     let slowTarget = name(String(repeating: "a/", count: 100) + "end")
     let slow = try fileSystem.makeSymbolicLink(name("slow"), in: directory, target: slowTarget, caller: rootCaller)
     let character = try fileSystem.makeNode(name("null"), in: root, type: .S_IFCHR, permissions: 0o666,
@@ -65,7 +75,7 @@ func createsEveryKindOfFile(blockSize: Int) throws {
     #expect(try fileSystem.lookup(Array(repeating: 0x62, count: 255), in: root) == longest)
 
     let after = try fileSystem.statistics()
-    #expect(after.freeInodes == before.freeInodes - 12)
+    #expect(after.freeInodes == before.freeInodes - 14)
     #expect(after.freeBlocks < before.freeBlocks)
     try fileSystem.unmount()
     try expectClean(device)
