@@ -36,7 +36,7 @@ extension Ext2FileSystem {
         guard destination.linksCount > 0 else { throw .ENOENT }
         let destinationEntry = try findEntry(newName, in: destination, number: newDirectory)
 
-        var replaced: (number: UInt32, type: FileType?)?
+        var replaced: UInt32?
         if let destinationEntry {
             if destinationEntry.record.inode == moving { return nil }
             if mode == .noReplace { throw .EEXIST }
@@ -47,7 +47,7 @@ extension Ext2FileSystem {
             } else if target.fileType == .S_IFDIR {
                 throw .EISDIR
             }
-            replaced = (destinationEntry.record.inode, target.fileType)
+            replaced = destinationEntry.record.inode
         }
         if isDirectory && crossesDirectories {
             try checkNotAncestor(moving, of: newDirectory)
@@ -89,15 +89,15 @@ extension Ext2FileSystem {
         try storeInode(moving, movingInode)
 
         guard let replaced else { return nil }
-        var replacedInode = try loadRawInode(replaced.number)
+        var replacedInode = try loadRawInode(replaced)
         if replacedInode.fileType == .S_IFDIR {
-            try killDirectory(&replacedInode, number: replaced.number, now: now)
-            return Ext2Unlinked(inode: replaced.number, remainingLinks: 0)
+            try killDirectory(&replacedInode, number: replaced, now: now)
+            return Ext2Unlinked(inode: replaced, remainingLinks: 0)
         }
         if replacedInode.linksCount > 0 { replacedInode.linksCount -= 1 }
         replacedInode.setTime(.change, now)
-        try storeInode(replaced.number, replacedInode)
-        return Ext2Unlinked(inode: replaced.number, remainingLinks: replacedInode.linksCount)
+        try storeInode(replaced, replacedInode)
+        return Ext2Unlinked(inode: replaced, remainingLinks: replacedInode.linksCount)
     }
 
     /// EINVAL if `directory` is `ancestor` or lies below it. Walks ".." up to the root; a walk
