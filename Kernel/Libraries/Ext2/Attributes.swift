@@ -17,11 +17,11 @@ public struct Ext2Attributes: Equatable, Sendable {
     public let size: UInt64
     /// st_blocks: 512-byte sectors held (indirect and extended-attribute blocks included).
     public let sectors: UInt64
-    public let accessTime: Ext2Time
-    public let modificationTime: Ext2Time
-    public let changeTime: Ext2Time
+    public let accessTime: Timespec
+    public let modificationTime: Timespec
+    public let changeTime: Timespec
     /// Creation time (statx's btime), present in large inodes only.
-    public let creationTime: Ext2Time?
+    public let creationTime: Timespec?
     /// For character and block devices.
     public let device: Ext2DeviceNumber?
     /// i_flags (EXT2_IMMUTABLE_FL 0x10, EXT2_APPEND_FL 0x20, ...) for the VFS to enforce.
@@ -39,12 +39,12 @@ public struct Ext2AttributeChange: Sendable {
     public var groupID: UInt32?
     /// A new size (regular files): truncates or extends with a hole.
     public var size: UInt64?
-    public var accessTime: Ext2Time?
-    public var modificationTime: Ext2Time?
-    public var changeTime: Ext2Time?
+    public var accessTime: Timespec?
+    public var modificationTime: Timespec?
+    public var changeTime: Timespec?
 
     public init(permissions: UInt16? = nil, userID: UInt32? = nil, groupID: UInt32? = nil, size: UInt64? = nil,
-                accessTime: Ext2Time? = nil, modificationTime: Ext2Time? = nil, changeTime: Ext2Time? = nil) {
+                accessTime: Timespec? = nil, modificationTime: Timespec? = nil, changeTime: Timespec? = nil) {
         self.permissions = permissions
         self.userID = userID
         self.groupID = groupID
@@ -90,7 +90,7 @@ extension Ext2FileSystem {
             sectors |= UInt64(inode.sectorsHigh) << 32
             if inode.flags & DiskInode.hugeFileFlag != 0 { sectors *= geometry.sectorsPerBlock }
         }
-        let zero = Ext2Time(seconds: 0, nanoseconds: 0)
+        let zero = Timespec(seconds: 0, nanoseconds: 0)
         return Ext2Attributes(inode: number, type: type, permissions: inode.permissions, linkCount: inode.linksCount,
                               userID: inode.uid, groupID: inode.gid, size: inode.size, sectors: sectors,
                               accessTime: inode.time(.access) ?? zero, modificationTime: inode.time(.modification) ?? zero,

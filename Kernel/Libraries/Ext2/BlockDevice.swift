@@ -24,23 +24,10 @@ public protocol Ext2BlockDevice: AnyObject {
 
 /// Wall-clock time for timestamps (the kernel's CLOCK_REALTIME).
 public protocol Ext2Clock: AnyObject {
-    func now() -> Ext2Time
+    func now() -> Timespec
 }
 
-/// A timestamp: seconds since the epoch and nanoseconds.
-public struct Ext2Time: Equatable, Comparable, Sendable {
-    public var seconds: Int64
-    public var nanoseconds: UInt32
-
-    public init(seconds: Int64, nanoseconds: UInt32) {
-        self.seconds = seconds
-        self.nanoseconds = nanoseconds
-    }
-
-    public static func < (lhs: Ext2Time, rhs: Ext2Time) -> Bool {
-        (lhs.seconds, lhs.nanoseconds) < (rhs.seconds, rhs.nanoseconds)
-    }
-
+extension Timespec {
     /// The seconds as the superblock's 32-bit time fields hold them (clamped).
     var superblockSeconds: UInt32 {
         seconds < 0 ? 0 : (seconds > Int64(UInt32.max) ? UInt32.max : UInt32(seconds))

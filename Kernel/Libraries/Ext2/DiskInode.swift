@@ -140,26 +140,26 @@ struct DiskInode {
     }
 
     /// A timestamp; nil for the creation time when the record has no room for it.
-    func time(_ field: TimeField) -> Ext2Time? {
+    func time(_ field: TimeField) -> Timespec? {
         let (secondsOffset, extraOffset) = field.offsets
         if field == .creation && !hasExtraField(at: secondsOffset) { return nil }
         let base = Int64(Int32(bitPattern: raw.le32(at: secondsOffset)))
-        guard hasExtraField(at: extraOffset) else { return Ext2Time(seconds: base, nanoseconds: 0) }
+        guard hasExtraField(at: extraOffset) else { return Timespec(seconds: base, nanoseconds: 0) }
         let extra = raw.le32(at: extraOffset)
         // The two low bits extend the seconds past 2038; the rest are nanoseconds.
         let seconds = base + Int64(extra & 3) << 32
-        return Ext2Time(seconds: seconds, nanoseconds: min(extra >> 2, 999_999_999))
+        return Timespec(seconds: seconds, nanoseconds: Int64(min(extra >> 2, 999_999_999)))
     }
 
     /// A change of contents: mtime and ctime.
-    mutating func setModified(_ now: Ext2Time) {
+    mutating func setModified(_ now: Timespec) {
         setTime(.modification, now)
         setTime(.change, now)
     }
 
     /// Stores `time`, clamped to what the record can hold (32-bit seconds without extra fields,
     /// 34-bit with them); a creation time is dropped when there is no room for it.
-    mutating func setTime(_ field: TimeField, _ time: Ext2Time) {
+    mutating func setTime(_ field: TimeField, _ time: Timespec) {
         let (secondsOffset, extraOffset) = field.offsets
         if field == .creation && !hasExtraField(at: secondsOffset) { return }
         let hasExtra = hasExtraField(at: extraOffset)
@@ -170,7 +170,7 @@ struct DiskInode {
         raw.setLE32(UInt32(bitPattern: base), at: secondsOffset)
         if hasExtra {
             let epoch = UInt32(truncatingIfNeeded: (seconds - Int64(base)) >> 32) & 3
-            let nanoseconds = min(time.nanoseconds, 999_999_999)
+            let nanoseconds = UInt32(min(max(time.nanoseconds, 0), 999_999_999))
             raw.setLE32(nanoseconds << 2 | epoch, at: extraOffset)
         }
     }

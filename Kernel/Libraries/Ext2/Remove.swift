@@ -62,7 +62,7 @@ extension Ext2FileSystem {
     }
 
     /// A directory that lost its last name: no links, no blocks, size 0.
-    func killDirectory(_ inode: inout DiskInode, number: UInt32, now: Ext2Time) throws(Errno) {
+    func killDirectory(_ inode: inout DiskInode, number: UInt32, now: Timespec) throws(Errno) {
         inode.linksCount = 0
         inode.setTime(.change, now)
         try truncate(&inode, number: number, to: 0)

@@ -46,8 +46,8 @@ final class MemoryDevice: Ext2BlockDevice {
 }
 
 final class TestClock: Ext2Clock {
-    var time = Ext2Time(seconds: 1_800_000_000, nanoseconds: 123_456_789)
-    func now() -> Ext2Time { time }
+    var time = Timespec(seconds: 1_800_000_000, nanoseconds: 123_456_789)
+    func now() -> Timespec { time }
     func advance(seconds: Int64 = 1) { time.seconds += seconds }
 }
 

@@ -101,15 +101,15 @@ func createsEveryKindOfFile(blockSize: Int) throws {
         let large = image == emptyImage1K
         #expect((try fileSystem.attributes(of: file).creationTime != nil) == large)
         // Past 2038 (needs the extra epoch bits of large inodes), and before 1970.
-        let future = Ext2Time(seconds: 5_000_000_000, nanoseconds: 999_999_999)
-        let past = Ext2Time(seconds: -1_000_000, nanoseconds: 5)
+        let future = Timespec(seconds: 5_000_000_000, nanoseconds: 999_999_999)
+        let past = Timespec(seconds: -1_000_000, nanoseconds: 5)
         try fileSystem.setAttributes(of: file, Ext2AttributeChange(permissions: 0o600, userID: 70_000, groupID: 80_000,
                                                                    accessTime: past, modificationTime: future,
                                                                    changeTime: clock.time))
         let attributes = try fileSystem.attributes(of: file)
         #expect(attributes.permissions == 0o600 && attributes.userID == 70_000 && attributes.groupID == 80_000)
-        #expect(attributes.accessTime == (large ? past : Ext2Time(seconds: -1_000_000, nanoseconds: 0)))
-        #expect(attributes.modificationTime == (large ? future : Ext2Time(seconds: Int64(Int32.max), nanoseconds: 0)))
+        #expect(attributes.accessTime == (large ? past : Timespec(seconds: -1_000_000, nanoseconds: 0)))
+        #expect(attributes.modificationTime == (large ? future : Timespec(seconds: Int64(Int32.max), nanoseconds: 0)))
         // The directory's mtime follows changes to its entries.
         clock.advance(seconds: 100)
         _ = try fileSystem.createFile(name("g"), in: root, permissions: 0o644, caller: rootCaller)
@@ -127,8 +127,8 @@ func createsEveryKindOfFile(blockSize: Int) throws {
     }
 }
 
-extension Ext2Time {
-    func truncated(large: Bool) -> Ext2Time { large ? self : Ext2Time(seconds: seconds, nanoseconds: 0) }
+extension Timespec {
+    func truncated(large: Bool) -> Timespec { large ? self : Timespec(seconds: seconds, nanoseconds: 0) }
 }
 
 @Test func superblockStateFollowsMountAndUnmount() throws {
