@@ -148,8 +148,14 @@ extension Timespec {
     let fileSystem = try mount(device, clock: clock)
     #expect(try field("Filesystem state") == "not clean")
     #expect(Int(try field("Mount count")) == mountsBefore + 1)
-    _ = try fileSystem.createFile(name("x"), in: root, permissions: 0o644, caller: rootCaller)
+    let file = try fileSystem.createFile(name("x"), in: root, permissions: 0o644, caller: rootCaller)
+    _ = try fileSystem.write(inode: file, at: 0, pattern(20_000, seed: 5), caller: rootCaller)
     try fileSystem.sync()
+    let statistics = try fileSystem.statistics()
+    // sync writes the running free counts into the superblock.
+    #expect(UInt64(try field("Free blocks")) == statistics.freeBlocks)
+    #expect(UInt64(try field("Free inodes")) == statistics.freeInodes)
+    #expect(try field("Last mount time").contains("2027"))
     try fileSystem.unmount()
     #expect(try field("Filesystem state") == "clean")
     #expect(throws: Errno.EIO) { try fileSystem.lookup(name("x"), in: root) }
