@@ -51,6 +51,8 @@ extension Ext2FileSystem {
         let total = Int(min(UInt64(bytes.count), limit - offset))
         let blockSize = UInt64(geometry.blockSize)
         if offset > inode.size { try zeroTail(of: inode, number: number, from: inode.size) }
+        // The feature bit goes first, so that no failure can leave a large file without it.
+        try noteLargeFile(size: offset + UInt64(total))
         var done = 0
         var failure: Errno?
         while done < total {
@@ -81,12 +83,8 @@ extension Ext2FileSystem {
         }
         if done > 0 {
             let end = offset + UInt64(done)
-            if end > inode.size {
-                try noteLargeFile(size: end)
-                inode.size = end
-            }
-            let now = clock.now()
-            inode.setModified(now)
+            if end > inode.size { inode.size = end }
+            inode.setModified(clock.now())
         }
         // Blocks allocated before a failure are recorded in the inode either way.
         try storeInode(number, inode)

@@ -178,3 +178,19 @@ func truncationBothWays(blockSize: Int) throws {
     try fileSystem.unmount()
     try expectClean(device)
 }
+
+@Test func growingPastTwoGibibytesSetsLargeFile() throws {
+    // mke2fs always sets large_file; debugfs can clear it.
+    let bytes = try withImageFile(try makeImage(ImageSpec(blockSize: 4096, sizeKiB: 8192))) { path in
+        _ = try run(["debugfs", "-w", "-R", "feature -large_file", path])
+        return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+    let device = MemoryDevice(bytes)
+    #expect(!(try debugfs(device.bytes, ["features"]).contains("large_file")))
+    let fileSystem = try mount(device)
+    let file = try fileSystem.createFile(name("huge"), in: root, permissions: 0o644, caller: rootCaller)
+    #expect(try fileSystem.write(inode: file, at: 3 << 30, [1, 2, 3], caller: rootCaller) == 3)
+    try fileSystem.unmount()
+    try expectClean(device)
+    #expect(try debugfs(device.bytes, ["features"]).contains("large_file"))
+}
