@@ -42,8 +42,8 @@ import Testing
     try fileSystem.unmount()
     // 128-byte inodes have no room inside: debugfs puts the attributes in a block.
     let bytes = try withImageFile(device.bytes) { path in
-        _ = try run(["debugfs", "-w", "-R", "ea_set /with-xattr user.note a-value-for-the-test", path])
-        _ = try run(["debugfs", "-w", "-R", "ea_set /fast-with-xattr user.note another-value", path])
+        _ = try capture(["debugfs", "-w", "-R", "ea_set /with-xattr user.note a-value-for-the-test", path])
+        _ = try capture(["debugfs", "-w", "-R", "ea_set /fast-with-xattr user.note another-value", path])
         return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
     let withAttributes = MemoryDevice(bytes)

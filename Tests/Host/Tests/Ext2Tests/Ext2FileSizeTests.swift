@@ -182,7 +182,7 @@ func truncationBothWays(blockSize: Int) throws {
 @Test func growingPastTwoGibibytesSetsLargeFile() throws {
     // mke2fs always sets large_file; debugfs can clear it.
     let bytes = try withImageFile(try makeImage(ImageSpec(blockSize: 4096, sizeKiB: 8192))) { path in
-        _ = try run(["debugfs", "-w", "-R", "feature -large_file", path])
+        _ = try capture(["debugfs", "-w", "-R", "feature -large_file", path])
         return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
     let device = MemoryDevice(bytes)

@@ -89,12 +89,16 @@ let fuzzTree: Scratch? = {
         try Data(pattern(5000, seed: 50)).write(to: URL(fileURLWithPath: tree + "/d1/small"))
         try Data(pattern(40_000, seed: 51)).write(to: URL(fileURLWithPath: tree + "/d1/d2/single"))
         try Data(pattern(300_000, seed: 52)).write(to: URL(fileURLWithPath: tree + "/double"))
-        try run(["sh", "-c", "printf data | dd of=\"$0/sparse\" bs=1 seek=3000000 conv=notrunc 2>/dev/null", tree])
+        FileManager.default.createFile(atPath: tree + "/sparse", contents: nil)
+        let sparse = try FileHandle(forWritingTo: URL(fileURLWithPath: tree + "/sparse"))
+        try sparse.seek(toOffset: 3_000_000)
+        try sparse.write(contentsOf: Data("data".utf8))
+        try sparse.close()
         try makeFiles(in: tree + "/wide", prefix: "member-with-some-name-", count: 80, withContents: .index)
         try manager.createSymbolicLink(atPath: tree + "/fast", withDestinationPath: "tiny")
         try manager.createSymbolicLink(atPath: tree + "/d1/slow", withDestinationPath: String(repeating: "x/", count: 60))
         try manager.linkItem(atPath: tree + "/tiny", toPath: tree + "/d1/d2/d3/hard")
-        try run(["mkfifo", tree + "/d1/fifo"])
+        try makeFifo(tree + "/d1/fifo")
     } catch {
         return nil
     }

@@ -46,7 +46,7 @@ func unknownReadOnlyFeaturesMountReadOnly(feature: String) throws {
 @Test func journalNeedingRecoveryIsAMountError() throws {
     var bytes = emptyImage1K
     bytes = try withImageFile(bytes) { path in
-        _ = try run(["debugfs", "-w", "-R", "feature needs_recovery", path])
+        _ = try capture(["debugfs", "-w", "-R", "feature needs_recovery", path])
         return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
     guard case .journalNeedsRecovery = mountError(bytes) else {
@@ -103,7 +103,7 @@ func unknownReadOnlyFeaturesMountReadOnly(feature: String) throws {
     #expect(try mount(device, access: .readOnly).mountWarnings.contains(.notCleanlyUnmounted))
     // e2fsck marks it clean; a clean mount and unmount keep it so.
     let checked = try withImageFile(device.bytes) { path in
-        _ = try run(["e2fsck", "-fy", path])
+        _ = try capture(["e2fsck", "-fy", path])
         return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
     let cleanDevice = MemoryDevice(checked)

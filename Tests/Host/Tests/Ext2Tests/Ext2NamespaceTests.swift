@@ -148,7 +148,7 @@ import Testing
         try makeFiles(in: tree + "/indexed", prefix: "name-", count: 2000, withContents: .none)
     }))
     try withImageFile(bytes) { path in
-        _ = try run(["e2fsck", "-fyD", path])
+        _ = try capture(["e2fsck", "-fyD", path])
         bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
     let device = MemoryDevice(bytes)
@@ -174,7 +174,7 @@ import Testing
     try fileSystem.unmount()
     // Raise the link count to one below the limit with debugfs, then link twice.
     bytes = try withImageFile(device.bytes) { path in
-        _ = try run(["debugfs", "-w", "-R", "sif <\(file)> links_count 31999", path])
+        _ = try capture(["debugfs", "-w", "-R", "sif <\(file)> links_count 31999", path])
         return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
     let again = try mount(MemoryDevice(bytes))

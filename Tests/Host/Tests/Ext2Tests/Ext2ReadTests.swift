@@ -16,7 +16,7 @@ func populateSample(_ scratch: Scratch, _ tree: String) throws {
     let longTarget = String(repeating: "long/", count: 30) + "target"
     try manager.createSymbolicLink(atPath: tree + "/slow-link", withDestinationPath: longTarget)
     try manager.linkItem(atPath: tree + "/hello.txt", toPath: tree + "/dir/hard-link")
-    try run(["mkfifo", tree + "/fifo"])
+    try makeFifo(tree + "/fifo")
     try manager.createDirectory(atPath: tree + "/big", withIntermediateDirectories: true)
     try makeFiles(in: tree + "/big", prefix: "entry-number-", count: 1500, withContents: .index)
 }
@@ -91,15 +91,11 @@ func readsWhatMke2fsWrote(blockSize: Int, inodeSize: Int) throws {
     #expect(throws: Errno.EROFS) { _ = try fileSystem.createFile(name("new"), in: root, permissions: 0o644, caller: rootCaller) }
 
     let statistics = try fileSystem.statistics()
-    let dumpe2fs = try withImageFile(bytes) { path in try run(["dumpe2fs", "-h", path]).output }
-    func field(_ label: String) -> UInt64? {
-        dumpe2fs.split(separator: "\n").first { $0.hasPrefix(label + ":") }
-            .flatMap { UInt64($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) }
-    }
-    #expect(statistics.freeBlocks == field("Free blocks"))
-    #expect(statistics.freeInodes == field("Free inodes"))
-    #expect(statistics.inodes == field("Inode count"))
-    #expect(statistics.blocks + (field("Overhead clusters") ?? 0) >= field("Block count") ?? 0)
+    func field(_ label: String) throws -> UInt64? { UInt64(try superblockField(bytes, label)) }
+    #expect(try statistics.freeBlocks == field("Free blocks"))
+    #expect(try statistics.freeInodes == field("Free inodes"))
+    #expect(try statistics.inodes == field("Inode count"))
+    #expect(try statistics.blocks + (field("Overhead clusters") ?? 0) >= field("Block count") ?? 0)
     #expect(device.writes == 0)
     #expect(device.contractViolations == 0)
 }
@@ -108,7 +104,7 @@ func readsWhatMke2fsWrote(blockSize: Int, inodeSize: Int) throws {
     var bytes = try sampleImage(blockSize: 1024)
     // e2fsck -D builds the dir_index htree for large directories.
     try withImageFile(bytes) { path in
-        _ = try run(["e2fsck", "-fyD", path])
+        _ = try capture(["e2fsck", "-fyD", path])
         bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
     #expect(try debugfs(bytes, ["stat /big"]).contains("Flags: 0x1000"))

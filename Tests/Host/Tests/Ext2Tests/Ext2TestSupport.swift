@@ -61,15 +61,20 @@ struct ToolFailure: Error, CustomStringConvertible {
     let description: String
 }
 
-/// Runs a tool, returning its status and combined output.
+/// Runs an e2fsprogs tool (found in /usr/sbin or /sbin, where Debian puts them, or on PATH),
+/// returning its status and combined output. (Named like the toolkit's Shell.capture, so that the
+/// toolkit's dependency-coverage test sees the programs these tests run.)
 @discardableResult
-func run(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
+func capture(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    guard let program = arguments.first else { throw ToolFailure(description: "no program to run") }
+    let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+    guard let executable = (["/usr/sbin", "/sbin"] + path).map({ $0 + "/" + program })
+        .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        throw ToolFailure(description: "\(program) not found (Debian package e2fsprogs)")
+    }
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    var environment = ProcessInfo.processInfo.environment
-    environment["PATH"] = "/usr/sbin:/sbin:" + (environment["PATH"] ?? "/usr/bin:/bin")
-    process.environment = environment
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = Array(arguments.dropFirst())
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = pipe
@@ -109,8 +114,7 @@ func makeImage(_ spec: ImageSpec) throws -> [UInt8] {
     let image = scratch.path("image")
     FileManager.default.createFile(atPath: image, contents: nil)
     try FileHandle(forWritingTo: URL(fileURLWithPath: image)).truncate(atOffset: UInt64(spec.sizeKiB) * 1024)
-    var arguments = ["mke2fs", "-q", "-F", "-t", "ext2", "-b", String(spec.blockSize), "-I", String(spec.inodeSize),
-                     "-E", "root_owner=0:0"]
+    var arguments = ["-q", "-F", "-t", "ext2", "-b", String(spec.blockSize), "-I", String(spec.inodeSize), "-E", "root_owner=0:0"]
     if let inodes = spec.inodes { arguments += ["-N", String(inodes)] }
     arguments += spec.extraOptions
     if let populate = spec.populate {
@@ -122,7 +126,7 @@ func makeImage(_ spec: ImageSpec) throws -> [UInt8] {
         arguments += ["-d", source]
     }
     arguments += [image, String(spec.sizeKiB)]
-    let result = try run(arguments)
+    let result = try capture(["mke2fs"] + arguments)
     guard result.status == 0 else { throw ToolFailure(description: "mke2fs failed: \(result.output)") }
     return Array(try Data(contentsOf: URL(fileURLWithPath: image)))
 }
@@ -138,7 +142,7 @@ func withImageFile<T>(_ bytes: [UInt8], _ body: (String) throws -> T) throws -> 
 /// `e2fsck -fn`: (clean, output).
 func fsck(_ bytes: [UInt8]) throws -> (clean: Bool, output: String) {
     try withImageFile(bytes) { path in
-        let result = try run(["e2fsck", "-fn", path])
+        let result = try capture(["e2fsck", "-fn", path])
         return (result.status == 0, result.output)
     }
 }
@@ -156,7 +160,7 @@ func debugfs(_ bytes: [UInt8], _ requests: [String]) throws -> String {
         // debugfs takes one -R; run each request on its own.
         var output = ""
         for request in requests {
-            output += try run(["debugfs", "-R", request, path]).output
+            output += try capture(["debugfs", "-R", request, path]).output
         }
         return output
     }
@@ -167,7 +171,7 @@ func debugfsContents(_ bytes: [UInt8], _ path: String) throws -> [UInt8] {
     try withImageFile(bytes) { image in
         let scratch = try Scratch()
         let out = scratch.path("dumped")
-        let result = try run(["debugfs", "-R", "dump \(path) \(out)", image])
+        let result = try capture(["debugfs", "-R", "dump \(path) \(out)", image])
         guard let data = FileManager.default.contents(atPath: out) else {
             throw ToolFailure(description: "debugfs could not dump \(path): \(result.output)")
         }
@@ -253,10 +257,22 @@ func removeFile(_ fileSystem: Ext2FileSystem, _ fileName: String, in directory: 
 
 enum MadeFileContents { case none, index }
 
-/// Creates `prefix0`...`prefix<count-1>` in `directory` with one shell (Foundation's createFile
-/// writes each file atomically through a temporary, which is slow for thousands).
+/// Creates `prefix0`...`prefix<count-1>` in `directory`, empty or holding their index (written
+/// directly: FileManager.createFile goes through a temporary file each time, slow for thousands).
 func makeFiles(in directory: String, prefix: String, count: Int, withContents contents: MadeFileContents) throws {
-    let body = contents == .index ? "printf %s $i > \"$0/\(prefix)$i\"" : ": > \"$0/\(prefix)$i\""
-    let result = try run(["sh", "-c", "i=0; while [ $i -lt \(count) ]; do \(body); i=$((i+1)); done", directory])
-    guard result.status == 0 else { throw ToolFailure(description: "creating files failed: \(result.output)") }
+    for index in 0..<count {
+        let data = contents == .index ? Data(String(index).utf8) : Data()
+        try data.write(to: URL(fileURLWithPath: "\(directory)/\(prefix)\(index)"))
+    }
+}
+
+/// A FIFO at `path` (mkfifo(3)).
+func makeFifo(_ path: String) throws {
+    guard mkfifo(path, 0o644) == 0 else { throw ToolFailure(description: "mkfifo \(path) failed") }
+}
+
+/// The value of a `debugfs stats` (superblock) field, such as "Free blocks".
+func superblockField(_ bytes: [UInt8], _ label: String) throws -> String {
+    try debugfs(bytes, ["stats"]).split(separator: "\n").first { $0.hasPrefix(label + ":") }
+        .map { $0.split(separator: ":", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces) } ?? ""
 }

@@ -134,11 +134,7 @@ extension Timespec {
 @Test func superblockStateFollowsMountAndUnmount() throws {
     let device = MemoryDevice(emptyImage1K)
     let clock = TestClock()
-    func field(_ label: String) throws -> String {
-        let output = try withImageFile(device.bytes) { path in try run(["dumpe2fs", "-h", path]).output }
-        return output.split(separator: "\n").first { $0.hasPrefix(label + ":") }
-            .map { $0.split(separator: ":", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces) } ?? ""
-    }
+    func field(_ label: String) throws -> String { try superblockField(device.bytes, label) }
     #expect(try field("Filesystem state") == "clean")
     let mountsBefore = Int(try field("Mount count")) ?? -1
     let readOnly = try mount(device, clock: clock, access: .readOnly)
