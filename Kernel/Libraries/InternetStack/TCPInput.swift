@@ -7,8 +7,9 @@
 //    dropped (§5.2).
 //  - The sequence check accepts a segment that is not wholly before RCV.NXT and starts no later
 //    than the window's end (tcp_sequence), so with a zero window the ACK of a probe still counts.
-//    Out-of-window segments are answered with an ACK at most every 500 ms per connection
-//    (tcp_invalid_ratelimit), which stops ACK wars between desynchronized peers.
+//    Out-of-window segments are answered with an ACK; for segments without data at most every
+//    500 ms per connection (tcp_invalid_ratelimit), which stops ACK wars between desynchronized
+//    peers (data segments are not part of such loops, and their sender needs the ACK).
 //  - PAWS (RFC 7323 §5) when timestamps are in use; TS.Recent follows §4.3.
 //  - Data arriving after the application closed resets the connection (TCPAbortOnData).
 //  - A RST in CLOSE-WAIT reports EPIPE, elsewhere ECONNRESET (tcp_reset).
@@ -59,20 +60,29 @@ extension TCPConnection {
         }
         guard isAcceptable(segment) else {
             stack.statistics.tcp.outOfWindow &+= 1
-            acknowledgeInvalid(in: stack)
+            if segment.sequenceLength > 0 {
+                sendAcknowledgment(in: stack)      // old data: the sender needs the ACK now
+            } else {
+                acknowledgeInvalid(in: stack)
+            }
             return .handled
         }
         lastReceiveTime = stack.now
         keepaliveProbesSent = 0
         if flags.contains(.syn) {
-            if state == .synReceived && segment.sequence == initialReceiveSequence {
+            guard state == .synReceived && segment.sequence == initialReceiveSequence else {
+                sendChallengeAck(in: stack)
+                return .handled
+            }
+            let completesHandshake = flags.contains(.ack)
+                && sendUnacknowledged < segment.acknowledgment && segment.acknowledgment <= sendMax
+            if !completesHandshake {
                 // Our SYN-ACK was lost: the peer repeated its SYN.
                 sendNext = initialSendSequence
                 output(in: stack)
-            } else {
-                sendChallengeAck(in: stack)
+                return .handled
             }
-            return .handled
+            // Simultaneous open: the peer's SYN-ACK acknowledges our SYN (figure 8, line 6).
         }
         guard flags.contains(.ack) else { return .handled }
         if state == .synReceived {

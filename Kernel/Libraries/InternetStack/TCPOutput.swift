@@ -127,14 +127,16 @@ extension TCPConnection {
         if retransmitDeadline == nil { armRetransmit(in: stack) }
     }
 
-    /// A pure ACK of everything received.
+    /// A pure ACK of everything received. It carries SND.MAX, not SND.NXT: after a timeout pulled
+    /// SND.NXT back, an ACK numbered below what the peer already received would fail its
+    /// sequence check and be dropped, ACK field and all (BSD's tcp_output makes the same choice).
     func sendAcknowledgment(in stack: NetworkStack) {
         if state == .synReceived {
             sendSynchronize(in: stack)
             return
         }
         guard state != .closed && state != .listen && state != .synSent else { return }
-        transmit(makeSegment(sequence: sendNext, flags: .ack, in: stack), in: stack)
+        transmit(makeSegment(sequence: sendMax, flags: .ack, in: stack), in: stack)
     }
 
     /// Fast retransmit or a NewReno partial ACK: re-send the segment at SND.UNA.
