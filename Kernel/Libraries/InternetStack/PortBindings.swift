@@ -80,9 +80,13 @@ extension NetworkStack {
     func bind(slot: Int, protocolNumber: IPProtocol, address: IPv4Address, port: UInt16, reuse: OptionSwitch) throws(Errno) -> UInt16 {
         var chosen = port
         if port == 0 {
-            chosen = try findEphemeralPort(protocolNumber: protocolNumber, destination: nil) { candidate in
-                !conflicts(port: candidate, protocolNumber: protocolNumber, address: address, reuse: reuse, excluding: slot)
-                    && boundSlotsAreEmpty(port: candidate, protocolNumber: protocolNumber)
+            // bind(2) reports an exhausted range as EADDRINUSE (connect(2) as EADDRNOTAVAIL).
+            do {
+                chosen = try findEphemeralPort(protocolNumber: protocolNumber, destination: nil) { candidate in
+                    boundSlotsAreEmpty(port: candidate, protocolNumber: protocolNumber)
+                }
+            } catch {
+                throw .EADDRINUSE
             }
         } else if conflicts(port: port, protocolNumber: protocolNumber, address: address, reuse: reuse, excluding: slot) {
             throw .EADDRINUSE

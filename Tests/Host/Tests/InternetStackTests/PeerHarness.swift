@@ -115,10 +115,11 @@ final class PeerHarness {
     /// An active open to the peer's `port` completed by the peer's SYN-ACK; returns the socket,
     /// the stack's ISS and its local port.
     func openConnection(to port: UInt16 = 80, peerSequence: UInt32 = 5_000, synAckOptions: [UInt8] = [2, 4, 0x05, 0xb4],
-                        window: UInt16 = 65_535) throws -> (socket: SocketID, iss: UInt32, localPort: UInt16) {
+                        window: UInt16 = 65_535, roundTrip: Nanoseconds = 0) throws -> (socket: SocketID, iss: UInt32, localPort: UInt16) {
         let socket = try stack.openSocket(.tcp)
         guard try stack.connect(socket, to: SocketAddress(peerIP, port), now: now) == .inProgress else { throw HarnessError.unexpected }
         guard let syn = try segments().first, syn.isSyn else { throw HarnessError.noSyn }
+        now += roundTrip
         injectTCP(from: port, to: syn.source.port, sequence: peerSequence, acknowledgment: syn.sequence + 1,
                   flags: TCPFlagBits.syn | TCPFlagBits.ack, window: window, options: synAckOptions)
         return (socket, syn.sequence, syn.source.port)
