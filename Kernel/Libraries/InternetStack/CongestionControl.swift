@@ -70,9 +70,10 @@ struct CongestionControl {
         if isInSlowStart {
             window += Swift.min(acked, 2 * segmentSize)
         } else {
-            avoidanceCredit += acked
+            // At most one segment per ACK, and the credit never exceeds a window's worth.
+            avoidanceCredit = Swift.min(avoidanceCredit + acked, window)
             if avoidanceCredit >= window {
-                avoidanceCredit -= window
+                avoidanceCredit = 0
                 window += segmentSize
             }
         }

@@ -123,6 +123,8 @@ public final class NetworkStack {
         events.reserveCapacity(pendingEvents.count)
         for id in pendingEvents {
             sockets.clearEventQueued(Int(id.slot))
+            // Only sockets the application holds: not orphans, not connections awaiting accept().
+            if case .tcp(let connection) = sockets.object(id), connection.owner != .user { continue }
             guard sockets.validIndex(id) != nil else { continue }
             events.append(ReadinessEvent(socket: id, readiness: readiness(of: id)))
         }

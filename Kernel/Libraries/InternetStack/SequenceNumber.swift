@@ -14,34 +14,34 @@ public struct SequenceNumber: Equatable, Sendable {
     }
 
     @inline(__always)
-    static func + (base: SequenceNumber, amount: Int) -> SequenceNumber {
+    public static func + (base: SequenceNumber, amount: Int) -> SequenceNumber {
         SequenceNumber(base.rawValue &+ UInt32(truncatingIfNeeded: amount))
     }
 
     @inline(__always)
-    static func + (base: SequenceNumber, amount: UInt32) -> SequenceNumber {
+    public static func + (base: SequenceNumber, amount: UInt32) -> SequenceNumber {
         SequenceNumber(base.rawValue &+ amount)
     }
 
     @inline(__always)
-    static func - (base: SequenceNumber, amount: Int) -> SequenceNumber {
+    public static func - (base: SequenceNumber, amount: Int) -> SequenceNumber {
         SequenceNumber(base.rawValue &- UInt32(truncatingIfNeeded: amount))
     }
 
     /// Bytes from `other` up to `self` as an Int (negative when self is behind).
     @inline(__always)
-    static func - (end: SequenceNumber, start: SequenceNumber) -> Int {
+    public static func - (end: SequenceNumber, start: SequenceNumber) -> Int {
         Int(end.distance(from: start))
     }
 
     @inline(__always)
-    static func < (left: SequenceNumber, right: SequenceNumber) -> Bool { left.distance(from: right) < 0 }
+    public static func < (left: SequenceNumber, right: SequenceNumber) -> Bool { left.distance(from: right) < 0 }
     @inline(__always)
-    static func <= (left: SequenceNumber, right: SequenceNumber) -> Bool { left.distance(from: right) <= 0 }
+    public static func <= (left: SequenceNumber, right: SequenceNumber) -> Bool { left.distance(from: right) <= 0 }
     @inline(__always)
-    static func > (left: SequenceNumber, right: SequenceNumber) -> Bool { left.distance(from: right) > 0 }
+    public static func > (left: SequenceNumber, right: SequenceNumber) -> Bool { left.distance(from: right) > 0 }
     @inline(__always)
-    static func >= (left: SequenceNumber, right: SequenceNumber) -> Bool { left.distance(from: right) >= 0 }
+    public static func >= (left: SequenceNumber, right: SequenceNumber) -> Bool { left.distance(from: right) >= 0 }
 
     /// The later of two sequence numbers.
     static func latest(_ first: SequenceNumber, _ second: SequenceNumber) -> SequenceNumber {
