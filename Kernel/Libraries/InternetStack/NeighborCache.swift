@@ -53,12 +53,6 @@ struct NeighborCache {
         entries.firstIndex { $0.address == address }
     }
 
-    func hardwareAddress(of address: IPv4Address) -> MACAddress? {
-        guard let index = index(of: address) else { return nil }
-        if case .incomplete = entries[index].state { return nil }
-        return entries[index].hardware
-    }
-
     /// Resolves `address` for an outgoing frame, queueing the frame if it must wait.
     mutating func resolve(_ address: IPv4Address, frame: [UInt8], now: Nanoseconds,
                           configuration: StackConfiguration, actions: inout NeighborActions,
