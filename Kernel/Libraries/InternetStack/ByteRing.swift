@@ -130,13 +130,6 @@ struct FIFO<Element> {
         head = 0
     }
 
-    /// Every element in order (for scans that remove some: rebuild with `filter`).
+    /// Every element in order.
     var elements: ArraySlice<Element> { items[head...] }
-
-    mutating func removeAll(where shouldRemove: (Element) -> Bool) {
-        var kept: [Element] = []
-        for item in items[head...] where !shouldRemove(item) { kept.append(item) }
-        items = kept
-        head = 0
-    }
 }

@@ -40,17 +40,6 @@ extension NetworkStack {
         }
     }
 
-    /// The slots bound to `port`, most recently bound first.
-    func boundSlots(port: UInt16, protocolNumber: IPProtocol) -> [Int] {
-        var result: [Int] = []
-        var slot = bindings.value(for: .port(port, protocolNumber: protocolNumber.rawValue)) ?? -1
-        while slot >= 0 {
-            result.append(slot)
-            slot = sockets.nextBound(after: slot)
-        }
-        return result
-    }
-
     /// Walks the chain of `port` without allocating; `body` returns false to stop.
     func forEachBoundSlot(port: UInt16, protocolNumber: IPProtocol, _ body: (Int) -> Bool) {
         var slot = bindings.value(for: .port(port, protocolNumber: protocolNumber.rawValue)) ?? -1
