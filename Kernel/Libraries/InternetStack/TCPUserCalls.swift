@@ -71,18 +71,12 @@ extension TCPConnection {
         }
         if how != .SHUT_RD {
             switch state {
-            case .established:
-                state = .finWait1
-                isFinQueued = true
-            case .closeWait:
-                state = .lastAck
-                isFinQueued = true
             case .synSent:
                 terminate(error: nil, in: stack)
             case .synReceived:
                 abort(error: nil, in: stack)
             default:
-                break
+                queueFin()
             }
             output(in: stack)
         }
@@ -121,20 +115,23 @@ extension TCPConnection {
             return
         }
         receiveBuffer.releaseStorageIfEmpty()
+        queueFin()
+        if state == .finWait2 { armClose(after: stack.configuration.finWait2Timeout, in: stack) }
+        keepaliveDeadline = nil
+        output(in: stack)
+    }
+
+    /// The application will send no more: a FIN follows the queued data (RFC 9293 §3.10.4).
+    private func queueFin() {
         switch state {
         case .established:
             state = .finWait1
-            isFinQueued = true
         case .closeWait:
             state = .lastAck
-            isFinQueued = true
-        case .finWait2:
-            armClose(after: stack.configuration.finWait2Timeout, in: stack)
         default:
-            break
+            return
         }
-        keepaliveDeadline = nil
-        output(in: stack)
+        isFinQueued = true
     }
 
     /// poll(2) events as tcp_poll computes them.
