@@ -77,12 +77,21 @@ struct ByteRing {
         if count == 0 { head = 0 }
     }
 
-    /// Releases the storage of an empty ring (a connection that went idle or closed).
-    mutating func releaseStorageIfEmpty() {
-        if count == 0 {
-            storage = []
-            head = 0
-        }
+    /// Storage an empty ring keeps: small enough for idle connections, large enough that a
+    /// request/response exchange does not allocate on every message.
+    static let retainedStorage = 4_096
+
+    /// Releases the storage of an empty ring that grew past `retainedStorage` (a bulk transfer
+    /// ended), or all of it when `everything` (the connection closed).
+    mutating func releaseStorageIfEmpty(_ amount: StorageRelease = .beyondRetained) {
+        guard count == 0 else { return }
+        head = 0
+        if amount == .everything || storage.count > ByteRing.retainedStorage { storage = [] }
+    }
+
+    enum StorageRelease {
+        case beyondRetained
+        case everything
     }
 
     /// Grows the storage (a power of two) to hold `needed` bytes, keeping the contents in order.

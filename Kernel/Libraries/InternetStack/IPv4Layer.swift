@@ -95,6 +95,13 @@ extension NetworkStack {
         return ([UInt8](repeating: 0, count: transportOffset + transportLength), transportOffset)
     }
 
+    /// TCP and UDP checksums are left out of packets for loopback: they never leave memory and
+    /// loopback input trusts them (Linux's `lo` skips them the same way). IPv4 header checksums
+    /// are always written.
+    func computesTransportChecksums(_ decision: RouteDecision) -> Bool {
+        interfaces[decision.interfaceIndex].link != .loopback
+    }
+
     func takeIdentification() -> UInt16 {
         nextIdentification &+= 1
         return nextIdentification

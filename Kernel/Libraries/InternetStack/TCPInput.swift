@@ -247,6 +247,7 @@ extension TCPConnection {
         let flightBefore = flightSize
         let dataAcked = Swift.min(Swift.max(ack - sendBase, 0), sendBuffer.count)
         sendBuffer.discard(dataAcked)
+        sendBuffer.releaseStorageIfEmpty()
         sendBase = sendBase + dataAcked
         if isFinQueued && sendBuffer.isEmpty && ack == sendBase + 1 { isFinAcknowledged = true }
         sendUnacknowledged = ack

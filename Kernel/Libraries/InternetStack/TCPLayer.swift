@@ -197,11 +197,13 @@ extension NetworkStack {
         if payloadLength > 0 {
             payload?.copy(offset: segment.payloadOffset, length: payloadLength, into: &packet, at: offset + headerLength)
         }
-        var checksum = InternetChecksum()
-        checksum.addPseudoHeader(source: decision.source, destination: remote.address, protocolNumber: IPProtocol.tcp.rawValue,
-                                 length: length)
-        checksum.add(packet, range: offset..<(offset + length))
-        packet.setBigEndianUInt16(checksum.value, at: offset + 16)
+        if computesTransportChecksums(decision) {
+            var checksum = InternetChecksum()
+            checksum.addPseudoHeader(source: decision.source, destination: remote.address, protocolNumber: IPProtocol.tcp.rawValue,
+                                     length: length)
+            checksum.add(packet, range: offset..<(offset + length))
+            packet.setBigEndianUInt16(checksum.value, at: offset + 16)
+        }
         statistics.tcp.outSegs &+= 1
         sendDatagram(packet, decision: decision, destination: remote.address, protocolNumber: .tcp, timeToLive: timeToLive,
                      fragmentation: .neverFragment)

@@ -86,7 +86,8 @@ extension TCPConnection {
         retransmitDeadline = nil
         persistDeadline = nil
         keepaliveDeadline = nil
-        sendBuffer.releaseStorageIfEmpty()
+        sendBuffer.releaseStorageIfEmpty(.everything)
+        receiveBuffer.releaseStorageIfEmpty(.everything)
         armClose(after: stack.configuration.timeWaitDuration, in: stack)
         stack.notify(id)
     }
@@ -185,7 +186,7 @@ extension TCPConnection {
         state = .closed
         cancelAllTimers()
         sendBuffer.discard(sendBuffer.count)
-        sendBuffer.releaseStorageIfEmpty()
+        sendBuffer.releaseStorageIfEmpty(.everything)
         outOfOrder.removeAll()
         // Linux's tcp_done: both directions are shut down (reads drain, then EOF; writes fail).
         isFinQueued = true

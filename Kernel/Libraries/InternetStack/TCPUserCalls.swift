@@ -114,7 +114,7 @@ extension TCPConnection {
             abort(error: nil, in: stack)
             return
         }
-        receiveBuffer.releaseStorageIfEmpty()
+        receiveBuffer.releaseStorageIfEmpty(.everything)
         queueFin()
         if state == .finWait2 { armClose(after: stack.configuration.finWait2Timeout, in: stack) }
         keepaliveDeadline = nil

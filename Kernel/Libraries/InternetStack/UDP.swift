@@ -173,12 +173,14 @@ extension NetworkStack {
         packet.setBigEndianUInt16(target.port, at: offset + 2)
         packet.setBigEndianUInt16(UInt16(truncatingIfNeeded: length), at: offset + 4)
         packet.copyBytes(from: payload, range: 0..<payload.count, to: offset + 8)
-        var checksum = InternetChecksum()
-        checksum.addPseudoHeader(source: decision.source, destination: target.address, protocolNumber: IPProtocol.udp.rawValue,
-                                 length: length)
-        checksum.add(packet, range: offset..<(offset + length))
-        let value = checksum.value
-        packet.setBigEndianUInt16(value == 0 ? 0xffff : value, at: offset + 6)
+        if computesTransportChecksums(decision) {
+            var checksum = InternetChecksum()
+            checksum.addPseudoHeader(source: decision.source, destination: target.address, protocolNumber: IPProtocol.udp.rawValue,
+                                     length: length)
+            checksum.add(packet, range: offset..<(offset + length))
+            let value = checksum.value
+            packet.setBigEndianUInt16(value == 0 ? 0xffff : value, at: offset + 6)
+        }
         statistics.udp.outDatagrams &+= 1
         sendDatagram(packet, decision: decision, destination: target.address, protocolNumber: .udp,
                      timeToLive: socket.options.timeToLive, fragmentation: .fragmentIfNeeded)
