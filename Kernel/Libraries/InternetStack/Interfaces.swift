@@ -35,6 +35,18 @@ public struct InterfaceConfiguration: Equatable, Sendable {
     public var broadcast: IPv4Address?
 }
 
+/// Per-interface traffic, for /proc/net/dev and SIOCGIFSTATS-style queries. Receive drops are
+/// frames the link layer refused (interface down, truncated, not for us, unknown EtherType);
+/// send drops are packets that never left (loopback queue full, neighbour never resolved).
+public struct InterfaceCounters: Equatable, Sendable {
+    public var receivedFrames: UInt64 = 0
+    public var receivedBytes: UInt64 = 0
+    public var sentFrames: UInt64 = 0
+    public var sentBytes: UInt64 = 0
+    public var receiveDrops: UInt64 = 0
+    public var sendDrops: UInt64 = 0
+}
+
 public struct Route: Equatable, Sendable {
     public var destination: IPv4Address
     public var prefixLength: Int
@@ -57,6 +69,7 @@ struct NetworkInterface {
     var address: IPv4Address?
     var prefixLength = 0
     var neighbors = NeighborCache()
+    var counters = InterfaceCounters()
 
     var isUp: Bool { state == .up }
     var linkHeaderLength: Int { link == .loopback ? 0 : EthernetHeader.length }
@@ -106,6 +119,10 @@ extension NetworkStack {
     }
 
     public var interfaceCount: Int { interfaces.count }
+
+    public func interfaceCounters(_ id: InterfaceID) -> InterfaceCounters? {
+        interfaces.indices.contains(id.index) ? interfaces[id.index].counters : nil
+    }
 
     /// Sets (or, with nil, removes) the interface's address. Another interface's address is EEXIST
     /// only if identical (Linux allows the same subnet on two interfaces).

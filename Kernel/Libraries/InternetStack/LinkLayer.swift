@@ -10,8 +10,11 @@ extension NetworkStack {
     func receiveFrame(_ frame: [UInt8], interfaceIndex: Int) {
         guard interfaces.indices.contains(interfaceIndex) else { return }
         statistics.link.framesReceived &+= 1
+        interfaces[interfaceIndex].counters.receivedFrames &+= 1
+        interfaces[interfaceIndex].counters.receivedBytes &+= UInt64(frame.count)
         guard interfaces[interfaceIndex].isUp else {
             statistics.link.framesOnDownInterface &+= 1
+            interfaces[interfaceIndex].counters.receiveDrops &+= 1
             return
         }
         guard case .ethernet(let ourMAC) = interfaces[interfaceIndex].link else {
@@ -20,10 +23,12 @@ extension NetworkStack {
         }
         guard let header = EthernetHeader.parse(frame) else {
             statistics.link.truncatedFrames &+= 1
+            interfaces[interfaceIndex].counters.receiveDrops &+= 1
             return
         }
         guard header.destination == ourMAC || header.destination.isBroadcast else {
             statistics.link.framesNotForUs &+= 1
+            interfaces[interfaceIndex].counters.receiveDrops &+= 1
             return
         }
         switch EtherType(rawValue: header.etherType) {
@@ -33,6 +38,7 @@ extension NetworkStack {
             arpInput(frame, interfaceIndex: interfaceIndex)
         case nil:
             statistics.link.unknownEtherTypes &+= 1
+            interfaces[interfaceIndex].counters.receiveDrops &+= 1
         }
     }
 
@@ -63,10 +69,8 @@ extension NetworkStack {
         if isForUs && packet.operation == .request {
             let reply = ARPPacket(operation: .reply, senderHardware: ourMAC, senderProtocol: packet.targetProtocol,
                                   targetHardware: packet.senderHardware, targetProtocol: packet.senderProtocol)
-            outgoing.append(OutgoingFrame(interface: InterfaceID(index: interfaceIndex),
-                                          bytes: reply.frame(from: ourMAC, to: packet.senderHardware)))
+            emit(reply.frame(from: ourMAC, to: packet.senderHardware), on: interfaceIndex)
             statistics.arp.repliesSent &+= 1
-            statistics.link.framesSent &+= 1
         }
         performNeighborActions(actions, interfaceIndex: interfaceIndex)
     }
@@ -79,19 +83,17 @@ extension NetworkStack {
         for request in actions.requests {
             let packet = ARPPacket(operation: .request, senderHardware: ourMAC, senderProtocol: interface.address ?? .any,
                                    targetHardware: .zero, targetProtocol: request.target)
-            outgoing.append(OutgoingFrame(interface: InterfaceID(index: interfaceIndex),
-                                          bytes: packet.frame(from: ourMAC, to: request.destination)))
+            emit(packet.frame(from: ourMAC, to: request.destination), on: interfaceIndex)
             statistics.arp.requestsSent &+= 1
-            statistics.link.framesSent &+= 1
         }
         for release in actions.resolved {
             for var frame in release.frames {
                 EthernetHeader(destination: release.hardware, source: ourMAC, etherType: EtherType.ipv4.rawValue).write(into: &frame)
-                outgoing.append(OutgoingFrame(interface: InterfaceID(index: interfaceIndex), bytes: frame))
-                statistics.link.framesSent &+= 1
+                emit(frame, on: interfaceIndex)
             }
         }
         for frame in actions.failed {
+            interfaces[interfaceIndex].counters.sendDrops &+= 1
             // Linux answers a failed resolution with a local ICMP host unreachable.
             reportLocalUnreachable(frame, ipStart: EthernetHeader.length, code: .hostUnreachable)
         }
@@ -106,6 +108,14 @@ extension NetworkStack {
         performNeighborActions(actions, interfaceIndex: interfaceIndex)
     }
 
+    /// Queues a finished frame for the device of `interfaceIndex`.
+    private func emit(_ frame: [UInt8], on interfaceIndex: Int) {
+        interfaces[interfaceIndex].counters.sentFrames &+= 1
+        interfaces[interfaceIndex].counters.sentBytes &+= UInt64(frame.count)
+        statistics.link.framesSent &+= 1
+        outgoing.append(OutgoingFrame(interface: InterfaceID(index: interfaceIndex), bytes: frame))
+    }
+
     /// Hands a finished datagram (IPv4 header at `decision`'s link header length) to its link.
     func transmit(_ frame: consuming [UInt8], decision: RouteDecision) {
         let interfaceIndex = decision.interfaceIndex
@@ -115,15 +125,17 @@ extension NetworkStack {
         case .loopback:
             guard loopbackQueue.count < configuration.loopbackQueueLimit else {
                 statistics.link.loopbackDrops &+= 1
+                interfaces[interfaceIndex].counters.sendDrops &+= 1
                 return
             }
+            interfaces[interfaceIndex].counters.sentFrames &+= 1
+            interfaces[interfaceIndex].counters.sentBytes &+= UInt64(frame.count)
             loopbackQueue.push(frame)
             statistics.link.framesSent &+= 1
         case .ethernet(let ourMAC):
             if decision.destinationKind == .broadcast {
                 EthernetHeader(destination: .broadcast, source: ourMAC, etherType: EtherType.ipv4.rawValue).write(into: &frame)
-                outgoing.append(OutgoingFrame(interface: InterfaceID(index: interfaceIndex), bytes: frame))
-                statistics.link.framesSent &+= 1
+                emit(frame, on: interfaceIndex)
                 return
             }
             var actions = NeighborActions()
@@ -131,8 +143,7 @@ extension NetworkStack {
                                                                 actions: &actions, statistics: &statistics.arp) {
             case .resolved(let hardware):
                 EthernetHeader(destination: hardware, source: ourMAC, etherType: EtherType.ipv4.rawValue).write(into: &frame)
-                outgoing.append(OutgoingFrame(interface: InterfaceID(index: interfaceIndex), bytes: frame))
-                statistics.link.framesSent &+= 1
+                emit(frame, on: interfaceIndex)
             case .queued:
                 break
             }

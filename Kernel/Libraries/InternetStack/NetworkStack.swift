@@ -144,6 +144,8 @@ public final class NetworkStack {
             budget -= 1
             guard let index = loopbackInterfaceIndex else { continue }
             statistics.link.framesReceived &+= 1
+            interfaces[index].counters.receivedFrames &+= 1
+            interfaces[index].counters.receivedBytes &+= UInt64(packet.count)
             ipv4Input(packet, start: 0, interfaceIndex: index)
         }
     }

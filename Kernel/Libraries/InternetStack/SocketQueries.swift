@@ -218,6 +218,15 @@ extension NetworkStack {
         return result
     }
 
+    /// Every UDP socket, for /proc/net/udp.
+    public var udpSockets: [SocketID] {
+        var result: [SocketID] = []
+        for index in sockets.slots.indices {
+            if case .udp = sockets.object(atSlot: index) { result.append(sockets.id(ofSlot: index)) }
+        }
+        return result
+    }
+
     public var socketCount: Int { sockets.count }
     public var orphanedConnections: Int { orphanCount }
 }

@@ -105,3 +105,24 @@ import LinuxABI
     #expect(sent.allSatisfy { $0.segment.payload == [1] }, "retransmissions, no keepalive probes")
     #expect(harness.stack.statistics.tcp.keepaliveProbes == 0)
 }
+
+@Test func interfaceCountersAndSocketListings() throws {
+    let harness = PeerHarness()
+    let udp = try harness.stack.openSocket(.udp)
+    try harness.stack.bind(udp, to: SocketAddress(.any, 4_000))
+    _ = try harness.stack.send(udp, Array(repeating: 1, count: 100), to: SocketAddress(peerIP, 9), now: harness.now)
+    harness.injectIP(Build.ipv4(from: peerIP, to: stackIP, protocolNumber: 17,
+                                Build.udp(from: SocketAddress(peerIP, 9), to: SocketAddress(stackIP, 4_000), [1, 2])))
+    harness.inject(Array(repeating: 0, count: 10))                   // truncated: a receive drop
+    let counters = try #require(harness.stack.interfaceCounters(harness.ethernet))
+    #expect(counters.sentFrames == 1 && counters.sentBytes == 14 + 20 + 8 + 100)
+    #expect(counters.receivedFrames == 2 && counters.receivedBytes == 14 + 20 + 8 + 2 + 10)
+    #expect(counters.receiveDrops == 1)
+    // Loopback counts both directions on lo.
+    let lo = try harness.stack.openSocket(.udp)
+    _ = try harness.stack.send(lo, [7], to: SocketAddress(.loopback, 4_000), now: harness.now)
+    let loopback = try #require(harness.stack.interfaceCounters(harness.loopback))
+    #expect(loopback.sentFrames == 1 && loopback.receivedFrames == 1 && loopback.sentBytes == 29)
+    #expect(harness.stack.udpSockets == [udp, lo])
+    #expect(harness.stack.tcpSockets.isEmpty)
+}
