@@ -133,7 +133,9 @@ public final class Process {
 
 /// A user thread: registers, kernel task, per-thread signal state.
 public final class Thread: AddressSpaceUser {
-    public let id: Int32
+    /// Fixed for the thread's life, except that execve from a non-leader thread gives it the
+    /// process ID (ProcessTable.changeID).
+    public internal(set) var id: Int32
     public private(set) var process: Process?
     public let context: UserContext
     public var task: KernelTask?

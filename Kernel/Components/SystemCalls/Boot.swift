@@ -48,7 +48,7 @@ public enum UserSpace {
         _ = AddressSpace.empty
         Interruption.install {
             guard let thread = Scheduler.current.owner as? Thread else { return false }
-            return SignalDelivery.hasDeliverableSignal(thread) || thread.isExiting
+            return thread.isWaitInterrupted
         }
         let table = ProcessTable.shared
         let root = FileSystemTable.shared.root

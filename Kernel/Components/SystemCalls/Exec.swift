@@ -82,14 +82,10 @@ public enum Exec {
                                environment: arguments.environment)
     }
 
-    /// Switches `process` (whose only running thread is `thread`) to `program`.
+    /// Switches `process` (whose only thread is `thread`, see Process.removeOtherThreads) to `program`.
     static func commit(_ prepared: PreparedProgram, path: [UInt8], thread: Thread, process: Process) {
         let program = prepared.program
         process.addressSpace = program.addressSpace
-        for other in process.threads where other !== thread {
-            other.isExiting = true
-            if let task = other.task { Scheduler.wake(task) }
-        }
         thread.addressSpace = program.addressSpace
         process.files.closeOnExecDescriptors()
         process.signals.resetForExec()
