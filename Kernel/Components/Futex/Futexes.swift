@@ -4,7 +4,9 @@
 // Which word: a waiter and a waker meet when their keys match, not their addresses.
 //   - A private futex (FUTEX_PRIVATE_FLAG, or a word in private memory: anonymous memory,
 //     MAP_PRIVATE files, the stack) is keyed by its address space and virtual address, so a
-//     forked child's copy is a different futex.
+//     forked child's copy is a different futex. As on Linux, a private-flag operation and a
+//     shared one on the same private word do not meet (the kernel's own wakes, for
+//     CLONE_CHILD_CLEARTID and robust lists, are shared operations).
 //   - A shared futex (no FUTEX_PRIVATE_FLAG, on a MAP_SHARED mapping) is keyed by the memory
 //     object behind the mapping and the byte offset in it: every process and every virtual
 //     address that maps that byte (shared anonymous memory across fork, a file or memfd mapped
@@ -27,13 +29,15 @@ import Scheduling
 
 /// What a futex word is, for matching waiters with wakers.
 public enum FutexKey {
-    case privateWord(AddressSpace, address: UInt64)
+    /// A word of private memory. As on Linux (FUT_OFF_MMSHARED), an operation with
+    /// FUTEX_PRIVATE_FLAG and one without it are different futexes even on the same word.
+    case privateWord(AddressSpace, address: UInt64, scope: FutexScope)
     case sharedWord(MemoryObjectHandle<MapReadOnly>, offset: UInt64)
 
     func matches(_ other: FutexKey) -> Bool {
         switch (self, other) {
-        case let (.privateWord(space, address), .privateWord(otherSpace, otherAddress)):
-            return address == otherAddress && space === otherSpace
+        case let (.privateWord(space, address, scope), .privateWord(otherSpace, otherAddress, otherScope)):
+            return address == otherAddress && scope == otherScope && space === otherSpace
         case let (.sharedWord(object, offset), .sharedWord(otherObject, otherOffset)):
             return offset == otherOffset && object.refersToSameObject(as: otherObject)
         default:
@@ -44,7 +48,7 @@ public enum FutexKey {
 
 /// How a futex key is chosen (FUTEX_PRIVATE_FLAG in the operation, or shared as the robust-list
 /// walk and CLONE_CHILD_CLEARTID use, which then falls back to private for private memory).
-public enum FutexScope: Sendable {
+public enum FutexScope: Sendable, Equatable {
     case privateToProcess
     case sharedIfMapped
 }
@@ -64,10 +68,10 @@ public enum Futexes {
     /// key of an unmapped word, as Linux's get_futex_key).
     public static func key(for address: UInt64, in space: AddressSpace, scope: FutexScope) throws(Errno) -> FutexKey {
         guard address & 3 == 0 else { throw .EINVAL }
-        if scope == .privateToProcess { return .privateWord(space, address: address) }
+        if scope == .privateToProcess { return .privateWord(space, address: address, scope: scope) }
         switch space.wordBacking(at: address) {
         case .unmapped: throw .EFAULT
-        case .privateMemory: return .privateWord(space, address: address)
+        case .privateMemory: return .privateWord(space, address: address, scope: scope)
         case let .sharedObject(object, offset): return .sharedWord(object, offset: offset)
         }
     }
