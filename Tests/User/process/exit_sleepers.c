@@ -1,7 +1,8 @@
 /* _exit(2)/exit_group(2), signal(7), pthreads(7): a process whose other threads
  * sleep ends at once. A child starts threads that sleep in an untimed
- * FUTEX_WAIT, nanosleep of 100 s, a read of an empty pipe, poll with no
- * timeout, pause and sigsuspend; then one thread ends the process with
+ * FUTEX_WAIT, nanosleep and clock_nanosleep of 100 s, a read of an empty pipe,
+ * poll and select with no timeout, pause, sigsuspend, sigtimedwait and wait4
+ * for a child that outlives the process; then one thread ends the process with
  * exit_group (the main thread, or another one), or the parent sends SIGKILL or
  * an unhandled SIGTERM. Every time the parent must reap the child promptly
  * (well under 2 s, against sleeps of 100 s) with the right wait status: every
@@ -12,14 +13,17 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <sys/select.h>
 
 #define FUTEX_WAIT_PRIVATE (0 | 128)
 
-enum sleep_kind { FUTEX, NANOSLEEP, PIPE_READ, POLL, PAUSE, SIGSUSPEND, KINDS };
+enum sleep_kind { FUTEX, NANOSLEEP, CLOCK_NANOSLEEP, PIPE_READ, POLL, SELECT, PAUSE, SIGSUSPEND, SIGTIMEDWAIT, WAIT4,
+                  KINDS };
 enum ending { EXIT_GROUP_MAIN, EXIT_GROUP_THREAD, KILLED, TERMINATED };
 
 static uint32_t never_woken;
 static int empty_pipe[2];
+static int grandchild_pipe[2];
 static atomic_int started;
 
 static void *sleeper(void *arg)
@@ -29,15 +33,34 @@ static void *sleeper(void *arg)
     char byte;
     struct timespec hundred_seconds = {100, 0};
     struct pollfd pfd = {empty_pipe[0], POLLIN, 0};
-    sigset_t none;
+    sigset_t none, usr2;
     sigemptyset(&none);
+    sigemptyset(&usr2);
+    sigaddset(&usr2, SIGUSR2);
+    fd_set readable;
+    FD_ZERO(&readable);
+    FD_SET(empty_pipe[0], &readable);
+    pid_t grandchild;
     switch (kind) {
     case FUTEX: syscall(SYS_futex, &never_woken, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0); break;
     case NANOSLEEP: nanosleep(&hundred_seconds, NULL); break;
+    case CLOCK_NANOSLEEP: clock_nanosleep(CLOCK_MONOTONIC, 0, &hundred_seconds, NULL); break;
     case PIPE_READ: (void)!read(empty_pipe[0], &byte, 1); break;
     case POLL: poll(&pfd, 1, -1); break;
+    case SELECT: select(empty_pipe[0] + 1, &readable, NULL, NULL, NULL); break;
     case PAUSE: pause(); break;
     case SIGSUSPEND: sigsuspend(&none); break;
+    case SIGTIMEDWAIT: sigtimedwait(&usr2, NULL, &hundred_seconds); break;
+    case WAIT4:
+        /* A child that lives until this process has ended (its pipe then reads EOF). */
+        grandchild = fork();
+        if (grandchild == 0) {
+            close(grandchild_pipe[1]);
+            (void)!read(grandchild_pipe[0], &byte, 1);
+            _exit(0);
+        }
+        waitpid(grandchild, NULL, 0);
+        break;
     default: break;
     }
     /* Woken without the process ending: a failure the parent sees as exit 99. */
@@ -55,8 +78,12 @@ static void *exiter(void *arg)
 /* The child: every kind of sleeper (or only `only` if >= 0), then the ending. */
 static void run_child(int only, enum ending ending, int ready_fd)
 {
-    if (pipe(empty_pipe) != 0)
+    if (pipe(empty_pipe) != 0 || pipe(grandchild_pipe) != 0)
         _exit(90);
+    sigset_t usr2;
+    sigemptyset(&usr2);
+    sigaddset(&usr2, SIGUSR2);
+    sigprocmask(SIG_BLOCK, &usr2, NULL);      /* for sigtimedwait; the threads inherit it */
     for (int kind = 0; kind < KINDS; kind++) {
         if (only >= 0 && kind != only)
             continue;
