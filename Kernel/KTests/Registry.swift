@@ -7,6 +7,7 @@
 #if KTEST
 import FileSystem
 import Framework
+import Futex
 import Memory
 import ProcFS
 import Scheduling
@@ -21,4 +22,5 @@ import Scheduling
 @section("ktest_registry") @used let procFSSuite: KTestSuite = registerProcFSKTests
 @section("ktest_registry") @used let userAddressSpaceSuite: KTestSuite = registerUserAddressSpaceKTests
 @section("ktest_registry") @used let copyOnWriteSuite: KTestSuite = registerCopyOnWriteKTests
+@section("ktest_registry") @used let futexSuite: KTestSuite = registerFutexKTests
 #endif
