@@ -91,7 +91,7 @@ public enum UserSpace {
                                              executablePath: pathBytes)
             do throws(Errno) {
                 let prepared = try Exec.load(pathBytes, from: root, arguments: arguments, process: process, finalLink: .follow)
-                Exec.commit(prepared, path: pathBytes, thread: thread, process: process)
+                try Exec.commit(prepared, path: pathBytes, thread: thread, process: process)
                 try UserLoop.start(thread)
                 Log.debug("init: started \(path) as pid \(id)")
                 return true

@@ -82,8 +82,13 @@ public enum Exec {
                                environment: arguments.environment)
     }
 
-    /// Switches `process` (whose only thread is `thread`, see Process.removeOtherThreads) to `program`.
-    static func commit(_ prepared: PreparedProgram, path: [UInt8], thread: Thread, process: Process) {
+    /// Switches `process` to `program`: the point of no return. The other threads go first
+    /// (Linux's de_thread: they exit, and a non-leader caller takes the process ID); EINTR only if
+    /// a group exit overtakes the caller, which then exits too.
+    static func commit(_ prepared: PreparedProgram, path: [UInt8], thread: Thread, process: Process) throws(Errno) {
+        try process.removeOtherThreads(keeping: thread)
+        ProcessLifecycle.releaseFutexes(of: thread, process: process)
+        process.makeLeader(thread)
         let program = prepared.program
         process.addressSpace = program.addressSpace
         thread.addressSpace = program.addressSpace

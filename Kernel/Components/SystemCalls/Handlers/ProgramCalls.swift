@@ -40,11 +40,7 @@ enum ProgramCalls {
                                     arguments: ProgramArguments(arguments: arguments, environment: environment, executablePath: path),
                                     process: call.process, finalLink: flags.contains(.AT_SYMLINK_NOFOLLOW) ? .noFollow : .follow,
                                     resolved: resolved)
-        // The point of no return: the other threads go first (de_thread), then the new image.
-        try call.process.removeOtherThreads(keeping: call.thread)
-        ProcessLifecycle.releaseFutexes(of: call.thread, process: call.process)
-        call.process.makeLeader(call.thread)
-        Exec.commit(prepared, path: path, thread: call.thread, process: call.process)
+        try Exec.commit(prepared, path: path, thread: call.thread, process: call.process)
         return 0
     }
 
