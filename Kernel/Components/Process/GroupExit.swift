@@ -33,10 +33,12 @@ extension Process {
     public static let threadExits = WaitQueue()
 
     /// Starts the group exit with wait status `status`: every thread is told to exit and woken.
-    /// Returns false if the process had already ended.
+    /// Returns false if the process had already ended or a group exit is under way (the first
+    /// status stands: a SIGKILL after exit_group does not change the exit code).
     @discardableResult
     public func beginGroupExit(status: Int32) -> Bool {
-        guard case .running = state else { return false }
+        guard case .running = state, !isGroupExiting else { return false }
+        isGroupExiting = true
         pendingExitStatus = status
         for thread in threads { thread.tellToExit() }
         return true
