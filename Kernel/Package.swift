@@ -66,10 +66,11 @@ let package = Package(
                                             "Scheduling"]),
         component("Events", dependencies: ["Framework", "FileSystem", "Scheduling", "Process", "LinuxABI"]),
         component("ProcFS", dependencies: ["Framework", "FileSystem", "Memory", "Process", "LinuxABI", "Scheduling"]),
+        component("Futex", dependencies: ["Framework", "FileSystem", "Memory", "LinuxABI", "Scheduling", "Capabilities"]),
         component("SystemCalls", dependencies: ["Framework", "FileSystem", "Memory", "Process", "ProcFS", "Terminal", "Scheduling",
-                                                "LinuxABI", "Capabilities", "KernelCommandLine", "Events"]),
+                                                "LinuxABI", "Capabilities", "KernelCommandLine", "Events", "Futex"]),
 
-        .target(name: "KTestRegistry", dependencies: ["Framework", "Scheduling", "FileSystem", "Memory", "ProcFS", "SystemCalls", "Events"], path: "KTests",
+        .target(name: "KTestRegistry", dependencies: ["Framework", "Scheduling", "FileSystem", "Memory", "ProcFS", "SystemCalls", "Events", "Futex"], path: "KTests",
                 swiftSettings: [embedded, ktestBuild] + strictlySafe),
 
         .executableTarget(name: "Apus", dependencies: [

@@ -8,6 +8,7 @@
 import Events
 import FileSystem
 import Framework
+import Futex
 import Memory
 import ProcFS
 import Scheduling
@@ -23,4 +24,5 @@ import Scheduling
 @section("ktest_registry") @used let userAddressSpaceSuite: KTestSuite = registerUserAddressSpaceKTests
 @section("ktest_registry") @used let copyOnWriteSuite: KTestSuite = registerCopyOnWriteKTests
 @section("ktest_registry") @used let eventsSuite: KTestSuite = registerEventsKTests
+@section("ktest_registry") @used let futexSuite: KTestSuite = registerFutexKTests
 #endif

@@ -264,6 +264,20 @@ public final class AddressSpace {
         pageTables.unmap(from: range.lowerBound, to: range.upperBound)
     }
 
+    /// What backs the word at `address`, for futex keys: nothing, private memory (keyed by this
+    /// address space), or a shared mapping's memory object and the byte offset in it (the same for
+    /// every process and every virtual address that maps that byte).
+    public func wordBacking(at address: UInt64) -> WordBacking {
+        guard address >= MemoryLayout.userFloor, address < Self.ceiling, let found = regions.lookup(address & ~0xFFF) else {
+            return .unmapped
+        }
+        guard found.payload.sharing == .shared, case let .object(object, offset) = found.payload.backing else {
+            return .privateMemory
+        }
+        let (objectOffset, overflow) = offset.addingReportingOverflow(address - found.range.lowerBound)
+        return overflow ? .privateMemory : .sharedObject(object.readable, offset: objectOffset)
+    }
+
     /// Whether each page of the range is resident (mincore).
     /// mincore(2): one byte per page of `range`, 1 if the page is resident.
     public func residency(_ range: Range<UInt64>) throws(Errno) -> [UInt8] {
@@ -365,6 +379,13 @@ extension AddressSpace {
         guard end > address else { return }
         try writeInitialBytes([UInt8](repeating: 0, count: Int(end - address)), at: address)
     }
+}
+
+/// What backs one word of an address space (AddressSpace.wordBacking).
+public enum WordBacking {
+    case unmapped
+    case privateMemory
+    case sharedObject(MemoryObjectHandle<MapReadOnly>, offset: UInt64)
 }
 
 /// One region as /proc/PID/maps shows it.

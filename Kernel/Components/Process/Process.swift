@@ -68,6 +68,9 @@ public final class Process {
     public var usage = ResourceUsage()
     /// Set when the process is ending: the wait status it will have.
     public var pendingExitStatus: Int32?
+    /// exit_group or a fatal signal has told every thread to exit (GroupExit.swift); the first
+    /// one's status stands, as Linux's SIGNAL_GROUP_EXIT.
+    public internal(set) var isGroupExiting = false
     /// The signal the parent gets when this process ends (SIGCHLD, or another from clone; back
     /// to SIGCHLD when the process is reparented).
     public var exitSignal: Int32 = 17
@@ -133,7 +136,9 @@ public final class Process {
 
 /// A user thread: registers, kernel task, per-thread signal state.
 public final class Thread: AddressSpaceUser {
-    public let id: Int32
+    /// Fixed for the thread's life, except that execve from a non-leader thread gives it the
+    /// process ID (ProcessTable.changeID).
+    public internal(set) var id: Int32
     public private(set) var process: Process?
     public let context: UserContext
     public var task: KernelTask?

@@ -48,7 +48,7 @@ public enum UserSpace {
         _ = AddressSpace.empty
         Interruption.install {
             guard let thread = Scheduler.current.owner as? Thread else { return false }
-            return SignalDelivery.hasDeliverableSignal(thread) || thread.isExiting
+            return thread.isWaitInterrupted
         }
         SocketCredentials.install {
             guard let process = (Scheduler.current.owner as? Thread)?.process else { return nil }
@@ -95,7 +95,7 @@ public enum UserSpace {
                                              executablePath: pathBytes)
             do throws(Errno) {
                 let prepared = try Exec.load(pathBytes, from: root, arguments: arguments, process: process, finalLink: .follow)
-                Exec.commit(prepared, path: pathBytes, thread: thread, process: process)
+                try Exec.commit(prepared, path: pathBytes, thread: thread, process: process)
                 try UserLoop.start(thread)
                 Log.debug("init: started \(path) as pid \(id)")
                 return true

@@ -111,7 +111,8 @@ public enum Fork {
             throw error
         }
         if flags.contains(.CLONE_VFORK) {
-            ProcessLifecycle.childEvents.wait { childProcess.vforkParent == nil }
+            // Killable, as Linux's wait_for_vfork_done: a group exit of the parent ends the wait.
+            _ = ProcessLifecycle.childEvents.wait(until: { childProcess.vforkParent == nil }, interruptedBy: { thread.isExiting })
         }
         return Int(id)
     }
