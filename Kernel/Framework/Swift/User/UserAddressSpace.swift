@@ -33,7 +33,7 @@ public struct PageMapping {
     static let intermediateFlags = PageTableEntry.present | PageTableEntry.writable | PageTableEntry.user
 
     public init() throws(MemoryError) {
-        guard let pml4 = PhysicalMemory.allocatePageTable() else { throw .outOfMemory }
+        guard let pml4 = PhysicalMemory.allocatePageTable(for: .user) else { throw .outOfMemory }
         root = pml4
         LiveObjects.userSpaces.add(1, ordering: .relaxed)
         for slot in Self.userSlots..<512 {
@@ -98,7 +98,7 @@ public struct PageMapping {
     func slot(_ virtual: UInt64, create: Bool) -> UnsafeMutablePointer<UInt64>? {
         // SAFETY: walking this address space's own tables (see the class comment).
         unsafe PageTables.walk(root: root, virtual: virtual, level: 1, intermediateFlags: Self.intermediateFlags,
-                               allocate: { create ? PhysicalMemory.allocatePageTable() : nil })
+                               allocate: { create ? PhysicalMemory.allocatePageTable(for: .user) : nil })
     }
 
     func invalidate(_ virtual: UInt64) {
