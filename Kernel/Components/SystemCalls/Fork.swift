@@ -2,7 +2,8 @@
 // copy of the caller's registers (returning 0), and — unless the flags say share — copies of
 // its address space (copy-on-write), file table, file-system context and signal dispositions.
 // CLONE_THREAD adds a thread to the caller's process instead. CLONE_VFORK suspends the caller
-// until the child execs or exits. Flags for namespaces and other unsupported features are
+// until the child execs or exits. Every new task counts against threads-max and RLIMIT_NPROC
+// (Process/TaskLimits.swift). Flags for namespaces and other unsupported features are
 // refused with EINVAL rather than ignored.
 
 import Capabilities
@@ -40,9 +41,7 @@ public enum Fork {
         guard request.exitSignal >= 0, request.exitSignal <= 64 else { throw .EINVAL }
         if flags.contains(.CLONE_THREAD) && request.exitSignal != 0 { throw .EINVAL }
         let table = ProcessTable.shared
-        if !flags.contains(.CLONE_THREAD) && table.count >= Int(min(process.limits.processes, 32768)) && !process.credentials.isPrivileged {
-            throw .EAGAIN
-        }
+        try TaskLimits.requireRoomForTask(credentials: process.credentials, limits: process.limits)
 
         let context = UserContext(copying: thread.context)
         context.rax = 0
@@ -77,6 +76,8 @@ public enum Fork {
             childProcess.arguments = process.arguments
             childProcess.environment = process.environment
             childProcess.exitSignal = request.exitSignal
+            childProcess.oomScoreAdjustment = process.oomScoreAdjustment
+            childProcess.oomScoreAdjustmentMinimum = process.oomScoreAdjustmentMinimum
             child = Thread(id: id, process: childProcess, context: context)
             child.signalMask = thread.signalMask
             child.alternateStack = flags.contains(.CLONE_VM) && !flags.contains(.CLONE_VFORK) ? AlternateSignalStack() : thread.alternateStack
