@@ -41,13 +41,16 @@ public final class MemoryObject {
     func pageForWriting(_ index: Int) throws(Errno) -> UntypedFrame {
         let chunkIndex = index / Self.pagesPerChunk
         var (found, position) = chunkPosition(chunkIndex)
+        if found, let existing = chunks[position].pages[index % Self.pagesPerChunk] { return existing }
+        // The frame first, then the bookkeeping: a full memory must not leave empty chunks
+        // behind, one per failed write at a new offset.
+        let frame: UntypedFrame
+        do { frame = try UntypedFrame.allocate() } catch { throw .ENOSPC }
         if !found {
+            do { try KernelMemory.requireHeadroom(forHeapBytes: Self.pagesPerChunk * 8 + 64) } catch { throw .ENOSPC }
             chunks.insert((chunkIndex, [UntypedFrame?](repeating: nil, count: Self.pagesPerChunk)), at: position)
             found = true
         }
-        if let existing = chunks[position].pages[index % Self.pagesPerChunk] { return existing }
-        let frame: UntypedFrame
-        do { frame = try UntypedFrame.allocate() } catch { throw .ENOSPC }
         chunks[position].pages[index % Self.pagesPerChunk] = frame
         residentPageCount += 1
         return frame

@@ -1,8 +1,9 @@
 // How many regions an address space may hold and how big one edit of them may be, so that no
 // user can make the region map exhaust the kernel heap (design rule 11):
 //   - vm.max_map_count (65,530, Linux's default): mmap and brk fail with ENOMEM once the count is
-//     above it (do_mmap, do_brk_flags); munmap and mprotect fail with ENOMEM when they would
-//     have to split a region while the count is at it (__split_vma's check);
+//     above it (do_mmap, do_brk_flags: one mapping past the limit is still made); munmap and
+//     mprotect fail with ENOMEM when their splits would take the count past it (Linux refuses
+//     each split at the limit and may keep a first one; here the whole piece is undone);
 //   - each edit first checks that the heap can take the chunk of regions it rewrites
 //     (KernelMemory.requireHeadroom): ENOMEM instead of an allocation failure in the runtime;
 //   - munmap and mprotect over many regions work in pieces of at most `regionsPerEdit` regions,
@@ -42,10 +43,12 @@ extension AddressSpace {
         while start < range.upperBound {
             let end = regions.pieceEnd(of: start..<range.upperBound, touchingAtMost: Self.regionsPerEdit)
             try requireEditHeadroom()
-            if regions.count >= Self.maximumRegionCount {
+            if regions.count + 2 > Self.maximumRegionCount {
+                // A piece adds at most two regions (splits at its ends); near the limit it runs on
+                // a copy-on-write snapshot and is undone if it would pass the limit.
                 let before = regions
                 try edit(start..<end)
-                if regions.count > before.count {
+                if regions.count > Self.maximumRegionCount && regions.count > before.count {
                     regions = before
                     throw .ENOMEM
                 }

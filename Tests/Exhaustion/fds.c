@@ -1,0 +1,33 @@
+/* Descriptor hog: eight processes of an unprivileged user open files (a fresh
+ * open file description each time, not dup) until the descriptor limit, or
+ * until the kernel has no memory for another (EMFILE, ENFILE, ENOMEM). */
+#include "hog.h"
+
+static int work(int index)
+{
+    static const int refusals[] = { EMFILE, ENFILE, ENOMEM, 0 };
+    hog_raise_file_limit();
+    double start = hog_now();
+    long opened = 0;
+    while (hog_in_time(start)) {
+        int fd = open(index % 2 ? "/dev/null" : "/proc/self/stat", O_RDONLY);
+        if (fd < 0) {
+            hog_expect("open", errno, refusals);
+            break;
+        }
+        opened++;
+    }
+    hog_say("fds worker %d: %ld descriptors\n", index, opened);
+    while (hog_in_time(start))
+        usleep(100000);
+    return hog_failures ? 1 : 0;
+}
+
+int main(void)
+{
+    hog_become_nobody();
+    int killed = 0;
+    int workers = hog_run_workers(8, work, &killed);
+    hog_say("fds: %d workers, %d killed\n", workers, killed);
+    return hog_finish("fds");
+}
