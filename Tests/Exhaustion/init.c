@@ -6,13 +6,16 @@
  * faulted next died when memory ran out: init first of all). Then:
  *   - the hog must have ended by itself with status 0 (it refuses nothing
  *     itself: it checks the kernel's answers), unless --stop-after was given,
- *     in which case it is stopped after that many seconds (the fork bomb);
+ *     in which case it is stopped after that many seconds (the fork bomb),
+ *     and must have had at least 4 processes running at one of init's looks
+ *     (every 100 ms: a bomb's processes come and go fast);
  *   - every process of the hog's user (uid 65534) is killed and reaped;
  *   - free memory must be back to within an eighth of what it was before;
  *   - a new process must run and exit with status 0.
  * Prints one line, "PASS exhaustion/HOG" or "FAIL exhaustion/HOG: why", and
  * exits with 0 or 1 (the kernel powers off with init's status). */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -100,6 +103,33 @@ static void reap(pid_t hog, int *hog_status, int *hog_done)
     }
 }
 
+/* How many processes of the hog's user exist (from /proc/PID/status). */
+static int count_hog_processes(void)
+{
+    DIR *proc = opendir("/proc");
+    if (!proc)
+        return -1;
+    int count = 0;
+    struct dirent *entry;
+    while ((entry = readdir(proc)) != NULL) {
+        if (entry->d_name[0] < '1' || entry->d_name[0] > '9')
+            continue;
+        char path[300], text[2048];
+        snprintf(path, sizeof path, "/proc/%s/status", entry->d_name);
+        FILE *file = fopen(path, "r");
+        if (!file)
+            continue;
+        size_t n = fread(text, 1, sizeof text - 1, file);
+        fclose(file);
+        text[n] = 0;
+        char *uid = strstr(text, "\nUid:");
+        if (uid && atol(uid + 5) == HOG_UID)
+            count++;
+    }
+    closedir(proc);
+    return count;
+}
+
 /* Kills every process of the hog's user: a helper of that user may signal them all. */
 static void kill_hog_user(void)
 {
@@ -146,7 +176,8 @@ int main(int argc, char **argv)
     double limit = stop_after > 0 ? stop_after : FINISH_SECONDS;
     int hog_status = 0, hog_done = 0;
     long spawned = 0, refused = 0;
-    while (!hog_done && now() - start < limit) {
+    int most_hog_processes = 0;
+    while ((stop_after > 0 || !hog_done) && now() - start < limit) {
         if (spawn_true() > 0)
             spawned++;
         else
@@ -159,8 +190,18 @@ int main(int argc, char **argv)
         }
         pause_ms(100);
         reap(hog, &hog_status, &hog_done);
+        if (stop_after > 0) {
+            int count = count_hog_processes();
+            if (count > most_hog_processes)
+                most_hog_processes = count;
+        }
     }
     fprintf(stderr, "exhaustion: init spawned %ld programs meanwhile (%ld forks refused)\n", spawned, refused);
+    if (stop_after > 0) {
+        fprintf(stderr, "exhaustion: at most %d processes of uid %d at once\n", most_hog_processes, HOG_UID);
+        if (most_hog_processes < 4)
+            fail("the hog never got going");
+    }
     if (!hog_done) {
         if (stop_after == 0)
             fail("the hog did not finish in time");

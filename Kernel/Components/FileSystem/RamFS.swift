@@ -3,7 +3,9 @@
 // (pages allocated on write, holes read as zeros); nothing is ever written back anywhere.
 // Everything lives in memory, so a full memory is a full file system: a new inode, a new
 // directory entry or a file page that does not fit above the kernel's reserve is ENOSPC (as
-// tmpfs answers at its limits), never an allocation failure.
+// tmpfs answers at its limits), never an allocation failure. Each instance also holds at most
+// half of RAM in file pages (tmpfs's default size; Linux's rootfs and /tmp are tmpfs), so files
+// alone never fill the machine. statfs still reports no counts (FileSystemStatistics.swift).
 
 import Framework
 import LinuxABI
@@ -11,6 +13,8 @@ import LinuxABI
 final class RamFileSystem {
     let deviceNumber: UInt64
     var nextInode: UInt64 = 2
+    /// tmpfs's default size: half of RAM.
+    let budget = PageBudget.halfOfMemory()
 
     init(deviceNumber: UInt64) {
         self.deviceNumber = deviceNumber
@@ -98,7 +102,7 @@ final class RamDirectory: DirectoryInode {
 
     override func makeFile(permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> RegularFileInode {
         RamFile(number: try fileSystem.allocateInodeNumber(), deviceNumber: fileSystem.deviceNumber,
-                permissions: permissions, owner: owner, group: group)
+                permissions: permissions, owner: owner, group: group, budget: fileSystem.budget)
     }
 
     override func makeDirectory(permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> DirectoryInode {

@@ -6,9 +6,10 @@
 // other process sharing its address space, or nothing would be freed), then let the faulting
 // thread wait until the victim has exited and released its memory before the fault is retried.
 // If the faulting process is itself the victim, it just dies.
-// While a victim has not exited yet, no second one is chosen (Linux aborts the selection while an
-// OOM victim still holds its memory); a victim that takes longer than `graceNanoseconds` (stuck in
-// an uninterruptible wait) is passed over and the next one is picked.
+// While a victim has not exited yet, or memory is still at the reserve after it did, no second
+// one is chosen (Linux aborts the selection while an OOM victim still holds its memory); after
+// `graceNanoseconds` (a victim stuck in an uninterruptible wait, or whose memory was shared and
+// freed nothing) the next one is picked.
 // With nothing killable left (only init, or -1000 processes), the faulting thread sleeps and
 // retries: a process exiting or memory being freed lets it go on; the kernel does not panic.
 
@@ -24,10 +25,14 @@ public enum OutOfMemoryKiller {
     struct Victim {
         let process: Process
         let deadline: UInt64
+        /// When a waiter first saw it exited (its frames follow shortly after).
+        var exitSeenAt: UInt64?
     }
 
     static let current = SpinLock<Victim?>(nil)
     static let graceNanoseconds: UInt64 = 2_000_000_000
+    /// How long after a victim's exit its memory may take to come back.
+    static let releaseNanoseconds: UInt64 = 200_000_000
     static let pollNanoseconds: UInt64 = 10_000_000
 
     public enum Outcome: Sendable, Equatable {
@@ -41,20 +46,20 @@ public enum OutOfMemoryKiller {
     /// (or its grace time is over).
     public static func reclaim(for thread: Thread, process: Process) -> Outcome {
         if isDying(thread) { return .callerDies }
-        if let pending = current.withLock({ $0 }), !hasExited(pending.process), Clock.monotonicNanoseconds() < pending.deadline {
-            waitForExit(of: pending.process, until: pending.deadline, thread: thread)
+        if let pending = current.withLock({ $0 }), isStillReleasing(pending) {
+            waitForRelease(of: pending.process, until: pending.deadline, thread: thread)
             return isDying(thread) ? .callerDies : .retry
         }
         guard let (victim, usage) = OutOfMemoryScore.selectVictim(among: ProcessTable.shared.allProcesses) else {
             Log.error("Out of memory and no killable process: pid \(Int(process.id)) waits for memory")
-            waitForExit(of: nil, until: Clock.monotonicNanoseconds() + 10 * pollNanoseconds, thread: thread)
+            waitForRelease(of: nil, until: Clock.monotonicNanoseconds() + 10 * pollNanoseconds, thread: thread)
             return isDying(thread) ? .callerDies : .retry
         }
         kill(victim, usage: usage)
         if victim === process { return .callerDies }
         let deadline = Clock.monotonicNanoseconds() + graceNanoseconds
         current.withLock { $0 = Victim(process: victim, deadline: deadline) }
-        waitForExit(of: victim, until: deadline, thread: thread)
+        waitForRelease(of: victim, until: deadline, thread: thread)
         return isDying(thread) ? .callerDies : .retry
     }
 
@@ -72,6 +77,25 @@ public enum OutOfMemoryKiller {
         }
     }
 
+    /// Whether the last victim may still give memory back: it has not exited yet (within its
+    /// grace time), or it exited so recently that its frames may not be free yet.
+    static func isStillReleasing(_ victim: Victim) -> Bool {
+        let now = Clock.monotonicNanoseconds()
+        guard now < victim.deadline else { return false }
+        guard hasExited(victim.process) else { return true }
+        let seen = current.withLock { state -> UInt64 in
+            if state?.process === victim.process, state?.exitSeenAt == nil { state?.exitSeenAt = now }
+            return state?.exitSeenAt ?? now
+        }
+        return KernelMemory.isExhausted && now - seen < releaseNanoseconds
+    }
+
+    /// Whether `process`, the current victim, has exited but its frames may still be on their way.
+    static func isReleasing(_ process: Process) -> Bool {
+        guard let pending = current.withLock({ $0 }), pending.process === process else { return false }
+        return isStillReleasing(pending)
+    }
+
     static func isDying(_ thread: Thread) -> Bool {
         thread.isExiting || thread.pendingSignals.set.contains(.SIGKILL)
     }
@@ -80,12 +104,14 @@ public enum OutOfMemoryKiller {
         process.isZombie || ProcessTable.shared.process(process.id) !== process
     }
 
-    /// Sleeps in short steps until `victim` has exited (nil: just until `deadline`), the deadline
-    /// passes, or the waiting thread is killed itself.
-    static func waitForExit(of victim: Process?, until deadline: UInt64, thread: Thread) {
+    /// Sleeps in short steps until `victim` has exited and memory is above the reserve again
+    /// (its frames go back once its last task has been switched away from and reaped, a little
+    /// after it exits), until the deadline passes, or until the waiting thread is killed itself.
+    /// With no victim: just until the deadline.
+    static func waitForRelease(of victim: Process?, until deadline: UInt64, thread: Thread) {
         let task = Scheduler.current
         while Clock.monotonicNanoseconds() < deadline && !isDying(thread) {
-            if let victim, hasExited(victim) { return }
+            if let victim, hasExited(victim), !isReleasing(victim) { return }
             let step = min(deadline, Clock.monotonicNanoseconds() + pollNanoseconds)
             Timers.shared.sleep(task, until: step) { isDying(thread) }
         }
