@@ -22,7 +22,7 @@ func randomEditsMatchAnArray(capacity: Int) {
     var chunked = ChunkedArray<Int>(chunkCapacity: capacity)
     var model: [Int] = []
     var serial = 0
-    for _ in 0..<4000 {
+    for _ in 0..<1500 {
         let lower = Int(random.below(UInt64(model.count + 1)))
         let span = random.chance(85) ? random.below(4) : random.below(UInt64(capacity * 3))
         let upper = min(model.count, lower + Int(span))
