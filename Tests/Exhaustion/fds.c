@@ -18,16 +18,10 @@ static int work(int index)
         opened++;
     }
     hog_say("fds worker %d: %ld descriptors\n", index, opened);
-    while (hog_in_time(start))
-        usleep(100000);
-    return hog_failures ? 1 : 0;
+    return hog_hold(start);
 }
 
 int main(void)
 {
-    hog_become_nobody();
-    int killed = 0;
-    int workers = hog_run_workers(8, work, &killed);
-    hog_say("fds: %d workers, %d killed\n", workers, killed);
-    return hog_finish("fds");
+    return hog_run_as_nobody("fds", 8, work);
 }

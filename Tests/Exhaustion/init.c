@@ -52,7 +52,8 @@ static void pause_ms(long ms)
         ;
 }
 
-static long free_kib(void)
+/* A /proc/meminfo field ("MemFree:", "MemTotal:") in KiB, or -1. */
+static long meminfo_kib(const char *field)
 {
     char text[4096];
     FILE *file = fopen("/proc/meminfo", "r");
@@ -61,21 +62,8 @@ static long free_kib(void)
     size_t n = fread(text, 1, sizeof text - 1, file);
     fclose(file);
     text[n] = 0;
-    char *line = strstr(text, "MemFree:");
-    return line ? atol(line + 8) : -1;
-}
-
-static long total_kib(void)
-{
-    char text[4096];
-    FILE *file = fopen("/proc/meminfo", "r");
-    if (!file)
-        return -1;
-    size_t n = fread(text, 1, sizeof text - 1, file);
-    fclose(file);
-    text[n] = 0;
-    char *line = strstr(text, "MemTotal:");
-    return line ? atol(line + 9) : -1;
+    char *line = strstr(text, field);
+    return line ? atol(line + strlen(field)) : -1;
 }
 
 /* Forks and execs /bin/busybox true; returns its pid, or -1 (fork refused). */
@@ -155,8 +143,8 @@ int main(int argc, char **argv)
         return 1;
     }
     hog_name = argv[first];
-    long total = total_kib();
-    long free_before = free_kib();
+    long total = meminfo_kib("MemTotal:");
+    long free_before = meminfo_kib("MemFree:");
     fprintf(stderr, "exhaustion: %s, %ld KiB total, %ld KiB free\n", hog_name, total, free_before);
 
     char path[256];
@@ -234,7 +222,7 @@ int main(int argc, char **argv)
     fprintf(stderr, "exhaustion: cleaned up in %.1f s\n", now() - cleanup);
 
     /* Memory comes back (what the hog held is freed with its processes and files). */
-    long free_after = free_kib();
+    long free_after = meminfo_kib("MemFree:");
     fprintf(stderr, "exhaustion: %ld KiB free after (%ld before)\n", free_after, free_before);
     if (free_after < free_before - total / 8)
         fail("memory did not come back");

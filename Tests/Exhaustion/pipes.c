@@ -34,16 +34,10 @@ static int work(int index)
         }
     }
     hog_say("pipes worker %d: %ld pipes, %ld KiB queued\n", index, pipes, bytes / 1024);
-    while (hog_in_time(start))
-        usleep(100000);
-    return hog_failures ? 1 : 0;
+    return hog_hold(start);
 }
 
 int main(void)
 {
-    hog_become_nobody();
-    int killed = 0;
-    int workers = hog_run_workers(8, work, &killed);
-    hog_say("pipes: %d workers, %d killed\n", workers, killed);
-    return hog_finish("pipes");
+    return hog_run_as_nobody("pipes", 8, work);
 }

@@ -36,16 +36,10 @@ static int work(int index)
         }
     }
     hog_say("regions worker %d: about %ld regions\n", index, made);
-    while (hog_in_time(start))
-        usleep(100000);
-    return hog_failures ? 1 : 0;
+    return hog_hold(start);
 }
 
 int main(void)
 {
-    hog_become_nobody();
-    int killed = 0;
-    int workers = hog_run_workers(4, work, &killed);
-    hog_say("regions: %d workers, %d killed\n", workers, killed);
-    return hog_finish("regions");
+    return hog_run_as_nobody("regions", 4, work);
 }

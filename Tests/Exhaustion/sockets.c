@@ -35,16 +35,10 @@ static int work(int index)
         }
     }
     hog_say("sockets worker %d: %ld pairs, %ld KiB queued\n", index, pairs, bytes / 1024);
-    while (hog_in_time(start))
-        usleep(100000);
-    return hog_failures ? 1 : 0;
+    return hog_hold(start);
 }
 
 int main(void)
 {
-    hog_become_nobody();
-    int killed = 0;
-    int workers = hog_run_workers(8, work, &killed);
-    hog_say("sockets: %d workers, %d killed\n", workers, killed);
-    return hog_finish("sockets");
+    return hog_run_as_nobody("sockets", 8, work);
 }

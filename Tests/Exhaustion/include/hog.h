@@ -115,6 +115,26 @@ static inline int hog_run_workers(int count, int (*work)(int), int *killed)
     return started;
 }
 
+/* A worker's end: holds what it made until the time is up, then reports. */
+static inline int hog_hold(double start)
+{
+    while (hog_in_time(start))
+        usleep(100000);
+    return hog_failures ? 1 : 0;
+}
+
+static inline int hog_finish(const char *name);
+
+/* A whole hog of `count` workers as the unprivileged user: its main(). */
+static inline int hog_run_as_nobody(const char *name, int count, int (*work)(int))
+{
+    hog_become_nobody();
+    int killed = 0;
+    int workers = hog_run_workers(count, work, &killed);
+    hog_say("%s: %d workers, %d killed\n", name, workers, killed);
+    return hog_finish(name);
+}
+
 static inline int hog_finish(const char *name)
 {
     hog_say("hog %s: %s\n", name, hog_failures == 0 ? "the kernel refused only as Linux does" : "unexpected answers");
