@@ -47,6 +47,26 @@ public struct ChunkedArray<Element> {
         }
     }
 
+    /// The first index whose element is in the upper part (`isUpper` true), for a predicate that
+    /// is false on a prefix and true on the rest; `count` if none is. A binary search over the
+    /// chunks' last elements, then inside one chunk: no per-element index lookup.
+    public func partitioningIndex(where isUpper: (Element) -> Bool) -> Int {
+        var low = 0
+        var high = chunks.count
+        while low < high {
+            let middle = low + (high - low) / 2
+            if isUpper(chunks[middle][chunks[middle].count - 1]) { high = middle } else { low = middle + 1 }
+        }
+        guard low < chunks.count else { return count }
+        var inner = 0
+        var innerHigh = chunks[low].count - 1        // the last element is known to be upper
+        while inner < innerHigh {
+            let middle = inner + (innerHigh - inner) / 2
+            if isUpper(chunks[low][middle]) { innerHigh = middle } else { inner = middle + 1 }
+        }
+        return starts[low] + inner
+    }
+
     /// Replaces the elements at `range` (which must lie in 0...count) with `elements`, as
     /// Array.replaceSubrange does.
     public mutating func replaceSubrange(_ range: Range<Int>, with elements: [Element]) {

@@ -105,24 +105,12 @@ public struct RegionMap<Payload: RegionPayload> {
 
     /// The index of the first region whose end is above `address` (`entries.count` if none).
     func firstIndex(endingAfter address: UInt64) -> Int {
-        var low = 0
-        var high = entries.count
-        while low < high {
-            let middle = low + (high - low) / 2
-            if entries[middle].range.upperBound <= address { low = middle + 1 } else { high = middle }
-        }
-        return low
+        entries.partitioningIndex { $0.range.upperBound > address }
     }
 
     /// The index of the first region that starts at or above `address`.
     func firstIndex(startingAtOrAbove address: UInt64) -> Int {
-        var low = 0
-        var high = entries.count
-        while low < high {
-            let middle = low + (high - low) / 2
-            if entries[middle].range.lowerBound < address { low = middle + 1 } else { high = middle }
-        }
-        return low
+        entries.partitioningIndex { $0.range.lowerBound >= address }
     }
 
     func overlappingIndices(_ range: Range<UInt64>) -> Range<Int> {

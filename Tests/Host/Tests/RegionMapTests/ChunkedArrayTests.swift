@@ -38,9 +38,22 @@ func randomEditsMatchAnArray(capacity: Int) {
         }
         #expect(Array(chunked) == model)
         checkChunks(chunked)
+        let threshold = Int(random.below(UInt64(serial + 1)))
+        let ordered = model.sorted()
+        let sorted = ChunkedArray<Int>(chunkCapacity: capacity).replacing(with: ordered)
+        #expect(sorted.partitioningIndex { $0 >= threshold } == ordered.firstIndex { $0 >= threshold } ?? ordered.count)
     }
     chunked.replaceSubrange(0..<chunked.count, with: [])
     #expect(chunked.isEmpty && chunked.chunks.isEmpty)
+}
+
+extension ChunkedArray {
+    /// A copy holding `elements`.
+    func replacing(with elements: [Element]) -> ChunkedArray {
+        var copy = self
+        copy.replaceSubrange(0..<copy.count, with: elements)
+        return copy
+    }
 }
 
 @Test func removalsDoNotLeaveTinyChunksBehind() {
