@@ -1,9 +1,10 @@
 # Apus: one command each. Every target goes through the toolkit (`apus`, Toolkit/), which
 # installs what is missing (QEMU and friends via apt-get) and explains its errors.
 #   make run [KCMD="log=debug init=/bin/sh"]   build and boot in QEMU
+#            [ADD=DIR] [INITRD=FILE]           lay DIR over the default image / boot your own cpio
 #   make test                                  every check and test (what CI runs)
 #   make ktest [FILTER=heap]                   in-kernel tests only
-#   make debug [BREAK=Banner.print]            boot under gdb
+#   make debug [BREAK=Banner.print] [KCMD=...] boot under gdb
 #   make bench [BENCH="--quick --only pipe"]   Apus vs Linux benchmarks -> bench/
 #   make components [WRITE=1]                  check Components.toml (WRITE=1 regenerates the start-up file)
 #   make build | tcb | lint | deps
@@ -21,8 +22,14 @@ toolkit:
 build: toolkit
 	@$(APUS) build
 
+# KCMD, ADD and INITRD reach apus verbatim through the environment ($(value) stops make from
+# expanding a `$` in them, and the shell substitutes a variable's value without splitting it):
+# apus splits KCMD into words as sh would and quotes each for the kernel's parser.
+run debug: export APUS_RUN_KCMD = $(value KCMD)
+run: export APUS_RUN_ADD = $(value ADD)
+run: export APUS_RUN_INITRD = $(value INITRD)
 run: toolkit
-	@$(APUS) run -- $(KCMD)
+	@$(APUS) run $(if $(value ADD),--add "$$APUS_RUN_ADD") $(if $(value INITRD),--initrd "$$APUS_RUN_INITRD") --kcmd "$$APUS_RUN_KCMD"
 
 test: toolkit
 	@$(APUS) test
@@ -31,7 +38,7 @@ ktest: toolkit
 	@$(APUS) ktest $(FILTER)
 
 debug: toolkit
-	@$(APUS) debug $(if $(BREAK),--break $(BREAK)) -- $(KCMD)
+	@$(APUS) debug $(if $(BREAK),--break $(BREAK)) --kcmd "$$APUS_RUN_KCMD"
 
 tcb: toolkit
 	@$(APUS) tcb

@@ -25,7 +25,11 @@ let package = Package(
             .product(name: "SwiftSyntax", package: "swift-syntax"),
             .product(name: "SwiftParser", package: "swift-syntax"),
         ]),
-        .testTarget(name: "ApusKitTests", dependencies: ["ApusKit"]),
+        .testTarget(name: "ApusKitTests", dependencies: [
+            "ApusKit", "apus",
+            .product(name: "Cpio", package: "ApusKernel"),
+            .product(name: "KernelCommandLine", package: "ApusKernel"),
+        ]),
         .testTarget(name: "ApusAnalysisTests", dependencies: ["ApusAnalysis"],
                     resources: [.copy("Fixtures")]),
     ]

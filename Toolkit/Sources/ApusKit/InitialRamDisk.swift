@@ -90,12 +90,6 @@ public struct InitramfsBuilder {
 public enum InitialRamDisk {
     /// The image `make run` boots: busybox and the base layout.
     public static func defaultImage(project: Project) throws -> URL? {
-        var builder = InitramfsBuilder()
-        try builder.addBase()
-        try builder.addBusybox()
-        let url = project.output("initramfs.cpio")
-        try FileManager.default.createDirectory(at: project.outputDirectory, withIntermediateDirectories: true)
-        try builder.write(to: url)
-        return url
+        try RunImage.defaultImage(adding: []).prepare(project: project)
     }
 }

@@ -13,7 +13,17 @@ public struct QEMUMachine: Sendable {
     public var memoryMiB = 256
     public var clock: ClockMode = .wallClock
     public var debugStub: DebugStub = .none
+    public var console: Console = .terminal
     public var extraArguments: [String] = []
+
+    public enum Console: Sendable {
+        /// `-nographic`: the serial console and QEMU's monitor share stdio; Ctrl-A is QEMU's
+        /// escape (Ctrl-A X quits), and QEMU puts a terminal on stdin into raw mode.
+        case terminal
+        /// Only the serial console on stdio: no monitor, no escape character, every input byte
+        /// goes to the guest (input from a pipe or file).
+        case serialOnly
+    }
 
     public enum ClockMode: Sendable {
         /// Guest time follows host time (plain TCG).
@@ -36,11 +46,15 @@ public struct QEMUMachine: Sendable {
 
     public var arguments: [String] {
         var arguments = [
-            "qemu-system-x86_64", "-M", "pc", "-cpu", "max", "-accel", "tcg", "-m", "\(memoryMiB)M",
-            "-bios", Dependencies.firmware, "-nographic", "-no-reboot", "-net", "none",
+            Dependencies.qemu.command, "-M", "pc", "-cpu", "max", "-accel", "tcg", "-m", "\(memoryMiB)M",
+            "-bios", Dependencies.firmware, "-no-reboot", "-net", "none",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
             "-kernel", kernel.path,
         ]
+        switch console {
+        case .terminal: arguments.append("-nographic")
+        case .serialOnly: arguments += ["-display", "none", "-monitor", "none", "-serial", "stdio"]
+        }
         if let initrd { arguments += ["-initrd", initrd.path] }
         if !commandLine.isEmpty { arguments += ["-append", commandLine] }
         if clock == .instructionCounting { arguments += ["-icount", "shift=0,sleep=off"] }
@@ -56,9 +70,11 @@ public struct QEMUMachine: Sendable {
         return status
     }
 
-    /// Runs with the console on this terminal; returns the guest's exit status.
+    /// Runs with the console on this process's standard input and output; returns the guest's
+    /// exit status. Input that is not a terminal is fed to the guest (ConsoleInputFeed.swift).
     public func runInteractive(timeoutSeconds: Double? = nil) throws -> Int32 {
         try Dependencies.ensure([Dependencies.qemu])
+        guard isatty(STDIN_FILENO) == 1 else { return try runFeedingStandardInput(timeoutSeconds: timeoutSeconds) }
         return Self.guestStatus(fromQEMUStatus: try Shell.stream(arguments, timeoutSeconds: timeoutSeconds))
     }
 

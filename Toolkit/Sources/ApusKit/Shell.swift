@@ -11,6 +11,7 @@ public enum Shell {
 
     /// Prints a progress line for a long step.
     public static func step(_ message: String) {
+        fflush(nil)     // what was printed before the step comes before it in a log of both streams
         FileHandle.standardError.write(Data("==> \(message)\n".utf8))
     }
 
@@ -31,6 +32,7 @@ public enum Shell {
     public static func stream(_ arguments: [String], in directory: URL? = nil,
                               environment: [String: String] = [:], timeoutSeconds: Double? = nil) throws -> Int32 {
         let process = try makeProcess(arguments, in: directory, environment: environment)
+        fflush(nil)      // our own buffered output first: the program writes to the same place
         try process.run()
         return wait(process, timeoutSeconds: timeoutSeconds)
     }
@@ -80,10 +82,10 @@ public enum Shell {
         let process = Process()
         if program.contains("/") {
             process.executableURL = URL(fileURLWithPath: program)
-        } else if let found = which(program) {
+        } else if let found = try locateInstalling(program) {
             process.executableURL = URL(fileURLWithPath: found)
         } else {
-            throw ToolkitError("`\(program)` is not installed; run `make deps` (or `apus deps`) to install what Apus needs")
+            throw ToolkitError("`\(program)` is not installed and not in the toolkit's dependency list (Toolkit/Sources/ApusKit/Dependencies.swift)")
         }
         process.arguments = Array(arguments.dropFirst())
         if let directory { process.currentDirectoryURL = directory }
@@ -91,6 +93,16 @@ public enum Shell {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         }
         return process
+    }
+
+    /// The program on PATH; a listed dependency that is missing is installed first (apt-get itself
+    /// excepted: it is what installs the others).
+    static func locateInstalling(_ program: String) throws -> String? {
+        if let found = which(program) { return found }
+        guard let requirement = Dependencies.requirement(forCommand: program),
+              requirement.provider != Dependencies.aptGet.provider else { return nil }
+        try Dependencies.ensure([requirement])
+        return which(program)
     }
 
     static func wait(_ process: Process, timeoutSeconds: Double?) -> Int32 {

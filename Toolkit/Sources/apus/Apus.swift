@@ -33,8 +33,7 @@ struct DepsCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            try Dependencies.ensure([Dependencies.qemu, Dependencies.gdb, Dependencies.musl, Dependencies.busybox,
-                                     Dependencies.cpio, Dependencies.gzip])
+            try Dependencies.ensure(Dependencies.all)
             return 0
         }
     }

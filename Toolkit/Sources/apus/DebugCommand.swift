@@ -20,7 +20,10 @@ struct DebugCommand: ParsableCommand {
     @Flag(name: .long, help: "Non-interactive: run to the first breakpoint, print a backtrace, quit.")
     var batch = false
 
-    @Argument(parsing: .captureForPassthrough, help: "Kernel command-line words.")
+    @Option(name: .long, help: ArgumentHelp("Kernel command-line words as one text in shell syntax (as `apus run --kcmd`).", valueName: "text"))
+    var kcmd: String?
+
+    @Argument(parsing: .captureForPassthrough, help: "Kernel command-line words, one per argument.")
     var kernelCommandLine: [String] = []
 
     func run() throws {
@@ -29,9 +32,9 @@ struct DebugCommand: ParsableCommand {
             try Dependencies.ensure([Dependencies.qemu, Dependencies.gdb])
             let image = try KernelBuild(project: project, variant: .kernel).build()
             let session = try DebugSession(project: project, image: image)
-            let words = kernelCommandLine.first == "--" ? Array(kernelCommandLine.dropFirst()) : kernelCommandLine
+            let commandLine = try KernelCommandLineArguments(text: kcmd, words: kernelCommandLine).kernelText()
             return try session.run(breakpoints: self.break, mode: batch ? .batch : .interactive,
-                                   commandLine: words.joined(separator: " ")).status
+                                   commandLine: commandLine).status
         }
     }
 }

@@ -1,6 +1,12 @@
 // `apus run`: build, then boot the kernel in QEMU with the console on this terminal.
-// Kernel command-line words are passed through (`apus run -- log=debug`, `make run KCMD=...`).
-// The exit status is the guest's: init's exit status, or 125 after a kernel panic.
+// Kernel command-line words reach the kernel as the user wrote them: one word per argument after
+// `--` (`apus run -- init=/bin/busybox -- sh -c 'echo hi; exit 7'`), or a text in shell syntax
+// with `--kcmd` (what `make run KCMD="..."` passes, read verbatim from the environment); a word
+// with spaces is quoted for the kernel's parser so init gets it as one argument
+// (ApusKit/KernelCommandLineWords.swift).
+// `--add DIR` lays a host directory over the default image; `--initrd FILE` boots a cpio archive
+// of the user's own instead. The exit status is the guest's: init's exit status, or 125 after a
+// kernel panic. Standard input that is not a terminal is fed to the guest, then end of file.
 
 import ApusKit
 import ArgumentParser
@@ -17,21 +23,53 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Stop QEMU after this many seconds.")
     var timeout: Double?
 
-    @Argument(parsing: .captureForPassthrough, help: "Kernel command-line words, e.g. log=debug init=/bin/sh.")
+    @Option(name: .long, help: ArgumentHelp("Lay this host directory's files over the default image (same paths, modes kept; repeatable).", valueName: "directory"))
+    var add: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Boot this cpio archive (newc, plain or gzip'ed) instead of the default image.", valueName: "file"))
+    var initrd: String?
+
+    @Option(name: .long, help: ArgumentHelp("Kernel command-line words as one text in shell syntax (quotes group words; nothing is expanded), before the words after --.", valueName: "text"))
+    var kcmd: String?
+
+    @Argument(parsing: .captureForPassthrough, help: "Kernel command-line words, one per argument, e.g. log=debug init=/bin/sh.")
     var kernelCommandLine: [String] = []
 
     func run() throws {
         try reportingErrors {
+            let commandLine = try KernelCommandLineArguments(text: kcmd, words: kernelCommandLine).kernelText()
+            let image: RunImage
+            if let initrd {
+                guard add.isEmpty else { throw ToolkitError("--add lays files over the default image; it cannot be combined with --initrd") }
+                image = .userArchive(URL(fileURLWithPath: initrd))
+            } else {
+                image = .defaultImage(adding: add.map { URL(fileURLWithPath: $0) })
+            }
             let project = try Project.locate()
-            let image = try KernelBuild(project: project, variant: .kernel).build()
-            let words = kernelCommandLine.first == "--" ? Array(kernelCommandLine.dropFirst()) : kernelCommandLine
-            var machine = QEMUMachine(kernel: image, initrd: try InitialRamDisk.defaultImage(project: project),
-                                      commandLine: words.joined(separator: " "))
+            let kernel = try KernelBuild(project: project, variant: .kernel).build()
+            var machine = QEMUMachine(kernel: kernel, initrd: try image.prepare(project: project), commandLine: commandLine)
             machine.memoryMiB = memory
-            Shell.step("booting (QEMU TCG; Ctrl-A X quits)")
+            Shell.step(isatty(STDIN_FILENO) == 1 ? "booting (QEMU TCG; Ctrl-A X quits)" : "booting (QEMU TCG; standard input is not a terminal: it goes to the guest, then end of file)")
             let status = try machine.runInteractive(timeoutSeconds: timeout)
             if status == 124 { FileHandle.standardError.write(Data("apus: QEMU stopped after \(timeout ?? 0) s\n".utf8)) }
             return status
+        }
+    }
+}
+
+/// The kernel command line of `apus run` and `apus debug`: `--kcmd` text, then the words after `--`.
+struct KernelCommandLineArguments {
+    let text: String?
+    let words: [String]
+
+    func kernelText() throws -> String {
+        let passedWords = words.first == "--" ? Array(words.dropFirst()) : words
+        do throws(KernelCommandLineWords.ParseError) {
+            var textWords: [String] = []
+            if let text { textWords = try KernelCommandLineWords.splitShellWords(text) }
+            return try KernelCommandLineWords.kernelText(textWords + passedWords)
+        } catch {
+            throw ToolkitError(error.description)
         }
     }
 }

@@ -27,6 +27,7 @@ struct TestCommand: ParsableCommand {
                 Shell.step("test level: \(level.rawValue) — \(level.summary)")
                 let counts: TestCounts
                 do {
+                    try Dependencies.ensure(level.requirements)
                     counts = try level.run(project: project)
                 } catch {
                     print("\(level.rawValue): error: \(error)")
@@ -61,7 +62,7 @@ enum TestLevel: String, CaseIterable {
         case .components: "component access policy (Components.toml: grants, dependencies, start order)"
         case .compilefail: "snippets a safe module must not be able to compile"
         case .host: "host unit tests of the pure libraries (swift test)"
-        case .toolkit: "the toolkit's own tests (lint/TCB fixtures with seeded violations)"
+        case .toolkit: "the toolkit's own tests (lint/TCB fixtures with seeded violations, dependency list, make run boots)"
         case .ktest: "in-kernel tests under QEMU"
         case .linux: "user-space regression programs on the host's Linux (they must pass there)"
         case .user: "user-space regression programs on Apus (musl and glibc)"

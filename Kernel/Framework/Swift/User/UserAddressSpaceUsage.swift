@@ -10,7 +10,7 @@ extension UserAddressSpace {
         guard Self.checkRange(start, end) else { return 0 }
         var count = 0
         // SAFETY: the walk visits only this address space's live leaf entries; the body only counts.
-        unsafe forEachMappedPage(from: start, to: end) { _, _ in count += 1 }
+        unsafe forEachMappedPage(from: start, to: end) { _, _, _ in count += 1 }
         return count
     }
 

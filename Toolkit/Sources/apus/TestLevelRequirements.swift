@@ -1,0 +1,56 @@
+// What each test level runs on the host, from the toolkit's one dependency list
+// (ApusKit/Dependencies.swift). `apus test` installs a level's missing packages before the level
+// starts, so a fresh machine needs nothing but Swift and the log shows each package installed by
+// the level that first needs it. DependencyCoverageTests checks these lists against the programs
+// the levels' code names (Tests/Host, the toolkit's tests, the Makefiles of Tests/User and
+// Tests/Bench); a new level must say here what it needs.
+
+import ApusKit
+
+extension TestLevel {
+    /// Building the kernel image: SwiftPM, the linker, symbol table and floating-point check.
+    static let kernelBuild: [Dependencies.Requirement] = [
+        Dependencies.swift, Dependencies.linker, Dependencies.llvmObjcopy, Dependencies.llvmNm,
+        Dependencies.swiftDemangle, Dependencies.llvmObjdump, Dependencies.shell,
+    ]
+    /// Building the C regression programs (Tests/User/Makefile: musl-gcc and gcc, static).
+    static let userPrograms: [Dependencies.Requirement] = [Dependencies.make, Dependencies.musl, Dependencies.gcc]
+
+    var requirements: [Dependencies.Requirement] {
+        switch self {
+        case .lint, .tcb, .components:
+            []
+        case .compilefail:
+            Self.kernelBuild + [Dependencies.swiftc]
+        case .host:
+            // Tests/Host runs GNU cpio, gzip, readelf, gcc and musl-gcc on the host.
+            [Dependencies.swift, Dependencies.cpio, Dependencies.gzip, Dependencies.readelf, Dependencies.gcc, Dependencies.musl]
+        case .toolkit:
+            // The run tests boot `make run` images: busybox, a musl-gcc hello, gzip'ed cpio.
+            Self.kernelBuild + [Dependencies.qemu, Dependencies.busybox, Dependencies.musl, Dependencies.make, Dependencies.gzip]
+        case .ktest:
+            // The initramfs boot checks gzip their images and boot busybox.
+            Self.kernelBuild + [Dependencies.qemu, Dependencies.gzip, Dependencies.busybox]
+        case .linux:
+            Self.userPrograms + [Dependencies.timeout]
+        case .user:
+            Self.kernelBuild + Self.userPrograms + [Dependencies.qemu]
+        case .exhaustion:
+            // Tests/Exhaustion/Makefile (musl-gcc, static); the image carries busybox (the fork
+            // bomb's shell and the short program init runs).
+            Self.kernelBuild + [Dependencies.qemu, Dependencies.make, Dependencies.musl, Dependencies.busybox]
+        case .shell, .session:
+            Self.kernelBuild + [Dependencies.qemu, Dependencies.busybox]
+        case .bench:
+            // Tests/Bench/Makefile (musl-gcc, cc for the QEMU plugin), Debian's Linux kernel
+            // (apt-get download, dpkg-deb, tar), the profile smoke run (nm, llvm-symbolizer).
+            Self.kernelBuild + [
+                Dependencies.qemu, Dependencies.busybox, Dependencies.musl, Dependencies.make, Dependencies.cc,
+                Dependencies.git, Dependencies.aptGet, Dependencies.aptCache, Dependencies.dpkgDeb, Dependencies.tar,
+                Dependencies.nm, Dependencies.llvmSymbolizer,
+            ]
+        case .debug:
+            Self.kernelBuild + [Dependencies.qemu, Dependencies.gdb]
+        }
+    }
+}
