@@ -56,9 +56,11 @@ public enum OutOfMemoryKiller {
             return isDying(thread) ? .callerDies : .retry
         }
         kill(victim, usage: usage)
-        if victim === process { return .callerDies }
+        // Recorded also when the caller is the victim: the next thread to fault waits for it
+        // instead of choosing (and logging) the same process again.
         let deadline = Clock.monotonicNanoseconds() + graceNanoseconds
         current.withLock { $0 = Victim(process: victim, deadline: deadline) }
+        if victim === process { return .callerDies }
         waitForRelease(of: victim, until: deadline, thread: thread)
         return isDying(thread) ? .callerDies : .retry
     }
