@@ -106,9 +106,14 @@ open class RegularFileInode: Inode {
     /// Internal: other modules reach a file's pages through a handle (FileHandle.memoryObject).
     let contents: MemoryObject
 
-    public init(number: UInt64, deviceNumber: UInt64, permissions: UInt32, owner: UInt32, group: UInt32) {
-        contents = MemoryObject()
+    /// `budget`: the file system's page budget its pages count against (nil: none).
+    init(number: UInt64, deviceNumber: UInt64, permissions: UInt32, owner: UInt32, group: UInt32, budget: PageBudget?) {
+        contents = MemoryObject(budget: budget)
         super.init(number: number, deviceNumber: deviceNumber, kind: .regular, permissions: permissions, owner: owner, group: group)
+    }
+
+    public convenience init(number: UInt64, deviceNumber: UInt64, permissions: UInt32, owner: UInt32, group: UInt32) {
+        self.init(number: number, deviceNumber: deviceNumber, permissions: permissions, owner: owner, group: group, budget: nil)
     }
 
     open override var size: UInt64 { contents.size }

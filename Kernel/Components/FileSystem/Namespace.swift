@@ -57,7 +57,7 @@ public enum Namespace {
         case .regular:
             if let generated = inode as? GeneratedFileInode {
                 return OpenFile(inode: inode, rights: rights, accessMode: accessMode, statusFlags: statusFlags,
-                                operations: GeneratedFileOperations(contents: generated.generate()))
+                                operations: GeneratedFileOperations(pieces: try generated.generatePieces()))
             }
             rights.formUnion([.map, .manage])
             if flags.contains(.O_TRUNC), let regular = inode as? RegularFileInode, regular.size > 0 {
@@ -74,7 +74,8 @@ public enum Namespace {
             return file
         case .fifo:
             guard let fifo = inode as? FifoInode else { throw .ENXIO }
-            return try Pipes.open(fifo, accessMode: accessMode, statusFlags: statusFlags)
+            return try Pipes.open(fifo, accessMode: accessMode, statusFlags: statusFlags,
+                                  for: PipeUser(userID: context.identity.userID, isExemptFromLimits: context.identity.isSuperuser))
         case .blockDevice, .socket, .anonymous:
             throw .ENXIO
         case .symlink:

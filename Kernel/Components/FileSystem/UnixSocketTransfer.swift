@@ -11,6 +11,10 @@
 // (the dispatcher restarts them under SA_RESTART, as Linux's ERESTARTSYS).
 // User buffers are iovec lists, so readv/writev move one message and read/write are one segment;
 // sendfile(2) hands over kernel bytes (SendSource).
+// Queued bytes live on the kernel heap: each socket's queue is bounded by its sender's SO_SNDBUF
+// (at most 2 × wmem_max), and all of them together by memory — before queueing, a send checks
+// that the heap can take the bytes above the kernel's reserve and fails with ENOBUFS otherwise
+// (sock_alloc_send_pskb's answer when no buffer can be allocated).
 // Unconnected sockets (socket(2) before connect(2)): a stream send is ENOTCONN and a receive
 // EINVAL; a sequenced-packet send or receive ENOTCONN; a datagram send needs a destination.
 
@@ -21,6 +25,14 @@ import Scheduling
 extension UnixSocketEndpoint {
     /// Stream bytes are queued in chunks of up to this many bytes when writes are small.
     static var chunkBytes: Int { 4096 }
+    /// The largest chunk of a stream send: 64 KiB less the array header, so that a chunk takes a
+    /// 64 KiB heap block, not a 128 KiB one.
+    static var largestChunkBytes: Int { 65536 - 64 }
+
+    /// ENOBUFS unless the kernel heap can take `count` more queued bytes.
+    static func requireQueueRoom(forBytes count: Int) throws(Errno) {
+        do { try KernelMemory.requireHeadroom(forHeapBytes: count + 64) } catch { throw .ENOBUFS }
+    }
 
     /// FIONREAD: unread stream bytes, or the size of the next message.
     var readableByteCount: Int {
@@ -85,9 +97,12 @@ extension UnixSocketEndpoint {
                 }
                 continue
             }
-            let piece = min(total - done, sendBufferBytes - peer.queuedCost, 65536)
+            let piece = min(total - done, sendBufferBytes - peer.queuedCost, Self.largestChunkBytes)
             let bytes: [UInt8]
-            do { bytes = try source.gather(from: done, count: piece) } catch {
+            do {
+                try Self.requireQueueRoom(forBytes: piece)
+                bytes = try source.gather(from: done, count: piece)
+            } catch {
                 if done > 0 { return done }
                 throw error
             }
@@ -149,6 +164,7 @@ extension UnixSocketEndpoint {
                 }
                 continue
             }
+            try Self.requireQueueRoom(forBytes: total)
             let bytes = try source.gather(from: 0, count: total)
             target.queue.append(bytes)
             target.senderNames.append(name)

@@ -1,10 +1,14 @@
 // File descriptor tables (open(2) "file descriptors", dup(2), fcntl(2) F_DUPFD/F_SETFD): slots
 // of shared open file descriptions, each with its close-on-exec flag. New descriptors take the
 // lowest free number at or above a minimum, within RLIMIT_NOFILE. Shared between threads (and
-// CLONE_FILES children), copied by fork. Every slot counts as a reference to its description
-// (OpenFile.descriptorOpened/descriptorClosed), so epoll registrations go with the last one.
+// CLONE_FILES children), copied by fork. Installing a descriptor first checks that the kernel
+// heap has room above its reserve for it (and for the table's growth): every open file, pipe and
+// socket passes here, so descriptors cannot exhaust the kernel — ENOMEM instead. Every slot counts
+// as a reference to its description (OpenFile.descriptorOpened/descriptorClosed), so epoll
+// registrations go with the last one.
 
 import FileSystem
+import Framework
 import LinuxABI
 
 public final class FileTable {
@@ -78,6 +82,7 @@ public final class FileTable {
         var index = Int(minimum)
         while index < slots.count && slots[index] != nil { index += 1 }
         guard index < limit else { throw minimum >= limit ? .EINVAL : .EMFILE }
+        try requireRoom(forDescriptor: index)
         while slots.count <= index { slots.append(nil) }
         slots[index] = Slot(file: file, closeOnExec: closeOnExec)
         file.descriptorOpened()
@@ -88,12 +93,23 @@ public final class FileTable {
     /// Puts `file` at exactly `descriptor`, closing what was there (dup2/dup3).
     public func place(_ file: OpenFile, at descriptor: Int32, closeOnExec: Bool, limit: Int) throws(Errno) {
         guard descriptor >= 0, Int(descriptor) < limit else { throw .EBADF }
+        try requireRoom(forDescriptor: Int(descriptor))
         while slots.count <= Int(descriptor) { slots.append(nil) }
         let replaced = slots[Int(descriptor)]?.file
         slots[Int(descriptor)] = Slot(file: file, closeOnExec: closeOnExec)
         file.descriptorOpened()
         replaced?.descriptorClosed()
         grow(toCover: Int(descriptor))
+    }
+
+    /// ENOMEM unless the heap can take one more open file and, if the table must grow to reach
+    /// `descriptor`, its larger buffer (the array doubles).
+    func requireRoom(forDescriptor descriptor: Int) throws(Errno) {
+        var bytes = 1024
+        if descriptor >= slots.capacity {
+            bytes = max(bytes, max(descriptor + 1, slots.capacity * 2) * Swift.MemoryLayout<Slot?>.stride + 64)
+        }
+        do { try KernelMemory.requireHeadroom(forHeapBytes: bytes) } catch { throw .ENOMEM }
     }
 
     public func close(_ descriptor: Int32) throws(Errno) {

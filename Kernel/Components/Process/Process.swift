@@ -99,6 +99,10 @@ public final class Process {
     public var hasExecuted = false
     /// vfork: the parent thread sleeping until this child execs or exits.
     public var vforkParent: Thread?
+    /// /proc/PID/oom_score_adj (-1000...1000) and the lowest value an unprivileged writer may
+    /// set it to (oom_score_adj_min); both inherited by fork (OutOfMemoryScore.swift).
+    public var oomScoreAdjustment: Int16 = 0
+    public var oomScoreAdjustmentMinimum: Int16 = 0
 
     public init(id: Int32, parentID: Int32, addressSpace: AddressSpace, files: FileTable, fileSystem: FileSystemContext,
                 credentials: Credentials, limits: ResourceLimits, signals: SignalDispositions) {

@@ -46,6 +46,8 @@ public enum UserSpace {
     /// Creates init and starts it. Returns false if no init could be executed.
     public static func startInit(commandLine: KernelCommandLine) -> Bool {
         _ = AddressSpace.empty
+        _ = TaskLimits.maximumTasks
+        MemoryManager.setOutOfMemoryHandler(KillingOutOfMemoryHandler())
         Interruption.install {
             guard let thread = Scheduler.current.owner as? Thread else { return false }
             return thread.isWaitInterrupted

@@ -53,7 +53,7 @@ struct TestCommand: ParsableCommand {
 }
 
 enum TestLevel: String, CaseIterable {
-    case lint, tcb, components, compilefail, host, toolkit, ktest, linux, user, shell, session, bench, debug
+    case lint, tcb, components, compilefail, host, toolkit, ktest, linux, user, exhaustion, shell, session, bench, debug
 
     var summary: String {
         switch self {
@@ -66,6 +66,7 @@ enum TestLevel: String, CaseIterable {
         case .ktest: "in-kernel tests under QEMU"
         case .linux: "user-space regression programs on the host's Linux (they must pass there)"
         case .user: "user-space regression programs on Apus (musl and glibc)"
+        case .exhaustion: "resource hogs as an unprivileged user on Apus (64 MiB guest): the kernel and init survive"
         case .shell: "busybox sh conformance cases on Apus (one boot), against Linux's output"
         case .session: "an interactive busybox sh session typed over the console (pty): pipes, ^C, ^Z, jobs, kill"
         case .bench: "benchmark smoke run (quick, icount) on the host, Linux and Apus: the suite still works; no timing asserted"
@@ -103,6 +104,8 @@ enum TestLevel: String, CaseIterable {
             return try UserTests(project: project).run(on: .host, filter: nil)
         case .user:
             return try UserTests(project: project).run(on: .apus, filter: nil)
+        case .exhaustion:
+            return try ExhaustionTests(project: project).run(filter: nil)
         case .shell:
             return try ShellConformance(project: project).run(on: .apus)
         case .session:

@@ -36,6 +36,10 @@ extension TestLevel {
             Self.userPrograms + [Dependencies.timeout]
         case .user:
             Self.kernelBuild + Self.userPrograms + [Dependencies.qemu]
+        case .exhaustion:
+            // Tests/Exhaustion/Makefile (musl-gcc, static); the image carries busybox (the fork
+            // bomb's shell and the short program init runs).
+            Self.kernelBuild + [Dependencies.qemu, Dependencies.make, Dependencies.musl, Dependencies.busybox]
         case .shell, .session:
             Self.kernelBuild + [Dependencies.qemu, Dependencies.busybox]
         case .bench:

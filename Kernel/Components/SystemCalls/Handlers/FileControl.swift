@@ -67,7 +67,7 @@ enum FileControl {
         case .F_GETPIPE_SZ:
             return try Pipes.size(of: file)
         case .F_SETPIPE_SZ:
-            return try Pipes.resize(file, to: argument, isPrivileged: call.process.credentials.isPrivileged)
+            return try Pipes.resize(file, to: UInt32(truncatingIfNeeded: argument), by: PipeCalls.pipeUser(call))
         case .F_GETLK, .F_OFD_GETLK:
             // No locks are ever held by other processes here: report the range unlocked.
             var lock = try call.copyIn(Flock.self, fromAddress: argument)
