@@ -16,5 +16,6 @@ let package = Package(
         .testTarget(name: "RegionMapTests", dependencies: [.product(name: "RegionMap", package: "ApusKernel")]),
         .testTarget(name: "LinuxABITests", dependencies: [.product(name: "LinuxABI", package: "ApusKernel")]),
         .testTarget(name: "LineDisciplineTests", dependencies: [.product(name: "LineDiscipline", package: "ApusKernel"), .product(name: "LinuxABI", package: "ApusKernel")], exclude: ["linux-transcripts.py"]),
+        .testTarget(name: "VirtioQueueTests", dependencies: [.product(name: "VirtioQueue", package: "ApusKernel")]),
     ]
 )
