@@ -27,7 +27,7 @@ func component(_ name: String, dependencies: [Target.Dependency] = []) -> Target
             swiftSettings: [embedded, ktestBuild] + strictlySafe)
 }
 
-let pureLibraries: [String] = ["BuddyAllocator", "KernelCommandLine", "Capabilities", "Inflate", "Cpio", "ElfFormat", "LinuxABI", "RegionMap", "LineDiscipline"]
+let pureLibraries: [String] = ["BuddyAllocator", "KernelCommandLine", "Capabilities", "Inflate", "Cpio", "ElfFormat", "LinuxABI", "RegionMap", "LineDiscipline", "VirtioQueue", "PartitionTable"]
 
 let package = Package(
     name: "ApusKernel",
@@ -55,9 +55,14 @@ let package = Package(
         library("LinuxABI"),
         library("RegionMap"),
         library("LineDiscipline", dependencies: ["LinuxABI"]),
+        library("VirtioQueue"),
+        library("PartitionTable"),
 
         component("Scheduling", dependencies: ["Framework"]),
-        component("FileSystem", dependencies: ["Framework", "Scheduling", "LinuxABI", "Capabilities", "Cpio", "Inflate"]),
+        component("Block", dependencies: ["Framework", "Scheduling", "LinuxABI", "PartitionTable"]),
+        component("Virtio", dependencies: ["Framework", "VirtioQueue"]),
+        component("VirtioBlock", dependencies: ["Framework", "Block", "Virtio", "VirtioQueue", "LinuxABI"]),
+        component("FileSystem", dependencies: ["Framework", "Scheduling", "LinuxABI", "Capabilities", "Cpio", "Inflate", "Block"]),
         component("Memory", dependencies: ["Framework", "FileSystem", "LinuxABI", "Capabilities", "RegionMap"]),
         component("Terminal", dependencies: ["Framework", "FileSystem", "Scheduling", "LinuxABI", "LineDiscipline"]),
         component("Process", dependencies: ["Framework", "FileSystem", "Memory", "LinuxABI", "Capabilities", "ElfFormat"]),
@@ -65,11 +70,11 @@ let package = Package(
         component("SystemCalls", dependencies: ["Framework", "FileSystem", "Memory", "Process", "ProcFS", "Terminal", "Scheduling",
                                                 "LinuxABI", "Capabilities", "KernelCommandLine"]),
 
-        .target(name: "KTestRegistry", dependencies: ["Framework", "Scheduling", "FileSystem", "Memory", "ProcFS", "SystemCalls"], path: "KTests",
+        .target(name: "KTestRegistry", dependencies: ["Framework", "Scheduling", "FileSystem", "Memory", "ProcFS", "SystemCalls", "Block", "VirtioBlock"], path: "KTests",
                 swiftSettings: [embedded, ktestBuild] + strictlySafe),
 
         .executableTarget(name: "Apus", dependencies: [
-            "Framework", "Scheduling", "KernelCommandLine", "FileSystem", "Memory", "SystemCalls",
+            "Framework", "Scheduling", "KernelCommandLine", "FileSystem", "Memory", "SystemCalls", "VirtioBlock",
             .target(name: "KTestRegistry", condition: .when(traits: ["KTest"])),
         ], path: "Entry",
                           swiftSettings: [embedded, ktestBuild] + strictlySafe),

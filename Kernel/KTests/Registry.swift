@@ -5,11 +5,13 @@
 // which would register (and define) each suite many times.
 
 #if KTEST
+import Block
 import FileSystem
 import Framework
 import Memory
 import ProcFS
 import Scheduling
+import VirtioBlock
 
 @section("ktest_registry") @used let memorySuite: KTestSuite = registerMemoryKTests
 @section("ktest_registry") @used let cpuSuite: KTestSuite = registerCPUKTests
@@ -21,4 +23,7 @@ import Scheduling
 @section("ktest_registry") @used let procFSSuite: KTestSuite = registerProcFSKTests
 @section("ktest_registry") @used let userAddressSpaceSuite: KTestSuite = registerUserAddressSpaceKTests
 @section("ktest_registry") @used let copyOnWriteSuite: KTestSuite = registerCopyOnWriteKTests
+@section("ktest_registry") @used let deviceSuite: KTestSuite = registerDeviceKTests
+@section("ktest_registry") @used let blockSuite: KTestSuite = registerBlockKTests
+@section("ktest_registry") @used let virtioBlockSuite: KTestSuite = registerVirtioBlockKTests
 #endif

@@ -72,7 +72,10 @@ public enum Namespace {
         case .fifo:
             guard let fifo = inode as? FifoInode else { throw .ENXIO }
             return try Pipes.open(fifo, accessMode: accessMode, statusFlags: statusFlags)
-        case .blockDevice, .socket:
+        case .blockDevice:
+            return OpenFile(inode: inode, rights: rights, accessMode: accessMode, statusFlags: statusFlags,
+                            operations: try BlockDeviceNodes.operations(for: inode))
+        case .socket:
             throw .ENXIO
         case .symlink:
             throw .ELOOP
