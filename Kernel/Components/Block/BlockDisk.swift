@@ -39,6 +39,8 @@ public final class BlockDisk: Sendable {
     }
 
     public var statistics: BlockQueueStatistics { state.withLock { $0.statistics } }
+    /// Commands the driver holds now.
+    public var inFlightCount: Int { state.withLock { $0.inFlight } }
 
     /// The driver's interrupt handler calls this (interrupt context): wake whoever waits.
     public func deviceSignalled() {

@@ -39,7 +39,9 @@ final class TestDriver: BlockDriver {
         var offset = Int(command.sector) * sectorBytes
         for segment in command.segments {
             switch command.operation {
-            case .read: segment.frame.write(storage.span.extracting(offset..<(offset + segment.length)), at: segment.offset)
+            case .read:
+                let bytes = Array(storage[offset..<(offset + segment.length)])
+                segment.frame.write(bytes.span, at: segment.offset)
             case .write: storage.replaceSubrange(offset..<(offset + segment.length), with: segment.frame.read(at: segment.offset, count: segment.length))
             case .flush: break
             }
@@ -89,7 +91,7 @@ public func registerBlockKTests() {
     KTest.test("block.adjacent_requests_merge_into_one_command") { t in
         let (device, driver) = makeTestDisk(room: 0)
         let requests = [0, 8, 16, 24].map { BlockRequest(.read, sector: UInt64($0), segments: [page(t)]) }
-        t.expect(erroneous { try device.submit(requests) } == nil)
+        t.expect(erroneous { () throws(Errno) in try device.submit(requests) } == nil)
         let queued = device.disk.state.withLock { $0.pending }
         t.expectEqual(queued.count, 1, "one command")
         t.expectEqual(queued.first?.sectorCount, 32)
@@ -112,7 +114,7 @@ public func registerBlockKTests() {
         let flush = BlockRequest(.flush, sector: 0, segments: [])
         let after = BlockRequest(.write, sector: 16, segments: [page(t)])
         let read = BlockRequest(.read, sector: 24, segments: [page(t)])
-        t.expect(erroneous { try device.submit([later, earlier, flush, after, read]) } == nil)
+        t.expect(erroneous { () throws(Errno) in try device.submit([later, earlier, flush, after, read]) } == nil)
         let pending = device.disk.state.withLock { $0.pending }
         t.expectEqual(pending.map { $0.operation }, [.write, .flush, .write, .read], "order kept, nothing merged across the flush")
         t.expectEqual(pending.first?.sector, 0, "front merge moved the start")
@@ -127,11 +129,11 @@ public func registerBlockKTests() {
     KTest.test("block.merging_respects_the_segment_limit_and_queue_depth") { t in
         let (device, driver) = makeTestDisk(room: 0, segments: 2)
         let requests = (0..<5).map { BlockRequest(.read, sector: UInt64($0) * 8, segments: [page(t)]) }
-        t.expect(erroneous { try device.submit(requests) } == nil)
+        t.expect(erroneous { () throws(Errno) in try device.submit(requests) } == nil)
         t.expectEqual(device.disk.state.withLock { $0.pending.map { $0.segments.count } }, [2, 2, 1])
         driver.room = 100
         let scattered = (0..<6).map { BlockRequest(.read, sector: 128 + UInt64($0) * 16, segments: [page(t)]) }
-        t.expect(erroneous { try device.submit(scattered) } == nil)
+        t.expect(erroneous { () throws(Errno) in try device.submit(scattered) } == nil)
         t.expectEqual(device.disk.state.withLock { $0.inFlight }, 4, "queueDepth 4 commands in flight, the rest wait")
         t.expectEqual(device.disk.statistics.mostInFlight, 4)
         drain(device, driver)
@@ -142,16 +144,16 @@ public func registerBlockKTests() {
     KTest.test("block.malformed_requests_are_refused") { t in
         let (device, _) = makeTestDisk(sectors: 64, room: 4, segments: 2)
         let readOnly = makeTestDisk(room: 4, access: .readOnly).0
-        t.expectEqual(erroneous { try device.read(sector: 60, into: [page(t)]) }, .EIO, "past the end")
-        t.expectEqual(erroneous { try device.read(sector: UInt64.max - 2, into: [page(t)]) }, .EIO, "wrapping")
-        t.expectEqual(erroneous { try device.read(sector: 0, into: []) }, .EINVAL, "no segments")
-        t.expectEqual(erroneous { try device.read(sector: 0, into: [page(t), page(t), page(t)]) }, .EINVAL, "more than maximumSegments")
+        t.expectEqual(erroneous { () throws(Errno) in try device.read(sector: 60, into: [page(t)]) }, .EIO, "past the end")
+        t.expectEqual(erroneous { () throws(Errno) in try device.read(sector: UInt64.max - 2, into: [page(t)]) }, .EIO, "wrapping")
+        t.expectEqual(erroneous { () throws(Errno) in try device.read(sector: 0, into: []) }, .EINVAL, "no segments")
+        t.expectEqual(erroneous { () throws(Errno) in try device.read(sector: 0, into: [page(t), page(t), page(t)]) }, .EINVAL, "more than maximumSegments")
         guard let frame = try? UntypedFrame.allocate() else { return }
-        t.expectEqual(erroneous { try device.read(sector: 0, into: [BlockSegment(frame: frame, offset: 100, length: 512)]) }, .EINVAL)
-        t.expectEqual(erroneous { try device.read(sector: 0, into: [BlockSegment(frame: frame, offset: 3584, length: 1024)]) }, .EINVAL)
-        t.expectEqual(erroneous { try readOnly.write(sector: 0, from: [page(t)]) }, .EROFS)
+        t.expectEqual(erroneous { () throws(Errno) in try device.read(sector: 0, into: [BlockSegment(frame: frame, offset: 100, length: 512)]) }, .EINVAL)
+        t.expectEqual(erroneous { () throws(Errno) in try device.read(sector: 0, into: [BlockSegment(frame: frame, offset: 3584, length: 1024)]) }, .EINVAL)
+        t.expectEqual(erroneous { () throws(Errno) in try readOnly.write(sector: 0, from: [page(t)]) }, .EROFS)
         let partition = BlockDevice(name: "test1", deviceNumber: 1, disk: device.disk, firstSector: 16, sectorCount: 16, partition: 1)
-        t.expectEqual(erroneous { try partition.submit([BlockRequest(.read, sector: 9, segments: [page(t)])]) }, .EIO, "past the partition")
+        t.expectEqual(erroneous { () throws(Errno) in try partition.submit([BlockRequest(.read, sector: 9, segments: [page(t)])]) }, .EIO, "past the partition")
     }
 
     KTest.test("block.partition_offsets_and_byte_access") { t in
@@ -169,22 +171,22 @@ public func registerBlockKTests() {
         }
         t.require(worker != nil)
         let bytes: [UInt8] = (0..<700).map { UInt8(truncatingIfNeeded: $0 &* 13) }
-        t.expect(erroneous { try partition.write(at: 300, from: bytes) } == nil, "a write straddling three sectors")
+        t.expect(erroneous { () throws(Errno) in try partition.write(at: 300, from: bytes) } == nil, "a write straddling three sectors")
         let diskOffset = 16 * 512 + 300
         t.expectEqual(Array(driver.storage[diskOffset..<(diskOffset + 700)]), bytes)
         t.expectEqual(Array(driver.storage[(16 * 512)..<diskOffset]), Array(original[(16 * 512)..<diskOffset]), "bytes before kept")
         t.expectEqual(Array(driver.storage[(diskOffset + 700)..<(18 * 512 + 1024)]), Array(original[(diskOffset + 700)..<(18 * 512 + 1024)]), "bytes after kept")
         var back = [UInt8](repeating: 0, count: 700)
-        t.expect(erroneous { try partition.read(at: 300, into: &back) } == nil)
+        t.expect(erroneous { () throws(Errno) in try partition.read(at: 300, into: &back) } == nil)
         t.expectEqual(back, bytes, "read back through the partition")
         var tooFar = [UInt8](repeating: 0, count: 10)
-        t.expectEqual(erroneous { try partition.read(at: 64 * 512 - 5, into: &tooFar) }, .EIO)
+        t.expectEqual(erroneous { () throws(Errno) in try partition.read(at: 64 * 512 - 5, into: &tooFar) }, .EIO)
     }
 
     KTest.test("block.device_errors_reach_the_waiter_as_eio") { t in
         let (device, driver) = makeTestDisk(room: 4)
         let request = BlockRequest(.read, sector: 0, segments: [page(t)])
-        t.expect(erroneous { try device.submit([request]) } == nil)
+        t.expect(erroneous { () throws(Errno) in try device.submit([request]) } == nil)
         let worker = Scheduler.spawn(name: "test-device") {
             disk(device).driver.withLock { _ in
                 driver.failNext = true
@@ -193,7 +195,7 @@ public func registerBlockKTests() {
             disk(device).deviceSignalled()
         }
         t.require(worker != nil)
-        t.expectEqual(erroneous { try device.wait(for: request) }, .EIO, "the waiter slept until the signal and got EIO")
+        t.expectEqual(erroneous { () throws(Errno) in try device.wait(for: request) }, .EIO, "the waiter slept until the signal and got EIO")
         t.expectEqual(device.disk.statistics.deviceErrors, 1)
     }
 }

@@ -20,7 +20,7 @@ public struct VirtioFeatures: OptionSet, Sendable {
     public static let version1 = VirtioFeatures(rawValue: 1 << 32)
 }
 
-public enum VirtioError: Error, Sendable, Equatable {
+public enum VirtioError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A capability is missing or names a region its BAR cannot give.
     case badCapabilities
     /// The device did not offer VIRTIO_F_VERSION_1, or refused FEATURES_OK.
@@ -28,6 +28,16 @@ public enum VirtioError: Error, Sendable, Equatable {
     case queueUnavailable
     case noMemory
     case noInterrupt
+
+    public var description: String {
+        switch self {
+        case .badCapabilities: "missing or unusable virtio capabilities"
+        case .featuresRefused: "feature negotiation failed (no VIRTIO_F_VERSION_1, or FEATURES_OK refused)"
+        case .queueUnavailable: "the device offers no usable queue"
+        case .noMemory: "out of memory for the queues"
+        case .noInterrupt: "no interrupt could be routed"
+        }
+    }
 }
 
 public enum VirtioInterruptMode: Sendable {
@@ -161,15 +171,20 @@ public final class VirtioPCIDevice: Sendable {
     }
 
     /// Runs `body` until the configuration generation is the same before and after, so a
-    /// multi-field read (e.g. a 64-bit capacity) is consistent (4.1.4.3.1).
+    /// multi-field read (e.g. a 64-bit capacity) is consistent (4.1.4.3.1). Nil if the device
+    /// has no device configuration, or its generation never settles (a broken device must not
+    /// hold the kernel in this loop).
     public func readConfiguration<T>(_ body: (MMIOWindow) -> T) -> T? {
         guard let configuration = deviceConfiguration else { return nil }
-        while true {
+        for _ in 0..<Self.configurationReadAttempts {
             let before = common.read8(at: CommonConfiguration.configGeneration)
             let value = body(configuration)
             if common.read8(at: CommonConfiguration.configGeneration) == before { return value }
         }
+        return nil
     }
+
+    static let configurationReadAttempts = 64
 
     /// Reads and clears the ISR status (INTx only): bit 0 a queue interrupt, bit 1 a configuration change.
     func acknowledgeLegacyInterrupt() -> UInt8 { isr.read8(at: 0) }

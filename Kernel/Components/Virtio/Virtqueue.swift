@@ -46,7 +46,7 @@ extension VirtioPCIDevice {
         guard let layout = SplitRingLayout(queueSize: size) else { throw .queueUnavailable }
         let memory: DMABuffer
         do { memory = try function.allocateDMA(bytes: layout.totalBytes) } catch { throw .noMemory }
-        guard let ring = SplitVirtqueue(layout: layout, memory: memory, usesEventIndex: features.contains(.ringEventIndex)) else {
+        guard let ring = SplitVirtqueue(layout: layout, memory: memory, notification: features.contains(.ringEventIndex) ? .eventIndex : .flags) else {
             throw .noMemory
         }
         common.write16(UInt16(size), at: CommonConfiguration.queueSize)

@@ -47,14 +47,16 @@ final class VirtioBlockDisk: BlockDriver {
         let device = try VirtioPCIDevice(function: function)
         self.device = device
         let features = try device.negotiate(VirtioBlockDriver.wantedFeatures)
+        // The window is as long as the device said: fields past its end read as absent (0).
         let configuration = device.readConfiguration { window in
-            (capacity: UInt64(window.read32(at: VirtioBlockConfiguration.capacity))
-                | UInt64(window.read32(at: VirtioBlockConfiguration.capacity + 4)) << 32,
-             segmentMaximum: Int(window.read32(at: VirtioBlockConfiguration.segmentMaximum)),
-             blockSize: Int(window.read32(at: VirtioBlockConfiguration.blockSize)),
-             physicalExponent: Int(window.read8(at: VirtioBlockConfiguration.physicalBlockExponent)))
+            (capacity: UInt64(Self.field32(window, VirtioBlockConfiguration.capacity))
+                | UInt64(Self.field32(window, VirtioBlockConfiguration.capacity + 4)) << 32,
+             segmentMaximum: Int(Self.field32(window, VirtioBlockConfiguration.segmentMaximum)),
+             blockSize: Int(Self.field32(window, VirtioBlockConfiguration.blockSize)),
+             physicalExponent: Int(window.size > VirtioBlockConfiguration.physicalBlockExponent
+                                   ? window.read8(at: VirtioBlockConfiguration.physicalBlockExponent) : 0))
         }
-        guard let configuration else { throw .badCapabilities }
+        guard let configuration, (device.deviceConfiguration?.size ?? 0) >= 8 else { throw .badCapabilities }
         let signal = self.signal
         queue = try device.makeQueue(index: 0, maximumSize: Self.maximumQueueSize, handler: { signal.fire() })
         usesIndirectDescriptors = features.contains(.ringIndirectDescriptors)
@@ -91,6 +93,10 @@ final class VirtioBlockDisk: BlockDriver {
             writeCache: features.contains(VirtioBlockFeatures.flush) ? .writeBack : .writeThrough,
             maximumSegments: segments, queueDepth: slotCount)
         device.finishInitialization()
+    }
+
+    static func field32(_ window: MMIOWindow, _ offset: Int) -> UInt32 {
+        window.size >= offset + 4 ? window.read32(at: offset) : 0
     }
 
     /// Where slot `slot` lives: its page and the offset of the slot in it.
@@ -158,13 +164,29 @@ final class VirtioBlockDisk: BlockDriver {
                     freeSlots.append(slot)
                     let (page, base) = location(of: slot)
                     let status = page.load(UInt8.self, at: base + Self.statusOffset)
-                    finished(entry.command, status == 0 ? .success(()) : .failure(.EIO))
+                    let dataBytes = entry.command.segments.reduce(0) { $0 + $1.length }
+                    finished(entry.command, Self.outcome(of: entry.command.operation, dataBytes: dataBytes, status: status,
+                                                         writtenLength: completion.writtenLength))
                 }
             } catch {
                 breakDown(because: error, finished)
                 return
             }
         } while queue.ring.requestInterrupt()
+    }
+
+    /// What a used chain means (5.2.6): the device reports in `writtenLength` how many bytes it
+    /// wrote into the chain's device-writable buffers: the data of a read, then the status byte.
+    /// Fewer than that (bytes it did not write must not be trusted), or a status other than
+    /// VIRTIO_BLK_S_OK, fail the command: EIO, or EOPNOTSUPP for VIRTIO_BLK_S_UNSUPP as Linux.
+    static func outcome(of operation: BlockOperation, dataBytes: Int, status: UInt8, writtenLength: UInt32) -> Result<Void, Errno> {
+        let deviceWritten = operation == .read ? dataBytes : 0
+        guard UInt64(writtenLength) >= UInt64(deviceWritten) + 1 else { return .failure(.EIO) }
+        switch status {
+        case VirtioBlockStatus.ok: return .success(())
+        case VirtioBlockStatus.unsupported: return .failure(.EOPNOTSUPP)
+        default: return .failure(.EIO)
+        }
     }
 
     /// The device wrote something impossible into the used ring: stop trusting it. Every

@@ -30,6 +30,13 @@ enum VirtioBlockConfiguration {
     static let capacity = 0, segmentMaximum = 12, blockSize = 20, physicalBlockExponent = 24
 }
 
+/// The status byte the device writes last (5.2.6).
+enum VirtioBlockStatus {
+    static let ok: UInt8 = 0
+    static let ioError: UInt8 = 1
+    static let unsupported: UInt8 = 2
+}
+
 enum VirtioBlockRequestType {
     static let read: UInt32 = 0
     static let write: UInt32 = 1

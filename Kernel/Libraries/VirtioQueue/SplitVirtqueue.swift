@@ -79,9 +79,16 @@ public struct VirtqueueCompletion: Equatable, Sendable {
 }
 
 /// Something the device wrote that a correct device never writes.
-public enum VirtqueueFault: Error, Equatable, Sendable {
+public enum VirtqueueFault: Error, Equatable, Sendable, CustomStringConvertible {
     case usedIndexRanAhead(used: UInt16, lastSeen: UInt16)
     case unknownHead(UInt32)
+
+    public var description: String {
+        switch self {
+        case .usedIndexRanAhead(let used, let lastSeen): "used index \(used) ran ahead of what was made available (last seen \(lastSeen))"
+        case .unknownHead(let head): "used element names descriptor \(head), not a chain in flight"
+        }
+    }
 }
 
 enum DescriptorFlags {
@@ -111,10 +118,18 @@ public enum DescriptorTable {
     }
 }
 
+/// How the two sides tell each other when to notify and interrupt (2.6.7, 2.6.10).
+public enum VirtqueueNotification: Sendable, Equatable {
+    /// VIRTIO_F_EVENT_IDX: `used_event` and `avail_event` name the index to be told about.
+    case eventIndex
+    /// The flags fields (VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_USED_F_NO_NOTIFY).
+    case flags
+}
+
 public struct SplitVirtqueue<Memory: VirtqueueMemory> {
     public let layout: SplitRingLayout
     public let memory: Memory
-    public let usesEventIndex: Bool
+    public let notification: VirtqueueNotification
     /// Private copy of each free descriptor's successor in the free list.
     private var links: [UInt16]
     /// Descriptors in the chain whose head is this index; 0 when it is not a head in flight.
@@ -129,11 +144,11 @@ public struct SplitVirtqueue<Memory: VirtqueueMemory> {
     public private(set) var lastUsedIndex: UInt16 = 0
 
     /// Starts a queue over `memory`, which must hold `layout.totalBytes` zeroed bytes.
-    public init?(layout: SplitRingLayout, memory: Memory, usesEventIndex: Bool) {
+    public init?(layout: SplitRingLayout, memory: Memory, notification: VirtqueueNotification) {
         guard memory.byteCount >= layout.totalBytes else { return nil }
         self.layout = layout
         self.memory = memory
-        self.usesEventIndex = usesEventIndex
+        self.notification = notification
         links = (0..<layout.queueSize).map { UInt16(truncatingIfNeeded: $0 + 1) }
         chainLength = [UInt16](repeating: 0, count: layout.queueSize)
         freeHead = 0
@@ -199,7 +214,7 @@ public struct SplitVirtqueue<Memory: VirtqueueMemory> {
         publishedIndex = availableIndex
         memory.barrier(.full)
         let needed: Bool
-        if usesEventIndex {
+        if notification == .eventIndex {
             needed = Self.needsEvent(event: memory.load16(at: layout.availEventOffset), new: availableIndex, old: old)
         } else {
             needed = memory.load16(at: layout.usedRingOffset) & 1 == 0        // VIRTQ_USED_F_NO_NOTIFY
@@ -245,7 +260,7 @@ public struct SplitVirtqueue<Memory: VirtqueueMemory> {
     /// Asks for an interrupt when the next chain is used. Returns true if chains were used
     /// meanwhile (consume them, then ask again), closing the race with the device.
     public mutating func requestInterrupt() -> Bool {
-        if usesEventIndex {
+        if notification == .eventIndex {
             memory.store16(lastUsedIndex, at: layout.usedEventOffset)
         } else {
             memory.store16(0, at: layout.availableRingOffset)                 // clear VIRTQ_AVAIL_F_NO_INTERRUPT
@@ -256,6 +271,6 @@ public struct SplitVirtqueue<Memory: VirtqueueMemory> {
 
     /// Asks the device not to interrupt (a hint: it may still).
     public mutating func suppressInterrupts() {
-        if !usesEventIndex { memory.store16(1, at: layout.availableRingOffset) }
+        if notification == .flags { memory.store16(1, at: layout.availableRingOffset) }
     }
 }

@@ -25,6 +25,8 @@ public enum DMABarrier: Sendable {
     case full
 }
 
+// SAFETY: every access goes through `pointer(_:_:)`, which checks the range against `size`, and
+// the frames stay allocated (or parked) for the buffer's lifetime.
 @safe public final class DMABuffer: Sendable {
     let physical: UInt64
     let order: Int

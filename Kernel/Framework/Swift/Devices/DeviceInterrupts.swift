@@ -4,10 +4,13 @@
 //   - MSI-X (PCI 3.0, 6.8.2): Framework maps the function's MSI-X table itself (drivers cannot map
 //     it: PCIFunction.mapMemoryBAR refuses), allocates a CPU vector per table entry the driver
 //     asks for and writes the message (fixed delivery to the boot CPU's local APIC, edge).
-//   - Legacy INTx: the function's interrupt line (configuration offset 0x3C, which the firmware
-//     sets; QEMU's `pc` routes PCI INTx to I/O APIC input = that line, level triggered, active
-//     high). Lines can be shared: every handler attached to a line runs on its interrupt, and
-//     each checks whether its device raised it.
+//   - Legacy INTx: on bus 0 of QEMU's `pc` machine the PIIX3 routes slot s, pin p (1 = INTA) to
+//     PIRQ (s + p - 2) mod 4, and its PIRQ route registers (ISA bridge 00:01.0, 0x60-0x63) name
+//     the ISA IRQ, which is the I/O APIC input (level triggered, active high). The interrupt
+//     line register (0x3C) is only the firmware's guess: qboot computes a different PIRQ than
+//     the chipset wires, so it is used only where the PIIX3 is absent or the route is disabled.
+//     Lines can be shared: every handler attached to a line runs on its interrupt, and each
+//     checks whether its device raised it.
 // CPU vectors 0x40-0xDF are the device pool (0x20 timer, 0x30-0x3F ISA, 0xE0-0xEF the masked 8259).
 
 struct MSIXTable {
@@ -79,7 +82,7 @@ extension PCIFunction {
         if let mapped {
             window = mapped.window
         } else {
-            guard case .memory(let base, let size, _) = bars[table.bar], UInt64(table.range.upperBound) <= size,
+            guard table.bar < bars.count, case .memory(let base, let size, _) = bars[table.bar], UInt64(table.range.upperBound) <= size,
                   let made = MMIOWindow.map(physical: base + UInt64(table.range.lowerBound), size: table.range.count) else {
                 throw .noSuchVector
             }
@@ -103,8 +106,8 @@ extension PCIFunction {
     /// - Controlled: irq
     public func attachLegacyInterrupt(handler: @escaping () -> Void) throws(DeviceInterruptError) {
         let pin = readConfig8(at: 0x3D)
-        let line = readConfig8(at: 0x3C)
-        guard pin != 0, line != 0, line < IOAPIC.pinCount else { throw .noLegacyLine }
+        let line = legacyRoute(pin: pin) ?? readConfig8(at: 0x3C)
+        guard pin >= 1, pin <= 4, line != 0, line < IOAPIC.pinCount else { throw .noLegacyLine }
         let existing = DeviceVectors.legacyLines.withLock { lines -> Bool in
             guard let index = lines.firstIndex(where: { $0.pin == line }) else { return false }
             lines[index].handlers.append(handler)
@@ -117,6 +120,20 @@ extension PCIFunction {
             IOAPIC.routeLevelTriggered(pin: line, vector: vector)
         }
         updateCommand(setting: 0, clearing: Self.commandInterruptDisable)
+    }
+}
+
+extension PCIFunction {
+    static let piix3 = PCIAddress(bus: 0, device: 1, function: 0)
+
+    /// The ISA IRQ the PIIX3 routes this bus-0 function's INTx `pin` to (see the top of the file).
+    func legacyRoute(pin: UInt8) -> UInt8? {
+        guard address.bus == 0, pin >= 1, pin <= 4, let bridge = PCIConfiguration.identity(Self.piix3),
+              bridge.vendorID == 0x8086, bridge.deviceID == 0x7000 else { return nil }
+        let pirq = (Int(address.device) + Int(pin) - 2) & 3
+        let route = PCIConfiguration.read8(Self.piix3, 0x60 + pirq)
+        guard route & 0x80 == 0, route & 0x0F != 0 else { return nil }
+        return route & 0x0F
     }
 }
 

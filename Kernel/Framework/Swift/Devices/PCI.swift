@@ -63,8 +63,12 @@ enum PCIConfiguration {
         cpu_outl(addressPort, value)
     }
 
+    static func isValid(_ offset: Int, width: Int) -> Bool {
+        offset >= 0 && offset <= 256 - width && offset % width == 0
+    }
+
     static func check(_ offset: Int, width: Int) {
-        precondition(offset >= 0 && offset <= 256 - width && offset % width == 0, "PCI configuration access out of range")
+        precondition(isValid(offset, width: width), "PCI configuration access out of range")
     }
 
     static func read32(_ address: PCIAddress, _ offset: Int) -> UInt32 {

@@ -1,5 +1,6 @@
 // A PCI function claimed by one driver (PCI.claim). Its BARs are decoded once, at claim time
-// (sized with decoding switched off, then restored), into typed windows: memory BARs become
+// (sized with decoding switched off, then restored; a memory BAR the firmware left at 0 is given
+// an address from the PCI hole first), into typed windows: memory BARs become
 // `MMIOWindow`s over exactly the part the driver asks for, I/O BARs become `PortWindow`s. A
 // window is refused if it would cover RAM (a BAR the firmware left over memory), or the MSI-X
 // table or pending-bit array (which only Framework programs). The driver reads its own
@@ -54,9 +55,18 @@ public final class PCIFunction: Sendable {
 
     // MARK: configuration space (reads only)
 
-    public func readConfig8(at offset: Int) -> UInt8 { PCIConfiguration.read8(address, offset) }
-    public func readConfig16(at offset: Int) -> UInt16 { PCIConfiguration.read16(address, offset) }
-    public func readConfig32(at offset: Int) -> UInt32 { PCIConfiguration.read32(address, offset) }
+    // Offsets usually come from the device itself (capability pointers), so a read outside the
+    // 256 bytes, or not aligned to its width, gives all ones (what an absent register reads as)
+    // instead of trapping; the driver's validation then rejects the value.
+    public func readConfig8(at offset: Int) -> UInt8 {
+        PCIConfiguration.isValid(offset, width: 1) ? PCIConfiguration.read8(address, offset) : .max
+    }
+    public func readConfig16(at offset: Int) -> UInt16 {
+        PCIConfiguration.isValid(offset, width: 2) ? PCIConfiguration.read16(address, offset) : .max
+    }
+    public func readConfig32(at offset: Int) -> UInt32 {
+        PCIConfiguration.isValid(offset, width: 4) ? PCIConfiguration.read32(address, offset) : .max
+    }
 
     func updateCommand(setting set: UInt16, clearing clear: UInt16) {
         let command = PCIConfiguration.read16(address, Self.commandRegister)
@@ -113,7 +123,14 @@ public final class PCIFunction: Sendable {
                 sizeMask |= UInt64(highMask) << 32
             }
             let size = ~sizeMask &+ 1
-            if base != 0 && mask != 0 && size != 0 {
+            if base == 0 && mask != 0 && size != 0, let assigned = DeviceMemory.assignWindow(size: size) {
+                // Firmware that leaves BARs unassigned (QEMU's qboot does): place it ourselves.
+                base = assigned
+                PCIConfiguration.write32(address, offset, UInt32(truncatingIfNeeded: assigned) | (original & 0xF))
+                if is64Bit && index < 5 { PCIConfiguration.write32(address, offset + 4, UInt32(truncatingIfNeeded: assigned >> 32)) }
+            }
+            let (end, overflow) = base.addingReportingOverflow(size)
+            if base != 0 && mask != 0 && size != 0 && !overflow && end <= DeviceMemory.physicalAddressLimit {
                 bars[index] = .memory(base: base, size: size, isPrefetchable: original & 8 != 0)
             }
             index += is64Bit ? 2 : 1
@@ -127,9 +144,10 @@ public final class PCIFunction: Sendable {
     public func mapMemoryBAR(_ index: Int, offset: Int, length: Int) -> MMIOWindow? {
         guard index >= 0 && index < 6, case .memory(let base, let size, _) = bars[index],
               offset >= 0, length > 0, UInt64(offset) <= size, UInt64(length) <= size - UInt64(offset) else { return nil }
-        let start = base + UInt64(offset)
-        guard !DeviceMemory.overlapsRAM(start, length: UInt64(length)),
-              !msixStructures().contains(where: { $0.bar == index && $0.range.overlaps(offset..<(offset + length)) }) else {
+        let (start, startOverflow) = base.addingReportingOverflow(UInt64(offset))
+        let (end, endOverflow) = offset.addingReportingOverflow(length)
+        guard !startOverflow, !endOverflow, !DeviceMemory.overlapsRAM(start, length: UInt64(length)),
+              !msixStructures().contains(where: { $0.bar == index && $0.range.overlaps(offset..<end) }) else {
             return nil
         }
         updateCommand(setting: Self.commandMemorySpace, clearing: 0)
@@ -184,6 +202,29 @@ public final class PortWindow: Sendable {
 }
 
 enum DeviceMemory {
+    /// Memory BARs must end below 2^52 (the architectural MAXPHYADDR): a page-table entry with a
+    /// higher address sets reserved bits, and touching it would fault in the kernel.
+    static let physicalAddressLimit: UInt64 = 1 << 52
+
+    /// Where unassigned memory BARs go: the top of the 32-bit PCI hole of QEMU's `pc` machine,
+    /// below the I/O APIC (0xFEC00000), above RAM for guests up to 3.5 GiB (checked anyway).
+    static let windowStart: UInt64 = 0xE000_0000
+    static let windowEnd: UInt64 = 0xFEC0_0000
+    static let nextWindow = SpinLock<UInt64>(windowStart)
+
+    /// A naturally aligned, unused physical range of `size` bytes (a power of two up to 256 MiB)
+    /// for a BAR; nil when the hole is full or the range would cover RAM.
+    static func assignWindow(size: UInt64) -> UInt64? {
+        guard size >= 16, size <= 1 << 28, size & (size - 1) == 0 else { return nil }
+        let size = max(size, 4096)      // a page of its own: windows are mapped page by page
+        return nextWindow.withLock { next -> UInt64? in
+            let base = (next + size - 1) & ~(size - 1)
+            guard base + size <= windowEnd, !overlapsRAM(base, length: size) else { return nil }
+            next = base + size
+            return base
+        }
+    }
+
     /// True if [start, start + length) touches RAM the memory map lists.
     static func overlapsRAM(_ start: UInt64, length: UInt64) -> Bool {
         let (end, overflow) = start.addingReportingOverflow(length)
