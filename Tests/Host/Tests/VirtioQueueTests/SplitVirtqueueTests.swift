@@ -11,7 +11,7 @@ typealias Queue = SplitVirtqueue<ByteMemory>
 func makeQueue(size: Int, eventIndex: Bool, dataBytes: Int = 65536) throws -> (Queue, SimulatedDevice, ByteMemory) {
     let layout = try #require(SplitRingLayout(queueSize: size))
     let memory = ByteMemory(count: layout.totalBytes + dataBytes)
-    let queue = try #require(Queue(layout: layout, memory: memory, usesEventIndex: eventIndex))
+    let queue = try #require(Queue(layout: layout, memory: memory, notification: eventIndex ? .eventIndex : .flags))
     return (queue, SimulatedDevice(memory: memory, layout: layout, usesEventIndex: eventIndex), memory)
 }
 
@@ -37,7 +37,7 @@ func readRequest(_ address: UInt64, data: UInt64, length: UInt32) -> [VirtqueueB
 
 @Test func queueRefusesMemoryTooSmall() {
     let layout = SplitRingLayout(queueSize: 16)!
-    #expect(Queue(layout: layout, memory: ByteMemory(count: layout.totalBytes - 1), usesEventIndex: false) == nil)
+    #expect(Queue(layout: layout, memory: ByteMemory(count: layout.totalBytes - 1), notification: .flags) == nil)
 }
 
 @Test func deviceSeesTheChainAsWritten() throws {
