@@ -114,7 +114,7 @@ int main(void)
     CHECK_EQ_LONG((long)pread(fd, buf, 100, DISK_BYTES), 0L);
     CHECK_EQ_LONG((long)pread(fd, buf, 100, DISK_BYTES + 4096), 0L);
     CHECK_ERR(pread(fd, buf, 100, -1), EINVAL);
-    CHECK_ERR(pread(fd, NULL, 100, 0), EFAULT);
+    CHECK_ERR(syscall(SYS_pread64, fd, 8L, 100L, 0L), EFAULT);
 
     /* read(2) and lseek(2) move one position */
     CHECK_EQ_LONG((long)lseek(fd, 1000, SEEK_SET), 1000L);
@@ -159,7 +159,7 @@ int main(void)
     CHECK_ERR(write(fd, mine, 10), ENOSPC);
     CHECK_ERR(pwrite(fd, mine, 10, DISK_BYTES + 512), ENOSPC);
     CHECK_EQ_LONG((long)pwrite(fd, mine, 0, DISK_BYTES + 512), 0L);
-    CHECK_ERR(pwrite(fd, NULL, 512, 0), EFAULT);
+    CHECK_ERR(syscall(SYS_pwrite64, fd, 8L, 512L, 0L), EFAULT);
     CHECK(holds_pattern(fd, 0, 512), "a faulting write leaves the sector as it was");
     CHECK(holds_pattern(fd, DISK_BYTES - 4096, 4096), "the last page is intact");
     CHECK_OK(fdatasync(fd));
