@@ -27,7 +27,7 @@ func component(_ name: String, dependencies: [Target.Dependency] = []) -> Target
             swiftSettings: [embedded, ktestBuild] + strictlySafe)
 }
 
-let pureLibraries: [String] = ["BuddyAllocator", "KernelCommandLine", "Capabilities", "Inflate", "Cpio", "ElfFormat", "LinuxABI", "RegionMap", "LineDiscipline", "VirtioQueue", "PartitionTable"]
+let pureLibraries: [String] = ["BuddyAllocator", "KernelCommandLine", "Capabilities", "Inflate", "Cpio", "ElfFormat", "LinuxABI", "RegionMap", "LineDiscipline", "Ext2", "InternetStack", "VirtioQueue", "PartitionTable"]
 
 let package = Package(
     name: "ApusKernel",
@@ -55,6 +55,8 @@ let package = Package(
         library("LinuxABI"),
         library("RegionMap"),
         library("LineDiscipline", dependencies: ["LinuxABI"]),
+        library("Ext2", dependencies: ["LinuxABI"]),
+        library("InternetStack", dependencies: ["LinuxABI"]),
         library("VirtioQueue"),
         library("PartitionTable"),
 

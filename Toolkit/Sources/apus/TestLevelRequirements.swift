@@ -23,8 +23,9 @@ extension TestLevel {
         case .compilefail:
             Self.kernelBuild + [Dependencies.swiftc]
         case .host:
-            // Tests/Host runs GNU cpio, gzip, readelf, gcc and musl-gcc on the host.
-            [Dependencies.swift, Dependencies.cpio, Dependencies.gzip, Dependencies.readelf, Dependencies.gcc, Dependencies.musl]
+            // Tests/Host runs GNU cpio, gzip, readelf, gcc, musl-gcc and e2fsprogs on the host.
+            [Dependencies.swift, Dependencies.cpio, Dependencies.gzip, Dependencies.readelf, Dependencies.gcc, Dependencies.musl,
+             Dependencies.mke2fs, Dependencies.e2fsck, Dependencies.debugfs]
         case .toolkit:
             // The run tests boot `make run` images: busybox, a musl-gcc hello, gzip'ed cpio.
             Self.kernelBuild + [Dependencies.qemu, Dependencies.busybox, Dependencies.musl, Dependencies.make, Dependencies.gzip]
