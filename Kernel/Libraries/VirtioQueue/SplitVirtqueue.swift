@@ -76,6 +76,11 @@ public struct VirtqueueBuffer: Equatable, Sendable {
 public struct VirtqueueCompletion: Equatable, Sendable {
     public let head: UInt16
     public let writtenLength: UInt32
+
+    public init(head: UInt16, writtenLength: UInt32) {
+        self.head = head
+        self.writtenLength = writtenLength
+    }
 }
 
 /// Something the device wrote that a correct device never writes.
