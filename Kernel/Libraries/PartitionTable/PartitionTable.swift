@@ -64,7 +64,7 @@ public enum PartitionTable {
     /// Parses the GPT header in block 1; nil if it is not one or its array is unreasonable
     /// (more than 1024 entries, entries not a multiple of 128 bytes, array past the disk).
     public static func parseGPTHeader(_ block: [UInt8], blockCount: UInt64, blockSize: Int) -> GPTHeader? {
-        guard block.count >= 92, Array(block[0..<8]) == Array("EFI PART".utf8) else { return nil }
+        guard blockSize > 0, block.count >= 92, Array(block[0..<8]) == Array("EFI PART".utf8) else { return nil }
         let entriesBlock = little(block, 72, as: UInt64.self)
         let count = Int(little(block, 80, as: UInt32.self))
         let size = Int(little(block, 84, as: UInt32.self))
