@@ -3,8 +3,8 @@
 // through the block layer's bounce frames (Apus has no buffer cache yet, so every transfer is
 // already "direct"), with Linux's block-device rules (block/fops.c): a read at or past the end
 // returns 0; a write to a read-only device is EPERM, at or past the end ENOSPC, and one that
-// runs past the end is cut short; lseek may go anywhere in [0, size] (SEEK_END is the capacity;
-// the whole device is data: SEEK_DATA stays, SEEK_HOLE goes to the end, ENXIO from the end on); O_DIRECT transfers must be aligned to the logical block size
+// runs past the end is cut short; lseek may go anywhere in [0, size] (SEEK_END is the capacity,
+// SEEK_DATA/SEEK_HOLE are EINVAL); O_DIRECT transfers must be aligned to the logical block size
 // (offset, length and buffer address), else EINVAL. fsync flushes the device's write cache.
 // ioctls: BLKGETSIZE64, BLKGETSIZE, BLKSSZGET, BLKPBSZGET, BLKBSZGET, BLKIOMIN, BLKIOOPT,
 // BLKALIGNOFF, BLKROGET, BLKFLSBUF; others ENOTTY.
@@ -102,16 +102,7 @@ final class BlockDeviceFileOperations: FileOperations {
         case SeekWhence.SEEK_SET.rawValue: base = 0
         case SeekWhence.SEEK_CUR.rawValue: base = Int64(file.position)
         case SeekWhence.SEEK_END.rawValue: base = Int64(size)
-        // A device is all data: the next data is where you are, the next hole is the end.
-        case SeekWhence.SEEK_DATA.rawValue:
-            guard offset >= 0, UInt64(offset) < size else { throw .ENXIO }
-            file.position = UInt64(offset)
-            return file.position
-        case SeekWhence.SEEK_HOLE.rawValue:
-            guard offset >= 0, UInt64(offset) < size else { throw .ENXIO }
-            file.position = size
-            return file.position
-        default: throw .EINVAL
+        default: throw .EINVAL      // SEEK_DATA and SEEK_HOLE too, as Linux's fixed_size_llseek
         }
         let (target, overflow) = base.addingReportingOverflow(offset)
         guard !overflow, target >= 0, UInt64(target) <= device.capacityBytes else { throw .EINVAL }
