@@ -4,10 +4,11 @@
 // as init from its own small initramfs (`init=/tests/<libc>/<sub>/<name>`), so one crashing
 // program cannot disturb the next; QEMU's exit status is the program's. Subsystems whose
 // MANIFEST level the kernel does not support yet are listed as skipped, never hidden.
-// Programs of the `disk` level get a fresh 4 MiB pattern disk as /dev/vda on Apus
-// (PatternDisk.swift). On the host they find no such disk (or another one, which they leave
-// alone) and print `SKIP sub/name: why`: counted as skipped on the host, as a failure on Apus,
-// where the disk is always attached.
+// Programs of the `disk` level get a fresh 4 MiB pattern disk as /dev/vda (PatternDisk.swift):
+// on Apus, and on the Linux side in Debian's Linux under the same QEMU (LinuxDiskGuest.swift),
+// since the host's own /dev/vda is its real disk. Run natively (run-host.sh) they find no
+// pattern disk and print `SKIP sub/name: why`, which counts as skipped there; a SKIP where the
+// disk is attached is a failure.
 
 import Foundation
 
@@ -116,6 +117,14 @@ public struct UserTests {
         return Result(libc: libc, name: name, verdict: verdict, detail: detail)
     }
 
+    /// Runs one `disk` program in Debian's Linux under QEMU, with the pattern disk.
+    func runOnLinuxGuest(libc: String, name: String) throws -> Result {
+        let program = buildFolder.appendingPathComponent(libc).appendingPathComponent(name)
+        let (status, output) = try LinuxDiskGuest(project: project).run(program: program, disk: project.output("linux-test-vda.img"))
+        let (verdict, detail) = Self.verdict(output: output, status: status, name: name)
+        return Result(libc: libc, name: name, verdict: verdict, detail: detail)
+    }
+
     /// Runs one program natively.
     func runOnHost(libc: String, name: String) throws -> Result {
         let program = buildFolder.appendingPathComponent(libc).appendingPathComponent(name).path
@@ -143,7 +152,14 @@ public struct UserTests {
                 skipped[level.rawValue, default: 0] += 1
                 continue
             }
-            let result = try kernel.map { try runOnApus(libc: libc, name: name, level: level, kernel: $0) } ?? runOnHost(libc: libc, name: name)
+            let result: Result
+            if let kernel {
+                result = try runOnApus(libc: libc, name: name, level: level, kernel: kernel)
+            } else if level == .disk {
+                result = try runOnLinuxGuest(libc: libc, name: name)
+            } else {
+                result = try runOnHost(libc: libc, name: name)
+            }
             print("\(where_) \(libc) \(result.detail)")
             switch result.verdict {
             case .passed:
