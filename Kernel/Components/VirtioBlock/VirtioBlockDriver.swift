@@ -48,6 +48,8 @@ public enum VirtioBlockDriver {
     static let wantedFeatures: VirtioFeatures = [.ringIndirectDescriptors, .ringEventIndex, VirtioBlockFeatures.segmentMaximum,
                                                  VirtioBlockFeatures.readOnly, VirtioBlockFeatures.blockSize, VirtioBlockFeatures.flush,
                                                  VirtioBlockFeatures.topology]
+    /// vda...vdz; Linux goes on with vdaa, which nothing here needs yet.
+    static let maximumDisks = 26
     /// The devices found, in probe order (vda first).
     static let drivers = SpinLock<[VirtioBlockDisk]>([])
 
@@ -55,8 +57,12 @@ public enum VirtioBlockDriver {
     public static func start() {
         var index = 0
         for summary in PCI.enumerate() where VirtioPCIDevice.deviceType(of: summary.identity) == 2 {
+            guard index < maximumDisks else {
+                Log.warn("virtio-blk at \(summary.address): more than \(maximumDisks) disks (vda...vdz); left alone")
+                continue
+            }
             guard let function = PCI.claim(summary.address) else { continue }
-            let name = "vd" + String(UnicodeScalar(UInt8(ascii: "a") + UInt8(truncatingIfNeeded: index % 26)))
+            let name = "vd" + String(UnicodeScalar(UInt8(ascii: "a") + UInt8(truncatingIfNeeded: index)))
             do throws(VirtioError) {
                 let driver = try VirtioBlockDisk(function: function)
                 let disk = BlockDisk(geometry: driver.geometry, driver: driver)
