@@ -67,12 +67,14 @@ let package = Package(
         component("FileSystem", dependencies: ["Framework", "Scheduling", "LinuxABI", "Capabilities", "Cpio", "Inflate", "Block"]),
         component("Memory", dependencies: ["Framework", "FileSystem", "LinuxABI", "Capabilities", "RegionMap"]),
         component("Terminal", dependencies: ["Framework", "FileSystem", "Scheduling", "LinuxABI", "LineDiscipline"]),
-        component("Process", dependencies: ["Framework", "FileSystem", "Memory", "LinuxABI", "Capabilities", "ElfFormat"]),
+        component("Process", dependencies: ["Framework", "FileSystem", "Memory", "LinuxABI", "Capabilities", "ElfFormat",
+                                            "Scheduling"]),
+        component("Events", dependencies: ["Framework", "FileSystem", "Scheduling", "Process", "LinuxABI"]),
         component("ProcFS", dependencies: ["Framework", "FileSystem", "Memory", "Process", "LinuxABI", "Scheduling"]),
         component("SystemCalls", dependencies: ["Framework", "FileSystem", "Memory", "Process", "ProcFS", "Terminal", "Scheduling",
-                                                "LinuxABI", "Capabilities", "KernelCommandLine"]),
+                                                "LinuxABI", "Capabilities", "KernelCommandLine", "Events"]),
 
-        .target(name: "KTestRegistry", dependencies: ["Framework", "Scheduling", "FileSystem", "Memory", "ProcFS", "SystemCalls", "Block", "VirtioBlock"], path: "KTests",
+        .target(name: "KTestRegistry", dependencies: ["Framework", "Scheduling", "FileSystem", "Memory", "ProcFS", "SystemCalls", "Events", "Block", "VirtioBlock"], path: "KTests",
                 swiftSettings: [embedded, ktestBuild] + strictlySafe),
 
         .executableTarget(name: "Apus", dependencies: [

@@ -6,6 +6,7 @@
 
 #if KTEST
 import Block
+import Events
 import FileSystem
 import Framework
 import Memory
@@ -26,4 +27,5 @@ import VirtioBlock
 @section("ktest_registry") @used let deviceSuite: KTestSuite = registerDeviceKTests
 @section("ktest_registry") @used let blockSuite: KTestSuite = registerBlockKTests
 @section("ktest_registry") @used let virtioBlockSuite: KTestSuite = registerVirtioBlockKTests
+@section("ktest_registry") @used let eventsSuite: KTestSuite = registerEventsKTests
 #endif

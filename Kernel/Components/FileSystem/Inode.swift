@@ -8,6 +8,9 @@ import LinuxABI
 
 public enum InodeKind: Sendable, Equatable {
     case regular, directory, symlink, characterDevice, blockDevice, fifo, socket
+    /// The inode of files that have no name (anon_inode: eventfd, epoll, timerfd, signalfd):
+    /// st_mode has no type bits.
+    case anonymous
 
     /// The S_IFMT bits of st_mode.
     public var modeBits: UInt32 {
@@ -19,6 +22,7 @@ public enum InodeKind: Sendable, Equatable {
         case .blockDevice: 0o060000
         case .fifo: 0o010000
         case .socket: 0o140000
+        case .anonymous: 0
         }
     }
 
@@ -32,6 +36,7 @@ public enum InodeKind: Sendable, Equatable {
         case .blockDevice: 6
         case .fifo: 1
         case .socket: 12
+        case .anonymous: 0
         }
     }
 

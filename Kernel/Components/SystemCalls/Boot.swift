@@ -50,6 +50,10 @@ public enum UserSpace {
             guard let thread = Scheduler.current.owner as? Thread else { return false }
             return SignalDelivery.hasDeliverableSignal(thread) || thread.isExiting
         }
+        SocketCredentials.install {
+            guard let process = (Scheduler.current.owner as? Thread)?.process else { return nil }
+            return UnixCredentials(pid: process.id, uid: process.credentials.realUserID, gid: process.credentials.realGroupID)
+        }
         let table = ProcessTable.shared
         let root = FileSystemTable.shared.root
         let files = FileTable()

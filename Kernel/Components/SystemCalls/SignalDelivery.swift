@@ -137,6 +137,7 @@ public enum SignalDelivery {
         case .queued, .pendingWithoutInfo: break
         }
         if let task = thread.task { Scheduler.wake(task) }
+        process.signals.signalfdQueue.wakeAll()     // signalfd readers and pollers (any thread)
         return .sent
     }
 

@@ -209,6 +209,20 @@ enum SystemCallTable {
         case SystemCall.setsockopt.rawValue: try SocketState.setsockopt(context)
         case SystemCall.getsockname.rawValue: try SocketNames.getsockname(context)
         case SystemCall.getpeername.rawValue: try SocketNames.getpeername(context)
+        // event files
+        case SystemCall.epoll_create.rawValue: try EventPollCalls.epollCreate(context)
+        case SystemCall.epoll_create1.rawValue: try EventPollCalls.epollCreate1(context)
+        case SystemCall.epoll_ctl.rawValue: try EventPollCalls.epollCtl(context)
+        case SystemCall.epoll_wait.rawValue: try EventPollCalls.epollWait(context)
+        case SystemCall.epoll_pwait.rawValue: try EventPollCalls.epollPwait(context)
+        case SystemCall.epoll_pwait2.rawValue: try EventPollCalls.epollPwait2(context)
+        case SystemCall.eventfd.rawValue: try EventfdCalls.eventfd(context)
+        case SystemCall.eventfd2.rawValue: try EventfdCalls.eventfd2(context)
+        case SystemCall.timerfd_create.rawValue: try TimerfdCalls.timerfdCreate(context)
+        case SystemCall.timerfd_settime.rawValue: try TimerfdCalls.timerfdSettime(context)
+        case SystemCall.timerfd_gettime.rawValue: try TimerfdCalls.timerfdGettime(context)
+        case SystemCall.signalfd.rawValue: try SignalfdCalls.signalfd(context)
+        case SystemCall.signalfd4.rawValue: try SignalfdCalls.signalfd4(context)
         default: nil
         }
     }

@@ -57,7 +57,7 @@ enum FileControl {
             return 0
         case .F_GETFL:
             let accessBits: Int32 = file.accessMode.map { $0.rawValue } ?? OpenFlags.O_PATH.rawValue
-            return Int(file.statusFlags.rawValue | accessBits | OpenFlags.O_LARGEFILE.rawValue)
+            return Int(file.statusFlags.rawValue | accessBits)
         case .F_SETFL:
             if file.isPathOnly { throw .EBADF }
             let requested = OpenFlags(rawValue: Int32(truncatingIfNeeded: argument))
