@@ -2,6 +2,7 @@
 # installs what is missing (QEMU and friends via apt-get) and explains its errors.
 #   make run [KCMD="log=debug init=/bin/sh"]   build and boot in QEMU
 #            [ADD=DIR] [INITRD=FILE]           lay DIR over the default image / boot your own cpio
+#            [DISK=FILE]                       attach a raw image as /dev/vda (virtio-blk)
 #   make test                                  every check and test (what CI runs)
 #   make ktest [FILTER=heap]                   in-kernel tests only
 #   make debug [BREAK=Banner.print] [KCMD=...] boot under gdb
@@ -22,14 +23,15 @@ toolkit:
 build: toolkit
 	@$(APUS) build
 
-# KCMD, ADD and INITRD reach apus verbatim through the environment ($(value) stops make from
+# KCMD, ADD, INITRD and DISK reach apus verbatim through the environment ($(value) stops make from
 # expanding a `$` in them, and the shell substitutes a variable's value without splitting it):
 # apus splits KCMD into words as sh would and quotes each for the kernel's parser.
 run debug: export APUS_RUN_KCMD = $(value KCMD)
 run: export APUS_RUN_ADD = $(value ADD)
 run: export APUS_RUN_INITRD = $(value INITRD)
+run: export APUS_RUN_DISK = $(value DISK)
 run: toolkit
-	@$(APUS) run $(if $(value ADD),--add "$$APUS_RUN_ADD") $(if $(value INITRD),--initrd "$$APUS_RUN_INITRD") --kcmd "$$APUS_RUN_KCMD"
+	@$(APUS) run $(if $(value ADD),--add "$$APUS_RUN_ADD") $(if $(value INITRD),--initrd "$$APUS_RUN_INITRD") $(if $(value DISK),--disk "$$APUS_RUN_DISK") --kcmd "$$APUS_RUN_KCMD"
 
 test: toolkit
 	@$(APUS) test

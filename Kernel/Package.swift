@@ -27,7 +27,7 @@ func component(_ name: String, dependencies: [Target.Dependency] = []) -> Target
             swiftSettings: [embedded, ktestBuild] + strictlySafe)
 }
 
-let pureLibraries: [String] = ["BuddyAllocator", "KernelCommandLine", "Capabilities", "Inflate", "Cpio", "ElfFormat", "LinuxABI", "RegionMap", "LineDiscipline", "Ext2", "InternetStack"]
+let pureLibraries: [String] = ["BuddyAllocator", "KernelCommandLine", "Capabilities", "Inflate", "Cpio", "ElfFormat", "LinuxABI", "RegionMap", "LineDiscipline", "Ext2", "InternetStack", "VirtioQueue", "PartitionTable"]
 
 let package = Package(
     name: "ApusKernel",
@@ -57,9 +57,14 @@ let package = Package(
         library("LineDiscipline", dependencies: ["LinuxABI"]),
         library("Ext2", dependencies: ["LinuxABI"]),
         library("InternetStack", dependencies: ["LinuxABI"]),
+        library("VirtioQueue"),
+        library("PartitionTable"),
 
         component("Scheduling", dependencies: ["Framework"]),
-        component("FileSystem", dependencies: ["Framework", "Scheduling", "LinuxABI", "Capabilities", "Cpio", "Inflate"]),
+        component("Block", dependencies: ["Framework", "Scheduling", "LinuxABI", "PartitionTable"]),
+        component("Virtio", dependencies: ["Framework", "VirtioQueue"]),
+        component("VirtioBlock", dependencies: ["Framework", "Block", "Virtio", "VirtioQueue", "LinuxABI"]),
+        component("FileSystem", dependencies: ["Framework", "Scheduling", "LinuxABI", "Capabilities", "Cpio", "Inflate", "Block"]),
         component("Memory", dependencies: ["Framework", "FileSystem", "LinuxABI", "Capabilities", "RegionMap"]),
         component("Terminal", dependencies: ["Framework", "FileSystem", "Scheduling", "LinuxABI", "LineDiscipline"]),
         component("Process", dependencies: ["Framework", "FileSystem", "Memory", "LinuxABI", "Capabilities", "ElfFormat",
@@ -70,11 +75,11 @@ let package = Package(
         component("SystemCalls", dependencies: ["Framework", "FileSystem", "Memory", "Process", "ProcFS", "Terminal", "Scheduling",
                                                 "LinuxABI", "Capabilities", "KernelCommandLine", "Events", "Futex"]),
 
-        .target(name: "KTestRegistry", dependencies: ["Framework", "Scheduling", "FileSystem", "Memory", "ProcFS", "SystemCalls", "Events", "Futex"], path: "KTests",
+        .target(name: "KTestRegistry", dependencies: ["Framework", "Scheduling", "FileSystem", "Memory", "ProcFS", "SystemCalls", "Events", "Futex", "Block", "VirtioBlock"], path: "KTests",
                 swiftSettings: [embedded, ktestBuild] + strictlySafe),
 
         .executableTarget(name: "Apus", dependencies: [
-            "Framework", "Scheduling", "KernelCommandLine", "FileSystem", "Memory", "SystemCalls",
+            "Framework", "Scheduling", "KernelCommandLine", "FileSystem", "Memory", "SystemCalls", "VirtioBlock",
             .target(name: "KTestRegistry", condition: .when(traits: ["KTest"])),
         ], path: "Entry",
                           swiftSettings: [embedded, ktestBuild] + strictlySafe),

@@ -2,10 +2,11 @@
 // Components start in dependency order (each after the components it depends on, ties
 // broken by name); `apus components` (and so `make test`) fails when this file is stale.
 //
-// Order: Scheduling, FileSystem, Memory, Futex, Process, Events, ProcFS, Terminal, SystemCalls
+// Order: Scheduling, Block, FileSystem, Memory, Futex, Process, Events, ProcFS, Terminal, SystemCalls, Virtio, VirtioBlock
 
 import Memory
 import Scheduling
+import VirtioBlock
 
 enum ComponentStartup {
     /// Calls every component's start entry points, dependencies first. Call once, first thing in main.
@@ -13,6 +14,7 @@ enum ComponentStartup {
         // Scheduling
         Scheduling.install()
         Timers.install()
+        // Block: no start entry point
         // FileSystem: no start entry point
         // Memory
         MemoryManager.install()
@@ -22,5 +24,8 @@ enum ComponentStartup {
         // ProcFS: no start entry point
         // Terminal: no start entry point
         // SystemCalls: no start entry point
+        // Virtio: no start entry point
+        // VirtioBlock
+        VirtioBlockDriver.start()
     }
 }

@@ -5,6 +5,7 @@
 // which would register (and define) each suite many times.
 
 #if KTEST
+import Block
 import Events
 import FileSystem
 import Framework
@@ -12,6 +13,7 @@ import Futex
 import Memory
 import ProcFS
 import Scheduling
+import VirtioBlock
 
 @section("ktest_registry") @used let memorySuite: KTestSuite = registerMemoryKTests
 @section("ktest_registry") @used let cpuSuite: KTestSuite = registerCPUKTests
@@ -23,6 +25,9 @@ import Scheduling
 @section("ktest_registry") @used let procFSSuite: KTestSuite = registerProcFSKTests
 @section("ktest_registry") @used let userAddressSpaceSuite: KTestSuite = registerUserAddressSpaceKTests
 @section("ktest_registry") @used let copyOnWriteSuite: KTestSuite = registerCopyOnWriteKTests
+@section("ktest_registry") @used let deviceSuite: KTestSuite = registerDeviceKTests
+@section("ktest_registry") @used let blockSuite: KTestSuite = registerBlockKTests
+@section("ktest_registry") @used let virtioBlockSuite: KTestSuite = registerVirtioBlockKTests
 @section("ktest_registry") @used let eventsSuite: KTestSuite = registerEventsKTests
 @section("ktest_registry") @used let futexSuite: KTestSuite = registerFutexKTests
 #endif

@@ -18,5 +18,7 @@ let package = Package(
         .testTarget(name: "Ext2Tests", dependencies: [.product(name: "Ext2", package: "ApusKernel"), .product(name: "LinuxABI", package: "ApusKernel")]),
         .testTarget(name: "InternetStackTests", dependencies: [.product(name: "InternetStack", package: "ApusKernel"), .product(name: "LinuxABI", package: "ApusKernel")]),
         .testTarget(name: "LineDisciplineTests", dependencies: [.product(name: "LineDiscipline", package: "ApusKernel"), .product(name: "LinuxABI", package: "ApusKernel")], exclude: ["linux-transcripts.py"]),
+        .testTarget(name: "VirtioQueueTests", dependencies: [.product(name: "VirtioQueue", package: "ApusKernel")]),
+        .testTarget(name: "PartitionTableTests", dependencies: [.product(name: "PartitionTable", package: "ApusKernel")]),
     ]
 )

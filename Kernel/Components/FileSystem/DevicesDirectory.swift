@@ -1,6 +1,6 @@
 // /dev: a separate ramfs instance mounted at boot (like devtmpfs) with the device nodes the
-// kernel provides: null, zero, full, random, urandom, console, tty, ttyS0, plus /dev/fd and the
-// standard stream links, /dev/shm and /dev/pts directories.
+// kernel provides: null, zero, full, random, urandom, console, tty, ttyS0, the block devices
+// (vda, vda1...), plus /dev/fd and the standard stream links, /dev/shm and /dev/pts directories.
 
 import Framework
 import LinuxABI
@@ -31,6 +31,7 @@ public enum DevicesDirectory {
                 try? devices.insert(Array(name.utf8), node)
             }
         }
+        BlockDeviceNodes.populate(devices)
         for (name, target) in [("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
                                ("stderr", "/proc/self/fd/2")] {
             if let link = try? devices.makeSymlink(target: Array(target.utf8), owner: 0, group: 0) {

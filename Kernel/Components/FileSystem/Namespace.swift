@@ -76,7 +76,10 @@ public enum Namespace {
             guard let fifo = inode as? FifoInode else { throw .ENXIO }
             return try Pipes.open(fifo, accessMode: accessMode, statusFlags: statusFlags,
                                   for: PipeUser(userID: context.identity.userID, isExemptFromLimits: context.identity.isSuperuser))
-        case .blockDevice, .socket, .anonymous:
+        case .blockDevice:
+            return OpenFile(inode: inode, rights: rights, accessMode: accessMode, statusFlags: statusFlags,
+                            operations: try BlockDeviceNodes.operations(for: inode))
+        case .socket, .anonymous:
             throw .ENXIO
         case .symlink:
             throw .ELOOP

@@ -62,6 +62,7 @@ public final class OpenFile {
     func directoryEntries() throws(Errno) -> DirectoryCursor { try operations.directoryEntries(self) }
     func truncate(to length: UInt64) throws(Errno) { try operations.truncate(self, to: length) }
     func control(_ request: UInt32, argument: UInt64) throws(Errno) -> Int { try operations.control(self, request, argument: argument) }
+    func sync() throws(Errno) { try operations.sync(self) }
 
     /// Readiness for poll/select (POLLIN, POLLOUT, POLLHUP, POLLERR bits).
     public func pollEvents() -> PollEvents { isAlwaysReady ? .alwaysReady : operations.pollEvents(self) }
@@ -88,6 +89,8 @@ class FileOperations {
     func directoryEntries(_ file: OpenFile) throws(Errno) -> DirectoryCursor { throw .ENOTDIR }
     func truncate(_ file: OpenFile, to length: UInt64) throws(Errno) { throw .EINVAL }
     func control(_ file: OpenFile, _ request: UInt32, argument: UInt64) throws(Errno) -> Int { throw .ENOTTY }
+    /// fsync(2): make what was written durable (nothing to do for memory-backed files).
+    func sync(_ file: OpenFile) throws(Errno) {}
     /// A kind whose readiness can change overrides both; one without a readiness queue is always
     /// ready and is not asked (`OpenFile.pollEvents`).
     func pollEvents(_ file: OpenFile) -> PollEvents { .alwaysReady }
@@ -177,6 +180,11 @@ extension FileHandle {
 
     public func control(_ request: UInt32, argument: UInt64) throws(Errno) -> Int {
         try file.control(request, argument: argument)
+    }
+
+    /// fsync(2)/fdatasync(2).
+    public func sync() throws(Errno) {
+        try file.sync()
     }
 }
 

@@ -1,6 +1,10 @@
 // Running the in-kernel tests: build the KTest kernel, boot it with `ktest=FILTER`, and read the
 // verdict from its console (`test NAME ... ok|FAILED` lines and the final `N passed, M failed`).
 // A run that ends without that line (a hang, or a panic outside any test) counts as a failure.
+// The machine carries what the device tests drive: vda, a 4 MiB read-write pattern disk with
+// MSI-X; vdb, a 1 MiB read-only one on its INTx line (`vectors=0`); and a virtio-rng function no
+// driver claims, which the Framework device tests claim themselves. The images are made afresh
+// for every run (PatternDisk.swift).
 
 import Foundation
 
@@ -39,7 +43,9 @@ public struct KernelTests {
         let image = try KernelBuild(project: project, variant: .ktest).build()
         var commandLine = "log=warn"
         if let filter, !filter.isEmpty { commandLine += " ktest=\(filter)" }
-        let machine = QEMUMachine(kernel: image, commandLine: commandLine)
+        var machine = QEMUMachine(kernel: image, commandLine: commandLine)
+        machine.disks = try Self.testDisks(project: project)
+        machine.extraArguments += ["-device", "virtio-rng-pci,disable-legacy=on"]
         Shell.step("running in-kernel tests\(filter.map { " matching '\($0)'" } ?? "")")
         let (status, output) = try machine.runCaptured(timeoutSeconds: timeoutSeconds, echo: echo)
         guard let counts = TestCounts.parseSummary(output) else {
@@ -59,5 +65,12 @@ public struct KernelTests {
                                failures: failedTests.map(String.init) + zeroCost.failures + boot.failures)
         print("\(total.passed) passed, \(total.failed) failed")
         return total
+    }
+
+    static func testDisks(project: Project) throws -> [QEMUMachine.VirtioDisk] {
+        let vda = project.output("ktest-vda.img"), vdb = project.output("ktest-vdb.img")
+        try PatternDisk.write(to: vda, bytes: 4 << 20)
+        try PatternDisk.write(to: vdb, bytes: 1 << 20)
+        return [QEMUMachine.VirtioDisk(file: vda), QEMUMachine.VirtioDisk(file: vdb, access: .readOnly, interrupts: .legacyLine)]
     }
 }

@@ -1,7 +1,8 @@
 // One QEMU configuration for everything (run, tests, benchmarks, Linux side by side):
 // the `pc` machine with the qboot firmware (boots a PVH kernel in milliseconds), `-cpu max`
 // (AVX and friends for glibc, SMEP/SMAP for us), TCG, no network, the serial console on stdio
-// and the isa-debug-exit device. Exit statuses: 0 = clean power-off; odd = debug-exit with
+// and the isa-debug-exit device; raw disk images attach as modern-only virtio-blk PCI functions
+// (`disable-legacy=on`: device ID 0x1042, no I/O BAR). Exit statuses: 0 = clean power-off; odd = debug-exit with
 // status (code - 1) / 2; 124 = our timeout.
 
 import Foundation
@@ -14,7 +15,40 @@ public struct QEMUMachine: Sendable {
     public var clock: ClockMode = .wallClock
     public var debugStub: DebugStub = .none
     public var console: Console = .terminal
+    public var disks: [VirtioDisk] = []
     public var extraArguments: [String] = []
+
+    /// A raw image attached as a virtio block device (vda, vdb... in this order).
+    public struct VirtioDisk: Sendable, Equatable {
+        public var file: URL
+        public var access: Access
+        public var interrupts: Interrupts
+
+        public enum Access: Sendable { case readWrite, readOnly }
+        public enum Interrupts: Sendable {
+            /// MSI-X, one vector per queue (QEMU's default).
+            case msix
+            /// No MSI-X table (`vectors=0`): the device raises its PCI INTx line.
+            case legacyLine
+        }
+
+        public init(file: URL, access: Access = .readWrite, interrupts: Interrupts = .msix) {
+            self.file = file
+            self.access = access
+            self.interrupts = interrupts
+        }
+
+        /// `-drive` and `-device` arguments for disk number `index`.
+        func arguments(index: Int) -> [String] {
+            // QEMU's option syntax: a comma inside a value is written twice.
+            let path = file.path.replacingOccurrences(of: ",", with: ",,")
+            var drive = "file=\(path),if=none,id=disk\(index),format=raw"
+            if access == .readOnly { drive += ",readonly=on" }
+            var device = "virtio-blk-pci,drive=disk\(index),disable-legacy=on"
+            if interrupts == .legacyLine { device += ",vectors=0" }
+            return ["-drive", drive, "-device", device]
+        }
+    }
 
     public enum Console: Sendable {
         /// `-nographic`: the serial console and QEMU's monitor share stdio; Ctrl-A is QEMU's
@@ -59,6 +93,7 @@ public struct QEMUMachine: Sendable {
         if !commandLine.isEmpty { arguments += ["-append", commandLine] }
         if clock == .instructionCounting { arguments += ["-icount", "shift=0,sleep=off"] }
         if debugStub == .waitForGDB { arguments += ["-s", "-S"] }
+        for (index, disk) in disks.enumerated() { arguments += disk.arguments(index: index) }
         return arguments + extraArguments
     }
 

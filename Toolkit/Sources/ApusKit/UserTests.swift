@@ -4,24 +4,31 @@
 // as init from its own small initramfs (`init=/tests/<libc>/<sub>/<name>`), so one crashing
 // program cannot disturb the next; QEMU's exit status is the program's. Subsystems whose
 // MANIFEST level the kernel does not support yet are listed as skipped, never hidden.
+// Programs of the `disk` level get a fresh 4 MiB pattern disk as /dev/vda (PatternDisk.swift):
+// on Apus, and on the Linux side in Debian's Linux under the same QEMU (LinuxDiskGuest.swift),
+// since the host's own /dev/vda is its real disk. Run natively (run-host.sh) they find no
+// pattern disk and print `SKIP sub/name: why`, which counts as skipped there; a SKIP where the
+// disk is attached is a failure.
 
 import Foundation
 
 public struct UserTests {
     public enum Level: String, Sendable, CaseIterable {
-        case usermode, processes
+        case usermode, processes, disk
     }
 
     public struct Result: Sendable {
         public let libc: String
         public let name: String
-        public let passed: Bool
+        public let verdict: Verdict
         public let detail: String
     }
 
+    public enum Verdict: Sendable { case passed, failed, skipped }
+
     let project: Project
     /// The MANIFEST levels Apus runs today.
-    public static let supportedLevels: Set<Level> = [.usermode, .processes]
+    public static let supportedLevels: Set<Level> = [.usermode, .processes, .disk]
     public static let libcs = ["musl", "glibc"]
 
     public init(project: Project) { self.project = project }
@@ -68,20 +75,28 @@ public struct UserTests {
         return list.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
     }
 
-    static func verdict(output: String, status: Int32, name: String) -> (Bool, String) {
+    /// What the output says. A SKIP line is a skip only where `skips` allows one (the host).
+    static func verdict(output: String, status: Int32, name: String, skips: SkipPolicy = .failure) -> (Verdict, String) {
         let lines = output.split(whereSeparator: \.isNewline).map(String.init)
-        let results = lines.filter { $0.hasPrefix("PASS ") || $0.hasPrefix("FAIL ") }
+        let results = lines.filter { $0.hasPrefix("PASS ") || $0.hasPrefix("FAIL ") || $0.hasPrefix("SKIP ") }
         if let line = results.last {
-            if line.hasPrefix("PASS ") && status == 0 && results.count == 1 { return (true, line) }
-            return (false, status == 0 || line.hasPrefix("FAIL ") ? line : "\(line) (exit status \(status))")
+            if status == 0 && results.count == 1 {
+                if line.hasPrefix("PASS ") { return (.passed, line) }
+                if line.hasPrefix("SKIP ") {
+                    return skips == .allowed ? (.skipped, line) : (.failed, "FAIL \(name): skipped where its disk is attached: \(line)")
+                }
+            }
+            return (.failed, status == 0 || line.hasPrefix("FAIL ") ? line : "\(line) (exit status \(status))")
         }
         let why = status == 124 ? "timed out" : status == 125 ? "kernel panic" : "exit status \(status)"
         let tail = lines.suffix(12).joined(separator: "\n    | ")
-        return (false, "FAIL \(name): no result line, \(why)\n    | \(tail)")
+        return (.failed, "FAIL \(name): no result line, \(why)\n    | \(tail)")
     }
 
+    enum SkipPolicy { case allowed, failure }
+
     /// Runs one program on Apus.
-    func runOnApus(libc: String, name: String, kernel: URL) throws -> Result {
+    func runOnApus(libc: String, name: String, level: Level, kernel: URL) throws -> Result {
         var builder = InitramfsBuilder()
         try builder.directory("tmp", permissions: 0o1777)
         try builder.directory("dev")
@@ -91,18 +106,31 @@ public struct UserTests {
         let image = project.output("user-test.cpio")
         try builder.write(to: image)
         let extra = ProcessInfo.processInfo.environment["APUS_KCMD"].map { " " + $0 } ?? ""
-        let machine = QEMUMachine(kernel: kernel, initrd: image, commandLine: "log=warn init=/\(path)\(extra)")
+        var machine = QEMUMachine(kernel: kernel, initrd: image, commandLine: "log=warn init=/\(path)\(extra)")
+        if level == .disk {
+            let disk = project.output("user-test-vda.img")
+            try PatternDisk.write(to: disk, bytes: 4 << 20)
+            machine.disks = [QEMUMachine.VirtioDisk(file: disk)]
+        }
         let (status, output) = try machine.runCaptured(timeoutSeconds: 120)
-        let (passed, detail) = Self.verdict(output: output, status: status, name: name)
-        return Result(libc: libc, name: name, passed: passed, detail: detail)
+        let (verdict, detail) = Self.verdict(output: output, status: status, name: name)
+        return Result(libc: libc, name: name, verdict: verdict, detail: detail)
+    }
+
+    /// Runs one `disk` program in Debian's Linux under QEMU, with the pattern disk.
+    func runOnLinuxGuest(libc: String, name: String) throws -> Result {
+        let program = buildFolder.appendingPathComponent(libc).appendingPathComponent(name)
+        let (status, output) = try LinuxDiskGuest(project: project).run(program: program, disk: project.output("linux-test-vda.img"))
+        let (verdict, detail) = Self.verdict(output: output, status: status, name: name)
+        return Result(libc: libc, name: name, verdict: verdict, detail: detail)
     }
 
     /// Runs one program natively.
     func runOnHost(libc: String, name: String) throws -> Result {
         let program = buildFolder.appendingPathComponent(libc).appendingPathComponent(name).path
         let result = try Shell.capture(["timeout", "-k", "5", "60", program], in: URL(fileURLWithPath: "/tmp"))
-        let (passed, detail) = Self.verdict(output: result.output, status: result.status, name: name)
-        return Result(libc: libc, name: name, passed: passed, detail: detail)
+        let (verdict, detail) = Self.verdict(output: result.output, status: result.status, name: name, skips: .allowed)
+        return Result(libc: libc, name: name, verdict: verdict, detail: detail)
     }
 
     public enum Target: Sendable { case apus, host }
@@ -114,6 +142,7 @@ public struct UserTests {
         let kernel = target == .apus ? try KernelBuild(project: project, variant: .kernel).build() : nil
         var counts = TestCounts(passed: 0, failed: 0)
         var skipped: [String: Int] = [:]
+        var skippedPrograms = 0
         let where_ = target == .apus ? "apus" : "linux"
         Shell.step("running the regression programs on \(target == .apus ? "Apus (one boot each)" : "the host's Linux")")
         for (libc, name) in try programs(filter: filter) {
@@ -123,18 +152,29 @@ public struct UserTests {
                 skipped[level.rawValue, default: 0] += 1
                 continue
             }
-            let result = try kernel.map { try runOnApus(libc: libc, name: name, kernel: $0) } ?? runOnHost(libc: libc, name: name)
-            print("\(where_) \(libc) \(result.detail)")
-            if result.passed {
-                counts.passed += 1
+            let result: Result
+            if let kernel {
+                result = try runOnApus(libc: libc, name: name, level: level, kernel: kernel)
+            } else if level == .disk {
+                result = try runOnLinuxGuest(libc: libc, name: name)
             } else {
+                result = try runOnHost(libc: libc, name: name)
+            }
+            print("\(where_) \(libc) \(result.detail)")
+            switch result.verdict {
+            case .passed:
+                counts.passed += 1
+            case .failed:
                 counts.failed += 1
                 counts.failures.append("\(libc) \(result.detail)")
+            case .skipped:
+                skippedPrograms += 1
             }
         }
         for (level, count) in skipped.sorted(by: { $0.key < $1.key }) {
             print("\(where_): \(count) programs skipped: level '\(level)' is not supported by Apus yet")
         }
+        if skippedPrograms > 0 { print("\(where_): \(skippedPrograms) programs printed SKIP (what they need is not on this machine)") }
         print("\(counts.passed) passed, \(counts.failed) failed")
         return counts
     }

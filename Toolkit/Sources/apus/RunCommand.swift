@@ -4,7 +4,8 @@
 // with `--kcmd` (what `make run KCMD="..."` passes, read verbatim from the environment); a word
 // with spaces is quoted for the kernel's parser so init gets it as one argument
 // (ApusKit/KernelCommandLineWords.swift).
-// `--add DIR` lays a host directory over the default image; `--initrd FILE` boots a cpio archive
+// `--disk FILE` (repeatable) attaches a raw image as a virtio block device: /dev/vda, /dev/vdb...
+// in order, read-write (the guest's writes land in the file). `--add DIR` lays a host directory over the default image; `--initrd FILE` boots a cpio archive
 // of the user's own instead. The exit status is the guest's: init's exit status, or 125 after a
 // kernel panic. Standard input that is not a terminal is fed to the guest, then end of file.
 
@@ -29,6 +30,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Boot this cpio archive (newc, plain or gzip'ed) instead of the default image.", valueName: "file"))
     var initrd: String?
 
+    @Option(name: .long, help: ArgumentHelp("Attach this raw disk image as a virtio block device, read-write (repeatable: vda, vdb...).", valueName: "file"))
+    var disk: [String] = []
+
     @Option(name: .long, help: ArgumentHelp("Kernel command-line words as one text in shell syntax (quotes group words; nothing is expanded), before the words after --.", valueName: "text"))
     var kcmd: String?
 
@@ -49,6 +53,10 @@ struct RunCommand: ParsableCommand {
             let kernel = try KernelBuild(project: project, variant: .kernel).build()
             var machine = QEMUMachine(kernel: kernel, initrd: try image.prepare(project: project), commandLine: commandLine)
             machine.memoryMiB = memory
+            machine.disks = try disk.map { path in
+                guard FileManager.default.isReadableFile(atPath: path) else { throw ToolkitError("--disk \(path): no such readable file") }
+                return QEMUMachine.VirtioDisk(file: URL(fileURLWithPath: path))
+            }
             Shell.step(isatty(STDIN_FILENO) == 1 ? "booting (QEMU TCG; Ctrl-A X quits)" : "booting (QEMU TCG; standard input is not a terminal: it goes to the guest, then end of file)")
             let status = try machine.runInteractive(timeoutSeconds: timeout)
             if status == 124 { FileHandle.standardError.write(Data("apus: QEMU stopped after \(timeout ?? 0) s\n".utf8)) }

@@ -33,7 +33,12 @@ extension TestLevel {
             // The initramfs boot checks gzip their images and boot busybox.
             Self.kernelBuild + [Dependencies.qemu, Dependencies.gzip, Dependencies.busybox]
         case .linux:
-            Self.userPrograms + [Dependencies.timeout]
+            // The `disk` programs run in Debian's Linux under QEMU (ApusKit/LinuxDiskGuest.swift):
+            // its kernel and virtio modules come from apt-get download, dpkg-deb and tar.
+            Self.userPrograms + [
+                Dependencies.timeout, Dependencies.qemu, Dependencies.busybox, Dependencies.aptGet, Dependencies.aptCache,
+                Dependencies.dpkgDeb, Dependencies.tar,
+            ]
         case .user:
             Self.kernelBuild + Self.userPrograms + [Dependencies.qemu]
         case .exhaustion:

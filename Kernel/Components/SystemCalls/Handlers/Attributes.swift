@@ -230,12 +230,17 @@ enum Attributes {
         return Int(previous)
     }
 
-    // MARK: sync (ramfs has nothing to write back; the descriptor is still checked)
+    // MARK: sync (ramfs has nothing to write back; block devices flush their write caches)
 
     static func fsync(_ call: SystemCallContext) throws(Errno) -> Int {
-        _ = try call.file(0)
+        let file = try call.file(0)
+        if file.isPathOnly { throw .EBADF }
+        try file.handle(NoRights.self).sync()
         return 0
     }
 
-    static func sync(_ call: SystemCallContext) throws(Errno) -> Int { 0 }
+    static func sync(_ call: SystemCallContext) throws(Errno) -> Int {
+        BlockDeviceNodes.flushAll()
+        return 0
+    }
 }

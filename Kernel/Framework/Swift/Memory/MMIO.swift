@@ -4,6 +4,7 @@
 
 import FrameworkAsm
 import Synchronization
+import _Volatile
 
 public final class MMIOWindow: Sendable {
     let virtualBase: UInt64
@@ -48,16 +49,46 @@ public final class MMIOWindow: Sendable {
         return virtualBase + UInt64(offset)
     }
 
+    // Volatile loads and stores (`_Volatile`): each access is performed exactly once, in program
+    // order with the others, at the width asked for (devices such as virtio's common
+    // configuration decode 8- and 16-bit registers by the access width).
+
+    public func read8(at offset: Int) -> UInt8 {
+        let address = checkedAddress(offset, width: 1)
+        // SAFETY: inside this window (checked), which is mapped uncached for the kernel's lifetime.
+        return unsafe VolatileMappedRegister<UInt8>(unsafeBitPattern: UInt(address)).load()
+    }
+
+    public func read16(at offset: Int) -> UInt16 {
+        let address = checkedAddress(offset, width: 2)
+        // SAFETY: as for read8.
+        return unsafe VolatileMappedRegister<UInt16>(unsafeBitPattern: UInt(address)).load()
+    }
+
     public func read32(at offset: Int) -> UInt32 {
         let address = checkedAddress(offset, width: 4)
-        // SAFETY: inside this window (checked), which is mapped uncached for the kernel's lifetime.
-        return unsafe UnsafeMutablePointer<UInt32>(bitPattern: UInt(address))!.pointee
+        // SAFETY: as for read8.
+        return unsafe VolatileMappedRegister<UInt32>(unsafeBitPattern: UInt(address)).load()
+    }
+
+    public func write8(_ value: UInt8, at offset: Int) {
+        let address = checkedAddress(offset, width: 1)
+        // SAFETY: as for read8.
+        unsafe VolatileMappedRegister<UInt8>(unsafeBitPattern: UInt(address)).store(value)
+        atomicMemoryFence(ordering: .sequentiallyConsistent)
+    }
+
+    public func write16(_ value: UInt16, at offset: Int) {
+        let address = checkedAddress(offset, width: 2)
+        // SAFETY: as for read8.
+        unsafe VolatileMappedRegister<UInt16>(unsafeBitPattern: UInt(address)).store(value)
+        atomicMemoryFence(ordering: .sequentiallyConsistent)
     }
 
     public func write32(_ value: UInt32, at offset: Int) {
         let address = checkedAddress(offset, width: 4)
-        // SAFETY: as for read32.
-        unsafe UnsafeMutablePointer<UInt32>(bitPattern: UInt(address))!.pointee = value
+        // SAFETY: as for read8.
+        unsafe VolatileMappedRegister<UInt32>(unsafeBitPattern: UInt(address)).store(value)
         atomicMemoryFence(ordering: .sequentiallyConsistent)
     }
 }

@@ -9,7 +9,7 @@ private func c<T: FixedWidthInteger>(_ name: String, _ value: T) -> CConstant { 
 /// Checked against the kernel's own uapi headers.
 let uapiConstants: [CConstant] = fileConstants + memoryConstants + signalConstants + processConstants
     + timeConstants + terminalConstants + pollConstants + futexConstants + constants(of: AuxiliaryVectorType.self)
-    + constants(of: FileSystemMagic.self)
+    + constants(of: FileSystemMagic.self) + constants(of: BlockIoctlRequest.self)
 
 /// Checked against glibc's headers (for names the uapi headers lack, or where glibc is the reference).
 let libcConstants: [CConstant] = [
