@@ -53,7 +53,7 @@ struct TestCommand: ParsableCommand {
 }
 
 enum TestLevel: String, CaseIterable {
-    case lint, tcb, components, compilefail, host, toolkit, ktest, linux, user, shell, session, bench, debug
+    case lint, tcb, components, compilefail, host, toolkit, ktest, linux, user, shell, session, fuzz, bench, debug
 
     var summary: String {
         switch self {
@@ -68,6 +68,7 @@ enum TestLevel: String, CaseIterable {
         case .user: "user-space regression programs on Apus (musl and glibc)"
         case .shell: "busybox sh conformance cases on Apus (one boot), against Linux's output"
         case .session: "an interactive busybox sh session typed over the console (pty): pipes, ^C, ^Z, jobs, kill"
+        case .fuzz: "system-call fuzzing on Apus: 100,000 calls as root and as uid 65534 in forked workers, hostile flags; the kernel must stay alive"
         case .bench: "benchmark smoke run (quick, icount) on the host, Linux and Apus: the suite still works; no timing asserted"
         case .debug: "gdb stops at a breakpoint on a Swift function"
         }
@@ -107,6 +108,8 @@ enum TestLevel: String, CaseIterable {
             return try ShellConformance(project: project).run(on: .apus)
         case .session:
             return try InteractiveSession(project: project).run(on: .apus, echo: .quiet)
+        case .fuzz:
+            return try FuzzLevel.run(project: project)
         case .bench:
             return try BenchSmoke.run(project: project)
         case .debug:

@@ -36,6 +36,9 @@ extension TestLevel {
             Self.kernelBuild + Self.userPrograms + [Dependencies.qemu]
         case .shell, .session:
             Self.kernelBuild + [Dependencies.qemu, Dependencies.busybox]
+        case .fuzz:
+            // Tests/Fuzz/apus_fuzz.c is built with musl-gcc and booted with busybox beside it.
+            Self.kernelBuild + [Dependencies.qemu, Dependencies.musl, Dependencies.busybox]
         case .bench:
             // Tests/Bench/Makefile (musl-gcc, cc for the QEMU plugin), Debian's Linux kernel
             // (apt-get download, dpkg-deb, tar), the profile smoke run (nm, llvm-symbolizer).
