@@ -411,12 +411,13 @@ static long timeval_pointer(void)
     }
 }
 
-/* A signal set that can only block more: all ones, NULL, or a bad pointer. */
+/* A signal set that can only block more: all ones (but the caller's
+ * watchdog, so that a far timeout still ends), NULL, or a bad pointer. */
 static long mask_pointer(void)
 {
     if (percent(50)) {
         uint64_t *set = struct_alloc(8);
-        *set = ~0ULL;
+        *set = ~fuzz_options.unblocked_signals;
         return (long)set;
     }
     return percent(50) ? 0 : fault_pointer();

@@ -131,7 +131,7 @@ public struct FuzzCampaign {
                 report.callsSurvived += calls
             } else if text.contains(" passed, ") && text.hasSuffix(" failed") {
                 closing = text
-            } else if text.hasPrefix("fuzz: a fresh process") || text.contains("still there") {
+            } else if text.hasPrefix("fuzz: a fresh process") || text.contains("still there") || text.hasPrefix("fuzz:   call ") {
                 report.workerLines.append(text)
             }
         }
@@ -142,7 +142,7 @@ public struct FuzzCampaign {
         report.counts.failures = failures
         report.consoleTail = lines.suffix(40).joined(separator: "\n")
         if status == 125 { report.panicked = true }
-        if closing == nil || status != 0 {
+        if closing == nil || (status != 0 && status != 1) || (status == 1 && failures.isEmpty) {
             let why = status == 125 ? "kernel panic" : status == 124 ? "timed out (hang?)" : closing == nil ? "no closing line" : "exit status \(status)"
             report.counts.failed += 1
             report.counts.failures.append("the fuzzing run did not end cleanly: \(why)")
