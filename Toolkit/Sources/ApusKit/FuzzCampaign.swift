@@ -59,9 +59,11 @@ public struct FuzzCampaign {
         try Dependencies.ensure([Dependencies.musl])
         try FileManager.default.createDirectory(at: fuzzerBinary.deletingLastPathComponent(), withIntermediateDirectories: true)
         let include = project.root.appendingPathComponent("Tests/User/include").path
+        // Built beside and renamed over: a campaign running at the same time keeps a whole file.
+        let building = fuzzerBinary.deletingLastPathComponent().appendingPathComponent("apus_fuzz.\(getpid())")
         let result = try Shell.capture(["musl-gcc", "-std=gnu11", "-O2", "-Wall", "-Werror", "-static", "-I", include,
-                                        "-o", fuzzerBinary.path, fuzzerSource.path])
-        guard result.status == 0 else {
+                                        "-o", building.path, fuzzerSource.path])
+        guard result.status == 0, rename(building.path, fuzzerBinary.path) == 0 else {
             print(result.output)
             throw ToolkitError("the fuzzer did not build (see above)")
         }
@@ -77,7 +79,9 @@ public struct FuzzCampaign {
         if case .trinity = engine {
             try TrinityBundle(project: project).add(to: &builder)
         }
-        let url = project.output("fuzz/initramfs.cpio")
+        // One image per engine and toolkit process: campaigns may run side by side.
+        let engineName = if case .trinity = engine { "trinity" } else { "apus" }
+        let url = project.output("fuzz/initramfs-\(engineName)-\(getpid()).cpio")
         try builder.write(to: url)
         return url
     }
@@ -99,7 +103,9 @@ public struct FuzzCampaign {
         try buildFuzzer()
         let kernel = try KernelBuild(project: project, variant: .kernel).build()
         let commandLine = try KernelCommandLineWords.kernelText(["log=warn", "init=/fuzz/apus_fuzz", "--"] + fuzzerArguments(settings))
-        var machine = QEMUMachine(kernel: kernel, initrd: try image(engine: settings.engine), commandLine: commandLine)
+        let initrd = try image(engine: settings.engine)
+        defer { try? FileManager.default.removeItem(at: initrd) }
+        var machine = QEMUMachine(kernel: kernel, initrd: initrd, commandLine: commandLine)
         machine.memoryMiB = settings.memoryMiB
         let (status, output) = try machine.runCaptured(timeoutSeconds: settings.timeoutSeconds, echo: echo)
         return Self.report(output: output, status: status)
@@ -118,7 +124,9 @@ public struct FuzzCampaign {
             guard let start = line.range(of: "fuzz: ") else { continue }
             let text = String(line[start.lowerBound...])
             let words = text.split(separator: " ")
-            if text.hasPrefix("fuzz: worker "), words.count >= 7, words[3] == "seed" {
+            // Root workers write random memory (the fuzzer's own text included) to the
+            // console: a line counts only if its numbers are numbers.
+            if text.hasPrefix("fuzz: worker "), words.count >= 7, words[3] == "seed", Int(words[2]) != nil {
                 let key = String(words[2])
                 if text.contains(": starting ") {
                     let seed = UInt64(words[4].dropFirst(2), radix: 16) ?? 0
@@ -129,9 +137,9 @@ public struct FuzzCampaign {
                 }
             } else if text.hasPrefix("fuzz: done: "), let calls = Int(words[2]) {
                 report.callsSurvived += calls
-            } else if text.contains(" passed, ") && text.hasSuffix(" failed") {
+            } else if words.count == 5, Int(words[1]) != nil, words[2] == "passed,", words[4] == "failed" {
                 closing = text
-            } else if text.hasPrefix("fuzz: a fresh process") || text.contains("still there") || text.hasPrefix("fuzz:   call ") {
+            } else if text.hasPrefix("fuzz: a fresh process") || (text.contains("still there") && words.count > 2 && Int(words[2]) != nil) || text.hasPrefix("fuzz:   call ") {
                 report.workerLines.append(text)
             }
         }
@@ -182,7 +190,9 @@ public struct FuzzCampaign {
     func replayOutput(_ settings: Settings) throws -> String {
         let kernel = try KernelBuild(project: project, variant: .kernel).build()
         let commandLine = try KernelCommandLineWords.kernelText(["log=warn", "init=/fuzz/apus_fuzz", "--"] + fuzzerArguments(settings))
-        var machine = QEMUMachine(kernel: kernel, initrd: try image(engine: settings.engine), commandLine: commandLine)
+        let initrd = try image(engine: settings.engine)
+        defer { try? FileManager.default.removeItem(at: initrd) }
+        var machine = QEMUMachine(kernel: kernel, initrd: initrd, commandLine: commandLine)
         machine.memoryMiB = settings.memoryMiB
         return try machine.runCaptured(timeoutSeconds: settings.timeoutSeconds).output
     }
@@ -195,6 +205,7 @@ public enum FuzzLevel {
         let campaign = FuzzCampaign(project: project)
         var settings = FuzzCampaign.Settings()
         settings.jobs = 2
+        settings.workerBudgetSeconds = 120   // a worker of 2,500 calls takes about a second of guest time
         settings.timeoutSeconds = 900
         let report = try campaign.run(settings)
         for line in report.workerLines { print(line) }

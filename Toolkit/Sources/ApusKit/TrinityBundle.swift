@@ -12,7 +12,9 @@
 import Foundation
 
 public struct TrinityBundle {
-    public static let guestPath = "/usr/bin/trinity"
+    /// Where the binary lies in the image (and so, with a leading slash, in the guest).
+    public static let imagePath = "usr/bin/trinity"
+    public static var guestPath: String { "/" + imagePath }
 
     /// `-x` exclusions, each with why.
     public static let excludedCalls: [(name: String, why: String)] = [
@@ -67,7 +69,7 @@ public struct TrinityBundle {
     /// Adds the binary, its libraries and its interpreter to the image.
     public func add(to builder: inout InitramfsBuilder) throws {
         try prepare()
-        try builder.file(String(Self.guestPath.dropFirst()), copying: binary)
+        try builder.file(Self.imagePath, copying: binary)
         let dynamic = try Shell.check(["readelf", "-d", "-l", "-W", binary.path])
         for path in try Self.sharedObjects(readelfOutput: dynamic) {
             // The host's file behind the path (ld-linux and libc are symbolic links on Debian).
