@@ -7,13 +7,18 @@
 #if KTEST
 import FileSystem
 import Framework
+import Memory
 import ProcFS
 import Scheduling
 
 @section("ktest_registry") @used let memorySuite: KTestSuite = registerMemoryKTests
 @section("ktest_registry") @used let cpuSuite: KTestSuite = registerCPUKTests
+@section("ktest_registry") @used let entrySuite: KTestSuite = registerEntryKTests
 @section("ktest_registry") @used let schedulingSuite: KTestSuite = registerSchedulingKTests
 @section("ktest_registry") @used let rightsSuite: KTestSuite = registerRightsKTests
 @section("ktest_registry") @used let fifoSuite: KTestSuite = registerFifoKTests
+@section("ktest_registry") @used let initramfsSuite: KTestSuite = registerInitialRamDiskKTests
 @section("ktest_registry") @used let procFSSuite: KTestSuite = registerProcFSKTests
+@section("ktest_registry") @used let userAddressSpaceSuite: KTestSuite = registerUserAddressSpaceKTests
+@section("ktest_registry") @used let copyOnWriteSuite: KTestSuite = registerCopyOnWriteKTests
 #endif

@@ -1,8 +1,22 @@
 // Unpacking the initramfs (Documentation/driver-api/early-userspace/buffer-format.rst): one or
-// more cpio "newc" archives, each plain or gzip-compressed, concatenated. Entries create
-// directories (with missing parents), regular files (contents copied into frames), symlinks,
-// device nodes, FIFOs and hard links (entries sharing an inode number); owner, mode and mtime are kept.
-// A corrupt archive is an error naming what was wrong: the kernel reports it and stops booting.
+// more cpio "newc" archives, each plain or gzip-compressed, concatenated with NUL padding.
+// Entries create directories (with missing parents), regular files (contents copied into frames),
+// symlinks, device nodes, FIFOs and hard links; owner, mode and mtime are kept
+// (InitialRamDiskEntries.swift).
+//
+// A hostile archive is an error that says what was wrong and where; the kernel prints it and
+// stops booting. It never hangs, panics or exhausts memory:
+//   - a gzip piece is inflated as a stream (one fixed buffer, Inflate) straight into the files it
+//     holds, never as a whole archive in memory;
+//   - all pieces together may inflate to at most the memory free when unpacking starts (an
+//     archive cannot store more than that, so more is a compression bomb: a gzip of zeros stops
+//     there instead of inflating for minutes);
+//   - unpacking stops before free memory falls below a reserve kept for the kernel and init,
+//     whatever takes it (file data, inodes, names);
+//   - sizes that lie (data or names past the end of a piece, a piece without its trailer) are
+//     truncation; a symbolic link's target is at most PATH_MAX bytes.
+// How overlapping entries (the same name twice, a file where a directory was, hard links) are
+// resolved is described in InitialRamDiskEntries.swift.
 
 import Cpio
 import Framework
@@ -10,9 +24,62 @@ import Inflate
 import LinuxABI
 
 public enum InitialRamDiskError: Error, Sendable {
-    case corruptArchive(CpioError)
-    case corruptCompression(InflateError)
+    /// The cpio data is malformed: `position` bytes into a plain piece, or into the data inflated
+    /// from a gzip piece, that starts `piece` bytes into the initramfs; inside `entry`, if any.
+    case corruptArchive(CpioError, piece: Int, position: Int, compression: PieceCompression, entry: String?)
+    case corruptCompression(InflateError, piece: Int)
     case cannotCreate(path: String, Errno)
+    case symbolicLinkTooLong(path: String, bytes: Int)
+    /// The gzip data inflates past what may be inflated in all (a compression bomb).
+    case inflatesPastMemory(piece: Int, limitBytes: Int)
+    /// Free memory reached the reserve while unpacking `path`.
+    case outOfMemory(path: String, unpackedBytes: UInt64)
+}
+
+public enum PieceCompression: Sendable, Equatable {
+    case none, gzip
+}
+
+extension InitialRamDiskError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .corruptArchive(let error, let piece, let position, let compression, let entry):
+            (compression == .none
+                ? "corrupt cpio archive at byte \(piece + position)"
+                : "corrupt cpio archive in the gzip data at byte \(piece), at inflated byte \(position)")
+                + (entry.map { " (entry \($0))" } ?? "") + ": \(error.description)"
+        case .corruptCompression(let error, let piece):
+            "corrupt gzip data at byte \(piece): \(error.description)"
+        case .cannotCreate(let path, let errno):
+            "cannot create \(path): \(errno.name)"
+        case .symbolicLinkTooLong(let path, let bytes):
+            "symbolic link \(path): a target of \(bytes) bytes is longer than PATH_MAX"
+        case .inflatesPastMemory(let piece, let limitBytes):
+            "the gzip data at byte \(piece) inflates past \(limitBytes >> 20) MiB, all the memory there is to unpack into (a compression bomb?)"
+        case .outOfMemory(let path, let unpackedBytes):
+            "out of memory at \(path) after unpacking \(unpackedBytes >> 20) MiB: the archive does not fit in memory"
+        }
+    }
+}
+
+/// What unpacking may use.
+public struct UnpackLimits: Sendable {
+    /// Bytes all gzip pieces together may inflate to (padding included).
+    public var inflatedBytes: Int
+    /// Free frames that must remain: unpacking stops with an error before going below.
+    public var reserveFrames: Int
+
+    public init(inflatedBytes: Int, reserveFrames: Int) {
+        self.inflatedBytes = inflatedBytes
+        self.reserveFrames = reserveFrames
+    }
+
+    /// From the frame allocator now: keep 1/16 of memory (at least 4 MiB) for the kernel and
+    /// init; what is free beyond that is the most the archive can unpack to.
+    public static func fromFreeMemory() -> UnpackLimits {
+        let reserve = max(PhysicalMemory.totalFrameCount / 16, 1024)
+        return UnpackLimits(inflatedBytes: max(0, PhysicalMemory.freeFrameCount - reserve) * 4096, reserveFrames: reserve)
+    }
 }
 
 public struct UnpackSummary: Sendable {
@@ -23,130 +90,49 @@ public struct UnpackSummary: Sendable {
 }
 
 public enum InitialRamDisk {
-    static let decompressionLimit = 1 << 30
-
-    /// Unpacks `archive` (possibly several concatenated, possibly gzip'ed) below `root`.
-    public static func unpack(_ archive: Span<UInt8>, into root: DirectoryInode) throws(InitialRamDiskError) -> UnpackSummary {
-        var summary = UnpackSummary()
-        var hardLinks: [(inode: UInt32, file: Inode)] = []
+    /// Unpacks `archive` (possibly several concatenated pieces, possibly gzip'ed) below `root`.
+    public static func unpack(_ archive: Span<UInt8>, into root: DirectoryInode,
+                              limits: UnpackLimits = .fromFreeMemory()) throws(InitialRamDiskError) -> UnpackSummary {
+        let unpacker = ArchiveUnpacker(root: root, limits: limits)
         var offset = 0
         while offset < archive.count {
             let rest = archive.extracting(offset..<archive.count)
-            if rest.count >= 2 && rest[0] == 0 && rest[1] == 0 {
-                offset += 1                      // padding between archives
+            if rest[0] == 0 {
+                offset += 1                      // padding between pieces
                 continue
             }
             if Inflate.isGzip(rest) {
-                let member: (output: [UInt8], consumedBytes: Int)
-                do { member = try Inflate.gunzipMember(rest, limit: decompressionLimit) } catch { throw .corruptCompression(error) }
-                offset += member.consumedBytes
-                let output = member.output
-                try unpackArchive(output.span, into: root, summary: &summary, hardLinks: &hardLinks)
-            } else {
-                let consumed = try unpackArchive(rest, into: root, summary: &summary, hardLinks: &hardLinks)
-                guard consumed > 0 else { break }
-                offset += consumed
+                offset += try unpackGzip(rest, at: offset, with: unpacker)
+                continue
             }
+            // A plain archive: its headers are aligned to 4 bytes of the whole initramfs.
+            unpacker.startPiece(at: offset, compression: .none)
+            guard offset & 3 == 0 else { throw unpacker.corrupt(.misalignedHeader) }
+            var stoppedAt = try unpacker.feed(rest)
+            if stoppedAt == nil { stoppedAt = try unpacker.finishPiece() }
+            let consumed = stoppedAt ?? rest.count
+            guard consumed > 0 else { throw unpacker.corrupt(.badMagic) }
+            offset += consumed
         }
-        return summary
+        return unpacker.summary
     }
 
-    /// Unpacks one archive; returns the bytes it occupied.
-    @discardableResult
-    static func unpackArchive(_ archive: Span<UInt8>, into root: DirectoryInode, summary: inout UnpackSummary,
-                              hardLinks: inout [(inode: UInt32, file: Inode)]) throws(InitialRamDiskError) -> Int {
-        var reader = CpioReader()
-        while true {
-            let next: CpioEntry?
-            do { next = try reader.next(in: archive) } catch { throw .corruptArchive(error) }
-            guard let entry = next else { break }
-            try create(entry, from: archive, under: root, summary: &summary, hardLinks: &hardLinks)
-        }
-        return reader.offset
-    }
-
-    static func create(_ entry: CpioEntry, from archive: Span<UInt8>, under root: DirectoryInode, summary: inout UnpackSummary,
-                       hardLinks: inout [(inode: UInt32, file: Inode)]) throws(InitialRamDiskError) {
-        var nameBytes: [UInt8] = []
-        for index in entry.nameOffset..<(entry.nameOffset + entry.nameSize) where archive[index] != 0 { nameBytes.append(archive[index]) }
-        var parts = nameBytes.split(separator: 47, omittingEmptySubsequences: true).map { Array($0) }
-        if parts.first == [46] { parts.removeFirst() }
-        guard let name = parts.popLast() else { return }       // "." or "/": the root itself
-        let fail = { (error: Errno) -> InitialRamDiskError in .cannotCreate(path: entry.name, error) }
-        let parent: DirectoryInode
-        do { parent = try makeParents(parts, under: root) } catch { throw fail(error) }
-        let mtime = Timestamp(seconds: Int64(entry.mtime), nanoseconds: 0)
-        let permissions = entry.mode & 0o7777
-        do throws(Errno) {
-            if let existing = parent.lookup(name) {
-                // Later archives override earlier entries (as Linux does for regular files).
-                if existing.isDirectory && entry.fileType == .directory {
-                    existing.permissions = permissions
-                    return
-                }
-                _ = try parent.remove(name)
+    /// Unpacks the gzip member at the start of `piece` (at `offset` in the initramfs), streaming
+    /// its output into the archive reader; returns the bytes the member occupied.
+    static func unpackGzip(_ piece: Span<UInt8>, at offset: Int, with unpacker: ArchiveUnpacker) throws(InitialRamDiskError) -> Int {
+        unpacker.startPiece(at: offset, compression: .gzip)
+        let consumed: Int
+        do {
+            consumed = try Inflate.gunzipMember(piece, limit: max(0, unpacker.limits.inflatedBytes - unpacker.inflatedBytes)) {
+                unpacker.acceptInflated($0)
             }
-            let inode: Inode
-            switch entry.fileType {
-            case .directory:
-                inode = try parent.makeDirectory(permissions: permissions, owner: entry.uid, group: entry.gid)
-                summary.directories += 1
-            case .regular:
-                if entry.nlink > 1, let linked = hardLinks.first(where: { $0.inode == entry.inode })?.file {
-                    try parent.insert(name, linked)
-                    linked.linkCount += 1
-                    if entry.dataSize > 0, let file = linked as? RegularFileInode {
-                        try file.contents.write(archive.extracting(entry.dataOffset..<(entry.dataOffset + entry.dataSize)), at: 0)
-                    }
-                    summary.links += 1
-                    return
-                }
-                let file = try parent.makeFile(permissions: permissions, owner: entry.uid, group: entry.gid)
-                if entry.dataSize > 0 {
-                    try file.contents.write(archive.extracting(entry.dataOffset..<(entry.dataOffset + entry.dataSize)), at: 0)
-                }
-                if entry.nlink > 1 { hardLinks.append((entry.inode, file)) }
-                summary.files += 1
-                summary.bytes += UInt64(entry.dataSize)
-                inode = file
-            case .symbolicLink:
-                var target: [UInt8] = []
-                for index in entry.dataOffset..<(entry.dataOffset + entry.dataSize) { target.append(archive[index]) }
-                inode = try parent.makeSymlink(target: target, owner: entry.uid, group: entry.gid)
-                summary.links += 1
-            case .fifo:
-                inode = try parent.makeFifo(permissions: permissions, owner: entry.uid, group: entry.gid)
-            case .characterDevice, .blockDevice, .socket:
-                let kind: InodeKind = switch entry.fileType {
-                case .characterDevice: .characterDevice
-                case .blockDevice: .blockDevice
-                default: .socket
-                }
-                inode = try parent.makeDevice(kind: kind, device: makeDeviceNumber(major: entry.rdevMajor, minor: entry.rdevMinor),
-                                              permissions: permissions, owner: entry.uid, group: entry.gid)
-            case .none:
-                throw .EINVAL
-            }
-            inode.modifyTime = mtime
-            try parent.insert(name, inode)
         } catch {
-            throw fail(error)
+            if let failure = unpacker.failure { throw failure }
+            if error == .outputLimitExceeded { throw .inflatesPastMemory(piece: offset, limitBytes: unpacker.limits.inflatedBytes) }
+            throw .corruptCompression(error, piece: offset)
         }
-    }
-
-    static func makeParents(_ parts: [[UInt8]], under root: DirectoryInode) throws(Errno) -> DirectoryInode {
-        var directory = root
-        for part in parts {
-            if part == [46] { continue }
-            if let existing = directory.lookup(part) {
-                guard let next = existing as? DirectoryInode else { throw .ENOTDIR }
-                directory = next
-            } else {
-                let created = try directory.makeDirectory(permissions: 0o755, owner: 0, group: 0)
-                try directory.insert(part, created)
-                directory = created
-            }
-        }
-        return directory
+        // Inside a compressed piece, nothing but padding may follow the last trailer.
+        if try unpacker.finishPiece() != nil { throw unpacker.corrupt(.trailingGarbage) }
+        return consumed
     }
 }

@@ -5,6 +5,16 @@
 // below it up to the stack limit; brk moves the heap's end. Follows mmap(2), munmap(2),
 // mprotect(2), madvise(2), brk(2) and Linux's x86-64 layout (mmap base below the stack gap,
 // top-down placement).
+//
+// Copy-on-write invariant: a page shared with a file or another process is never writable in a
+// private mapping, whatever the order of faults, mprotect and fork; a write to it always gives
+// the writer a page of its own first. Framework's page tables enforce it (UserAddressSpace.swift:
+// a leaf that does not own its frame carries the copy-on-write marker for life, and the CPU's
+// writable bit is only ever granted to owned leaves); this file keeps to it by choosing the
+// mapping call from the region: a private region maps a file's page with `mapCopyOnWrite` on a
+// read fault and `mapPrivateCopy` on a write fault, never `mapShared`; fork duplicates private
+// regions `.copyOnWrite`. Tested by the cow ktests (every order of read fault, mprotect, fork and
+// write) and Tests/User/cow/.
 
 import Capabilities
 import FileSystem
@@ -74,7 +84,7 @@ public final class AddressSpace {
         case .write: if !region.permissions.contains(.write) { return .segmentationFault(isAccessError: true) }
         case .execute: if !region.permissions.contains(.execute) { return .segmentationFault(isAccessError: true) }
         }
-        if let existing = pageTables.query(page) {
+        if let existing = pageTables.status(at: page) {
             if access == .write && existing.isCopyOnWrite {
                 do { return try pageTables.resolveCopyOnWrite(at: page) ? .resolved : .segmentationFault(isAccessError: true) } catch { return .outOfMemory }
             }
@@ -106,11 +116,11 @@ public final class AddressSpace {
                     } else {
                         do { frame = try object.pageForSharing(index) } catch { return .outOfMemory }
                     }
-                    try pageTables.map(frame, at: page, permissions: region.permissions)
+                    try pageTables.mapShared(frame, at: page, permissions: region.permissions)
                 } else if let frame = object.page(index) {
                     guard objectOffset < (object.size + 4095) & ~4095 else { return .busError }
                     if access == .write {
-                        try pageTables.map(try frame.duplicate(), at: page, permissions: region.permissions)
+                        try pageTables.mapPrivateCopy(of: frame, at: page, permissions: region.permissions)
                     } else {
                         try pageTables.mapCopyOnWrite(frame, at: page, permissions: region.permissions)
                     }
@@ -179,7 +189,7 @@ public final class AddressSpace {
     public func populate(from start: UInt64, to end: UInt64, access: MemoryAccess) throws(Errno) {
         var page = start & ~0xFFF
         while page < end {
-            if pageTables.query(page) == nil, let found = regions.lookup(page) {
+            if pageTables.status(at: page) == nil, let found = regions.lookup(page) {
                 if populate(page: page, in: found, access: access) == .outOfMemory { throw .ENOMEM }
             }
             page += 4096
@@ -261,7 +271,7 @@ public final class AddressSpace {
         var result: [UInt8] = []
         result.reserveCapacity(Int(range.count / 4096))
         for page in stride(from: range.lowerBound, to: range.upperBound, by: 4096) {
-            result.append(pageTables.query(page) == nil ? 0 : 1)
+            result.append(pageTables.status(at: page) == nil ? 0 : 1)
         }
         return result
     }
@@ -335,11 +345,11 @@ extension AddressSpace {
             let page = position & ~0xFFF
             let offset = Int(position - page)
             let piece = min(bytes.count - done, 4096 - offset)
-            if pageTables.query(page) == nil {
+            if pageTables.status(at: page) == nil {
                 guard let found = regions.lookup(page) else { throw .EFAULT }
                 if populate(page: page, in: found, access: .write) != .resolved { throw .ENOMEM }
             }
-            guard let mapping = pageTables.query(page) else { throw .EFAULT }
+            guard let mapping = pageTables.status(at: page) else { throw .EFAULT }
             if mapping.isCopyOnWrite {
                 do { _ = try pageTables.resolveCopyOnWrite(at: page) } catch { throw .ENOMEM }
             }

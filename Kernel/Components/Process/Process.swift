@@ -68,8 +68,20 @@ public final class Process {
     public var usage = ResourceUsage()
     /// Set when the process is ending: the wait status it will have.
     public var pendingExitStatus: Int32?
-    /// The signal the parent gets when this process ends (SIGCHLD, or another from clone).
+    /// The signal the parent gets when this process ends (SIGCHLD, or another from clone; back
+    /// to SIGCHLD when the process is reparented).
     public var exitSignal: Int32 = 17
+    /// Linux's SIGNAL_UNKILLABLE, set for init: a signal it has no handler for is discarded, when
+    /// sent and again when delivered (it may have been blocked meanwhile); SIGKILL and SIGSTOP
+    /// never reach it. A fault it does not handle clears the flag, so init still dies of its own
+    /// bugs (SignalDelivery.swift).
+    public var isUnkillable = false
+    /// execve(2)s of this process (Linux's self_exec_id), and its parent's count when this process
+    /// was created (parent_exec_id): a parent that has exec'd since gets SIGCHLD, not a chosen
+    /// exit signal, so a child cannot pick the signal that reaches a new (perhaps set-user-ID)
+    /// program.
+    public var execCount: UInt64 = 0
+    public var parentExecCount: UInt64 = 0
     /// Job control: the stop signal while stopped (0 when running), and the state changes the
     /// parent has not collected with wait yet.
     public var stopSignal: Int32 = 0
@@ -103,6 +115,9 @@ public final class Process {
     public var pathContext: PathContext {
         PathContext(root: fileSystem.root, workingDirectory: fileSystem.workingDirectory, identity: credentials.accessIdentity)
     }
+
+    /// init (Linux's global init): SIGKILL and SIGSTOP never reach it, even from the kernel.
+    public var isInit: Bool { id == ProcessTable.initID }
 
     public var isZombie: Bool {
         if case .zombie = state { return true }

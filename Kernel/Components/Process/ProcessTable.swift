@@ -8,6 +8,8 @@ import LinuxABI
 public final class ProcessTable: Sendable {
     public static let shared = ProcessTable()
     public static let maximumID: Int32 = 4_194_304
+    /// init's process ID: the first ID handed out, to the process the kernel starts.
+    public static let initID: Int32 = 1
 
     struct State {
         var processes: [Process] = []

@@ -1,7 +1,6 @@
 // Signal state (signal(7)): the dispositions a process shares among its threads (and with
-// CLONE_SIGHAND), the per-thread mask and queue, and the alternate stack. Standard signals
-// (1-31) do not queue: a second one while pending is merged. Real-time signals (32-64) queue in
-// order with their values. Delivery lives in Components/SystemCalls (SignalDelivery.swift).
+// CLONE_SIGHAND) and the alternate stack; the per-thread queue is SignalQueue.swift. Delivery
+// lives in Components/SystemCalls (SignalDelivery.swift).
 
 import LinuxABI
 
@@ -24,51 +23,6 @@ public final class SignalDispositions {
         for index in actions.indices {
             if case .function = actions[index].handler { actions[index] = KernelSigaction(handler: .SIG_DFL) }
         }
-    }
-}
-
-/// A pending signal with the siginfo bytes it will be delivered with.
-public struct PendingSignal: Sendable {
-    public var signal: Signal
-    public var info: [UInt8]
-
-    public init(signal: Signal, info: [UInt8]) {
-        self.signal = signal
-        self.info = info
-    }
-}
-
-public struct SignalQueue: Sendable {
-    public var pending: [PendingSignal] = []
-
-    public init() {}
-
-    public var set: SignalSet {
-        var set: SignalSet = []
-        for entry in pending { set.insert(entry.signal) }
-        return set
-    }
-
-    /// Queues `signal`; a standard signal already pending is not queued twice.
-    public mutating func enqueue(_ entry: PendingSignal) {
-        if entry.signal.rawValue < Signal.SIGRTMIN.rawValue && set.contains(entry.signal) { return }
-        pending.append(entry)
-    }
-
-    /// Removes and returns the next deliverable signal not in `blocked`: lowest number first,
-    /// then queue order.
-    public mutating func dequeue(notIn blocked: SignalSet) -> PendingSignal? {
-        var best: Int?
-        for index in pending.indices where !blocked.contains(pending[index].signal) {
-            if let current = best, pending[current].signal.rawValue <= pending[index].signal.rawValue { continue }
-            best = index
-        }
-        guard let best else { return nil }
-        return pending.remove(at: best)
-    }
-
-    public mutating func remove(_ signal: Signal) {
-        pending.removeAll { $0.signal == signal }
     }
 }
 

@@ -31,7 +31,7 @@ public enum UserSpace {
                 let summary = try InitialRamDisk.unpack(bytes, into: root)
                 Log.info("initramfs: \(summary.files) files, \(summary.directories) directories, \(summary.links) links, \(summary.bytes / 1024) KiB")
             } catch {
-                failure = describe(error)
+                failure = error.description
             }
         }
         if let failure {
@@ -41,14 +41,6 @@ public enum UserSpace {
         DevicesDirectory.populate(root: root)
         ProcFileSystem.mount(under: root)
         return true
-    }
-
-    static func describe(_ error: InitialRamDiskError) -> String {
-        switch error {
-        case .corruptArchive(let cpio): "corrupt cpio archive (\(cpio))"
-        case .corruptCompression(let inflate): "corrupt gzip data (\(inflate))"
-        case .cannotCreate(let path, let errno): "cannot create \(path): \(errno.name)"
-        }
     }
 
     /// Creates init and starts it. Returns false if no init could be executed.
@@ -70,6 +62,7 @@ public enum UserSpace {
         let id = table.allocateID()
         let process = Process(id: id, parentID: 0, addressSpace: space, files: files, fileSystem: fileSystem,
                               credentials: .superuser, limits: ResourceLimits(), signals: SignalDispositions())
+        process.isUnkillable = true
         table.add(process)
         let thread = Thread(id: id, process: process, context: UserContext())
         process.threads.append(thread)

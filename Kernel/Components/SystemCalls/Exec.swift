@@ -98,6 +98,7 @@ public enum Exec {
         process.arguments = prepared.arguments
         process.environment = prepared.environment
         process.hasExecuted = true
+        process.execCount &+= 1
         process.name = Process.commandName(fromPath: path)
         thread.alternateStack = AlternateSignalStack()
         thread.clearChildTID = 0

@@ -2,8 +2,10 @@
 // copy of the caller's registers (returning 0), and — unless the flags say share — copies of
 // its address space (copy-on-write), file table, file-system context and signal dispositions.
 // CLONE_THREAD adds a thread to the caller's process instead. CLONE_VFORK suspends the caller
-// until the child execs or exits. Flags for namespaces and other unsupported features are
-// refused with EINVAL rather than ignored.
+// until the child execs or exits. CLONE_PARENT makes the child a sibling: it gets the caller's
+// parent and the caller's own exit signal (the one asked for is not used), and init may not
+// use it (init's siblings would have no one to reap them). Flags for namespaces and other
+// unsupported features are refused with EINVAL rather than ignored.
 
 import Capabilities
 import FileSystem
@@ -39,6 +41,7 @@ public enum Fork {
         if flags.contains(.CLONE_FS) && flags.contains(.CLONE_NEWNS) { throw .EINVAL }
         guard request.exitSignal >= 0, request.exitSignal <= 64 else { throw .EINVAL }
         if flags.contains(.CLONE_THREAD) && request.exitSignal != 0 { throw .EINVAL }
+        if flags.contains(.CLONE_PARENT) && process.isUnkillable { throw .EINVAL }
         let table = ProcessTable.shared
         if !flags.contains(.CLONE_THREAD) && table.count >= Int(min(process.limits.processes, 32768)) && !process.credentials.isPrivileged {
             throw .EAGAIN
@@ -76,7 +79,13 @@ public enum Fork {
             childProcess.executable = process.executable
             childProcess.arguments = process.arguments
             childProcess.environment = process.environment
-            childProcess.exitSignal = request.exitSignal
+            if flags.contains(.CLONE_PARENT) {
+                childProcess.exitSignal = process.exitSignal
+                childProcess.parentExecCount = process.parentExecCount
+            } else {
+                childProcess.exitSignal = request.exitSignal
+                childProcess.parentExecCount = process.execCount
+            }
             child = Thread(id: id, process: childProcess, context: context)
             child.signalMask = thread.signalMask
             child.alternateStack = flags.contains(.CLONE_VM) && !flags.contains(.CLONE_VFORK) ? AlternateSignalStack() : thread.alternateStack

@@ -48,9 +48,4 @@ enum Polling {
             for queue in queues { queue.removeCurrent() }
         }
     }
-
-    static func deadline(afterNanoseconds duration: UInt64) -> UInt64 {
-        let (sum, overflow) = Clock.monotonicNanoseconds().addingReportingOverflow(duration)
-        return overflow ? UInt64.max : sum
-    }
 }

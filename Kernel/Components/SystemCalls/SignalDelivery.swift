@@ -8,6 +8,10 @@
 // (terminate, stop, continue, ignore) or a user handler run on a signal frame. An interrupted
 // system call is then restarted or fails with EINTR (Restart.swift). Fault signals are forced:
 // if blocked or ignored the disposition is reset so a faulting instruction cannot loop.
+// init (signal(7) "Notes", Linux's SIGNAL_UNKILLABLE): a signal init has no handler for is
+// discarded when sent (unless blocked) and again when delivered, whoever sends it, the kernel
+// included; SIGKILL and SIGSTOP never reach it. Only a fault init does not handle clears the
+// protection (forceFault), so a crashing init still dies and the machine powers off.
 
 import Capabilities
 import Framework
@@ -28,24 +32,26 @@ public enum SignalDelivery {
     }
 
     static func info(_ signal: Signal, code: Int32, address: UInt64) -> [UInt8] {
-        var writer = ByteWriter(capacity: 128)
-        writer.appendI32(signal.rawValue)
-        writer.appendI32(0)             // si_errno
-        writer.appendI32(code)
-        writer.appendI32(0)
-        writer.appendU64(address)       // si_addr
-        writer.appendZeros(128 - writer.count)
-        return writer.bytes
+        var bytes = zeroedInfo(signal, code: code)
+        LittleEndianBytes.store(address, size: 8, into: &bytes, at: 16)                                       // si_addr
+        return bytes
     }
 
     /// siginfo for a signal sent by a process (kill/tkill) or the kernel.
     public static func senderInfo(_ signal: Signal, code: Int32, senderID: Int32, senderUserID: UInt32) -> [UInt8] {
-        // Stored into the zeroed 128 bytes directly (one array, no writer image to convert).
+        var bytes = zeroedInfo(signal, code: code)
+        LittleEndianBytes.store(UInt64(UInt32(bitPattern: senderID)), size: 4, into: &bytes, at: 16)         // si_pid
+        LittleEndianBytes.store(UInt64(senderUserID), size: 4, into: &bytes, at: 20)                         // si_uid
+        return bytes
+    }
+
+    /// The 128 bytes of a siginfo with si_signo and si_code set and everything else zero, stored
+    /// into one zeroed array (no writer image to convert: on the fault and kill paths).
+    @inline(__always)
+    static func zeroedInfo(_ signal: Signal, code: Int32) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: 128)
         LittleEndianBytes.store(UInt64(UInt32(bitPattern: signal.rawValue)), size: 4, into: &bytes, at: 0)   // si_signo
         LittleEndianBytes.store(UInt64(UInt32(bitPattern: code)), size: 4, into: &bytes, at: 8)              // si_code
-        LittleEndianBytes.store(UInt64(UInt32(bitPattern: senderID)), size: 4, into: &bytes, at: 16)         // si_pid
-        LittleEndianBytes.store(UInt64(senderUserID), size: 4, into: &bytes, at: 20)                         // si_uid
         return bytes
     }
 
@@ -72,14 +78,17 @@ public enum SignalDelivery {
             process.signals.actions[Int(signal.rawValue)] = KernelSigaction(handler: .SIG_DFL)
             thread.signalMask.remove(signal)
         }
-        thread.pendingSignals.enqueue(PendingSignal(signal: signal, info: info(signal, code: code, address: address)))
+        if process.signals.action(signal).handler == .SIG_DFL { process.isUnkillable = false }
+        _ = thread.pendingSignals.enqueue(signal, info: info(signal, code: code, address: address), for: process)
     }
 
+    /// Whether `signal` is dropped when sent to `process` (if the receiving thread does not block
+    /// it): ignored, or init's protection.
     static func isIgnored(_ signal: Signal, by process: Process) -> Bool {
         let action = process.signals.action(signal)
         switch action.handler {
         case .SIG_IGN: return signal != .SIGKILL && signal != .SIGSTOP
-        case .SIG_DFL: return signal.defaultAction == .ignore
+        case .SIG_DFL: return signal.defaultAction == .ignore || process.isUnkillable
         case .function: return false
         }
     }
@@ -95,7 +104,7 @@ public enum SignalDelivery {
                 process.stopNotReported = false
                 if signal == .SIGCONT {
                     process.continueNotReported = true
-                    ProcessLifecycle.notifyParent(of: process, code: 6, status: Signal.SIGCONT.rawValue, isStateChange: true)
+                    ProcessLifecycle.notifyParent(ofStateChange: process, code: 6, status: Signal.SIGCONT.rawValue)
                 }
                 for thread in process.threads { if let task = thread.task { Scheduler.wake(task) } }
             }
@@ -104,22 +113,41 @@ public enum SignalDelivery {
         }
     }
 
+    /// What a send did; only the senders that can fail with EAGAIN (sigqueue, tkill, tgkill) look.
+    public enum SendResult: Equatable {
+        /// Pending now (or merged with the same standard signal already pending).
+        case sent
+        /// Dropped: ignored, init's protection, or no live target.
+        case discarded
+        /// Past the receiver's RLIMIT_SIGPENDING: not sent.
+        case queueFull
+    }
+
     /// Queues `signal` for `thread` and wakes it if it sleeps.
     /// Sends to one thread of the process `handle` may signal (tkill, tgkill, SIGPIPE).
-    public static func send<R: CanSignal>(_ signal: Signal, info: [UInt8], to thread: Thread, of handle: ProcessHandle<R>) {
-        guard let process = thread.process, process === handle.signalTarget, !process.isZombie else { return }
+    @discardableResult
+    public static func send<R: CanSignal>(_ signal: Signal, info: [UInt8], to thread: Thread, of handle: ProcessHandle<R>) -> SendResult {
+        guard let process = thread.process, process === handle.signalTarget, !process.isZombie else { return .discarded }
+        if signal.isUncatchable && process.isInit { return .discarded }
         applyJobControl(signal, to: process)
-        if isIgnored(signal, by: process) && !thread.signalMask.contains(signal) { return }
-        thread.pendingSignals.enqueue(PendingSignal(signal: signal, info: info))
+        if isIgnored(signal, by: process) && !thread.signalMask.contains(signal) { return .discarded }
+        switch thread.pendingSignals.enqueue(signal, info: info, for: process) {
+        case .overflow: return .queueFull
+        case .merged: return .sent
+        case .queued, .pendingWithoutInfo: break
+        }
         if let task = thread.task { Scheduler.wake(task) }
+        return .sent
     }
 
     /// Queues `signal` for `process`: on the first thread that does not block it.
-    public static func send<R: CanSignal>(_ signal: Signal, info: [UInt8], to handle: ProcessHandle<R>) {
+    @discardableResult
+    public static func send<R: CanSignal>(_ signal: Signal, info: [UInt8], to handle: ProcessHandle<R>) -> SendResult {
         let process = handle.signalTarget
-        guard !process.isZombie else { return }
+        guard !process.isZombie else { return .discarded }
         let target = process.threads.first { !$0.signalMask.contains(signal) } ?? process.threads.first
-        if let target { send(signal, info: info, to: target, of: handle) }
+        guard let target else { return .discarded }
+        return send(signal, info: info, to: target, of: handle)
     }
 
     /// Acts on every deliverable signal of `thread` (called before returning to user mode), then
@@ -135,6 +163,8 @@ public enum SignalDelivery {
                 switch entry.signal.defaultAction {
                 case .ignore, .continue:
                     continue
+                case _ where process.isUnkillable && !entry.signal.isUncatchable:
+                    continue                // init: sent while blocked, no handler now
                 case .stop:
                     let orphanedStop = entry.signal != .SIGSTOP && JobControlService.isOrphaned(group: process.processGroupID)
                     if !orphanedStop { stop(process, by: entry.signal) }
@@ -188,7 +218,7 @@ public enum SignalDelivery {
         process.stopSignal = signal.rawValue
         process.stopNotReported = true
         process.continueNotReported = false
-        ProcessLifecycle.notifyParent(of: process, code: 5, status: signal.rawValue, isStateChange: true)
+        ProcessLifecycle.notifyParent(ofStateChange: process, code: 5, status: signal.rawValue)
     }
 
     /// Keeps a thread of a stopped process asleep until it is continued or killed.

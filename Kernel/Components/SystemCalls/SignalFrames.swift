@@ -17,7 +17,6 @@ import Scheduling
 enum SignalFrames {
     static let userCodeSelector: UInt16 = 0x23
     static let userDataSelector: UInt16 = 0x1b
-    static let restoredFlagsMask: UInt64 = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x40000 | 0x200000
 
     static func setUp(_ entry: PendingSignal, action: KernelSigaction, thread: Thread, process: Process) -> Bool {
         let context = thread.context
@@ -88,7 +87,7 @@ enum SignalFrames {
         context.rsi = frame + UInt64(SignalFrameLayout.siginfoOffset)
         context.rdx = frame + UInt64(SignalFrameLayout.ucontextOffset)
         context.rax = 0
-        context.rflags &= ~UInt64(0x400 | 0x100 | 0x40000)     // DF, TF, AC
+        context.rflags = RFlags.forSignalHandler(interrupted: context.rflags)
         context.requireFullRestore()
         if action.flags.contains(.SA_ONSTACK) && stack.autoDisarm && !onAlternate {
             thread.alternateStack.isDisabled = true
@@ -129,7 +128,7 @@ enum SignalFrames {
         context.rdi = saved.rdi; context.rsi = saved.rsi; context.rbp = saved.rbp; context.rbx = saved.rbx
         context.rdx = saved.rdx; context.rax = saved.rax; context.rcx = saved.rcx; context.rsp = saved.rsp
         context.rip = saved.rip
-        context.rflags = (context.rflags & ~restoredFlagsMask) | (saved.eflags & restoredFlagsMask)
+        context.rflags = RFlags.afterSigreturn(current: context.rflags, saved: saved.eflags)
         context.requireFullRestore()
         thread.signalMask = ucontext.sigmask.subtracting(.unblockable)
         let stack = ucontext.stack

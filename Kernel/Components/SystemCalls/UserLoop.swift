@@ -69,6 +69,8 @@ public enum UserTime {
         process.usage.userCycles &+= userCycles
         process.usage.systemCycles &+= systemCycles
         IntervalTimers.charge(process, userCycles: userCycles, systemCycles: systemCycles)
+        let usedCycles = process.usage.userCycles &+ process.usage.systemCycles
+        if usedCycles >= process.limits.cpuTimeCheckCycles { CPUTimeLimit.enforce(process, usedCycles: usedCycles) }
     }
 }
 
@@ -95,12 +97,17 @@ enum Faults {
             SignalDelivery.forceFault(.SIGFPE, code: 1, address: thread.context.rip, thread: thread, process: process)   // FPE_INTDIV
         case UserException.invalidOpcode:
             SignalDelivery.forceFault(.SIGILL, code: 2, address: thread.context.rip, thread: thread, process: process)   // ILL_ILLOPN
-        case UserException.breakpoint, UserException.debug:
+        case UserException.breakpoint:
             SignalDelivery.forceFault(.SIGTRAP, code: 0x80, address: 0, thread: thread, process: process)                // SI_KERNEL
+        case UserException.debug:
+            // No debug registers are armed, so this is a TF single step. (An icebp/int1 gets the
+            // same answer; Linux tells it apart by DR6 and reports TRAP_BRKPT.)
+            SignalDelivery.forceFault(.SIGTRAP, code: 2, address: thread.context.rip, thread: thread, process: process)  // TRAP_TRACE
         case UserException.x87Floating, UserException.simdFloating:
             SignalDelivery.forceFault(.SIGFPE, code: 0x80, address: thread.context.rip, thread: thread, process: process)
         case UserException.alignmentCheck:
-            SignalDelivery.forceFault(.SIGBUS, code: 1, address: exception.faultAddress, thread: thread, process: process)
+            // RFLAGS.AC set by the user; no address is reported (CR2 is not written by #AC).
+            SignalDelivery.forceFault(.SIGBUS, code: 1, address: 0, thread: thread, process: process)                    // BUS_ADRALN
         default:
             // #GP (including non-canonical addresses), #SS, #NP: SIGSEGV with SI_KERNEL, address 0.
             SignalDelivery.forceFault(.SIGSEGV, code: 0x80, address: 0, thread: thread, process: process)

@@ -6,6 +6,12 @@
  * - From user mode: the CPU switched to TSS.RSP0, which user_mode_run set to its own saved stack
  *   pointer, so `[RSP0]` holds the `struct user_registers *` being run. Save everything there and
  *   return from user_mode_run with USER_EXIT_TRAP: the safe kernel owns what happens next.
+ * Before anything else, every entry establishes the kernel's ABI state, whatever the interrupted
+ * code left in RFLAGS: DF clear (the compiler's string operations and the copy routines count
+ * upwards; a user can `std` and then fault) and AC clear (with SMAP, AC set would let the kernel
+ * touch user pages outside the copy routines; a user can set AC with popf). The CPU itself clears
+ * TF, NT and RF (and IF: these are interrupt gates) when it delivers the interrupt. The user's
+ * flags are saved with the rest of its state and come back on the return to user mode.
  */
 #if !defined(__linux__)
 #include "layout.h"
@@ -27,6 +33,8 @@ interrupt_stubs:
 .endr
 
 interrupt_common:
+    cld
+    clac
     testb $3, 24(%rsp)          /* CS of the interrupted context */
     jz kernel_trap
     /* NMI, double fault and machine check run on IST stacks even when they interrupt user
@@ -39,7 +47,6 @@ interrupt_common:
     jne interrupt_from_user
 1:  swapgs
 kernel_trap:
-    clac                        /* a user copy may have been interrupted with AC set */
     push %r15
     push %r14
     push %r13
@@ -55,7 +62,6 @@ kernel_trap:
     push %rcx
     push %rbx
     push %rax
-    cld
     mov %rsp, %rdi
     /* Link a pseudo frame so backtraces walk through the trap into the interrupted code. */
     push 136(%rsp)              /* interrupted rip */
@@ -119,6 +125,13 @@ interrupt_from_user:
     mov %cr2, %rbx
     mov %rbx, UREG_FAULT(%rax)
     movq $0, UREG_SYSRET(%rax)
+    /* The kernel's RFLAGS, whole (the user's are saved above): an interrupt or exception gate
+     * keeps DF, AC and NT as the user left them, and compiled code assumes DF clear (a page
+     * fault in the middle of a user's `std; rep movs` made the fault handler's own copies run
+     * backwards over kernel memory) and SMAP assumes AC clear. IF stays clear: Swift enables
+     * interrupts itself after user_mode_run returns. */
+    pushq $0x2
+    popfq
     mov $USER_EXIT_TRAP, %eax
     jmp user_mode_return
 

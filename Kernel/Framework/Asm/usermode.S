@@ -71,7 +71,9 @@ user_mode_run:
     swapgs
     iretq
 
-    /* Common tail of both exits: %rsp points at the saved `r`. */
+    /* Common tail of both exits: %rsp points at the saved `r`. Both arrive with the kernel's
+     * RFLAGS (DF, AC, TF, NT and IF clear): SYSCALL through IA32_FMASK, traps because
+     * interrupt_from_user loads them whole before jumping here. */
     .global user_mode_return
 user_mode_return:
     add $8, %rsp

@@ -13,6 +13,8 @@
 // span; the name is non-empty, at most PATH_MAX bytes with its NUL, and contains no other NUL.
 // Concatenation: like Linux's unpack_to_rootfs, NUL bytes after an entry are skipped and the next
 // header must start on a 4-byte boundary; after a trailer the next bytes may start a new archive.
+// One parser (`CpioStreamReader`) does the work: it reads archives that arrive in pieces (a
+// decompressor's output); `CpioReader` is the same parser run over one span.
 
 public enum CpioError: Error, Equatable, Sendable {
     /// A header that does not start with "070701" or "070702" (old binary and "odc" formats
@@ -35,6 +37,22 @@ public enum CpioError: Error, Equatable, Sendable {
     case fileTooLarge
 }
 
+extension CpioError: CustomStringConvertible {
+    /// What was wrong, for a boot error message (embedded Swift cannot print an enum value).
+    public var description: String {
+        switch self {
+        case .badMagic: "a header does not start with the newc magic 070701 or 070702"
+        case .badNumber: "a header field is not an 8-digit hexadecimal number"
+        case .truncated: "the archive ends inside a header, a name or file data, or before its TRAILER!!! entry"
+        case .badName: "an entry name is empty, lacks its NUL, contains a NUL, or is longer than PATH_MAX"
+        case .checksumMismatch: "a file's data does not add up to its header checksum (070702)"
+        case .misalignedHeader: "a header does not start on a 4-byte boundary"
+        case .trailingGarbage: "bytes after the TRAILER!!! entry are neither NUL padding nor another archive"
+        case .fileTooLarge: "a file is larger than the 4 GiB the format can describe"
+        }
+    }
+}
+
 /// The file type bits of a mode (S_IFMT, inode(7)).
 public enum CpioFileType: UInt32, Equatable, Sendable {
     case fifo = 0o010000
@@ -55,8 +73,10 @@ public enum CpioFileType: UInt32, Equatable, Sendable {
 
 public struct CpioEntry: Equatable, Sendable {
     /// The path as stored (normally relative, without a leading "/"), decoded as UTF-8 with
-    /// invalid sequences replaced; `nameOffset`/`nameSize` locate the exact bytes.
+    /// invalid sequences replaced; `path` holds the exact bytes.
     public let name: String
+    /// The path's bytes, without the terminating NUL.
+    public let path: [UInt8]
     public let mode: UInt32
     public let uid: UInt32
     public let gid: UInt32
@@ -71,7 +91,7 @@ public struct CpioEntry: Equatable, Sendable {
     public let nameOffset: Int
     public let nameSize: Int
     /// The file data (the link target for a symbolic link) inside the archive.
-    public let dataOffset: Int
+    public internal(set) var dataOffset: Int
     public let dataSize: Int
 
     public var fileType: CpioFileType? { CpioFileType(mode: mode) }

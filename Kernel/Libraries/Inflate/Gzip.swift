@@ -16,14 +16,16 @@ extension Inflater {
     /// first byte after its trailer.
     mutating func gunzipMember(_ input: Span<UInt8>, from start: Int) throws(InflateError) -> Int {
         let bodyStart = try Inflater.skipGzipHeader(input, from: start)
-        let memberStart = produced
+        let memberStart = total
+        checksum = 0
+        checksummed = produced
         let trailer = try inflateStream(input, from: bodyStart)
         guard input.count - trailer >= 8 else { throw .truncated }
         let expectedCRC = readLittleEndian32(input, at: trailer)
         let expectedSize = readLittleEndian32(input, at: trailer + 4)
-        let actualCRC = output.span.extracting(memberStart..<produced).withCRC32()
-        guard actualCRC == expectedCRC else { throw .checksumMismatch }
-        guard UInt32(truncatingIfNeeded: produced - memberStart) == expectedSize else { throw .sizeMismatch }
+        if sink != nil { try deliver() } else { updateChecksum() }
+        guard checksum == expectedCRC else { throw .checksumMismatch }
+        guard UInt32(truncatingIfNeeded: total - memberStart) == expectedSize else { throw .sizeMismatch }
         return trailer + 8
     }
 

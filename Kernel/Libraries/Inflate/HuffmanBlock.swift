@@ -14,7 +14,7 @@ enum RunStop {
 extension Inflater {
     mutating func decodeHuffmanBlock(_ input: Span<UInt8>) throws(InflateError) {
         while true {
-            try makeRoom(min(258, limit - produced))
+            try makeRoom(min(258, limit - total))
             // Move the array out of `self` so its span does not lock all of `self`.
             var buffer: [UInt8] = []
             swap(&buffer, &output)

@@ -1,6 +1,7 @@
 // DEFLATE (RFC 1951) and gzip (RFC 1952) decompression for the kernel's initramfs.
 //
-// Owns: turning a compressed byte span into a freshly allocated `[UInt8]`. Nothing here trusts the
+// Owns: turning a compressed byte span into a freshly allocated `[UInt8]`, or into a stream of
+// pieces handed to a consumer (the kernel's initramfs unpacking). Nothing here trusts the
 // input: every length, distance and offset is checked with comparisons that cannot overflow, and a
 // malformed stream ends in an `InflateError`, never a trap (a trap in the kernel is a panic).
 // Invariants:
@@ -12,6 +13,8 @@
 // Speed: Huffman codes decode through a 2^10-entry table indexed by the next 10 input bits; longer
 // codes (rare by construction) fall back to canonical decoding. Output is written through a
 // `MutableSpan` into a zero-filled array grown geometrically, so the hot loop does no allocation.
+// Streaming (`gunzipMember(_:limit:streamingTo:)`): the array stays at a fixed size and what is
+// decoded is handed to the caller whenever it fills, keeping only the 32 KiB window.
 // gzip concatenation: members are decoded one after another into one output (as gzip(1) and the
 // Linux initramfs unpacker do); zero bytes between and after members are skipped, as Linux's
 // `unpack_to_rootfs` does for padded initramfs pieces.
@@ -43,6 +46,29 @@ public enum InflateError: Error, Equatable, Sendable {
     case outputLimitExceeded
     /// Bytes after a gzip member that are neither zero padding nor another gzip member.
     case trailingGarbage
+    /// Streaming: the consumer of the output asked to stop.
+    case stopped
+}
+
+extension InflateError: CustomStringConvertible {
+    /// What was wrong, for a boot error message (embedded Swift cannot print an enum value).
+    public var description: String {
+        switch self {
+        case .badHeader: "not a gzip header (magic, method 8, reserved flags)"
+        case .headerChecksumMismatch: "the gzip header's CRC-16 does not match"
+        case .badBlockType: "a DEFLATE block of the reserved type 3"
+        case .badStoredLength: "a stored block's length does not match its complement"
+        case .badCodeLengths: "a dynamic block describes an impossible Huffman code"
+        case .badSymbol: "a code decodes to no valid symbol"
+        case .badDistance: "a match reaches back before the start of the data"
+        case .truncated: "the data ends inside a block, header or trailer"
+        case .checksumMismatch: "the inflated data does not match the gzip CRC-32"
+        case .sizeMismatch: "the inflated size does not match the gzip trailer"
+        case .outputLimitExceeded: "the data inflates past the size allowed"
+        case .trailingGarbage: "bytes after a gzip member are neither padding nor another member"
+        case .stopped: "the consumer of the inflated data stopped"
+        }
+    }
 }
 
 public enum Inflate {
@@ -80,6 +106,22 @@ public enum Inflate {
         let end = try inflater.gunzipMember(input, from: 0)
         return (inflater.finish(), end)
     }
+
+    /// The same, streaming: the output goes to `consume` piece by piece, in order, instead of
+    /// being collected, so memory stays bounded (`streamingBufferBytes`) whatever the output
+    /// size. At most `limit` bytes are produced in all (`.outputLimitExceeded`); `consume` returns
+    /// false to stop (`.stopped`). The member's CRC-32 and size are checked at its end, after
+    /// its data was handed over. Returns the input bytes the member occupied.
+    public static func gunzipMember(_ input: Span<UInt8>, limit: Int,
+                                    streamingTo consume: @escaping (Span<UInt8>) -> Bool) throws(InflateError) -> Int {
+        var inflater = Inflater(limit: limit)
+        inflater.sink = consume
+        return try inflater.gunzipMember(input, from: 0)
+    }
+
+    /// The buffer a streaming decompression holds (the 32 KiB window included); each piece
+    /// handed to the consumer is at most this long.
+    public static var streamingBufferBytes: Int { Inflater.streamingCapacity }
 
     /// True if `input` starts with the gzip magic and the deflate method byte (1f 8b 08).
     public static func isGzip(_ input: Span<UInt8>) -> Bool {

@@ -1,9 +1,15 @@
 // The DEFLATE block decoder (RFC 1951 §3.2.3–§3.2.7) and its output buffer.
 //
-// `output[0..<produced]` is the decompressed data; `output[produced...]` is zero-filled room,
-// grown geometrically but never past `limit`. The hot loop (`decodeRun`) runs against a
-// `MutableSpan` of that array and stops when a symbol does not fit, handing the pending symbol back
-// so the caller can grow the array and resume.
+// `output[0..<produced]` is the decompressed data still held; `output[produced...]` is
+// zero-filled room. The hot loop (`decodeRun`) runs against a `MutableSpan` of that array and
+// stops when a symbol does not fit, handing the pending symbol back so the caller can make room
+// and resume. Making room is the one place where the two output modes differ:
+//   - collecting: the array grows geometrically and ends up holding the whole output;
+//   - streaming (a `sink` is set): the array stays at `streamingCapacity`; when it is full, what
+//     is new goes to the sink and only the last 32 KiB (the most a match can reach back) are
+//     kept, so memory stays bounded whatever the output size.
+// Either way the room offered never passes `limit` bytes of output in all, so the decoder cannot
+// write past it.
 
 struct Inflater {
     var output: [UInt8] = []
@@ -11,6 +17,20 @@ struct Inflater {
     /// Matches may not reach before this output index (start of the current gzip member).
     var windowStart = 0
     let limit: Int
+    /// Output bytes dropped from the front of `output` (streaming); the output so far is
+    /// `discarded + produced` bytes long.
+    var discarded = 0
+    /// Streaming: `output[..<delivered]` has gone to the sink.
+    var delivered = 0
+    /// The CRC-32 of the current gzip member's output up to `output[checksummed]`.
+    var checksum: UInt32 = 0
+    var checksummed = 0
+    let crcTables = CRC32()
+    /// Streaming: receives each new piece of output in order; returns false to stop.
+    var sink: ((Span<UInt8>) -> Bool)?
+    static let windowSize = 32 * 1024
+    /// Room for the window plus the largest stored block (65535) with plenty to spare.
+    static let streamingCapacity = 256 * 1024
     var reader = BitReader(position: 0)
     var literals = HuffmanTable(.literalLength)
     var distances = HuffmanTable(.distance)
@@ -58,17 +78,28 @@ struct Inflater {
         return output
     }
 
+    /// Output bytes produced so far, including those no longer held.
+    var total: Int { discarded + produced }
+
     /// Makes `output` hold at least `needed` bytes of room after `produced`.
     mutating func makeRoom(_ needed: Int) throws(InflateError) {
-        guard needed <= limit - produced else { throw .outputLimitExceeded }
+        guard needed <= limit - total else { throw .outputLimitExceeded }
+        if output.count - produced >= needed { return }
+        if sink != nil { try slideWindow() }
         let room = output.count - produced
         if room >= needed { return }
-        // Double, with a floor, but stay inside capacity reserved from a size hint if it suffices;
-        // capped at the limit (`limit - count` cannot overflow).
-        var grow = max(output.count, 32 * 1024, needed - room)
-        let spare = output.capacity - output.count
-        if spare >= needed - room { grow = min(grow, spare) }
-        grow = min(grow, limit - output.count)
+        // Collecting: double, with a floor, but stay inside capacity reserved from a size hint if
+        // it suffices. Streaming: the fixed capacity. Both capped so the room stays within the
+        // limit (`limit - total - room` cannot overflow and is at least `needed - room`).
+        var grow: Int
+        if sink != nil {
+            grow = Inflater.streamingCapacity - output.count
+        } else {
+            grow = max(output.count, 32 * 1024, needed - room)
+            let spare = output.capacity - output.count
+            if spare >= needed - room { grow = min(grow, spare) }
+        }
+        grow = max(min(grow, limit - total - room), needed - room)
         let target = output.count + grow
         output.reserveCapacity(target)
         // Zero-fill by copying a small zero block: a plain memcpy in every build mode, and no
@@ -76,6 +107,41 @@ struct Inflater {
         while output.count < target {
             output.append(contentsOf: zeros[0..<min(zeros.count, target - output.count)])
         }
+    }
+
+    /// Streaming: hands the new output to the sink and keeps only the window, so the room
+    /// after it is free again (trimmed so that it stays within the limit).
+    mutating func slideWindow() throws(InflateError) {
+        try deliver()
+        let keep = min(produced, Inflater.windowSize)
+        let drop = produced - keep
+        if drop > 0 {
+            output.removeFirst(drop)        // one memmove of the window; the room is re-added below
+            produced = keep
+            delivered = keep
+            checksummed -= drop
+            windowStart = max(0, windowStart - drop)
+            discarded += drop
+        }
+        let allowed = produced + (limit - total)
+        if output.count > allowed { output.removeLast(output.count - allowed) }
+    }
+
+    /// Streaming: sends `output[delivered..<produced]` to the sink (after adding it to the
+    /// member's checksum).
+    mutating func deliver() throws(InflateError) {
+        updateChecksum()
+        guard let sink, produced > delivered else { return }
+        let accepted = sink(output.span.extracting(delivered..<produced))
+        delivered = produced
+        guard accepted else { throw .stopped }
+    }
+
+    /// Extends the member's CRC-32 over the output not yet covered.
+    mutating func updateChecksum() {
+        guard produced > checksummed else { return }
+        checksum = crcTables.update(checksum, output.span.extracting(checksummed..<produced))
+        checksummed = produced
     }
 
     // MARK: Stored blocks (§3.2.4)

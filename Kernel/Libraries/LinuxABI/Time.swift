@@ -64,23 +64,9 @@ public struct Timespec: LinuxStruct, Equatable {
         self.nanoseconds = nanoseconds
     }
 
-    /// Splits a nanosecond count (which must not be negative for a meaningful result).
-    public init(totalNanoseconds: Int64) {
-        seconds = totalNanoseconds / TimeUnits.NSEC_PER_SEC
-        nanoseconds = totalNanoseconds % TimeUnits.NSEC_PER_SEC
-    }
-
     /// What Linux accepts as an input time (timespec64_valid): seconds not negative, nanoseconds in
-    /// 0..<1e9. Anything else is EINVAL.
+    /// 0..<1e9. Anything else is EINVAL. (User times enter the kernel as CheckedTime.)
     public var isValid: Bool { seconds >= 0 && nanoseconds >= 0 && nanoseconds < TimeUnits.NSEC_PER_SEC }
-
-    /// Total nanoseconds, or nil if that does not fit in 64 bits (about 292 years).
-    public var totalNanoseconds: Int64? {
-        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: TimeUnits.NSEC_PER_SEC)
-        guard !overflow else { return nil }
-        let (sum, sumOverflow) = scaled.addingReportingOverflow(nanoseconds)
-        return sumOverflow ? nil : sum
-    }
 
     public func encode(into writer: inout ByteWriter) {
         writer.appendI64(seconds)
@@ -103,12 +89,6 @@ public struct Timeval: LinuxStruct, Equatable {
     public init(seconds: Int64, microseconds: Int64) {
         self.seconds = seconds
         self.microseconds = microseconds
-    }
-
-    /// Rounds down to whole microseconds.
-    public init(totalNanoseconds: Int64) {
-        seconds = totalNanoseconds / TimeUnits.NSEC_PER_SEC
-        microseconds = (totalNanoseconds % TimeUnits.NSEC_PER_SEC) / 1000
     }
 
     /// Seconds not negative, microseconds in 0..<1e6.

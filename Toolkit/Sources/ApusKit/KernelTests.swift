@@ -53,9 +53,10 @@ public struct KernelTests {
         }
         // The same image carries the zero-cost probes of the rights types.
         let zeroCost = try ZeroCostCheck(image: image).run()
+        let boot = try InitramfsBootChecks.runIfSelected(project: project, filter: filter)
         let failedTests = output.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("test ") && $0.hasSuffix("FAILED") }
-        let total = TestCounts(passed: counts.passed + zeroCost.passed, failed: counts.failed + zeroCost.failed,
-                               failures: failedTests.map(String.init) + zeroCost.failures)
+        let total = TestCounts(passed: counts.passed + zeroCost.passed + boot.passed, failed: counts.failed + zeroCost.failed + boot.failed,
+                               failures: failedTests.map(String.init) + zeroCost.failures + boot.failures)
         print("\(total.passed) passed, \(total.failed) failed")
         return total
     }

@@ -29,7 +29,8 @@ extension TestLevel {
             // The run tests boot `make run` images: busybox, a musl-gcc hello, gzip'ed cpio.
             Self.kernelBuild + [Dependencies.qemu, Dependencies.busybox, Dependencies.musl, Dependencies.make, Dependencies.gzip]
         case .ktest:
-            Self.kernelBuild + [Dependencies.qemu]
+            // The initramfs boot checks gzip their images and boot busybox.
+            Self.kernelBuild + [Dependencies.qemu, Dependencies.gzip, Dependencies.busybox]
         case .linux:
             Self.userPrograms + [Dependencies.timeout]
         case .user:

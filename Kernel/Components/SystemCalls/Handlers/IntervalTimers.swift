@@ -13,10 +13,6 @@ import Scheduling
 enum IntervalTimers {
     static let real: Int32 = 0, virtual: Int32 = 1, profiling: Int32 = 2
 
-    static func nanoseconds(_ value: Timeval) -> UInt64 {
-        UInt64(max(value.seconds, 0)) &* 1_000_000_000 &+ UInt64(max(value.microseconds, 0)) * 1000
-    }
-
     /// Current setting of `which` as (value left, interval) in nanoseconds.
     static func current(_ process: Process, _ which: Int32) -> (UInt64, UInt64) {
         switch which {
@@ -36,7 +32,7 @@ enum IntervalTimers {
             if let id = process.realTimer.callbackID { Timers.shared.cancel(id) }
             process.realTimer = IntervalTimer()
             process.realTimer.interval = interval
-            if value > 0 { scheduleReal(process, deadline: Clock.monotonicNanoseconds() &+ value) }
+            if value > 0 { scheduleReal(process, deadline: Deadline.after(nanoseconds: value)) }
         case virtual:
             process.virtualTimer.value = value
             process.virtualTimer.interval = interval
@@ -55,26 +51,26 @@ enum IntervalTimers {
             target.realTimer.value = 0
             SignalDelivery.send(.SIGALRM, info: SignalDelivery.senderInfo(.SIGALRM, code: 0x80, senderID: 0, senderUserID: 0), to: target.kernelSignalHandle)
             if target.realTimer.interval > 0 {
-                scheduleReal(target, deadline: max(deadline &+ target.realTimer.interval, Clock.monotonicNanoseconds()))
+                scheduleReal(target, deadline: max(KernelTime.adding(deadline, target.realTimer.interval), Clock.monotonicNanoseconds()))
             }
         }
     }
 
+    /// setitimer(2): the new value is copied in and checked before `which` (as Linux); times
+    /// saturate at KTIME_MAX. A null new value disarms the timer.
     static func setitimer(_ call: SystemCallContext) throws(Errno) -> Int {
+        var value: UInt64 = 0, interval: UInt64 = 0
+        if call.address(1) != 0 {
+            let new = try call.copyIn(Itimerval.self, fromAddress: call.address(1))
+            value = try CheckedTime(new.value).kernelNanoseconds
+            interval = try CheckedTime(new.interval).kernelNanoseconds
+        }
         let which = call.int32(0)
         guard which >= 0, which <= 2 else { throw .EINVAL }
         let old = current(call.process, which)
-        if call.address(1) != 0 {
-            let new = try call.copyIn(Itimerval.self, fromAddress: call.address(1))
-            for value in [new.interval, new.value] where value.microseconds < 0 || value.microseconds >= 1_000_000 || value.seconds < 0 {
-                throw .EINVAL
-            }
-            arm(call.process, which, value: nanoseconds(new.value), interval: nanoseconds(new.interval))
-        } else {
-            arm(call.process, which, value: 0, interval: 0)
-        }
+        arm(call.process, which, value: value, interval: interval)
         if call.address(2) != 0 {
-            try call.copyOut(Itimerval(interval: Timeval(totalNanoseconds: Int64(old.1)), value: Timeval(totalNanoseconds: Int64(old.0))),
+            try call.copyOut(Itimerval(interval: Timeval(kernelNanoseconds: old.1), value: Timeval(kernelNanoseconds: old.0)),
                              toAddress: call.address(2))
         }
         return 0
@@ -84,16 +80,21 @@ enum IntervalTimers {
         let which = call.int32(0)
         guard which >= 0, which <= 2 else { throw .EINVAL }
         let (value, interval) = current(call.process, which)
-        try call.copyOut(Itimerval(interval: Timeval(totalNanoseconds: Int64(interval)), value: Timeval(totalNanoseconds: Int64(value))),
+        try call.copyOut(Itimerval(interval: Timeval(kernelNanoseconds: interval), value: Timeval(kernelNanoseconds: value)),
                          toAddress: call.address(1))
         return 0
     }
 
-    /// alarm(2): seconds left on the previous alarm (rounded up), 0 if none.
+    /// alarm(2): the seconds left on the previous alarm, rounded to the nearest second but at
+    /// least 1 if any time was left, as an unsigned int (Linux truncates a larger value).
     static func alarm(_ call: SystemCallContext) throws(Errno) -> Int {
         let (left, _) = current(call.process, real)
+        // At most 2^32 - 1 seconds: about 4.3e18 ns, below KTIME_MAX.
         arm(call.process, real, value: UInt64(call.uint32(0)) * 1_000_000_000, interval: 0)
-        return Int((left + 999_999_999) / 1_000_000_000)
+        let time = CheckedTime(kernelNanoseconds: left)
+        var seconds = time.seconds
+        if (seconds == 0 && time.nanoseconds > 0) || time.nanoseconds >= 500_000_000 { seconds += 1 }
+        return Int(UInt32(truncatingIfNeeded: seconds))
     }
 
     /// Charges CPU time to the CPU-time timers (ITIMER_VIRTUAL, ITIMER_PROF); sends SIGVTALRM or

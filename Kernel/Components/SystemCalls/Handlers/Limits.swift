@@ -72,12 +72,12 @@ enum Limits {
         var result = Rusage()
         switch who {
         case 0, 1:      // RUSAGE_SELF, RUSAGE_THREAD
-            result.userTime = Timeval(totalNanoseconds: Int64(usage.userNanoseconds))
-            result.systemTime = Timeval(totalNanoseconds: Int64(usage.systemNanoseconds))
+            result.userTime = Timeval(kernelNanoseconds: usage.userNanoseconds)
+            result.systemTime = Timeval(kernelNanoseconds: usage.systemNanoseconds)
             result.maxResidentKiB = Int64(call.process.addressSpace.mappedBytes / 1024)
         case -1:        // RUSAGE_CHILDREN
-            result.userTime = Timeval(totalNanoseconds: Int64(usage.childrenUserNanoseconds))
-            result.systemTime = Timeval(totalNanoseconds: Int64(usage.childrenSystemNanoseconds))
+            result.userTime = Timeval(kernelNanoseconds: usage.childrenUserNanoseconds)
+            result.systemTime = Timeval(kernelNanoseconds: usage.childrenSystemNanoseconds)
         default:
             throw .EINVAL
         }

@@ -10,19 +10,18 @@ import Scheduling
 
 enum PollCalls {
     static func poll(_ call: SystemCallContext) throws(Errno) -> Int {
-        let timeout = call.int32(2)
-        let deadline: UInt64? = timeout < 0 ? nil : Polling.deadline(afterNanoseconds: UInt64(timeout) * 1_000_000)
-        return try pollArray(call, deadline: deadline)
+        let timeout = CheckedTime(milliseconds: call.int32(2)).map(PollTimeout.init)
+        return try pollArray(call, deadline: timeout?.deadline)
     }
 
+    /// ppoll(2): the time left is written back to the timeout (as pselect6 does).
     static func ppoll(_ call: SystemCallContext) throws(Errno) -> Int {
-        var deadline: UInt64?
-        if call.address(2) != 0 {
-            let timeout = try TimeCalls.readTimespec(call, call.address(2))
-            deadline = Polling.deadline(afterNanoseconds: UInt64(timeout.seconds) &* 1_000_000_000 &+ UInt64(timeout.nanoseconds))
-        }
+        let timeoutAddress = call.address(2)
+        let timeout = timeoutAddress == 0 ? nil : PollTimeout(try call.checkedTimespec(at: timeoutAddress))
         try applyTemporaryMask(call, maskAddress: call.address(3), size: call.raw(4))
-        return try pollArray(call, deadline: deadline)
+        return try reportingTimeLeft(call, timeout, at: timeoutAddress, as: { $0.timespec }) { () throws(Errno) -> Int in
+            try pollArray(call, deadline: timeout?.deadline)
+        }
     }
 
     static func pollArray(_ call: SystemCallContext, deadline: UInt64?) throws(Errno) -> Int {
@@ -44,42 +43,46 @@ enum PollCalls {
         call.thread.signalMask = mask
     }
 
+    /// select(2): microseconds past a second carry into the seconds; the time left is written
+    /// back to the timeval.
     static func select(_ call: SystemCallContext) throws(Errno) -> Int {
-        var deadline: UInt64?
         let timeoutAddress = call.address(4)
+        var timeout: PollTimeout?
         if timeoutAddress != 0 {
-            let timeout = try call.copyIn(Timeval.self, fromAddress: timeoutAddress)
-            guard timeout.seconds >= 0, timeout.microseconds >= 0, timeout.microseconds < 1_000_000 else { throw .EINVAL }
-            deadline = Polling.deadline(afterNanoseconds: UInt64(timeout.seconds) &* 1_000_000_000 &+ UInt64(timeout.microseconds) * 1000)
+            timeout = PollTimeout(try CheckedTime(selectTimeout: call.copyIn(Timeval.self, fromAddress: timeoutAddress)))
         }
-        let ready = try selectSets(call, deadline: deadline)
-        if timeoutAddress != 0, let deadline {
-            let now = Clock.monotonicNanoseconds()
-            let left = deadline > now ? deadline - now : 0
-            try call.copyOut(Timeval(totalNanoseconds: Int64(clamping: left)), toAddress: timeoutAddress)
+        return try reportingTimeLeft(call, timeout, at: timeoutAddress, as: { $0.timeval }) { () throws(Errno) -> Int in
+            try selectSets(call, deadline: timeout?.deadline)
         }
-        return ready
     }
 
     static func pselect6(_ call: SystemCallContext) throws(Errno) -> Int {
-        var deadline: UInt64?
         let timeoutAddress = call.address(4)
-        if timeoutAddress != 0 {
-            let timeout = try TimeCalls.readTimespec(call, timeoutAddress)
-            deadline = Polling.deadline(afterNanoseconds: UInt64(timeout.seconds) &* 1_000_000_000 &+ UInt64(timeout.nanoseconds))
-        }
+        let timeout = timeoutAddress == 0 ? nil : PollTimeout(try call.checkedTimespec(at: timeoutAddress))
         if call.address(5) != 0 {
             let maskAddress = try call.readUInt64(fromAddress: call.address(5))
-            let maskSize = try call.readUInt64(fromAddress: call.address(5) + 8)
+            let maskSize = try call.readUInt64(fromAddress: call.address(5) &+ 8)
             try applyTemporaryMask(call, maskAddress: maskAddress, size: maskSize)
         }
-        let ready = try selectSets(call, deadline: deadline)
-        if timeoutAddress != 0, let deadline {
-            let now = Clock.monotonicNanoseconds()
-            let left = deadline > now ? deadline - now : 0
-            try call.copyOut(Timespec(totalNanoseconds: Int64(clamping: left)), toAddress: timeoutAddress)
+        return try reportingTimeLeft(call, timeout, at: timeoutAddress, as: { $0.timespec }) { () throws(Errno) -> Int in
+            try selectSets(call, deadline: timeout?.deadline)
         }
-        return ready
+    }
+
+    /// Runs a wait, then writes the time left to the user's timeout, whether the wait succeeded
+    /// or was interrupted (poll_select_finish). A timeout that cannot be written back (read-only
+    /// memory) is not an error, but an interrupted call then cannot restart with the time left:
+    /// it fails with EINTR.
+    static func reportingTimeLeft<Time: LinuxStruct>(_ call: SystemCallContext, _ timeout: PollTimeout?, at address: UInt64,
+                                                     as format: (CheckedTime) -> Time,
+                                                     _ wait: () throws(Errno) -> Int) throws(Errno) -> Int {
+        let result: Result<Int, Errno>
+        do { result = .success(try wait()) } catch { result = .failure(error) }
+        if let left = timeout?.remaining {
+            let isWritten = (try? call.copyOut(format(left), toAddress: address)) != nil
+            if !isWritten, case .failure(.EINTR) = result { call.thread.restartPolicy = .neverRestart }
+        }
+        return try result.get()
     }
 
     /// select and pselect6: the three fd_sets of arguments 1-3 (null pointers are empty sets),

@@ -67,8 +67,8 @@ enum ProcessCalls {
         if call.address(1) != 0 { try call.writeInt32(event.status, toAddress: call.address(1)) }
         if call.address(3) != 0 {
             var usage = Rusage()
-            usage.userTime = Timeval(totalNanoseconds: Int64(event.child.usage.userNanoseconds))
-            usage.systemTime = Timeval(totalNanoseconds: Int64(event.child.usage.systemNanoseconds))
+            usage.userTime = Timeval(kernelNanoseconds: event.child.usage.userNanoseconds)
+            usage.systemTime = Timeval(kernelNanoseconds: event.child.usage.systemNanoseconds)
             try call.copyOut(usage, to: 3)
         }
         return Int(event.child.id)
@@ -110,8 +110,8 @@ enum ProcessCalls {
         }
         if call.address(4) != 0, let event {
             var usage = Rusage()
-            usage.userTime = Timeval(totalNanoseconds: Int64(event.child.usage.userNanoseconds))
-            usage.systemTime = Timeval(totalNanoseconds: Int64(event.child.usage.systemNanoseconds))
+            usage.userTime = Timeval(kernelNanoseconds: event.child.usage.userNanoseconds)
+            usage.systemTime = Timeval(kernelNanoseconds: event.child.usage.systemNanoseconds)
             try call.copyOut(usage, to: 4)
         }
         return 0

@@ -129,11 +129,7 @@ enum SignalCalls {
     static func rtSigtimedwait(_ call: SystemCallContext) throws(Errno) -> Int {
         guard call.raw(3) == UInt64(SignalSet.size) else { throw .EINVAL }
         let set = SignalSet(rawValue: try call.readUInt64(fromAddress: call.address(0))).subtracting(.unblockable)
-        var deadline: UInt64?
-        if call.address(2) != 0 {
-            let timeout = try TimeCalls.readTimespec(call, call.address(2))
-            deadline = Polling.deadline(afterNanoseconds: UInt64(timeout.seconds) &* 1_000_000_000 &+ UInt64(timeout.nanoseconds))
-        }
+        let deadline = call.address(2) == 0 ? nil : Deadline.after(try call.checkedTimespec(at: call.address(2)))
         let thread = call.thread
         let others = SignalSet(rawValue: ~set.rawValue)
         while true {
@@ -166,7 +162,8 @@ enum SignalCalls {
         let signal = try signal(call.int32(1))
         guard let target = ProcessTable.shared.process(call.int32(0)) else { throw .ESRCH }
         guard let handle = target.signalHandle(from: call.process, for: signal) else { throw .EPERM }
-        SignalDelivery.send(signal, info: try queuedInfo(call, signal: signal, infoAddress: call.address(2), target: target), to: handle)
+        let info = try queuedInfo(call, signal: signal, infoAddress: call.address(2), target: target)
+        guard SignalDelivery.send(signal, info: info, to: handle) != .queueFull else { throw .EAGAIN }
         return 0
     }
 
@@ -175,8 +172,8 @@ enum SignalCalls {
         guard let thread = ProcessTable.shared.thread(call.int32(1)), let process = thread.process,
               process.id == call.int32(0) else { throw .ESRCH }
         guard let handle = process.signalHandle(from: call.process, for: signal) else { throw .EPERM }
-        SignalDelivery.send(signal, info: try queuedInfo(call, signal: signal, infoAddress: call.address(3), target: process),
-                            to: thread, of: handle)
+        let info = try queuedInfo(call, signal: signal, infoAddress: call.address(3), target: process)
+        guard SignalDelivery.send(signal, info: info, to: thread, of: handle) != .queueFull else { throw .EAGAIN }
         return 0
     }
 
@@ -200,11 +197,17 @@ enum SignalCalls {
             guard send(to: target) else { throw .EPERM }
             return 0
         }
+        if pid == -1 {
+            // Every process but init and the caller. As Linux, success once there is any such
+            // process, even one the caller may not signal.
+            let targets = ProcessTable.shared.allProcesses.filter { !$0.isInit && $0 !== call.process }
+            guard !targets.isEmpty else { throw .ESRCH }
+            for target in targets { _ = send(to: target) }
+            return 0
+        }
         let targets: [Process]
         if pid == 0 {
             targets = ProcessTable.shared.processes(inGroup: call.process.processGroupID)
-        } else if pid == -1 {
-            targets = ProcessTable.shared.allProcesses.filter { $0.id != 1 && $0 !== call.process }
         } else {
             guard pid != Int32.min else { throw .ESRCH }
             targets = ProcessTable.shared.processes(inGroup: -pid)
@@ -231,8 +234,8 @@ enum SignalCalls {
         if let group, process.id != group { throw .ESRCH }
         guard let handle = process.signalHandle(from: call.process, for: signal) else { throw .EPERM }
         if let signal {
-            SignalDelivery.send(signal, info: SignalDelivery.senderInfo(signal, code: -6, senderID: call.process.id,
-                                                                        senderUserID: call.process.credentials.realUserID), to: thread, of: handle)
+            let info = SignalDelivery.senderInfo(signal, code: -6, senderID: call.process.id, senderUserID: call.process.credentials.realUserID)
+            guard SignalDelivery.send(signal, info: info, to: thread, of: handle) != .queueFull else { throw .EAGAIN }
         }
         return 0
     }

@@ -122,44 +122,45 @@ enum ThreadCalls {
         return count
     }
 
+    /// futex(2). FUTEX_CLOCK_REALTIME is accepted only by the waits with an absolute timeout
+    /// (ENOSYS otherwise, as Linux). FUTEX_WAIT's timeout is relative (on the monotonic clock),
+    /// FUTEX_WAIT_BITSET's absolute; either saturates, so a huge one waits until woken.
     static func futex(_ call: SystemCallContext) throws(Errno) -> Int {
-        let operation = call.int32(1) & 0x7F          // without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME
+        let op = call.int32(1)
+        guard let operation = FutexOperation(op: op) else { throw .ENOSYS }
+        let isRealtime = operation.options.contains(.FUTEX_CLOCK_REALTIME)
         let address = call.address(0)
-        guard address & 3 == 0 else { throw .EINVAL }
-        switch operation {
-        case 0, 9:      // FUTEX_WAIT, FUTEX_WAIT_BITSET
-            let bitset = operation == 9 ? call.uint32(5) : UInt32.max
-            guard bitset != 0 else { throw .EINVAL }
-            var deadline: UInt64?
-            if call.address(3) != 0 {
-                let timeout = try TimeCalls.readTimespec(call, call.address(3))
-                let nanoseconds = UInt64(timeout.seconds) &* 1_000_000_000 &+ UInt64(timeout.nanoseconds)
-                if operation == 9 {
-                    // Absolute time on CLOCK_MONOTONIC (or REALTIME with FUTEX_CLOCK_REALTIME).
-                    let isRealtime = call.int32(1) & 0x100 != 0
-                    let now = isRealtime ? Clock.realtimeNanoseconds() : Clock.monotonicNanoseconds()
-                    deadline = Clock.monotonicNanoseconds() &+ (nanoseconds > now ? nanoseconds - now : 0)
-                } else {
-                    deadline = Clock.monotonicNanoseconds() &+ nanoseconds
-                }
+        switch operation.command {
+        case .FUTEX_WAIT, .FUTEX_WAIT_BITSET:
+            let isAbsolute = operation.command == .FUTEX_WAIT_BITSET
+            let timeout = call.address(3) == 0 ? nil : try call.checkedTimespec(at: call.address(3))
+            if isRealtime && !isAbsolute { throw .ENOSYS }
+            let bitset = isAbsolute ? call.uint32(5) : FutexWord.FUTEX_BITSET_MATCH_ANY
+            guard bitset != 0, address & 3 == 0 else { throw .EINVAL }
+            let deadline = timeout.map { time in
+                isAbsolute ? Deadline.at(time, clockNow: isRealtime ? Clock.realtimeNanoseconds() : Clock.monotonicNanoseconds())
+                    : Deadline.after(time)
             }
             try Futexes.wait(address: address, expected: call.uint32(2), deadline: deadline, bitset: bitset,
                              thread: call.thread, process: call.process)
             return 0
-        case 1, 10:     // FUTEX_WAKE, FUTEX_WAKE_BITSET
-            let bitset = operation == 10 ? call.uint32(5) : UInt32.max
-            guard bitset != 0 else { throw .EINVAL }
+        case .FUTEX_WAKE, .FUTEX_WAKE_BITSET:
+            if isRealtime { throw .ENOSYS }
+            let bitset = operation.command == .FUTEX_WAKE_BITSET ? call.uint32(5) : FutexWord.FUTEX_BITSET_MATCH_ANY
+            guard bitset != 0, address & 3 == 0 else { throw .EINVAL }
             return Futexes.wake(address: address, process: call.process, count: Int(max(call.int32(2), 0)), bitset: bitset)
-        case 3, 4:      // FUTEX_REQUEUE, FUTEX_CMP_REQUEUE
+        case .FUTEX_REQUEUE, .FUTEX_CMP_REQUEUE:
+            if isRealtime { throw .ENOSYS }
             // The requeue count travels in the timeout argument's place (as an int).
             let wakeCount = call.int32(2), requeueCount = Int32(truncatingIfNeeded: call.raw(3))
             guard wakeCount >= 0, requeueCount >= 0 else { throw .EINVAL }
             let target = call.address(4)
-            guard target & 3 == 0 else { throw .EINVAL }
+            guard address & 3 == 0, target & 3 == 0 else { throw .EINVAL }
             return try Futexes.requeue(address: address, target: target, process: call.process, wakeCount: Int(wakeCount),
-                                       requeueCount: Int(requeueCount), expected: operation == 4 ? call.uint32(5) : nil)
+                                       requeueCount: Int(requeueCount),
+                                       expected: operation.command == .FUTEX_CMP_REQUEUE ? call.uint32(5) : nil)
         default:
-            Futexes.reportUnimplemented(operation)
+            Futexes.reportUnimplemented(operation.command.rawValue)
             throw .ENOSYS
         }
     }

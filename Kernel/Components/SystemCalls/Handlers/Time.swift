@@ -1,5 +1,6 @@
-// clock_gettime(2), clock_getres(2), gettimeofday(2), time(2), nanosleep(2),
-// clock_nanosleep(2).
+// clock_gettime(2), clock_getres(2), gettimeofday(2), settimeofday(2), clock_settime(2), time(2),
+// nanosleep(2), clock_nanosleep(2). User times come in through TimeArguments.swift (checked,
+// saturating); clock readings go out through the kernel-time conversions, which cannot trap.
 
 import Capabilities
 import FileSystem
@@ -33,7 +34,7 @@ enum TimeCalls {
 
     static func clockGettime(_ call: SystemCallContext) throws(Errno) -> Int {
         let nanoseconds = now(try clock(call.int32(0)), call)
-        try call.copyOut(Timespec(totalNanoseconds: Int64(nanoseconds)), to: 1)
+        try call.copyOut(Timespec(kernelNanoseconds: nanoseconds), to: 1)
         return 0
     }
 
@@ -41,60 +42,72 @@ enum TimeCalls {
         let clock = try clock(call.int32(0))
         let resolution: UInt64 = (clock == .CLOCK_REALTIME_COARSE || clock == .CLOCK_MONOTONIC_COARSE)
             ? 1_000_000_000 / Timer.ticksPerSecond : Clock.resolutionNanoseconds
-        if call.address(1) != 0 { try call.copyOut(Timespec(totalNanoseconds: Int64(resolution)), to: 1) }
+        if call.address(1) != 0 { try call.copyOut(Timespec(kernelNanoseconds: resolution), to: 1) }
         return 0
     }
 
+    /// The system time zone (settimeofday's second argument; only reported, as on Linux).
+    static let timezone = SpinLock(Timezone(minutesWest: 0, dstTime: 0))
+
     static func gettimeofday(_ call: SystemCallContext) throws(Errno) -> Int {
         if call.address(0) != 0 {
-            try call.copyOut(Timeval(totalNanoseconds: Int64(Clock.realtimeNanoseconds())), to: 0)
+            try call.copyOut(Timeval(kernelNanoseconds: Clock.realtimeNanoseconds()), to: 0)
         }
-        if call.address(1) != 0 { try call.copyOut(Timezone(minutesWest: 0, dstTime: 0), to: 1) }
+        if call.address(1) != 0 { try call.copyOut(timezone.withLock { $0 }, to: 1) }
         return 0
     }
 
     static func time(_ call: SystemCallContext) throws(Errno) -> Int {
-        let seconds = Int(Clock.realtimeNanoseconds() / 1_000_000_000)
+        let seconds = CheckedTime(kernelNanoseconds: Clock.realtimeNanoseconds()).seconds
         if call.address(0) != 0 { try call.writeUInt64(UInt64(seconds), toAddress: call.address(0)) }
-        return seconds
+        return Int(seconds)
     }
 
-    /// clock_settime(2): only CLOCK_REALTIME is settable, by the superuser.
+    /// clock_settime(2): only CLOCK_REALTIME can be set (any other clock is EINVAL before its
+    /// argument is read), by the superuser, and only to a time settimeofday would accept.
     static func clockSettime(_ call: SystemCallContext) throws(Errno) -> Int {
-        guard let clock = ClockID(rawValue: call.int32(0)) else { throw .EINVAL }
-        let value = try readTimespec(call, call.address(1))
-        guard clock == .CLOCK_REALTIME else { throw .EINVAL }
+        guard ClockID(rawValue: call.int32(0)) == .CLOCK_REALTIME else { throw .EINVAL }
+        let value = try call.checkedTimespec(at: call.address(1))
+        guard value.isSettableWallClock else { throw .EINVAL }
         guard call.process.credentials.isPrivileged else { throw .EPERM }
-        Clock.setRealtime(nanoseconds: UInt64(value.seconds) &* 1_000_000_000 &+ UInt64(value.nanoseconds))
+        Clock.setRealtime(nanoseconds: value.kernelNanoseconds)
         return 0
     }
 
+    /// settimeofday(2): either argument may be null. The checks come in Linux's order: the
+    /// timeval is copied in and its microseconds must be within 0...1e6; the timezone is copied
+    /// in; the time must then be valid and settable (EINVAL), the caller privileged (EPERM), and
+    /// the time zone at most 15 hours from UTC (EINVAL).
     static func settimeofday(_ call: SystemCallContext) throws(Errno) -> Int {
+        var requested: Timeval?
         if call.address(0) != 0 {
             let value = try call.copyIn(Timeval.self, fromAddress: call.address(0))
-            guard value.seconds >= 0, value.microseconds >= 0, value.microseconds < 1_000_000 else { throw .EINVAL }
-            guard call.process.credentials.isPrivileged else { throw .EPERM }
-            Clock.setRealtime(nanoseconds: UInt64(value.seconds) &* 1_000_000_000 &+ UInt64(value.microseconds) * 1000)
+            guard value.microseconds >= 0, value.microseconds <= TimeUnits.USEC_PER_SEC else { throw .EINVAL }
+            requested = value
         }
+        var zone: Timezone?
+        if call.address(1) != 0 { zone = try call.copyIn(Timezone.self, fromAddress: call.address(1)) }
+        var time: CheckedTime?
+        if let requested {
+            let checked = try CheckedTime(Timespec(seconds: requested.seconds, nanoseconds: requested.microseconds * 1000))
+            guard checked.isSettableWallClock else { throw .EINVAL }
+            time = checked
+        }
+        guard call.process.credentials.isPrivileged else { throw .EPERM }
+        if let zone {
+            guard zone.minutesWest >= -15 * 60, zone.minutesWest <= 15 * 60 else { throw .EINVAL }
+            timezone.withLock { $0 = zone }
+        }
+        if let time { Clock.setRealtime(nanoseconds: time.kernelNanoseconds) }
         return 0
-    }
-
-    static func readTimespec(_ call: SystemCallContext, _ address: UInt64) throws(Errno) -> Timespec {
-        let value = try call.copyIn(Timespec.self, fromAddress: address)
-        guard value.seconds >= 0, value.nanoseconds >= 0, value.nanoseconds < 1_000_000_000 else { throw .EINVAL }
-        return value
     }
 
     static func nanosleep(_ call: SystemCallContext) throws(Errno) -> Int {
-        let request = try readTimespec(call, call.address(0))
-        let duration = UInt64(request.seconds).multipliedReportingOverflow(by: 1_000_000_000)
-        let total = duration.overflow ? UInt64.max : duration.partialValue &+ UInt64(request.nanoseconds)
-        let deadline = Clock.monotonicNanoseconds().addingReportingOverflow(total)
-        let end = deadline.overflow ? UInt64.max : deadline.partialValue
-        let remaining = Sleep.until(end, thread: call.thread)
+        let deadline = Deadline.after(try call.checkedTimespec(at: call.address(0)))
+        let remaining = Sleep.until(deadline, thread: call.thread)
         if remaining > 0 {
-            if call.address(1) != 0 { try call.copyOut(Timespec(totalNanoseconds: Int64(remaining)), to: 1) }
-            throw Restart.interrupted(call.thread, .restartSleep(deadline: end))
+            if call.address(1) != 0 { try call.copyOut(Timespec(kernelNanoseconds: remaining), to: 1) }
+            throw Restart.interrupted(call.thread, .restartSleep(deadline: deadline))
         }
         return 0
     }
@@ -110,6 +123,9 @@ enum TimeCalls {
         return 0
     }
 
+    /// clock_nanosleep(2). A relative sleep on any clock runs on the monotonic clock (as Linux's
+    /// relative CLOCK_REALTIME timers do); an absolute one sleeps as long as the clock needs to
+    /// reach the time. Huge times saturate: the sleep lasts until a signal.
     static func clockNanosleep(_ call: SystemCallContext) throws(Errno) -> Int {
         guard let clock = ClockID(rawValue: call.int32(0)) else { throw .EINVAL }
         switch clock {
@@ -118,20 +134,13 @@ enum TimeCalls {
         case .CLOCK_THREAD_CPUTIME_ID: throw .EINVAL
         default: throw .EOPNOTSUPP
         }
-        let isAbsolute = call.int32(1) & 1 != 0          // TIMER_ABSTIME; other bits are ignored
-        let request = try readTimespec(call, call.address(2))
-        let value = UInt64(request.seconds) &* 1_000_000_000 &+ UInt64(request.nanoseconds)
-        let deadline: UInt64
-        if isAbsolute {
-            let clockNow = now(clock, call)
-            let monotonic = Clock.monotonicNanoseconds()
-            deadline = value > clockNow ? monotonic &+ (value - clockNow) : monotonic
-        } else {
-            deadline = Clock.monotonicNanoseconds() &+ value
-        }
+        let flags = TimerFlags(rawValue: call.int32(1))     // bits other than TIMER_ABSTIME are ignored
+        let request = try call.checkedTimespec(at: call.address(2))
+        let isAbsolute = flags.contains(.TIMER_ABSTIME)
+        let deadline = isAbsolute ? Deadline.at(request, clockNow: now(clock, call)) : Deadline.after(request)
         let remaining = Sleep.until(deadline, thread: call.thread)
         if remaining > 0 {
-            if !isAbsolute && call.address(3) != 0 { try call.copyOut(Timespec(totalNanoseconds: Int64(remaining)), to: 3) }
+            if !isAbsolute && call.address(3) != 0 { try call.copyOut(Timespec(kernelNanoseconds: remaining), to: 3) }
             throw Restart.interrupted(call.thread, .restartSleep(deadline: deadline))
         }
         return 0

@@ -61,6 +61,8 @@ public struct CPUFeatures: Sendable {
     static func enableProtections() {
         var cr0 = cpu_read_cr0()
         cr0 |= 1 << 16                      // WP: honour read-only pages in ring 0
+        cr0 |= 1 << 18                      // AM: a user who sets RFLAGS.AC gets #AC on misaligned
+                                            // accesses, as on Linux (ring 0 is never checked)
         cpu_write_cr0(cr0)
         var cr4 = cpu_read_cr4()
         if current.hasGlobalPages { cr4 |= 1 << 7 }

@@ -42,11 +42,7 @@ public enum MemoryError: Error, Sendable, Equatable {
 
     /// A new frame with a copy of this one's contents.
     public func duplicate() throws(MemoryError) -> UntypedFrame {
-        guard let copy = PhysicalMemory.allocate(order: 0, kind: .untyped) else { throw .outOfMemory }
-        // SAFETY: both frames are whole 4 KiB untyped pages reachable through the direct map.
-        unsafe cpu_copy_bytes(PhysicalWindow.rawPointer(to: copy), PhysicalWindow.rawPointer(to: physical), 4096)
-        // SAFETY: the fresh frame's record; we hold its only reference.
-        unsafe PhysicalMemory.record(ofPhysical: copy).pointee.count = 1
+        guard let copy = FrameReferences.allocateCopy(of: physical) else { throw .outOfMemory }
         return UntypedFrame(adopting: copy)
     }
 
@@ -102,6 +98,17 @@ enum FrameReferences {
         unsafe cpu_fill_bytes(PhysicalWindow.rawPointer(to: physical), 0, 4096)
         unsafe PhysicalMemory.record(ofPhysical: physical).pointee.count = 1
         return physical
+    }
+
+    /// A new frame with a copy of `source`'s contents, holding one reference (the caller's).
+    static func allocateCopy(of source: UInt64) -> UInt64? {
+        guard let copy = PhysicalMemory.allocate(order: 0, kind: .untyped) else { return nil }
+        // SAFETY: both frames are whole 4 KiB untyped pages reachable through the direct map;
+        // the caller holds a reference on `source`, and the fresh frame is ours alone.
+        unsafe cpu_copy_bytes(PhysicalWindow.rawPointer(to: copy), PhysicalWindow.rawPointer(to: source), 4096)
+        // SAFETY: the fresh frame's record; we hold its only reference.
+        unsafe PhysicalMemory.record(ofPhysical: copy).pointee.count = 1
+        return copy
     }
 
     static func countPointer(_ physical: UInt64) -> UnsafeMutablePointer<UInt32> {

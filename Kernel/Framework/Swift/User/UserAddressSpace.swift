@@ -2,10 +2,27 @@
 // tables for [userFloor, userCeiling) that only ever map untyped frames. Safe code can map,
 // unmap, protect and query pages and nothing else, so whatever it does, the kernel half and
 // kernel memory stay unreachable from user mode.
-// Leaf entries hold one reference on their frame. Software bits: copy-on-write (write faults
-// copy the frame if it is shared) and "protection none" (PROT_NONE: not present to the CPU but
-// the frame is kept). Intermediate tables are freed with the address space.
-// TLB: changes to the active address space invalidate the page locally (one CPU today).
+// Leaf entries hold one reference on their frame. Intermediate tables are freed with the
+// address space. TLB: changes to the active address space invalidate the page locally (one CPU
+// today).
+//
+// Copy-on-write invariant (Dirty-COW class bugs are impossible by construction):
+// - Every leaf says whom its frame belongs to (`FrameOwnership`). A private mapping's leaf that
+//   maps a frame it does not own — a file's page-cache frame, or any page after fork — is
+//   `.copyOnWrite`, whatever its permissions are now: `mapCopyOnWrite` always marks it, and fork's
+//   `duplicate(.copyOnWrite)` marks every leaf of both sides, read-only ones included.
+// - A `.copyOnWrite` leaf is never writable by the CPU. Leaf bits are made in one place
+//   (`UserLeaf.entry`), which grants the writable bit to owned leaves only; `protect` changes the
+//   permissions and keeps the ownership, so mprotect(PROT_WRITE) records the right to write
+//   (write-after-copy) without granting it.
+// - Only `resolveCopyOnWrite` turns a leaf `.owned`: it installs a private copy, or keeps the
+//   frame when the leaf's reference is the last one. That shortcut is sound for page-cache frames
+//   too: while a file holds the page its reference keeps the count above one, so the frame is
+//   copied; once the file has dropped it (truncation) nothing but this leaf can reach the frame,
+//   and nothing can take a new reference to it except through this leaf.
+// - Shared mappings (MAP_SHARED) map frames `.owned` through `mapShared`: writes are meant to
+//   reach every mapper. Choosing `mapShared` for a private mapping is the caller's error; the
+//   Memory component calls it only for shared regions.
 
 import FrameworkAsm
 import Synchronization
@@ -18,17 +35,25 @@ public struct PagePermissions: OptionSet, Sendable, Hashable {
     public static let execute = PagePermissions(rawValue: 4)
 }
 
+/// A mapped page and a handle on its frame.
 public struct PageMapping {
     public let frame: UntypedFrame
     public let permissions: PagePermissions
-    public let isCopyOnWrite: Bool
+    public let ownership: FrameOwnership
+    public var isCopyOnWrite: Bool { ownership == .copyOnWrite }
+}
+
+/// What is mapped at a page, without a handle on the frame (no reference taken).
+public struct PageStatus: Sendable, Equatable {
+    public let permissions: PagePermissions
+    public let ownership: FrameOwnership
+    public var isCopyOnWrite: Bool { ownership == .copyOnWrite }
 }
 
 // SAFETY: `root` is a PML4 frame owned by this object alone; every table below it was allocated
 // by it; it maps only untyped frames it holds references on, and only below userCeiling.
 @safe public final class UserAddressSpace: @unchecked Sendable {
     let root: UInt64
-    static let protectionNone: UInt64 = 1 << 10
     static let userSlots = MemoryLayout.firstKernelSlot
     static let intermediateFlags = PageTableEntry.present | PageTableEntry.writable | PageTableEntry.user
 
@@ -55,7 +80,7 @@ public struct PageMapping {
             // SAFETY: `table` is a page-table frame of this address space; index < 512.
             let entry = PageTableEntry(raw: unsafe (PhysicalWindow.pointer(to: table, as: UInt64.self) + index).pointee)
             if level == 1 {
-                if entry.isPresent || entry.raw & protectionNone != 0 { FrameReferences.release(entry.physical) }
+                if let leaf = UserLeaf(entry) { FrameReferences.release(leaf.physical) }
             } else if entry.isPresent {
                 release(table: entry.physical, level: level - 1)
             }
@@ -79,209 +104,90 @@ public struct PageMapping {
         virtual & 0xFFF == 0 && virtual >= MemoryLayout.userFloor && virtual < MemoryLayout.userCeiling
     }
 
-    static func leafBits(_ permissions: PagePermissions) -> UInt64 {
-        if permissions.isEmpty { return protectionNone }
-        var bits = PageTableEntry.present | PageTableEntry.user
-        if permissions.contains(.write) { bits |= PageTableEntry.writable }
-        if !permissions.contains(.execute) && CPUFeatures.current.hasNX { bits |= PageTableEntry.noExecute }
-        return bits
-    }
-
-    static func permissions(of entry: PageTableEntry) -> PagePermissions {
-        if !entry.isPresent { return [] }
-        var permissions: PagePermissions = [.read]
-        if entry.raw & PageTableEntry.writable != 0 || entry.raw & PageTableEntry.copyOnWrite != 0 { permissions.insert(.write) }
-        if entry.raw & PageTableEntry.noExecute == 0 { permissions.insert(.execute) }
-        return permissions
-    }
-
     func slot(_ virtual: UInt64, create: Bool) -> UnsafeMutablePointer<UInt64>? {
         // SAFETY: walking this address space's own tables (see the class comment).
         unsafe PageTables.walk(root: root, virtual: virtual, level: 1, intermediateFlags: Self.intermediateFlags,
                                allocate: { create ? PhysicalMemory.allocatePageTable() : nil })
     }
 
+    /// The leaf at page `virtual` and its slot, if something is mapped there.
+    func leaf(at virtual: UInt64) -> (leaf: UserLeaf, slot: UnsafeMutablePointer<UInt64>)? {
+        // SAFETY: a leaf slot in this address space's own tables.
+        guard Self.isUserPage(virtual), let slot = unsafe slot(virtual, create: false) else { return nil }
+        // SAFETY: slot is this address space's leaf entry for `virtual`.
+        guard let leaf = UserLeaf(PageTableEntry(raw: unsafe slot.pointee)) else { return nil }
+        return unsafe (leaf, slot)
+    }
+
     func invalidate(_ virtual: UInt64) {
         if isActive { cpu_invalidate_page(virtual) }
     }
 
-    /// Installs `physical` (whose reference the caller transfers) at `virtual`, dropping whatever
-    /// was mapped there.
-    func install(_ physical: UInt64, at virtual: UInt64, bits: UInt64) throws(MemoryError) {
+    /// Installs `leaf` (whose frame reference the caller transfers) at `virtual`, dropping
+    /// whatever was mapped there.
+    func install(_ leaf: UserLeaf, at virtual: UInt64) throws(MemoryError) {
         guard Self.isUserPage(virtual) else {
-            FrameReferences.release(physical)
+            FrameReferences.release(leaf.physical)
             throw .badAddress
         }
         // SAFETY: a leaf slot in this address space's own tables.
         guard let slot = unsafe slot(virtual, create: true) else {
-            FrameReferences.release(physical)
+            FrameReferences.release(leaf.physical)
             throw .outOfMemory
         }
         // SAFETY: slot is this address space's leaf entry for `virtual`.
-        let old = PageTableEntry(raw: unsafe slot.pointee)
-        unsafe slot.pointee = PageTableEntry(physical: physical, flags: bits).raw
-        if old.isPresent || old.raw & Self.protectionNone != 0 {
+        let old = UserLeaf(PageTableEntry(raw: unsafe slot.pointee))
+        unsafe slot.pointee = leaf.entry.raw
+        if let old {
             invalidate(virtual)
             FrameReferences.release(old.physical)
         }
     }
 
-    /// Maps `frame` at page `virtual` with `permissions`, replacing any previous mapping.
+    /// Maps `frame` at page `virtual` for a shared mapping (MAP_SHARED): writes reach the frame,
+    /// and so every other mapping and handle of it. Replaces any previous mapping.
     /// - Controlled: user-mapping
-    public func map(_ frame: UntypedFrame, at virtual: UInt64, permissions: PagePermissions) throws(MemoryError) {
+    public func mapShared(_ frame: UntypedFrame, at virtual: UInt64, permissions: PagePermissions) throws(MemoryError) {
         FrameReferences.retain(frame.physical)
-        try install(frame.physical, at: virtual, bits: Self.leafBits(permissions))
+        try install(UserLeaf(physical: frame.physical, permissions: permissions, ownership: .owned), at: virtual)
     }
 
-    /// Maps `frame` read-only and copy-on-write: the first write fault copies it if shared.
+    /// Maps `frame`, which this private mapping does not own (a file's page), copy-on-write: the
+    /// CPU only reads it, whatever `permissions` say, and the first write fault copies it.
     /// - Controlled: user-mapping
     public func mapCopyOnWrite(_ frame: UntypedFrame, at virtual: UInt64, permissions: PagePermissions) throws(MemoryError) {
         FrameReferences.retain(frame.physical)
-        var bits = Self.leafBits(permissions)
-        if permissions.contains(.write) { bits = (bits & ~PageTableEntry.writable) | PageTableEntry.copyOnWrite }
-        try install(frame.physical, at: virtual, bits: bits)
+        try install(UserLeaf(physical: frame.physical, permissions: permissions, ownership: .copyOnWrite), at: virtual)
+    }
+
+    /// Maps a private copy of `frame` at `virtual` (a write fault on a file page of a private
+    /// mapping): the copy is the mapping's own.
+    /// - Controlled: user-mapping
+    public func mapPrivateCopy(of frame: UntypedFrame, at virtual: UInt64, permissions: PagePermissions) throws(MemoryError) {
+        guard let copy = FrameReferences.allocateCopy(of: frame.physical) else { throw .outOfMemory }
+        try install(UserLeaf(physical: copy, permissions: permissions, ownership: .owned), at: virtual)
     }
 
     /// Maps a new zero-filled frame at `virtual` (the demand-paging fast path).
     /// - Controlled: user-mapping
     public func mapZeroedPage(at virtual: UInt64, permissions: PagePermissions) throws(MemoryError) {
         guard let physical = FrameReferences.allocateZeroed() else { throw .outOfMemory }
-        try install(physical, at: virtual, bits: Self.leafBits(permissions))
+        try install(UserLeaf(physical: physical, permissions: permissions, ownership: .owned), at: virtual)
     }
 
-    /// The mapping at page `virtual`, if any.
+    /// The mapping at page `virtual`, with a handle on its frame, if any.
     public func query(_ virtual: UInt64) -> PageMapping? {
-        // SAFETY: a leaf slot in this address space's own tables.
-        guard Self.isUserPage(virtual), let slot = unsafe slot(virtual, create: false) else { return nil }
-        // SAFETY: slot is this address space's leaf entry.
-        let entry = PageTableEntry(raw: unsafe slot.pointee)
-        guard entry.isPresent || entry.raw & Self.protectionNone != 0 else { return nil }
-        FrameReferences.retain(entry.physical)
-        return PageMapping(frame: UntypedFrame(adopting: entry.physical), permissions: Self.permissions(of: entry),
-                           isCopyOnWrite: entry.raw & PageTableEntry.copyOnWrite != 0)
+        // SAFETY: only the decoded leaf leaves the lookup, not the slot.
+        guard let leaf = unsafe leaf(at: virtual)?.leaf else { return nil }
+        FrameReferences.retain(leaf.physical)
+        return PageMapping(frame: UntypedFrame(adopting: leaf.physical), permissions: leaf.permissions,
+                           ownership: leaf.ownership)
     }
 
-    /// Calls `body` with the leaf slot of every mapped page in [start, end), skipping empty
-    /// subtrees. Addresses must be page aligned user addresses.
-    func forEachMappedPage(from start: UInt64, to end: UInt64, _ body: (UInt64, UnsafeMutablePointer<UInt64>) -> Void) {
-        var virtual = start
-        while virtual < end {
-            var table = root
-            var level = 4
-            var skipped = false
-            while level > 1 {
-                // SAFETY: walking this address space's tables from its root.
-                let entry = PageTableEntry(raw: unsafe PageTables.slot(table: table, virtual: virtual, level: level).pointee)
-                if !entry.isPresent {
-                    let span = UInt64(1) << UInt64(12 + 9 * (level - 1))
-                    virtual = (virtual & ~(span - 1)) &+ span
-                    skipped = true
-                    break
-                }
-                table = entry.physical
-                level -= 1
-            }
-            if skipped { continue }
-            let slotEnd = min(end, (virtual & ~0x1F_FFFF) + 0x20_0000)
-            while virtual < slotEnd {
-                // SAFETY: `table` is a leaf table of this address space.
-                let slot = unsafe PageTables.slot(table: table, virtual: virtual, level: 1)
-                let entry = unsafe slot.pointee
-                if entry & PageTableEntry.present != 0 || entry & Self.protectionNone != 0 { unsafe body(virtual, slot) }
-                virtual += 4096
-            }
-        }
+    /// What is mapped at page `virtual`, if anything (no frame handle: nothing to retain).
+    public func status(at virtual: UInt64) -> PageStatus? {
+        // SAFETY: only the decoded leaf leaves the lookup, not the slot.
+        guard let leaf = unsafe leaf(at: virtual)?.leaf else { return nil }
+        return PageStatus(permissions: leaf.permissions, ownership: leaf.ownership)
     }
-
-    static func checkRange(_ start: UInt64, _ end: UInt64) -> Bool {
-        start & 0xFFF == 0 && end & 0xFFF == 0 && start <= end && start >= MemoryLayout.userFloor && end <= MemoryLayout.userCeiling
-    }
-
-    /// Removes every mapping in [start, end), dropping the frames' references.
-    /// - Controlled: user-mapping
-    public func unmap(from start: UInt64, to end: UInt64) {
-        guard Self.checkRange(start, end) else { return }
-        // SAFETY: the walk visits only this address space's live leaf entries.
-        unsafe forEachMappedPage(from: start, to: end) { virtual, slot in
-            // SAFETY: slot is a live leaf entry of this address space (see forEachMappedPage).
-            let entry = PageTableEntry(raw: unsafe slot.pointee)
-            unsafe slot.pointee = 0
-            invalidate(virtual)
-            FrameReferences.release(entry.physical)
-        }
-    }
-
-    /// Changes the permissions of every mapped page in [start, end). Copy-on-write pages stay
-    /// read-only to the CPU until their write fault.
-    /// - Controlled: user-mapping
-    public func protect(from start: UInt64, to end: UInt64, permissions: PagePermissions) {
-        guard Self.checkRange(start, end) else { return }
-        // SAFETY: the walk visits only this address space's live leaf entries.
-        unsafe forEachMappedPage(from: start, to: end) { virtual, slot in
-            // SAFETY: slot is a live leaf entry of this address space.
-            let entry = PageTableEntry(raw: unsafe slot.pointee)
-            let isCopyOnWrite = entry.raw & PageTableEntry.copyOnWrite != 0
-            var bits = Self.leafBits(permissions)
-            if isCopyOnWrite && permissions.contains(.write) { bits = (bits & ~PageTableEntry.writable) | PageTableEntry.copyOnWrite }
-            unsafe slot.pointee = PageTableEntry(physical: entry.physical, flags: bits).raw
-            invalidate(virtual)
-        }
-    }
-
-    /// Resolves a write fault on a copy-on-write page: keeps the frame if this is its only user,
-    /// copies it otherwise. False if the page is not copy-on-write.
-    /// - Controlled: user-mapping
-    public func resolveCopyOnWrite(at virtual: UInt64) throws(MemoryError) -> Bool {
-        // SAFETY: a leaf slot in this address space's own tables.
-        guard Self.isUserPage(virtual), let slot = unsafe slot(virtual, create: false) else { return false }
-        // SAFETY: slot is this address space's leaf entry.
-        let entry = PageTableEntry(raw: unsafe slot.pointee)
-        guard entry.isPresent, entry.raw & PageTableEntry.copyOnWrite != 0 else { return false }
-        let bits = (entry.flags & ~PageTableEntry.copyOnWrite) | PageTableEntry.writable
-        if FrameReferences.count(entry.physical) == 1 {
-            // SAFETY: as above.
-            unsafe slot.pointee = PageTableEntry(physical: entry.physical, flags: bits).raw
-            invalidate(virtual)
-            return true
-        }
-        FrameReferences.retain(entry.physical)          // the temporary handle's own reference
-        let source = UntypedFrame(adopting: entry.physical)
-        let copy = try source.duplicate()
-        FrameReferences.retain(copy.physical)           // the reference the new mapping holds
-        try install(copy.physical, at: virtual, bits: bits)   // drops the old mapping's reference
-        return true
-    }
-
-    /// Gives `child` the same mappings as this space in [start, end), both sides copy-on-write
-    /// (`.copyOnWrite`) or both writing the same frames (`.shared`).
-    /// - Controlled: user-mapping
-    public func duplicate(into child: UserAddressSpace, from start: UInt64, to end: UInt64,
-                          sharing: ForkSharing) throws(MemoryError) {
-        guard Self.checkRange(start, end) else { throw .badAddress }
-        var failure: MemoryError?
-        // SAFETY: the walk visits only this address space's live leaf entries; the child is a
-        // different address space (its own tables).
-        unsafe forEachMappedPage(from: start, to: end) { virtual, slot in
-            if failure != nil { return }
-            // SAFETY: slot is a live leaf entry of this address space.
-            var entry = PageTableEntry(raw: unsafe slot.pointee)
-            if sharing == .copyOnWrite && entry.raw & PageTableEntry.writable != 0 {
-                entry.raw = (entry.raw & ~PageTableEntry.writable) | PageTableEntry.copyOnWrite
-                unsafe slot.pointee = entry.raw
-                invalidate(virtual)
-            }
-            FrameReferences.retain(entry.physical)
-            do throws(MemoryError) {
-                try child.install(entry.physical, at: virtual, bits: entry.flags)
-            } catch {
-                failure = error
-            }
-        }
-        if let failure { throw failure }
-    }
-}
-
-public enum ForkSharing: Sendable {
-    case copyOnWrite
-    case shared
 }

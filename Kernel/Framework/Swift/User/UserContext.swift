@@ -4,9 +4,18 @@
 // it switches to the address space, loads the registers, enters ring 3, and returns on a system
 // call, on a CPU exception (vector, error code, faulting address) or after a device interrupt
 // (already handled). The safe kernel owns the loop around it. Registers are sanitised before
-// entry: RIP must be a canonical user address, RFLAGS keeps only the user-controllable flags
-// plus IF. FS/GS bases are written to their MSRs only when they change. The user FPU/SSE/AVX state
+// entry: RIP must be a canonical user address, RFLAGS keeps only the flags a user can set with
+// popf (arithmetic flags, TF, DF, NT, AC, ID) plus IF; never IOPL, VM or RF. The entry code
+// clears DF and AC before any kernel code runs (Asm/interrupts.S, FMASK for SYSCALL), so a
+// hostile RFLAGS reaches the kernel only as saved data. A return with TF set goes through IRETQ:
+// SYSRET would take the single-step trap before the next user instruction runs, IRETQ after it,
+// as on Linux (one trap per user instruction, none for the SYSCALL itself). FS/GS bases are written to their MSRs only when they change. The user FPU/SSE/AVX state
 // lives in the registers while the thread's kernel task runs and is switched with the task.
+// Whatever the user left in RFLAGS, `run(in:)` returns to Swift with the kernel's (SYSCALL clears
+// the flags through IA32_FMASK, the trap exit loads them whole): compiled code assumes DF clear, and a
+// page fault taken in the middle of a user's `std; rep movs` once made the fault handler's own
+// copies run backwards over kernel memory (issue 10, item 8) — an unsound Framework API, since
+// safe code cannot defend against the CPU state it is handed.
 
 import FrameworkAsm
 import Synchronization
@@ -63,8 +72,10 @@ public struct UserException: Sendable, Equatable {
     nonisolated(unsafe) static var loadedGSBaseStorage: UInt64 = 0
     static var loadedGSBase: UInt64 { _read { yield unsafe loadedGSBaseStorage } _modify { yield unsafe &loadedGSBaseStorage } }
 
-    static let userFlagsMask: UInt64 = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x40000 | 0x200000
+    /// CF, PF, AF, ZF, SF, TF, DF, OF, NT, AC, ID.
+    static let userFlagsMask: UInt64 = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x4000 | 0x40000 | 0x200000
     static let interruptFlag: UInt64 = 0x200
+    static let trapFlag: UInt64 = 0x100
 
     /// A context with zeroed registers and a clean FPU state.
     public init() {
@@ -178,6 +189,7 @@ public struct UserException: Sendable, Equatable {
             return .exception
         }
         rflags = (rflags & Self.userFlagsMask) | Self.interruptFlag | 0x2
+        if rflags & Self.trapFlag != 0 { requireFullRestore() }
         // SAFETY: the running task outlives this call (a task is freed only after it has
         // switched away for good), so it is used without a retain/release pair per crossing.
         unowned(unsafe) let task = Scheduler.current

@@ -34,6 +34,7 @@ enum HeaderSet: Sendable {
             #include <asm/siginfo.h>
             #include <asm/sigcontext.h>
             #include <asm/ucontext.h>
+            #include <asm/processor-flags.h>
             #include <linux/sched.h>
             #include <linux/sched/types.h>
             #include <linux/futex.h>

@@ -55,6 +55,7 @@ let socketConstants: [CConstant] = [
 let handCheckedNames: Set<String> = [
     "MAX_ERRNO", "MAX_ARG_STRLEN", "MAX_ARG_STRINGS", "S_IALLUGO", "S_IRWXUGO", "TASK_COMM_LEN",
     "NSEC_PER_SEC", "USEC_PER_SEC", "OPEN_HOW_SIZE_VER0",
+    "KTIME_MAX", "KTIME_SEC_MAX", "TIME_UPTIME_SEC_MAX", "TIME_SETTOD_SEC_MAX",   // CheckedTimeTests
 ]
 
 let fileConstants: [CConstant] = [
@@ -241,7 +242,15 @@ let timeConstants: [CConstant] = [
     c("TFD_TIMER_CANCEL_ON_SET", TimerfdFlags.TFD_TIMER_CANCEL_ON_SET.rawValue),
     c("TFD_NONBLOCK", TimerfdFlags.TFD_NONBLOCK.rawValue), c("TFD_CLOEXEC", TimerfdFlags.TFD_CLOEXEC.rawValue),
     c("SI_LOAD_SHIFT", Sysinfo.SI_LOAD_SHIFT),
-] + constants(of: ClockID.self) + constants(of: IntervalTimerWhich.self)
+] + constants(of: ClockID.self) + constants(of: IntervalTimerWhich.self) + flagConstants
+
+/// <asm/processor-flags.h>: X86_EFLAGS_<name>.
+let flagConstants: [CConstant] = ([
+    ("CF", RFlags.CF), ("FIXED", RFlags.fixed), ("PF", RFlags.PF), ("AF", RFlags.AF), ("ZF", RFlags.ZF),
+    ("SF", RFlags.SF), ("TF", RFlags.TF), ("IF", RFlags.IF), ("DF", RFlags.DF), ("OF", RFlags.OF),
+    ("IOPL", RFlags.IOPL), ("NT", RFlags.NT), ("RF", RFlags.RF), ("VM", RFlags.VM), ("AC", RFlags.AC),
+    ("VIF", RFlags.VIF), ("VIP", RFlags.VIP), ("ID", RFlags.ID),
+] as [(String, RFlags)]).map { name, flag in CConstant("X86_EFLAGS_" + name, flag.rawValue, swiftName: name) }
 
 let terminalConstants: [CConstant] = [
     c("IGNBRK", TermiosInputFlags.IGNBRK.rawValue), c("BRKINT", TermiosInputFlags.BRKINT.rawValue),
