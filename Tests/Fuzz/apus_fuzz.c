@@ -29,10 +29,9 @@
  *
  * Usage (words after `--` on the kernel command line):
  *   apus_fuzz [--calls N] [--seed S] [--jobs J] [--per-worker K]
- *             [--budget SECONDS] [--trace] [--users root,nobody]
- *             [--known-open] [--exec PROGRAM ARGS...]
- * --known-open also makes the calls that hit bugs being fixed elsewhere
- * (see known_open below).
+ *             [--budget SECONDS] [--threaded-every N] [--trace] [--users root,nobody]
+ *             [--exec PROGRAM ARGS...]
+ * --threaded-every N makes every Nth worker fuzz from two threads at once.
  * --exec runs another fuzzer (Trinity) in the workers instead, as the
  * worker's user, once per worker; the rest of the command line is its own.
  */
@@ -42,6 +41,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <grp.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <termios.h>
 #include <time.h>
@@ -137,24 +137,13 @@ static long hostile_syscall(long number, const long a[6], unsigned long set)
     return result;
 }
 
-/* Cases that hit bugs of issue 10 being fixed on other branches; they are
- * made only with --known-open, so that the level passes meanwhile. Remove an
- * entry once its fix is merged.
- *   item 1: an exception entered with DF set (here the single-step #DB after
- *           a syscall made with DF and TF) runs the kernel with DF set: panic
- *           in the signal-information encoder.
- *   item 2: nanosleep/clock_nanosleep with tv_sec near INT64_MAX, when a
- *           signal interrupts the sleep: overflow trap computing the time
- *           left (far times still reach every other call). */
-static int known_open;
-
 static unsigned long hostile_flags(void)
 {
     switch (below(20)) {
     case 0: case 1: case 2: return FLAG_DF;
     case 3: case 4: case 5: return FLAG_AC;
     case 6: return FLAG_TF;
-    case 7: return known_open ? FLAG_DF | FLAG_AC | FLAG_TF : FLAG_AC | FLAG_TF;
+    case 7: return FLAG_DF | FLAG_AC | FLAG_TF;
     default: return 0;
     }
 }
@@ -168,6 +157,72 @@ static void trace_call(long index, const struct entry *e, const long a[6], unsig
         apus_write_all(SAVED_STDERR, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }
 
+static long fuzz_loop(struct worker_slot *slot, long call_count, int tracing)
+{
+    long leaks = 0;
+    for (long i = 0; i < call_count; i++) {
+        if (i > 0 && i % REFRESH_EVERY == 0)
+            build_pool();
+        const struct entry *e = &calls[below(COUNT(calls))];
+        long a[6];
+        fuzz_options.reach = FUZZ_REACH_DEVICES | FUZZ_REACH_FAR_TIMES;
+        generate(e, a);
+        prepare(e->number, a);
+        unsigned long flags = hostile_flags();
+        /* A single-step trap right after a call that blocked SIGTRAP kills
+         * the worker (as on Linux): keep TF off those. */
+        if (e->number == SYS_rt_sigprocmask || e->number == SYS_rt_sigaction || e->number == SYS_rt_sigsuspend)
+            flags &= ~FLAG_TF;
+        struct call_record *record = &slot->ring[__atomic_fetch_add(&slot->next, 1, __ATOMIC_RELAXED) % RING];
+        record->index = i;
+        record->number = e->number;
+        record->flags = (long)flags;
+        memcpy(record->args, a, sizeof record->args);
+        if (tracing)
+            trace_call(i, e, a, flags);
+        long r = hostile_syscall(e->number, a, flags);
+        __atomic_fetch_add(&slot->calls_made, 1, __ATOMIC_RELAXED);
+        if (r < -511 && r >= -4095 && leaks++ == 0) {
+            char line[128];
+            int n = snprintf(line, sizeof line, "fuzz: %s returned errno %ld\n", e->name, -r);
+            if (n > 0)
+                apus_write_all(SAVED_STDERR, line, (size_t)n);
+        }
+        after(e, a, r);
+        /* The watchdog interrupts a read that blocks: descriptors need not
+         * be made non-blocking after every call, as errors/fuzz.c must. */
+        if (i % 64 == 63)
+            keep_all_nonblocking();
+    }
+    return leaks;
+}
+
+struct helper {
+    struct worker_slot *slot;
+    uint64_t seed;
+    long call_count;
+    int tracing;
+    struct fuzz_options options;
+};
+
+static volatile long helper_leaks;
+static int helper_done;
+
+static void *helper_thread(void *argument)
+{
+    struct helper *helper = argument;
+    rng_state = helper->seed;
+    fuzz_options = helper->options;
+    structs = mmap(NULL, STRUCT_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (structs == MAP_FAILED) {
+        __atomic_store_n(&helper_done, 1, __ATOMIC_RELEASE);
+        return NULL;
+    }
+    helper_leaks = fuzz_loop(helper->slot, helper->call_count, helper->tracing);
+    __atomic_store_n(&helper_done, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
 /* Root stays root; everyone else becomes nobody, groups and all. */
 static int become(uid_t uid)
 {
@@ -179,7 +234,7 @@ static int become(uid_t uid)
     return getuid() == uid && geteuid() == uid ? 0 : -1;
 }
 
-static int run_worker(struct worker_slot *slot, uint64_t seed, uid_t uid, long call_count, int tracing)
+static int run_worker(struct worker_slot *slot, uint64_t seed, uid_t uid, long call_count, int tracing, int threaded)
 {
     setsid();
     rng_state = seed;
@@ -218,47 +273,39 @@ static int run_worker(struct worker_slot *slot, uint64_t seed, uid_t uid, long c
     arm_watchdog();
 
     long leaks = 0;
-    for (long i = 0; i < call_count; i++) {
-        if (i > 0 && i % REFRESH_EVERY == 0)
-            build_pool();
-        const struct entry *e = &calls[below(COUNT(calls))];
-        long a[6];
-        int is_sleep = e->number == SYS_nanosleep || e->number == SYS_clock_nanosleep;
-        fuzz_options.reach = FUZZ_REACH_DEVICES | (known_open || !is_sleep ? FUZZ_REACH_FAR_TIMES : 0);
-        generate(e, a);
-        prepare(e->number, a);
-        unsigned long flags = hostile_flags();
-        /* A single-step trap right after a call that blocked SIGTRAP kills
-         * the worker (as on Linux): keep TF off those. */
-        if (e->number == SYS_rt_sigprocmask || e->number == SYS_rt_sigaction || e->number == SYS_rt_sigsuspend)
-            flags &= ~FLAG_TF;
-        struct call_record *record = &slot->ring[slot->next % RING];
-        record->index = i;
-        record->number = e->number;
-        record->flags = (long)flags;
-        memcpy(record->args, a, sizeof record->args);
-        slot->next++;
-        if (tracing)
-            trace_call(i, e, a, flags);
-        long r = hostile_syscall(e->number, a, flags);
-        slot->calls_made++;
-        if (r < -511 && r >= -4095 && leaks++ == 0) {
-            char line[128];
-            int n = snprintf(line, sizeof line, "fuzz: %s returned errno %ld\n", e->name, -r);
-            if (n > 0)
-                apus_write_all(SAVED_STDERR, line, (size_t)n);
+    pthread_t helper_id;
+    int have_helper = 0;
+    if (threaded) {
+        /* A second thread fuzzes the same process from its own seed: calls
+         * race on the address space, the descriptors and the signal state.
+         * Its calls are not replayed exactly. */
+        static struct helper helper;
+        helper = (struct helper){slot, seed ^ 0x5DEECE66DULL, call_count / 2, tracing, fuzz_options};
+        if (pthread_create(&helper_id, NULL, helper_thread, &helper) == 0) {
+            call_count -= call_count / 2;
+            have_helper = 1;
         }
-        after(e, a, r);
-        /* The watchdog interrupts a read that blocks: descriptors need not
-         * be made non-blocking after every call, as errors/fuzz.c must. */
-        if (i % 64 == 63)
-            keep_all_nonblocking();
+    }
+    leaks = fuzz_loop(slot, call_count, tracing);
+    if (have_helper) {
+        /* The helper makes all its calls too. The watchdog's signal goes to
+         * the helper from now on, so its waits still end; a helper that
+         * never comes back hangs the worker, which the supervisor reports. */
+        sigset_t alarm_only;
+        sigemptyset(&alarm_only);
+        sigaddset(&alarm_only, SIGALRM);
+        pthread_sigmask(SIG_BLOCK, &alarm_only, NULL);
+        /* Not pthread_join: the helper's fuzzed set_tid_address may have
+         * moved the word the kernel clears when it ends. */
+        struct timespec pause = {0, 10 * 1000 * 1000};
+        while (!__atomic_load_n(&helper_done, __ATOMIC_ACQUIRE))
+            nanosleep(&pause, NULL);
     }
     struct itimerval off = {{0, 0}, {0, 0}};
     setitimer(ITIMER_REAL, &off, NULL);
     syscall(SYS_fchdir, SCRATCH_FD);
     test_leave_scratch_dir();
-    return leaks ? EXIT_LEAKED : 0;
+    return leaks || helper_leaks ? EXIT_LEAKED : 0;
 }
 
 /* ---- the supervisor -------------------------------------------------------- */
@@ -270,6 +317,7 @@ struct settings {
     long per_worker;
     int budget_seconds;          /* a worker still there after this has hung */
     int tracing;
+    int threaded_every;          /* every nth worker fuzzes with two threads (0: none) */
     uid_t users[2];
     int user_count;
     char **exec_argv;            /* another fuzzer to run in the workers */
@@ -351,8 +399,9 @@ static void start_worker(const struct settings *s, struct running *r, int slot_i
     r->uid = s->users[number % s->user_count];
     r->started = now_seconds();
     r->killed = 0;
-    say("fuzz: worker %d seed %#llx uid %u: starting %ld calls\n", number,
-        (unsigned long long)r->seed, (unsigned)r->uid, calls_for_it);
+    int threaded = s->threaded_every > 0 && number % s->threaded_every == s->threaded_every - 1;
+    say("fuzz: worker %d seed %#llx uid %u: starting %ld calls%s\n", number,
+        (unsigned long long)r->seed, (unsigned)r->uid, calls_for_it, threaded && !s->exec_argv ? " in two threads" : "");
     pid_t pid = fork();
     if (pid == 0) {
         if (s->exec_argv) {
@@ -369,7 +418,7 @@ static void start_worker(const struct settings *s, struct running *r, int slot_i
             execv(argv[0], argv);
             _exit(127);
         }
-        _exit(run_worker(slot, r->seed, r->uid, calls_for_it, s->tracing));
+        _exit(run_worker(slot, r->seed, r->uid, calls_for_it, s->tracing, threaded));
     }
     r->pid = pid;
     if (pid < 0) {
@@ -509,7 +558,7 @@ static int is_apus(void)
 static int parse(int argc, char **argv, struct settings *s)
 {
     *s = (struct settings){.calls = 100000, .seed = 1, .jobs = 1, .per_worker = 2500,
-                           .budget_seconds = 300, .users = {0, NOBODY}, .user_count = 2};
+                           .budget_seconds = 300, .threaded_every = 4, .users = {0, NOBODY}, .user_count = 2};
     for (int i = 1; i < argc; i++) {
         const char *option = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(option, "--exec") == 0 && value) {
@@ -517,7 +566,6 @@ static int parse(int argc, char **argv, struct settings *s)
             return 0;
         }
         if (strcmp(option, "--trace") == 0) { s->tracing = 1; continue; }
-        if (strcmp(option, "--known-open") == 0) { known_open = 1; continue; }
         if (!value)
             return -1;
         i++;
@@ -526,6 +574,7 @@ static int parse(int argc, char **argv, struct settings *s)
         else if (strcmp(option, "--jobs") == 0) s->jobs = (int)strtol(value, NULL, 0);
         else if (strcmp(option, "--per-worker") == 0) s->per_worker = strtol(value, NULL, 0);
         else if (strcmp(option, "--budget") == 0) s->budget_seconds = (int)strtol(value, NULL, 0);
+        else if (strcmp(option, "--threaded-every") == 0) s->threaded_every = (int)strtol(value, NULL, 0);
         else if (strcmp(option, "--users") == 0) {
             /* In the order given: root,nobody or nobody,root (or one of them). */
             const char *root = strstr(value, "root"), *nobody = strstr(value, "nobody");
@@ -552,8 +601,8 @@ int main(int argc, char **argv)
     }
     struct settings s;
     if (parse(argc, argv, &s) != 0) {
-        say("usage: apus_fuzz [--calls N] [--seed S] [--jobs 1-%d] [--per-worker K] [--budget SECONDS] "
-            "[--trace] [--users root,nobody] [--known-open] [--exec PROGRAM ARGS...]\n", MAX_JOBS);
+        say("usage: apus_fuzz [--calls N] [--seed S] [--jobs 1-%d] [--per-worker K] [--budget SECONDS] [--threaded-every N] "
+            "[--trace] [--users root,nobody] [--exec PROGRAM ARGS...]\n", MAX_JOBS);
         return 2;
     }
     if (s.exec_argv)

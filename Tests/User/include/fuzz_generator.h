@@ -97,11 +97,11 @@ struct fuzz_options {
     void (*after_call)(int number);     /* the caller puts its handlers and timers back */
 };
 
-static struct fuzz_options fuzz_options = {.pool_top = POOL_TOP};
+static __thread struct fuzz_options fuzz_options = {.pool_top = POOL_TOP};
 
 /* ---- the generator ---------------------------------------------------- */
 
-static uint64_t rng_state;
+static __thread uint64_t rng_state;   /* per thread: apus_fuzz.c may run two */
 
 static uint64_t next64(void)
 {
@@ -122,11 +122,11 @@ static int percent(int p) { return (int)below(100) < p; }
 static char *arena;     /* random bytes, read and written by the kernel */
 static char *readonly;  /* zeros, PROT_READ: the kernel's writes fault */
 static char *noaccess;  /* PROT_NONE */
-static char *structs;   /* well-formed arguments, rebuilt for each call */
+static __thread char *structs;   /* well-formed arguments, rebuilt for each call */
 static char *strings;   /* paths and names, PROT_READ */
 static char *victim;    /* the only memory that memory calls may change */
 static char *hole;      /* unmapped */
-static size_t struct_used;
+static __thread size_t struct_used;
 static char scratch_path[256];
 static long self_pid, self_tid, initial_brk;
 static int saved_personality;

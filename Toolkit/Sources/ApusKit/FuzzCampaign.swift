@@ -29,8 +29,6 @@ public struct FuzzCampaign {
         public var workerBudgetSeconds = 300
         public var users = "root,nobody"
         public var tracing = false
-        /// Also make the calls that hit issue 10 bugs being fixed on other branches (apus_fuzz.c: known_open).
-        public var knownOpen = false
         public var memoryMiB = 512
         public var timeoutSeconds: Double = 1800
         public var engine = Engine.apus
@@ -91,7 +89,6 @@ public struct FuzzCampaign {
                      "--per-worker", "\(settings.callsPerWorker)", "--budget", "\(settings.workerBudgetSeconds)",
                      "--users", settings.users]
         if settings.tracing { words.append("--trace") }
-        if settings.knownOpen { words.append("--known-open") }
         if case .trinity(let arguments) = settings.engine {
             words += ["--exec", TrinityBundle.guestPath] + arguments
         }
@@ -151,7 +148,9 @@ public struct FuzzCampaign {
         report.consoleTail = lines.suffix(40).joined(separator: "\n")
         if status == 125 { report.panicked = true }
         if closing == nil || (status != 0 && status != 1) || (status == 1 && failures.isEmpty) {
-            let why = status == 125 ? "kernel panic" : status == 124 ? "timed out (hang?)" : closing == nil ? "no closing line" : "exit status \(status)"
+            let why = status == 125 ? "kernel panic" : status == 124 ? "timed out (hang?)"
+                : closing == nil ? "no closing line (guest exit status \(status)\(status > 128 ? ": init died of signal \(status - 128)" : ""))"
+                : "exit status \(status)"
             report.counts.failed += 1
             report.counts.failures.append("the fuzzing run did not end cleanly: \(why)")
         }

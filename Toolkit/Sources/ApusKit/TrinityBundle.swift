@@ -6,8 +6,7 @@
 //
 // The calls left out of every Trinity run (`-x`): those that would end the harness rather than
 // test the kernel (reboot; signals to other processes, which as root reach init and the
-// supervisor), and the clock setters of issue 10 item 3 (fixed in another branch; take them out
-// of this list once it is merged).
+// supervisor).
 
 import Foundation
 
@@ -25,10 +24,6 @@ public struct TrinityBundle {
         ("rt_sigqueueinfo", "reaches init and the supervisor as root"),
         ("rt_tgsigqueueinfo", "reaches init and the supervisor as root"),
         ("pidfd_send_signal", "reaches init and the supervisor as root"),
-        ("settimeofday", "issue 10 item 3: a far wall clock panics gettimeofday (fixed elsewhere)"),
-        ("clock_settime", "issue 10 item 3 (fixed elsewhere)"),
-        ("adjtimex", "issue 10 item 3 (fixed elsewhere)"),
-        ("clock_adjtime", "issue 10 item 3 (fixed elsewhere)"),
     ]
 
     /// Trinity's arguments for `calls` system calls with `children` child processes, quiet.

@@ -32,9 +32,6 @@ struct FuzzCommand: ParsableCommand {
     @Flag(name: .long, help: "Print every call on the console before it is made (to replay one seed).")
     var trace = false
 
-    @Flag(name: .customLong("known-open"), help: "Also make the calls that hit issue 10 bugs being fixed on other branches.")
-    var knownOpen = false
-
     @Flag(name: .long, help: "Run Debian's Trinity in the workers instead of Apus's fuzzer.")
     var trinity = false
 
@@ -57,7 +54,6 @@ struct FuzzCommand: ParsableCommand {
             settings.calls = workers.map { $0 * perWorker } ?? calls
             settings.users = users
             settings.tracing = trace
-            settings.knownOpen = knownOpen
             settings.memoryMiB = memory
             settings.timeoutSeconds = timeout
             settings.workerBudgetSeconds = max(300, perWorker / 10)
