@@ -10,6 +10,7 @@ import Framework
 import Memory
 import ProcFS
 import Scheduling
+import SystemCalls
 
 @section("ktest_registry") @used let memorySuite: KTestSuite = registerMemoryKTests
 @section("ktest_registry") @used let cpuSuite: KTestSuite = registerCPUKTests
@@ -21,4 +22,5 @@ import Scheduling
 @section("ktest_registry") @used let procFSSuite: KTestSuite = registerProcFSKTests
 @section("ktest_registry") @used let userAddressSpaceSuite: KTestSuite = registerUserAddressSpaceKTests
 @section("ktest_registry") @used let copyOnWriteSuite: KTestSuite = registerCopyOnWriteKTests
+@section("ktest_registry") @used let loggedOnceSuite: KTestSuite = registerLoggedOnceKTests
 #endif
