@@ -55,6 +55,7 @@
 #define FLAG_AC 0x40000UL
 #define EXIT_LEAKED 3            /* worker statuses the supervisor reads */
 #define EXIT_SETUP 4
+#define TRINITY_LOG "trinity.log"    /* in the Trinity worker's scratch directory */
 
 /* ---- what workers share with the supervisor ------------------------------ */
 
@@ -406,8 +407,15 @@ static void start_worker(const struct settings *s, struct running *r, int slot_i
     if (pid == 0) {
         if (s->exec_argv) {
             setsid();
-            if (test_enter_scratch_dir("trinity") != 0 || become(r->uid) != 0)
+            if (test_enter_scratch_dir("trinity") != 0)
                 _exit(EXIT_SETUP);
+            /* Its output goes to a file, not the console: a root run may stop
+             * the terminal (tcflow) and block every other writer; the
+             * supervisor reads the count of calls from the file. */
+            int log = open(TRINITY_LOG, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            if (log < 0 || dup2(log, 1) != 1 || dup2(log, 2) != 2 || become(r->uid) != 0)
+                _exit(EXIT_SETUP);
+            close(log);
             char *argv[256], seed[32];
             int n = 0;
             while (s->exec_argv[n] && n < 250) { argv[n] = s->exec_argv[n]; n++; }
@@ -427,10 +435,43 @@ static void start_worker(const struct settings *s, struct running *r, int slot_i
     }
 }
 
-static void finish_worker(struct running *r, const struct worker_slot *slot, int status)
+/* The calls a Trinity run made, from the closing line of its log
+ * ("[main] Ran 2000 syscalls. Successes: ..."); 0 if it has none. When the
+ * run failed, its last lines are printed. */
+static long trinity_calls(pid_t pid, int show_tail)
+{
+    static char text[1 << 16];
+    char path[96];
+    snprintf(path, sizeof path, "/tmp/apus-trinity-%d/" TRINITY_LOG, (int)pid);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return 0;
+    off_t size = lseek(fd, 0, SEEK_END);
+    off_t start = size > (off_t)sizeof text - 1 ? size - (off_t)sizeof text + 1 : 0;
+    long n = pread(fd, text, sizeof text - 1, start);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    text[n] = 0;
+    long calls = 0;
+    for (char *ran = strstr(text, "[main] Ran "); ran; ran = strstr(ran + 1, "[main] Ran "))
+        calls = strtol(ran + strlen("[main] Ran "), NULL, 10);
+    if (show_tail) {
+        char *tail = text + n;
+        for (int lines = 0; tail > text && lines < 12; )
+            if (*--tail == '\n')
+                lines++;
+        say("fuzz:   Trinity's last lines:\n%s\n", tail);
+    }
+    return calls;
+}
+
+static void finish_worker(const struct settings *s, struct running *r, struct worker_slot *slot, int status)
 {
     char what[160];
     int ok;
+    if (s->exec_argv)
+        slot->calls_made = trinity_calls(r->pid, r->killed || !WIFEXITED(status) || WEXITSTATUS(status) != 0);
     total_calls += slot->calls_made;
     if (r->killed) {
         ok = 0;
@@ -497,7 +538,7 @@ static void supervise(const struct settings *s)
         if (pid > 0) {
             for (int j = 0; j < s->jobs; j++) {
                 if (running[j].pid == pid) {
-                    finish_worker(&running[j], &slots[j], status);
+                    finish_worker(s, &running[j], &slots[j], status);
                     remove_scratch(pid);
                     active--;
                 }
@@ -510,6 +551,7 @@ static void supervise(const struct settings *s)
             if (r->pid == 0)
                 continue;
             if (!r->killed && now - r->started > s->budget_seconds) {
+                kill(-r->pid, SIGKILL);   /* its session: Trinity's children too */
                 kill(r->pid, SIGKILL);
                 r->killed = now;
             } else if (r->killed && now - r->killed > 30) {

@@ -9,7 +9,8 @@
 // the workers that were running; their seeds are replayed alone with every call traced, so the
 // last calls before the panic are printed.
 // Trinity (Debian's package, dynamically linked against glibc) runs the same way: the supervisor
-// execs it in each worker, as root or as nobody (TrinityBundle.swift).
+// execs it in each worker, as root or as nobody (TrinityBundle.swift), with its output in a file
+// from which the supervisor takes the calls it made (its worker lines and `done` line count them).
 
 import Foundation
 
@@ -29,6 +30,8 @@ public struct FuzzCampaign {
         public var workerBudgetSeconds = 300
         public var users = "root,nobody"
         public var tracing = false
+        /// Every nth worker fuzzes from two threads (0: none); nil leaves apus_fuzz's default.
+        public var threadedEvery: Int?
         public var memoryMiB = 512
         public var timeoutSeconds: Double = 1800
         public var engine = Engine.apus
@@ -89,6 +92,7 @@ public struct FuzzCampaign {
                      "--per-worker", "\(settings.callsPerWorker)", "--budget", "\(settings.workerBudgetSeconds)",
                      "--users", settings.users]
         if settings.tracing { words.append("--trace") }
+        if let every = settings.threadedEvery { words += ["--threaded-every", "\(every)"] }
         if case .trinity(let arguments) = settings.engine {
             words += ["--exec", TrinityBundle.guestPath] + arguments
         }
@@ -114,10 +118,6 @@ public struct FuzzCampaign {
         var announced: [String: (UInt64, String)] = [:]
         var closing: String?
         for line in lines {
-            // Trinity's closing line: "[main] Ran 2000 syscalls. Successes: ...".
-            if let ran = line.range(of: "[main] Ran "), let calls = Int(line[ran.upperBound...].prefix { $0.isNumber }) {
-                report.callsSurvived += calls
-            }
             guard let start = line.range(of: "fuzz: ") else { continue }
             let text = String(line[start.lowerBound...])
             let words = text.split(separator: " ")
@@ -134,6 +134,7 @@ public struct FuzzCampaign {
                 }
             } else if text.hasPrefix("fuzz: done: "), let calls = Int(words[2]) {
                 report.callsSurvived += calls
+                report.workerLines.append(text)   // calls, workers, seeds, guest seconds
             } else if words.count == 5, Int(words[1]) != nil, words[2] == "passed,", words[4] == "failed" {
                 closing = text
             } else if text.hasPrefix("fuzz: a fresh process") || (text.contains("still there") && words.count > 2 && Int(words[2]) != nil) || text.hasPrefix("fuzz:   call ") {
@@ -197,19 +198,38 @@ public struct FuzzCampaign {
     }
 }
 
-/// The `fuzz` test level: 100,000 calls in workers of 2,500 (seeds 1-40, root and nobody
-/// alternating), two at a time, in one boot; on Apus only.
+/// The `fuzz` test level, in two boots: Apus's fuzzer, 100,000 calls in workers of 2,500 (seeds
+/// 1-40, root and nobody alternating, every 4th worker in two threads), two at a time; then
+/// Trinity, 4 runs of 2,000 calls (root and nobody alternating), two at a time. On Apus only.
 public enum FuzzLevel {
+    public static let trinityRuns = 4
+    public static let trinityCallsPerRun = 2000
+
     public static func run(project: Project) throws -> TestCounts {
         let campaign = FuzzCampaign(project: project)
         var settings = FuzzCampaign.Settings()
         settings.jobs = 2
-        settings.workerBudgetSeconds = 120   // a worker of 2,500 calls takes about a second of guest time
+        settings.workerBudgetSeconds = 120   // a worker of 2,500 calls takes well under a second of guest time
         settings.timeoutSeconds = 900
+        var counts = try runOne(campaign, settings, named: "Apus's fuzzer")
+
+        var trinity = settings
+        trinity.engine = .trinity(arguments: TrinityBundle.arguments(calls: trinityCallsPerRun, children: 2))
+        trinity.calls = trinityRuns
+        trinity.workerBudgetSeconds = 300
+        let trinityCounts = try runOne(campaign, trinity, named: "Trinity")
+        counts.passed += trinityCounts.passed
+        counts.failed += trinityCounts.failed
+        counts.failures += trinityCounts.failures
+        print("\(counts.passed) passed, \(counts.failed) failed")
+        return counts
+    }
+
+    static func runOne(_ campaign: FuzzCampaign, _ settings: FuzzCampaign.Settings, named name: String) throws -> TestCounts {
+        Shell.step("fuzzing with \(name)")
         let report = try campaign.run(settings)
         for line in report.workerLines { print(line) }
         try campaign.explain(report, settings: settings)
-        print("\(report.counts.passed) passed, \(report.counts.failed) failed")
         return report.counts
     }
 }

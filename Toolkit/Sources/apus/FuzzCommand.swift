@@ -29,6 +29,9 @@ struct FuzzCommand: ParsableCommand {
     @Option(name: .long, help: "Who the workers run as: root, nobody or root,nobody (alternating).")
     var users = "root,nobody"
 
+    @Option(name: .customLong("threaded-every"), help: "Every nth worker fuzzes from two threads (0: none; default 4).")
+    var threadedEvery: Int?
+
     @Flag(name: .long, help: "Print every call on the console before it is made (to replay one seed).")
     var trace = false
 
@@ -54,6 +57,7 @@ struct FuzzCommand: ParsableCommand {
             settings.calls = workers.map { $0 * perWorker } ?? calls
             settings.users = users
             settings.tracing = trace
+            settings.threadedEvery = threadedEvery
             settings.memoryMiB = memory
             settings.timeoutSeconds = timeout
             settings.workerBudgetSeconds = max(300, perWorker / 10)
