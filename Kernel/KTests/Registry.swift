@@ -10,7 +10,6 @@ import Framework
 import Memory
 import ProcFS
 import Scheduling
-import SystemCalls
 
 @section("ktest_registry") @used let memorySuite: KTestSuite = registerMemoryKTests
 @section("ktest_registry") @used let cpuSuite: KTestSuite = registerCPUKTests
@@ -22,5 +21,4 @@ import SystemCalls
 @section("ktest_registry") @used let procFSSuite: KTestSuite = registerProcFSKTests
 @section("ktest_registry") @used let userAddressSpaceSuite: KTestSuite = registerUserAddressSpaceKTests
 @section("ktest_registry") @used let copyOnWriteSuite: KTestSuite = registerCopyOnWriteKTests
-@section("ktest_registry") @used let loggedOnceSuite: KTestSuite = registerLoggedOnceKTests
 #endif
