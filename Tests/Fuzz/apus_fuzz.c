@@ -37,6 +37,8 @@
  */
 #include "apus_test.h"
 #include "fuzz_calls.h"
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -392,6 +394,22 @@ static time_t now_seconds(void)
     return t.tv_sec;
 }
 
+/* A root Trinity run changes /dev (it chmods, renames or removes nodes);
+ * the next run needs /dev/null and /dev/zero as they were. */
+static void restore_device_nodes(void)
+{
+    static const struct { const char *path; unsigned minor; } nodes[] = {{"/dev/null", 3}, {"/dev/zero", 5}};
+    for (size_t i = 0; i < COUNT(nodes); i++) {
+        struct stat st;
+        if (stat(nodes[i].path, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, nodes[i].minor) &&
+            (st.st_mode & 0777) == 0666 && st.st_uid == 0)
+            continue;
+        unlink(nodes[i].path);
+        if (mknod(nodes[i].path, S_IFCHR | 0666, makedev(1, nodes[i].minor)) != 0 || chmod(nodes[i].path, 0666) != 0)
+            say("fuzz: cannot restore %s (errno %d)\n", nodes[i].path, errno);
+    }
+}
+
 static void start_worker(const struct settings *s, struct running *r, int slot_index, int number, long calls_for_it)
 {
     struct worker_slot *slot = &slots[slot_index];
@@ -406,6 +424,8 @@ static void start_worker(const struct settings *s, struct running *r, int slot_i
     int threaded = s->threaded_every > 0 && number % s->threaded_every == s->threaded_every - 1;
     say("fuzz: worker %d seed %#llx uid %u: starting %ld calls%s\n", number,
         (unsigned long long)r->seed, (unsigned)r->uid, calls_for_it, threaded && !s->exec_argv ? " in two threads" : "");
+    if (s->exec_argv)
+        restore_device_nodes();
     pid_t pid = fork();
     if (pid == 0) {
         if (s->exec_argv) {
