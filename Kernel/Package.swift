@@ -27,7 +27,7 @@ func component(_ name: String, dependencies: [Target.Dependency] = []) -> Target
             swiftSettings: [embedded, ktestBuild] + strictlySafe)
 }
 
-let pureLibraries: [String] = ["BuddyAllocator", "KernelCommandLine", "Capabilities", "Inflate", "Cpio", "ElfFormat", "LinuxABI", "RegionMap", "LineDiscipline"]
+let pureLibraries: [String] = ["BuddyAllocator", "KernelCommandLine", "Capabilities", "Inflate", "Cpio", "ElfFormat", "LinuxABI", "RegionMap", "LineDiscipline", "Ext2", "InternetStack"]
 
 let package = Package(
     name: "ApusKernel",
@@ -55,17 +55,22 @@ let package = Package(
         library("LinuxABI"),
         library("RegionMap"),
         library("LineDiscipline", dependencies: ["LinuxABI"]),
+        library("Ext2", dependencies: ["LinuxABI"]),
+        library("InternetStack", dependencies: ["LinuxABI"]),
 
         component("Scheduling", dependencies: ["Framework"]),
         component("FileSystem", dependencies: ["Framework", "Scheduling", "LinuxABI", "Capabilities", "Cpio", "Inflate"]),
         component("Memory", dependencies: ["Framework", "FileSystem", "LinuxABI", "Capabilities", "RegionMap"]),
         component("Terminal", dependencies: ["Framework", "FileSystem", "Scheduling", "LinuxABI", "LineDiscipline"]),
-        component("Process", dependencies: ["Framework", "FileSystem", "Memory", "LinuxABI", "Capabilities", "ElfFormat"]),
+        component("Process", dependencies: ["Framework", "FileSystem", "Memory", "LinuxABI", "Capabilities", "ElfFormat",
+                                            "Scheduling"]),
+        component("Events", dependencies: ["Framework", "FileSystem", "Scheduling", "Process", "LinuxABI"]),
         component("ProcFS", dependencies: ["Framework", "FileSystem", "Memory", "Process", "LinuxABI", "Scheduling"]),
+        component("Futex", dependencies: ["Framework", "FileSystem", "Memory", "LinuxABI", "Scheduling", "Capabilities"]),
         component("SystemCalls", dependencies: ["Framework", "FileSystem", "Memory", "Process", "ProcFS", "Terminal", "Scheduling",
-                                                "LinuxABI", "Capabilities", "KernelCommandLine"]),
+                                                "LinuxABI", "Capabilities", "KernelCommandLine", "Events", "Futex"]),
 
-        .target(name: "KTestRegistry", dependencies: ["Framework", "Scheduling", "FileSystem", "Memory", "ProcFS", "SystemCalls"], path: "KTests",
+        .target(name: "KTestRegistry", dependencies: ["Framework", "Scheduling", "FileSystem", "Memory", "ProcFS", "SystemCalls", "Events", "Futex"], path: "KTests",
                 swiftSettings: [embedded, ktestBuild] + strictlySafe),
 
         .executableTarget(name: "Apus", dependencies: [

@@ -2,7 +2,7 @@
 // Components start in dependency order (each after the components it depends on, ties
 // broken by name); `apus components` (and so `make test`) fails when this file is stale.
 //
-// Order: Scheduling, FileSystem, Memory, Process, ProcFS, Terminal, SystemCalls
+// Order: Scheduling, FileSystem, Memory, Futex, Process, Events, ProcFS, Terminal, SystemCalls
 
 import Memory
 import Scheduling
@@ -16,7 +16,9 @@ enum ComponentStartup {
         // FileSystem: no start entry point
         // Memory
         MemoryManager.install()
+        // Futex: no start entry point
         // Process: no start entry point
+        // Events: no start entry point
         // ProcFS: no start entry point
         // Terminal: no start entry point
         // SystemCalls: no start entry point

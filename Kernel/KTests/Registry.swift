@@ -5,8 +5,10 @@
 // which would register (and define) each suite many times.
 
 #if KTEST
+import Events
 import FileSystem
 import Framework
+import Futex
 import Memory
 import ProcFS
 import Scheduling
@@ -21,4 +23,6 @@ import Scheduling
 @section("ktest_registry") @used let procFSSuite: KTestSuite = registerProcFSKTests
 @section("ktest_registry") @used let userAddressSpaceSuite: KTestSuite = registerUserAddressSpaceKTests
 @section("ktest_registry") @used let copyOnWriteSuite: KTestSuite = registerCopyOnWriteKTests
+@section("ktest_registry") @used let eventsSuite: KTestSuite = registerEventsKTests
+@section("ktest_registry") @used let futexSuite: KTestSuite = registerFutexKTests
 #endif

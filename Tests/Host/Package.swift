@@ -15,6 +15,8 @@ let package = Package(
         .testTarget(name: "ElfFormatTests", dependencies: [.product(name: "ElfFormat", package: "ApusKernel")]),
         .testTarget(name: "RegionMapTests", dependencies: [.product(name: "RegionMap", package: "ApusKernel")]),
         .testTarget(name: "LinuxABITests", dependencies: [.product(name: "LinuxABI", package: "ApusKernel")]),
+        .testTarget(name: "Ext2Tests", dependencies: [.product(name: "Ext2", package: "ApusKernel"), .product(name: "LinuxABI", package: "ApusKernel")]),
+        .testTarget(name: "InternetStackTests", dependencies: [.product(name: "InternetStack", package: "ApusKernel"), .product(name: "LinuxABI", package: "ApusKernel")]),
         .testTarget(name: "LineDisciplineTests", dependencies: [.product(name: "LineDiscipline", package: "ApusKernel"), .product(name: "LinuxABI", package: "ApusKernel")], exclude: ["linux-transcripts.py"]),
     ]
 )

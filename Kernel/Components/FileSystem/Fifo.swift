@@ -29,12 +29,13 @@ public class FifoInode: Inode {
 
 extension Pipes {
     /// Opens a new end of the pipe behind `inode`, making the pipe if no end is open.
-    static func open(_ inode: FifoInode, accessMode: OpenAccessMode, statusFlags: OpenFlags) throws(Errno) -> OpenFile {
+    /// A new pipe is charged to `user` (fifo_open: ENOMEM when it cannot be made).
+    static func open(_ inode: FifoInode, accessMode: OpenAccessMode, statusFlags: OpenFlags, for user: PipeUser) throws(Errno) -> OpenFile {
         let pipe: Pipe
         if let existing = inode.pipe {
             pipe = existing
         } else {
-            pipe = Pipe(inode: inode)
+            do { pipe = try Pipe(inode: inode, for: user) } catch { throw .ENOMEM }
             inode.pipe = pipe
         }
         let isNamed = !(inode is PipeInode)

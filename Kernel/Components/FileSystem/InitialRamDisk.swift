@@ -34,6 +34,8 @@ public enum InitialRamDiskError: Error, Sendable {
     case inflatesPastMemory(piece: Int, limitBytes: Int)
     /// Free memory reached the reserve while unpacking `path`.
     case outOfMemory(path: String, unpackedBytes: UInt64)
+    /// The root file system's size (half of memory, as tmpfs) was reached while unpacking `path`.
+    case fileSystemFull(path: String, unpackedBytes: UInt64)
 }
 
 public enum PieceCompression: Sendable, Equatable {
@@ -58,6 +60,8 @@ extension InitialRamDiskError: CustomStringConvertible {
             "the gzip data at byte \(piece) inflates past \(limitBytes >> 20) MiB, all the memory there is to unpack into (a compression bomb?)"
         case .outOfMemory(let path, let unpackedBytes):
             "out of memory at \(path) after unpacking \(unpackedBytes >> 20) MiB: the archive does not fit in memory"
+        case .fileSystemFull(let path, let unpackedBytes):
+            "the root file system is full at \(path) after unpacking \(unpackedBytes >> 20) MiB: the archive does not fit in half of memory"
         }
     }
 }

@@ -206,6 +206,7 @@ final class ArchiveUnpacker {
                 do throws(Errno) {
                     try file.contents.write(bytes.extracting(done..<(done + slice)), at: UInt64(written))
                 } catch {
+                    if error == .ENOSPC { throw .fileSystemFull(path: path, unpackedBytes: summary.bytes) }
                     throw .cannotCreate(path: path, error)
                 }
                 done += slice

@@ -8,6 +8,9 @@ import LinuxABI
 
 public enum InodeKind: Sendable, Equatable {
     case regular, directory, symlink, characterDevice, blockDevice, fifo, socket
+    /// The inode of files that have no name (anon_inode: eventfd, epoll, timerfd, signalfd):
+    /// st_mode has no type bits.
+    case anonymous
 
     /// The S_IFMT bits of st_mode.
     public var modeBits: UInt32 {
@@ -19,6 +22,7 @@ public enum InodeKind: Sendable, Equatable {
         case .blockDevice: 0o060000
         case .fifo: 0o010000
         case .socket: 0o140000
+        case .anonymous: 0
         }
     }
 
@@ -32,6 +36,7 @@ public enum InodeKind: Sendable, Equatable {
         case .blockDevice: 6
         case .fifo: 1
         case .socket: 12
+        case .anonymous: 0
         }
     }
 
@@ -101,9 +106,14 @@ open class RegularFileInode: Inode {
     /// Internal: other modules reach a file's pages through a handle (FileHandle.memoryObject).
     let contents: MemoryObject
 
-    public init(number: UInt64, deviceNumber: UInt64, permissions: UInt32, owner: UInt32, group: UInt32) {
-        contents = MemoryObject()
+    /// `budget`: the file system's page budget its pages count against (nil: none).
+    init(number: UInt64, deviceNumber: UInt64, permissions: UInt32, owner: UInt32, group: UInt32, budget: PageBudget?) {
+        contents = MemoryObject(budget: budget)
         super.init(number: number, deviceNumber: deviceNumber, kind: .regular, permissions: permissions, owner: owner, group: group)
+    }
+
+    public convenience init(number: UInt64, deviceNumber: UInt64, permissions: UInt32, owner: UInt32, group: UInt32) {
+        self.init(number: number, deviceNumber: deviceNumber, permissions: permissions, owner: owner, group: group, budget: nil)
     }
 
     open override var size: UInt64 { contents.size }

@@ -6,6 +6,7 @@
 // zeroes the tail of the last one (POSIX: extending later must read zeros).
 // Outside this module a memory object is reached only through `MemoryObjectHandle<R>`
 // (MemoryObjectHandle.swift): reading, mapping and writing exist only where R grants them.
+// A file's pages count against its file system's size (`PageBudget`): a page past it is ENOSPC.
 
 import Framework
 import LinuxABI
@@ -18,8 +19,16 @@ public final class MemoryObject {
     var chunks: [(index: Int, pages: [UntypedFrame?])] = []
     private(set) var size: UInt64 = 0
     private(set) var residentPageCount = 0
+    /// The file system's page budget the pages are charged to (nil: not a file's pages).
+    let budget: PageBudget?
 
-    init() {}
+    init(budget: PageBudget? = nil) {
+        self.budget = budget
+    }
+
+    deinit {
+        budget?.release(residentPageCount)
+    }
 
     func chunkPosition(_ chunkIndex: Int) -> (found: Bool, position: Int) {
         var low = 0
@@ -41,13 +50,23 @@ public final class MemoryObject {
     func pageForWriting(_ index: Int) throws(Errno) -> UntypedFrame {
         let chunkIndex = index / Self.pagesPerChunk
         var (found, position) = chunkPosition(chunkIndex)
+        if found, let existing = chunks[position].pages[index % Self.pagesPerChunk] { return existing }
+        // The frame first, then the bookkeeping: a full memory must not leave empty chunks
+        // behind, one per failed write at a new offset.
+        try budget?.charge(1)
+        let frame: UntypedFrame
+        do { frame = try UntypedFrame.allocate() } catch {
+            budget?.release(1)
+            throw .ENOSPC
+        }
         if !found {
+            do { try KernelMemory.requireHeadroom(forHeapBytes: Self.pagesPerChunk * 8 + 64) } catch {
+                budget?.release(1)
+                throw .ENOSPC
+            }
             chunks.insert((chunkIndex, [UntypedFrame?](repeating: nil, count: Self.pagesPerChunk)), at: position)
             found = true
         }
-        if let existing = chunks[position].pages[index % Self.pagesPerChunk] { return existing }
-        let frame: UntypedFrame
-        do { frame = try UntypedFrame.allocate() } catch { throw .ENOSPC }
         chunks[position].pages[index % Self.pagesPerChunk] = frame
         residentPageCount += 1
         return frame
@@ -62,6 +81,7 @@ public final class MemoryObject {
                 for slot in 0..<Self.pagesPerChunk where base + slot >= firstDropped && chunks[chunkPosition].pages[slot] != nil {
                     chunks[chunkPosition].pages[slot] = nil
                     residentPageCount -= 1
+                    budget?.release(1)
                 }
                 if chunks[chunkPosition].pages.allSatisfy({ $0 == nil }) { chunks.remove(at: chunkPosition) }
             }
@@ -158,4 +178,31 @@ public final class MemoryObject {
         }
         if offset + UInt64(bytes.count) > size { size = offset + UInt64(bytes.count) }
     }
+}
+
+/// The pages a file system may hold (tmpfs's size= option; its default, half of RAM, for every
+/// ramfs instance, as Linux's rootfs and /tmp are tmpfs): a write past it is ENOSPC.
+final class PageBudget: Sendable {
+    let maximumPages: Int
+    let usedPages = SpinLock(0)
+
+    init(maximumPages: Int) { self.maximumPages = maximumPages }
+
+    /// The default size: half of RAM.
+    static func halfOfMemory() -> PageBudget { PageBudget(maximumPages: KernelMemory.totalFrames / 2) }
+
+    func charge(_ pages: Int) throws(Errno) {
+        let granted = usedPages.withLock { used -> Bool in
+            guard used + pages <= maximumPages else { return false }
+            used += pages
+            return true
+        }
+        if !granted { throw .ENOSPC }
+    }
+
+    func release(_ pages: Int) {
+        usedPages.withLock { $0 -= pages }
+    }
+
+    var pagesInUse: Int { usedPages.withLock { $0 } }
 }

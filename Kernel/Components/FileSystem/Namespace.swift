@@ -49,12 +49,15 @@ public enum Namespace {
         guard Permissions.permits(inode, wanted, for: context.identity) else { throw .EACCES }
         if flags.contains(.O_TRUNC) && !accessMode.isWritable && inode.kind == .regular
             && !Permissions.permits(inode, .write, for: context.identity) { throw .EACCES }
-        let statusFlags = flags.intersection([.O_APPEND, .O_NONBLOCK, .O_DIRECT, .O_NOATIME, .FASYNC, .O_LARGEFILE, .O_DSYNC, .__O_SYNC])
+        // A 64-bit kernel opens every path with O_LARGEFILE (Linux's force_o_largefile); pipes,
+        // sockets and anonymous files do not have it (F_GETFL shows the difference).
+        let statusFlags = flags.intersection([.O_APPEND, .O_NONBLOCK, .O_DIRECT, .O_NOATIME, .FASYNC, .O_DSYNC, .__O_SYNC])
+            .union(.O_LARGEFILE)
         switch inode.kind {
         case .regular:
             if let generated = inode as? GeneratedFileInode {
                 return OpenFile(inode: inode, rights: rights, accessMode: accessMode, statusFlags: statusFlags,
-                                operations: GeneratedFileOperations(contents: generated.generate()))
+                                operations: GeneratedFileOperations(pieces: try generated.generatePieces()))
             }
             rights.formUnion([.map, .manage])
             if flags.contains(.O_TRUNC), let regular = inode as? RegularFileInode, regular.size > 0 {
@@ -71,8 +74,9 @@ public enum Namespace {
             return file
         case .fifo:
             guard let fifo = inode as? FifoInode else { throw .ENXIO }
-            return try Pipes.open(fifo, accessMode: accessMode, statusFlags: statusFlags)
-        case .blockDevice, .socket:
+            return try Pipes.open(fifo, accessMode: accessMode, statusFlags: statusFlags,
+                                  for: PipeUser(userID: context.identity.userID, isExemptFromLimits: context.identity.isSuperuser))
+        case .blockDevice, .socket, .anonymous:
             throw .ENXIO
         case .symlink:
             throw .ELOOP
@@ -145,7 +149,7 @@ public enum Namespace {
         case .characterDevice, .blockDevice, .socket:
             if (kind == .characterDevice || kind == .blockDevice) && !context.identity.isSuperuser { throw .EPERM }
             inode = try target.parent.makeDevice(kind: kind, device: device, permissions: mode & 0o7777, owner: owner, group: group)
-        case .directory, .symlink:
+        case .directory, .symlink, .anonymous:
             throw .EINVAL
         }
         try target.parent.insert(target.name, inode)

@@ -28,6 +28,10 @@ public final class OpenFile {
     /// PollEvents.alwaysReady without a call (as Linux's vfs_poll returns DEFAULT_POLLMASK for a
     /// file without a poll method).
     let isAlwaysReady: Bool
+    /// Descriptors (in any process's table) and in-flight SCM_RIGHTS messages that refer to this
+    /// description, and who wants to know when the last of them goes (OpenFileReferences.swift).
+    var descriptorReferences = 0
+    var closeObservers: [any OpenFileCloseObserver] = []
 
     init(inode: Inode?, rights: RightSet, accessMode: OpenAccessMode?, statusFlags: OpenFlags, operations: FileOperations) {
         self.inode = inode

@@ -3,7 +3,10 @@
 // fits there, then takes whole new pages — so writes of at most PIPE_BUF (4096) bytes are never
 // interleaved with other writers. Reading an empty pipe waits for data or end of file (no
 // writers left); writing a full pipe waits for room; writing with no reader left is EPIPE (the
-// caller sends SIGPIPE). F_SETPIPE_SZ resizes (power-of-two pages, at most 1 MiB unprivileged).
+// caller sends SIGPIPE). F_SETPIPE_SZ resizes (power-of-two pages; limits in PipeLimits.swift).
+// The pages are untyped frames, taken as data arrives (a write the frame allocator refuses is
+// ENOMEM) and given back as they drain, except one kept for the next write (Linux's tmp_page).
+// The reading and writing themselves are in PipeOperations.swift.
 // A description opened O_RDWR on a FIFO (Fifo.swift) is both ends at once: it counts as a reader
 // and a writer, and it polls on the readers' queue, which writers' wake-ups then also wake.
 
@@ -21,13 +24,24 @@ public enum PipeEnd: Sendable {
     var writes: Bool { self != .read }
 }
 
+/// One page of a pipe's queue: a frame and how many bytes of it are written.
+struct PipeBuffer {
+    let frame: UntypedFrame
+    var length: Int
+}
+
 final class Pipe {
     static let pageSize = 4096
-    static let maximumUnprivilegedBytes = 1 << 20
 
-    var pages: [[UInt8]] = []
+    var buffers: [PipeBuffer] = []
+    /// Bytes of the first buffer already read.
     var readOffset = 0
-    var slotCount = 16
+    /// A drained page kept for the next write.
+    var spareFrame: UntypedFrame?
+    var slotCount: Int
+    /// The user the pipe's capacity is charged to, and how many pages are charged.
+    let owner: UInt32
+    var accountedSlots: Int
     var readers = 0
     var writers = 0
     /// How many read (write) ends were ever opened: a blocking FIFO open waits for this to move.
@@ -39,18 +53,47 @@ final class Pipe {
     let writersQueue = WaitQueue()
     let inode: FifoInode
 
-    init(inode: FifoInode) {
+    /// A pipe of `slots` pages already charged to `owner`.
+    init(inode: FifoInode, owner: UInt32, slots: Int) {
         self.inode = inode
+        self.owner = owner
+        slotCount = slots
+        accountedSlots = slots
+    }
+
+    /// Makes a pipe for `user`, charging its capacity (ENFILE over the hard limit).
+    convenience init(inode: FifoInode, for user: PipeUser) throws(Errno) {
+        self.init(inode: inode, owner: user.userID, slots: try PipeLimits.chargeNewPipe(to: user))
+    }
+
+    deinit {
+        _ = PipeAccounts.shared.charge(owner, -accountedSlots)
     }
 
     var byteCount: Int {
         var total = 0
-        for page in pages { total += page.count }
+        for buffer in buffers { total += buffer.length }
         return total - readOffset
     }
-    var isEmpty: Bool { pages.isEmpty }
-    var hasFreeSlot: Bool { pages.count < slotCount }
+    var isEmpty: Bool { buffers.isEmpty }
+    var hasFreeSlot: Bool { buffers.count < slotCount }
     var capacity: Int { slotCount * Self.pageSize }
+
+    /// A page for new data: the spare one, or a fresh frame (ENOMEM when memory is exhausted).
+    func takeFrame() throws(Errno) -> UntypedFrame {
+        if let spare = spareFrame {
+            spareFrame = nil
+            return spare
+        }
+        do { return try UntypedFrame.allocate() } catch { throw .ENOMEM }
+    }
+
+    /// Drops the first buffer once it is read, keeping its page as the spare.
+    func dropFirstBuffer() {
+        let drained = buffers.removeFirst()
+        readOffset = 0
+        if spareFrame == nil { spareFrame = drained.frame }
+    }
 
     func wakeAll() {
         readersQueue.wakeAll()
@@ -81,9 +124,10 @@ public final class PipeInode: FifoInode {
 
 /// Creates a pipe: (read end, write end), both open file descriptions.
 public enum Pipes {
-    public static func make(statusFlags: OpenFlags) -> (OpenFile, OpenFile) {
+    /// ENFILE when `user` is over the hard limit of pipe pages.
+    public static func make(statusFlags: OpenFlags, for user: PipeUser) throws(Errno) -> (OpenFile, OpenFile) {
         let inode = PipeInode()
-        let pipe = Pipe(inode: inode)
+        let pipe = try Pipe(inode: inode, for: user)
         inode.pipe = pipe
         let flags = statusFlags.intersection([.O_NONBLOCK, .O_DIRECT])
         let reader = OpenFile(inode: inode, rights: [.read, .duplicate], accessMode: .O_RDONLY, statusFlags: flags,
@@ -103,15 +147,30 @@ public enum Pipes {
         return operations.pipe.capacity
     }
 
-    public static func resize(_ file: OpenFile, to requested: UInt64, isPrivileged: Bool) throws(Errno) -> Int {
+    /// F_SETPIPE_SZ (pipe_set_size): `requested` is fcntl's argument as the unsigned int Linux
+    /// takes; the new size is charged to the pipe's owner, and `caller` decides whether the
+    /// limits apply. Shrinking below what the pipe holds is EBUSY.
+    public static func resize(_ file: OpenFile, to requested: UInt32, by caller: PipeUser) throws(Errno) -> Int {
         guard let operations = file.operations as? PipeOperations else { throw .EBADF }
         let pipe = operations.pipe
-        guard requested <= UInt64(Int32.max) else { throw .EINVAL }
-        var slots = 1
-        while slots * Pipe.pageSize < Int(requested) { slots *= 2 }
-        if slots * Pipe.pageSize > Pipe.maximumUnprivilegedBytes && !isPrivileged { throw .EPERM }
-        guard pipe.pages.count <= slots else { throw .EBUSY }
+        guard let slots = PipeLimits.slots(forRequestedBytes: requested) else { throw .EINVAL }
+        let grows = slots > pipe.slotCount
+        if grows && slots * Pipe.pageSize > PipeLimits.maximumBytes && !caller.isExemptFromLimits { throw .EPERM }
+        let pages = PipeAccounts.shared.charge(pipe.owner, slots - pipe.accountedSlots)
+        let refusal: Errno?
+        if grows && (PipeLimits.isOverHardLimit(pages) || PipeLimits.isOverSoftLimit(pages)) && !caller.isExemptFromLimits {
+            refusal = .EPERM
+        } else if pipe.buffers.count > slots {
+            refusal = .EBUSY
+        } else {
+            refusal = nil
+        }
+        if let refusal {
+            _ = PipeAccounts.shared.charge(pipe.owner, pipe.accountedSlots - slots)
+            throw refusal
+        }
         pipe.slotCount = slots
+        pipe.accountedSlots = slots
         pipe.wakeAll()
         return slots * Pipe.pageSize
     }
@@ -128,143 +187,3 @@ enum PipeInodes {
     static func next() -> UInt64 { counter.withLock { value in defer { value += 1 }; return value } }
 }
 
-final class PipeOperations: FileOperations {
-    let pipe: Pipe
-    let end: PipeEnd
-    /// For a FIFO reader opened O_NONBLOCK with no writer: `writerOpens` then. POLLHUP is held
-    /// back until a writer has opened since (Linux: a lone reader is not hung up).
-    let hangUpHeldBackAt: Int?
-
-    init(pipe: Pipe, end: PipeEnd, hangUpHeldBackAt: Int? = nil) {
-        self.pipe = pipe
-        self.end = end
-        self.hangUpHeldBackAt = hangUpHeldBackAt
-    }
-
-    override func release(_ file: OpenFile) {
-        if end.reads { pipe.readers -= 1 }
-        if end.writes { pipe.writers -= 1 }
-        if end == .both { pipe.readWriteDescriptions -= 1 }
-        pipe.dropIfUnused()
-        pipe.wakeAll()
-    }
-
-    override func read(_ file: OpenFile, toUser address: UInt64, count: Int) throws(Errno) -> Int {
-        guard end.reads else { throw .EBADF }
-        while pipe.isEmpty {
-            if pipe.writers == 0 { return 0 }
-            if file.isNonBlocking { throw .EAGAIN }
-            let outcome = pipe.readersQueue.wait(until: { !pipe.isEmpty || pipe.writers == 0 }, interruptedBy: { Interruption.isPending })
-            if outcome == .interrupted { throw .EINTR }
-        }
-        var done = 0
-        while done < count, let first = pipe.pages.first {
-            let available = first.count - pipe.readOffset
-            let piece = min(available, count - done)
-            do {
-                try UserMemory.write(Array(first[pipe.readOffset..<(pipe.readOffset + piece)]), to: address + UInt64(done))
-            } catch {
-                if done > 0 { break }
-                throw .EFAULT
-            }
-            done += piece
-            pipe.readOffset += piece
-            if pipe.readOffset == first.count {
-                pipe.pages.removeFirst()
-                pipe.readOffset = 0
-            }
-        }
-        pipe.wakeWriters()
-        return done
-    }
-
-    override func write(_ file: OpenFile, fromUser address: UInt64, count: Int) throws(Errno) -> Int {
-        guard end.writes else { throw .EBADF }
-        guard pipe.readers > 0 else { throw .EPIPE }
-        var done = 0
-        // Top up the last page with the odd-sized head if it fits there (Linux's merge).
-        let head = count & (Pipe.pageSize - 1)
-        if head > 0, let last = pipe.pages.last, last.count + head <= Pipe.pageSize {
-            let bytes = try copyIn(address, head)
-            pipe.pages[pipe.pages.count - 1].append(contentsOf: bytes)
-            done = head
-            pipe.readersQueue.wakeAll()
-        }
-        while done < count {
-            guard pipe.readers > 0 else {
-                if done > 0 { return done }
-                throw .EPIPE
-            }
-            if !pipe.hasFreeSlot {
-                if file.isNonBlocking {
-                    if done > 0 { return done }
-                    throw .EAGAIN
-                }
-                let outcome = pipe.writersQueue.wait(until: { pipe.hasFreeSlot || pipe.readers == 0 }, interruptedBy: { Interruption.isPending })
-                if outcome == .interrupted {
-                    if done > 0 { return done }
-                    throw .EINTR
-                }
-                continue
-            }
-            let piece = min(Pipe.pageSize, count - done)
-            let bytes: [UInt8]
-            do { bytes = try copyIn(address + UInt64(done), piece) } catch {
-                if done > 0 { return done }
-                throw error
-            }
-            pipe.pages.append(bytes)
-            done += piece
-            pipe.readersQueue.wakeAll()
-        }
-        return done
-    }
-
-    override func write(_ file: OpenFile, bytes: [UInt8]) throws(Errno) -> Int {
-        guard end.writes else { throw .EBADF }
-        guard pipe.readers > 0 else { throw .EPIPE }
-        var done = 0
-        while done < bytes.count {
-            if !pipe.hasFreeSlot {
-                if file.isNonBlocking || done > 0 { break }
-                if pipe.writersQueue.wait(until: { pipe.hasFreeSlot || pipe.readers == 0 }, interruptedBy: { Interruption.isPending }) == .interrupted {
-                    throw .EINTR
-                }
-                guard pipe.readers > 0 else { throw .EPIPE }
-                continue
-            }
-            let piece = min(Pipe.pageSize, bytes.count - done)
-            pipe.pages.append(Array(bytes[done..<(done + piece)]))
-            done += piece
-            pipe.readersQueue.wakeAll()
-        }
-        if done == 0 { throw .EAGAIN }
-        return done
-    }
-
-    func copyIn(_ address: UInt64, _ count: Int) throws(Errno) -> [UInt8] {
-        do { return try UserMemory.read(from: address, count: count) } catch { throw .EFAULT }
-    }
-
-    override func control(_ file: OpenFile, _ request: UInt32, argument: UInt64) throws(Errno) -> Int {
-        guard request == IoctlRequest.FIONREAD.rawValue else { throw .ENOTTY }
-        do { try UserMemory.writeUInt32(UInt32(pipe.byteCount), at: argument) } catch { throw .EFAULT }
-        return 0
-    }
-
-    override func pollEvents(_ file: OpenFile) -> PollEvents {
-        var events: PollEvents = []
-        if end.reads {
-            if !pipe.isEmpty { events.formUnion([.POLLIN, .POLLRDNORM]) }
-            if pipe.writers == 0 && pipe.writerOpens != hangUpHeldBackAt { events.insert(.POLLHUP) }
-        }
-        if end.writes {
-            // As Linux: writable whenever there is room, and POLLERR besides once no reader is left.
-            if pipe.hasFreeSlot { events.formUnion([.POLLOUT, .POLLWRNORM]) }
-            if pipe.readers == 0 { events.insert(.POLLERR) }
-        }
-        return events
-    }
-
-    override var readinessQueue: WaitQueue? { end.reads ? pipe.readersQueue : pipe.writersQueue }
-}

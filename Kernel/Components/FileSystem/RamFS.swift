@@ -1,20 +1,34 @@
 // ramfs: the in-memory file system for `/` (and `/dev`, `/tmp`). Directories keep their entries
 // in insertion order with increasing position cookies; files keep their bytes in memory objects
 // (pages allocated on write, holes read as zeros); nothing is ever written back anywhere.
+// Everything lives in memory, so a full memory is a full file system: a new inode, a new
+// directory entry or a file page that does not fit above the kernel's reserve is ENOSPC (as
+// tmpfs answers at its limits), never an allocation failure. Each instance also holds at most
+// half of RAM in file pages (tmpfs's default size; Linux's rootfs and /tmp are tmpfs), so files
+// alone never fill the machine. statfs still reports no counts (FileSystemStatistics.swift).
 
+import Framework
 import LinuxABI
 
 final class RamFileSystem {
     let deviceNumber: UInt64
     var nextInode: UInt64 = 2
+    /// tmpfs's default size: half of RAM.
+    let budget = PageBudget.halfOfMemory()
 
     init(deviceNumber: UInt64) {
         self.deviceNumber = deviceNumber
     }
 
-    func allocateInodeNumber() -> UInt64 {
+    /// ENOSPC unless the heap can take a new inode; the number for it.
+    func allocateInodeNumber() throws(Errno) -> UInt64 {
+        try Self.requireRoom(forBytes: 512)
         defer { nextInode += 1 }
         return nextInode
+    }
+
+    static func requireRoom(forBytes bytes: Int) throws(Errno) {
+        do { try KernelMemory.requireHeadroom(forHeapBytes: bytes) } catch { throw .ENOSPC }
     }
 
     static func makeRoot() -> DirectoryInode {
@@ -63,6 +77,11 @@ final class RamDirectory: DirectoryInode {
 
     override func insert(_ name: [UInt8], _ inode: Inode) throws(Errno) {
         guard lookup(name) == nil else { throw .EEXIST }
+        var bytes = name.count + 64
+        if children.count == children.capacity {
+            bytes = max(bytes, (children.capacity * 2 + 1) * Swift.MemoryLayout<(name: [UInt8], inode: Inode, position: UInt64)>.stride + 64)
+        }
+        try RamFileSystem.requireRoom(forBytes: bytes)
         children.append((name, inode, nextPosition))
         nextPosition += 1
         if let directory = inode as? DirectoryInode {
@@ -82,25 +101,25 @@ final class RamDirectory: DirectoryInode {
     }
 
     override func makeFile(permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> RegularFileInode {
-        RamFile(number: fileSystem.allocateInodeNumber(), deviceNumber: fileSystem.deviceNumber,
-                permissions: permissions, owner: owner, group: group)
+        RamFile(number: try fileSystem.allocateInodeNumber(), deviceNumber: fileSystem.deviceNumber,
+                permissions: permissions, owner: owner, group: group, budget: fileSystem.budget)
     }
 
     override func makeDirectory(permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> DirectoryInode {
-        RamDirectory(fileSystem: fileSystem, number: fileSystem.allocateInodeNumber(), permissions: permissions, owner: owner, group: group)
+        RamDirectory(fileSystem: fileSystem, number: try fileSystem.allocateInodeNumber(), permissions: permissions, owner: owner, group: group)
     }
 
     override func makeSymlink(target: [UInt8], owner: UInt32, group: UInt32) throws(Errno) -> SymlinkInode {
-        SymlinkInode(number: fileSystem.allocateInodeNumber(), deviceNumber: fileSystem.deviceNumber, target: target, owner: owner, group: group)
+        SymlinkInode(number: try fileSystem.allocateInodeNumber(), deviceNumber: fileSystem.deviceNumber, target: target, owner: owner, group: group)
     }
 
     override func makeDevice(kind: InodeKind, device: UInt64, permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> DeviceInode {
-        DeviceInode(number: fileSystem.allocateInodeNumber(), deviceNumber: fileSystem.deviceNumber, kind: kind,
+        DeviceInode(number: try fileSystem.allocateInodeNumber(), deviceNumber: fileSystem.deviceNumber, kind: kind,
                     device: device, permissions: permissions, owner: owner, group: group)
     }
 
     override func makeFifo(permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> FifoInode {
-        FifoInode(number: fileSystem.allocateInodeNumber(), deviceNumber: fileSystem.deviceNumber,
+        FifoInode(number: try fileSystem.allocateInodeNumber(), deviceNumber: fileSystem.deviceNumber,
                   permissions: permissions, owner: owner, group: group)
     }
 }

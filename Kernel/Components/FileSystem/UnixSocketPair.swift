@@ -86,6 +86,10 @@ final class UnixSocketEndpoint {
     var peerName: [UInt8] = []
     /// Datagrams: the sender's name of each queued message (parallel to `queue`).
     var senderNames: [[UInt8]] = []
+    /// Descriptors and credentials of each queued entry (parallel to `queue`; UnixSocketControl.swift).
+    var controls: [QueuedControl] = []
+    /// SO_PASSCRED: received messages come with the sender's credentials.
+    var passesCredentials = false
     /// listen(2): the backlog while listening (nil otherwise).
     var backlog: Int?
     /// A listener's connections not yet accepted: the server ends, already joined to their clients.
@@ -114,8 +118,11 @@ final class UnixSocketEndpoint {
 
     /// Empties the receive queue (the sender's room comes back).
     func purge() {
+        let released = controls     // in-flight descriptors close once the queue is consistent
         queue = []
         senderNames = []
+        controls = []
+        _ = released
         headOffset = 0
         queuedCost = 0
         peer?.waiters.wakeAll()
@@ -139,8 +146,11 @@ final class UnixSocketEndpoint {
             peer.waiters.wakeAll()
         }
         peerState = .disconnected
+        let released = controls     // in-flight descriptors close once this end is consistent
         queue = []
         senderNames = []
+        controls = []
+        _ = released
         headOffset = 0
         queuedCost = 0
         waiters.wakeAll()
@@ -261,9 +271,11 @@ public enum UnixSockets {
     }
 
     /// `destination`: a datagram's explicit target (sendto(2) with an address).
+    /// `ancillary`: descriptors and checked credentials from sendmsg's control messages.
     public static func send(_ file: OpenFile, from segments: [Iovec], to destination: UnixSocketEndpointReference? = nil,
-                            flags: MessageFlags) throws(Errno) -> Int {
-        try endpoint(file).send(from: .user(segments), to: destination?.endpoint, flags: Self.flags(flags, of: file))
+                            flags: MessageFlags, ancillary: UnixAncillary = UnixAncillary()) throws(Errno) -> Int {
+        try endpoint(file).send(from: .user(segments), to: destination?.endpoint, flags: Self.flags(flags, of: file),
+                                ancillary: ancillary)
     }
 
     /// The count recvfrom returns (the whole datagram's length under MSG_TRUNC), whether the

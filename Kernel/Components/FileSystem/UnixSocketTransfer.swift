@@ -11,6 +11,10 @@
 // (the dispatcher restarts them under SA_RESTART, as Linux's ERESTARTSYS).
 // User buffers are iovec lists, so readv/writev move one message and read/write are one segment;
 // sendfile(2) hands over kernel bytes (SendSource).
+// Queued bytes live on the kernel heap: each socket's queue is bounded by its sender's SO_SNDBUF
+// (at most 2 × wmem_max), and all of them together by memory — before queueing, a send checks
+// that the heap can take the bytes above the kernel's reserve and fails with ENOBUFS otherwise
+// (sock_alloc_send_pskb's answer when no buffer can be allocated).
 // Unconnected sockets (socket(2) before connect(2)): a stream send is ENOTCONN and a receive
 // EINVAL; a sequenced-packet send or receive ENOTCONN; a datagram send needs a destination.
 
@@ -21,6 +25,14 @@ import Scheduling
 extension UnixSocketEndpoint {
     /// Stream bytes are queued in chunks of up to this many bytes when writes are small.
     static var chunkBytes: Int { 4096 }
+    /// The largest chunk of a stream send: 64 KiB less the array header, so that a chunk takes a
+    /// 64 KiB heap block, not a 128 KiB one.
+    static var largestChunkBytes: Int { 65536 - 64 }
+
+    /// ENOBUFS unless the kernel heap can take `count` more queued bytes.
+    static func requireQueueRoom(forBytes count: Int) throws(Errno) {
+        do { try KernelMemory.requireHeadroom(forHeapBytes: count + 64) } catch { throw .ENOBUFS }
+    }
 
     /// FIONREAD: unread stream bytes, or the size of the next message.
     var readableByteCount: Int {
@@ -32,13 +44,16 @@ extension UnixSocketEndpoint {
 
     /// `flags` carry MSG_DONTWAIT for a non-blocking description too.
     /// `destination`: a datagram's explicit target (nil: the connected peer).
-    func send(from source: SendSource, to destination: UnixSocketEndpoint?, flags: MessageFlags) throws(Errno) -> Int {
+    func send(from source: SendSource, to destination: UnixSocketEndpoint?, flags: MessageFlags,
+              ancillary: UnixAncillary = UnixAncillary()) throws(Errno) -> Int {
         // Out-of-band data (CONFIG_AF_UNIX_OOB) is not implemented: Linux without it says so.
         if flags.contains(.MSG_OOB) { throw .EOPNOTSUPP }
         let nonBlocking = flags.contains(.MSG_DONTWAIT)
         if kind.isConnectionOriented && isUnconnected { throw .ENOTCONN }
-        return kind == .stream ? try sendBytes(source, total: source.count, nonBlocking: nonBlocking)
-                               : try sendMessage(source, total: source.count, to: destination, nonBlocking: nonBlocking)
+        let control = ancillary.queued
+        return kind == .stream ? try sendBytes(source, total: source.count, nonBlocking: nonBlocking, control: control)
+                               : try sendMessage(source, total: source.count, to: destination, nonBlocking: nonBlocking,
+                                                 control: control)
     }
 
     func receive(into segments: [Iovec], flags: MessageFlags) throws(Errno) -> UnixReceipt {
@@ -46,8 +61,9 @@ extension UnixSocketEndpoint {
         let nonBlocking = flags.contains(.MSG_DONTWAIT)
         if kind.isConnectionOriented && isUnconnected { throw kind == .stream ? .EINVAL : .ENOTCONN }
         if kind == .stream {
-            return UnixReceipt(count: try receiveBytes(segments, flags: flags, nonBlocking: nonBlocking), isTruncated: false,
-                               senderName: peerName)
+            var control = UnixReceivedControl()
+            let count = try receiveBytes(segments, flags: flags, nonBlocking: nonBlocking, control: &control)
+            return UnixReceipt(count: count, isTruncated: false, senderName: peerName, control: control)
         }
         return try receiveMessage(segments, flags: flags, nonBlocking: nonBlocking)
     }
@@ -62,7 +78,7 @@ extension UnixSocketEndpoint {
         return hasRoomToSend || shutdown.contains(.send) || peer.shutdown.contains(.receive)
     }
 
-    func sendBytes(_ source: SendSource, total: Int, nonBlocking: Bool) throws(Errno) -> Int {
+    func sendBytes(_ source: SendSource, total: Int, nonBlocking: Bool, control: QueuedControl) throws(Errno) -> Int {
         guard !shutdown.contains(.send) else { throw .EPIPE }
         var done = 0
         while done < total {
@@ -81,18 +97,26 @@ extension UnixSocketEndpoint {
                 }
                 continue
             }
-            let piece = min(total - done, sendBufferBytes - peer.queuedCost, 65536)
+            let piece = min(total - done, sendBufferBytes - peer.queuedCost, Self.largestChunkBytes)
             let bytes: [UInt8]
-            do { bytes = try source.gather(from: done, count: piece) } catch {
+            do {
+                try Self.requireQueueRoom(forBytes: piece)
+                bytes = try source.gather(from: done, count: piece)
+            } catch {
                 if done > 0 { return done }
                 throw error
             }
             // Small writes top up the last chunk (as a pipe's pages do), so that a stream of
-            // one-byte writes does not become as many arrays.
-            if let last = peer.queue.last, last.count + piece <= Self.chunkBytes {
+            // one-byte writes does not become as many arrays. Descriptors ride on the first
+            // chunk of their message only.
+            var chunkControl = control
+            if done > 0 { chunkControl.files = nil }
+            if let last = peer.queue.last, last.count + piece <= Self.chunkBytes,
+               peer.control(at: peer.queue.count - 1).admits(chunkControl) {
                 peer.queue[peer.queue.count - 1].append(contentsOf: bytes)
             } else {
                 peer.queue.append(bytes)
+                peer.appendControl(chunkControl)
             }
             peer.queuedCost += piece
             peer.waiters.wakeAll()
@@ -101,7 +125,8 @@ extension UnixSocketEndpoint {
         return done
     }
 
-    func sendMessage(_ source: SendSource, total: Int, to destination: UnixSocketEndpoint?, nonBlocking: Bool) throws(Errno) -> Int {
+    func sendMessage(_ source: SendSource, total: Int, to destination: UnixSocketEndpoint?, nonBlocking: Bool,
+                     control: QueuedControl) throws(Errno) -> Int {
         if kind == .sequencedPacket, let error = pendingError {
             pendingError = nil
             throw error
@@ -139,9 +164,11 @@ extension UnixSocketEndpoint {
                 }
                 continue
             }
+            try Self.requireQueueRoom(forBytes: total)
             let bytes = try source.gather(from: 0, count: total)
             target.queue.append(bytes)
             target.senderNames.append(name)
+            target.appendControl(control)
             target.queuedCost += cost(ofMessageBytes: total)
             target.waiters.wakeAll()
             return total
@@ -150,7 +177,10 @@ extension UnixSocketEndpoint {
 
     var canReceiveOrEnds: Bool { hasQueuedData || pendingError != nil || shutdown.contains(.receive) }
 
-    func receiveBytes(_ segments: [Iovec], flags: MessageFlags, nonBlocking: Bool) throws(Errno) -> Int {
+    /// A receive ends after the chunk whose descriptors it took, and (SO_PASSCRED) before a
+    /// chunk from another sender (UnixSocketControl.swift).
+    func receiveBytes(_ segments: [Iovec], flags: MessageFlags, nonBlocking: Bool,
+                      control received: inout UnixReceivedControl) throws(Errno) -> Int {
         let capacity = segments.totalLength
         let isPeek = flags.contains(.MSG_PEEK)
         let target = flags.contains(.MSG_WAITALL) && !isPeek ? max(capacity, 1) : 1
@@ -160,7 +190,13 @@ extension UnixSocketEndpoint {
                 var index = 0
                 var offset = headOffset
                 var copied = 0
+                var endsHere = false
                 while done + copied < capacity, index < queue.count {
+                    let chunkControl = control(at: index)
+                    guard received.joins(chunkControl, checkingSender: passesCredentials) else {
+                        endsHere = true
+                        break
+                    }
                     let chunk = queue[index]
                     let piece = min(chunk.count - offset, capacity - done - copied)
                     do { try segments.scatter(chunk[offset..<(offset + piece)], at: done + copied) } catch {
@@ -169,6 +205,11 @@ extension UnixSocketEndpoint {
                     }
                     copied += piece
                     offset += piece
+                    if let files = chunkControl.files {
+                        received.files = files
+                        endsHere = true
+                        break
+                    }
                     if offset == chunk.count {
                         index += 1
                         offset = 0
@@ -176,8 +217,9 @@ extension UnixSocketEndpoint {
                 }
                 if isPeek { return copied }
                 consumeBytes(copied)
+                if let files = received.files { detachFirstFiles(files) }
                 done += copied
-                if done >= target || done >= capacity { return done }
+                if endsHere || done >= target || done >= capacity { return done }
                 continue
             }
             if let error = pendingError {
@@ -208,6 +250,7 @@ extension UnixSocketEndpoint {
             }
             left -= available
             queue.removeFirst()
+            removeFirstControl()
             headOffset = 0
         }
         queuedCost -= count
@@ -225,15 +268,19 @@ extension UnixSocketEndpoint {
                 let count = min(message.count, capacity)
                 try segments.scatter(message[0..<count], at: 0)
                 let sender = senderNames.first ?? []
+                var received = UnixReceivedControl()
+                _ = received.joins(control(at: 0), checkingSender: false)
+                received.files = control(at: 0).files
                 if !flags.contains(.MSG_PEEK) {
                     queue.removeFirst()
+                    removeFirstControl()
                     if !senderNames.isEmpty { senderNames.removeFirst() }
                     queuedCost -= cost(ofMessageBytes: message.count)
                     peer?.waiters.wakeAll()
                     waiters.wakeAll()
                 }
                 return UnixReceipt(count: flags.contains(.MSG_TRUNC) ? message.count : count, isTruncated: message.count > count,
-                                   senderName: sender)
+                                   senderName: sender, control: received)
             }
             if shutdown.contains(.receive) {
                 // End of file, except that a non-blocking datagram receive says EAGAIN (Linux
@@ -253,6 +300,8 @@ public struct UnixReceipt {
     public let count: Int
     public let isTruncated: Bool
     public let senderName: [UInt8]
+    /// Descriptors and credentials that came with the bytes (UnixSocketControl.swift).
+    public var control = UnixReceivedControl()
 }
 
 /// What a send takes its bytes from: user memory (send, write, writev) or the kernel (sendfile).

@@ -4,7 +4,7 @@
 // write for private mappings of files and after fork); the stack region grows down on faults
 // below it up to the stack limit; brk moves the heap's end. Follows mmap(2), munmap(2),
 // mprotect(2), madvise(2), brk(2) and Linux's x86-64 layout (mmap base below the stack gap,
-// top-down placement).
+// top-down placement). Region counts follow vm.max_map_count (RegionLimits.swift).
 //
 // Copy-on-write invariant: a page shared with a file or another process is never writable in a
 // private mapping, whatever the order of faults, mprotect and fork; a write to it always gives
@@ -175,10 +175,12 @@ public final class AddressSpace {
             start = address
         }
         let range = start..<(start + size)
+        try requireRoomForNewRegion()
         if case .fixedNoReplace = placement {
             guard regions.isFree(range) else { throw .EEXIST }
             do { try regions.insert(range, region) } catch { throw .ENOMEM }
         } else {
+            if regions.indices(overlapping: range).count > Self.regionsPerEdit { try unmap(address: start, length: size) }
             do { try regions.replace(range, region) } catch { throw .ENOMEM }
             pageTables.unmap(from: range.lowerBound, to: range.upperBound)
         }
@@ -203,8 +205,9 @@ public final class AddressSpace {
         let end = address + (rounded & ~0xFFF)
         let low = max(address, MemoryLayout.userFloor)
         guard low < end else { return }
-        do { try regions.remove(low..<end) } catch { throw .EINVAL }
-        pageTables.unmap(from: low, to: end)
+        try editInPieces(low..<end, edit: { (piece) throws(Errno) in
+            do throws(RegionError) { try regions.remove(piece) } catch { throw .EINVAL }
+        }, then: { piece in pageTables.unmap(from: piece.lowerBound, to: piece.upperBound) })
     }
 
     /// mprotect: the whole range must be mapped, and each region's maximum rights must allow it.
@@ -215,17 +218,18 @@ public final class AddressSpace {
         let end = address + (rounded & ~0xFFF)
         guard end > address else { return }
         guard address >= MemoryLayout.userFloor, regions.isFullyMapped(address..<end) else { throw .ENOMEM }
-        for region in regions.regions(overlapping: address..<end) where !Self.allows(region.payload, permissions) {
+        for index in regions.indices(overlapping: address..<end) where !Self.allows(regions[index].payload, permissions) {
             throw .EACCES
         }
-        do {
-            try regions.update(address..<end) { region in
-                var changed = region
-                changed.permissions = permissions
-                return changed
-            }
-        } catch { throw .ENOMEM }
-        pageTables.protect(from: address, to: end, permissions: permissions)
+        try editInPieces(address..<end, edit: { (piece) throws(Errno) in
+            do throws(RegionError) {
+                try regions.update(piece) { region in
+                    var changed = region
+                    changed.permissions = permissions
+                    return changed
+                }
+            } catch { throw .ENOMEM }
+        }, then: { piece in pageTables.protect(from: piece.lowerBound, to: piece.upperBound, permissions: permissions) })
     }
 
     static func allows(_ region: Region, _ permissions: PagePermissions) -> Bool {
@@ -264,6 +268,20 @@ public final class AddressSpace {
         pageTables.unmap(from: range.lowerBound, to: range.upperBound)
     }
 
+    /// What backs the word at `address`, for futex keys: nothing, private memory (keyed by this
+    /// address space), or a shared mapping's memory object and the byte offset in it (the same for
+    /// every process and every virtual address that maps that byte).
+    public func wordBacking(at address: UInt64) -> WordBacking {
+        guard address >= MemoryLayout.userFloor, address < Self.ceiling, let found = regions.lookup(address & ~0xFFF) else {
+            return .unmapped
+        }
+        guard found.payload.sharing == .shared, case let .object(object, offset) = found.payload.backing else {
+            return .privateMemory
+        }
+        let (objectOffset, overflow) = offset.addingReportingOverflow(address - found.range.lowerBound)
+        return overflow ? .privateMemory : .sharedObject(object.readable, offset: objectOffset)
+    }
+
     /// Whether each page of the range is resident (mincore).
     /// mincore(2): one byte per page of `range`, 1 if the page is resident.
     public func residency(_ range: Range<UInt64>) throws(Errno) -> [UInt8] {
@@ -290,13 +308,15 @@ public final class AddressSpace {
         let oldEnd = (programBreak + 4095) & ~0xFFF
         let newEnd = (requested + 4095) & ~0xFFF
         if newEnd > oldEnd {
-            guard regions.isFree(oldEnd..<newEnd) else { return programBreak }
+            guard regions.isFree(oldEnd..<newEnd), (try? requireRoomForNewRegion()) != nil else { return programBreak }
             let heap = Region(permissions: [.read, .write], maximumRights: [.read, .write, .execute], sharing: .privateCopy,
                               backing: .anonymous, role: .heap)
             do { try regions.insert(oldEnd..<newEnd, heap) } catch { return programBreak }
         } else if newEnd < oldEnd {
-            do { try regions.remove(newEnd..<oldEnd) } catch { return programBreak }
-            pageTables.unmap(from: newEnd, to: oldEnd)
+            let shrunk: ()? = try? editInPieces(newEnd..<oldEnd, edit: { (piece) throws(Errno) in
+                do throws(RegionError) { try regions.remove(piece) } catch { throw .ENOMEM }
+            }, then: { piece in pageTables.unmap(from: piece.lowerBound, to: piece.upperBound) })
+            guard shrunk != nil else { return programBreak }
         }
         programBreak = requested
         return programBreak
@@ -304,17 +324,14 @@ public final class AddressSpace {
 
     // MARK: fork
 
-    /// The regions in address order, as /proc/PID/maps lists them.
-    public var regionSummaries: [RegionSummary] {
-        var result: [RegionSummary] = []
-        for region in regions {
-            var offset: UInt64 = 0
-            if case let .object(_, objectOffset) = region.payload.backing { offset = objectOffset }
-            result.append(RegionSummary(range: region.range, permissions: region.payload.permissions,
-                                        isShared: region.payload.sharing == .shared, fileOffset: offset,
-                                        role: region.payload.role, origin: region.payload.origin))
-        }
-        return result
+    /// Region `index` (0..<regionCount, in address order), as /proc/PID/maps lists it.
+    public func regionSummary(at index: Int) -> RegionSummary {
+        let region = regions[index]
+        var offset: UInt64 = 0
+        if case let .object(_, objectOffset) = region.payload.backing { offset = objectOffset }
+        return RegionSummary(range: region.range, permissions: region.payload.permissions,
+                             isShared: region.payload.sharing == .shared, fileOffset: offset,
+                             role: region.payload.role, origin: region.payload.origin)
     }
 
     /// A copy for fork: the same regions; private pages become copy-on-write in both.
@@ -380,6 +397,13 @@ extension AddressSpace {
         guard end > address else { return }
         try writeInitialBytes([UInt8](repeating: 0, count: Int(end - address)), at: address)
     }
+}
+
+/// What backs one word of an address space (AddressSpace.wordBacking).
+public enum WordBacking {
+    case unmapped
+    case privateMemory
+    case sharedObject(MemoryObjectHandle<MapReadOnly>, offset: UInt64)
 }
 
 /// One region as /proc/PID/maps shows it.

@@ -3,7 +3,9 @@
 // the name — the path a file was mapped by, [heap] for the break area, [stack] for the main
 // stack. Addresses and the offset are lowercase hex of at least 8 digits, the device two hex
 // digits each, the inode decimal. Anonymous regions end with "0 " (Linux prints the trailing
-// space). A zombie has no address space left: its maps is empty.
+// space). A zombie has no address space left: its maps is empty. The text comes in pieces (a
+// process may have 65,530 regions: megabytes of text), each allocated only after a headroom
+// check, so that reading maps under memory pressure is ENOMEM, never an allocation failure.
 
 import FileSystem
 import Framework
@@ -16,38 +18,50 @@ enum MapsFile {
     /// puts one space).
     static let nameColumn = 73
 
-    static func text(_ process: Process?) -> [UInt8] {
+    static func pieces(_ process: Process?) throws(Errno) -> [[UInt8]] {
         guard let process, !process.isZombie else { return [] }
         let space = process.addressSpace
+        var pieces: [[UInt8]] = []
         var text: [UInt8] = []
-        for region in space.regionSummaries {
-            let lineStart = text.count
-            appendHex(region.range.lowerBound, digits: 8, to: &text)
-            text.append(45)                                             // '-'
-            appendHex(region.range.upperBound, digits: 8, to: &text)
-            text.append(32)
-            text.append(region.permissions.contains(.read) ? 114 : 45)     // r
-            text.append(region.permissions.contains(.write) ? 119 : 45)    // w
-            text.append(region.permissions.contains(.execute) ? 120 : 45)  // x
-            text.append(region.isShared ? 115 : 112)                       // s / p
-            text.append(32)
-            appendHex(region.fileOffset, digits: 8, to: &text)
-            text.append(32)
-            let file = region.origin?.file
-            appendHex(UInt64(DeviceNumber.major(file?.device ?? 0)), digits: 2, to: &text)
-            text.append(58)                                             // ':'
-            appendHex(UInt64(DeviceNumber.minor(file?.device ?? 0)), digits: 2, to: &text)
-            text.append(32)
-            text.append(contentsOf: Array(String(file?.inode ?? 0).utf8))
-            text.append(32)
-            let name = self.name(of: region, stackTop: space.stackTop)
-            if !name.isEmpty {
-                while text.count - lineStart < nameColumn { text.append(32) }
-                text.append(contentsOf: name)
+        for index in 0..<space.regionCount {
+            if index == 0 || text.count >= GeneratedFileInode.pieceBytes - 256 {
+                if !text.isEmpty { pieces.append(text) }
+                do { try KernelMemory.requireHeadroom(forHeapBytes: GeneratedFileInode.pieceBytes + 64) } catch { throw .ENOMEM }
+                text = []
+                text.reserveCapacity(GeneratedFileInode.pieceBytes)
             }
-            text.append(10)
+            appendLine(space.regionSummary(at: index), stackTop: space.stackTop, to: &text)
         }
-        return text
+        if !text.isEmpty { pieces.append(text) }
+        return pieces
+    }
+
+    static func appendLine(_ region: RegionSummary, stackTop: UInt64, to text: inout [UInt8]) {
+        let lineStart = text.count
+        appendHex(region.range.lowerBound, digits: 8, to: &text)
+        text.append(45)                                             // '-'
+        appendHex(region.range.upperBound, digits: 8, to: &text)
+        text.append(32)
+        text.append(region.permissions.contains(.read) ? 114 : 45)     // r
+        text.append(region.permissions.contains(.write) ? 119 : 45)    // w
+        text.append(region.permissions.contains(.execute) ? 120 : 45)  // x
+        text.append(region.isShared ? 115 : 112)                       // s / p
+        text.append(32)
+        appendHex(region.fileOffset, digits: 8, to: &text)
+        text.append(32)
+        let file = region.origin?.file
+        appendHex(UInt64(DeviceNumber.major(file?.device ?? 0)), digits: 2, to: &text)
+        text.append(58)                                             // ':'
+        appendHex(UInt64(DeviceNumber.minor(file?.device ?? 0)), digits: 2, to: &text)
+        text.append(32)
+        text.append(contentsOf: Array(String(file?.inode ?? 0).utf8))
+        text.append(32)
+        let name = self.name(of: region, stackTop: stackTop)
+        if !name.isEmpty {
+            while text.count - lineStart < nameColumn { text.append(32) }
+            text.append(contentsOf: name)
+        }
+        text.append(10)
     }
 
     static func name(of region: RegionSummary, stackTop: UInt64) -> [UInt8] {

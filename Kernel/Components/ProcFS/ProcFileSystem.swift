@@ -5,15 +5,16 @@
 // keep coherent and a process that has been reaped simply stops having a directory. What exists:
 //   /proc/self                  symlink to the caller's process ID
 //   /proc/PID/                  exe, cwd, root (magic links), fd/ (one magic link per descriptor),
-//                               cmdline, comm, environ, maps, stat, status, task/ (one such
-//                               view per thread, by TID)
+//                               cmdline, comm, environ, maps, oom_score, oom_score_adj
+//                               (writable: OutOfMemoryFiles.swift), stat, status, task/ (one
+//                               such view per thread, by TID)
 //   /proc/TID/                  a thread's view, for a thread that is not its process's first
 //                               (reachable by name, not listed)
 //   /proc/meminfo, uptime, mounts, loadavg, stat
 // Magic links (SymlinkInode.jumpTarget) lead to the inode itself, not to the text readlink shows,
 // so `execve("/proc/self/exe")` runs the caller's binary even when its path is relative or gone.
-// Everything is read-only: files are 0444 (writes by root get EIO, as on Linux when an entry
-// has no write operation), directories 0555; new names cannot be created (ENOENT, Linux's
+// Everything else is read-only: files are 0444 (writes by root get EIO, as on Linux when an
+// entry has no write operation), directories 0555; new names cannot be created (ENOENT, Linux's
 // answer) and existing ones cannot be removed (EPERM). Inode numbers are derived from (PID, entry), so they are stable while a process lives.
 // Listing /proc gives the fixed entries, then one directory per live process in PID order.
 
@@ -103,6 +104,18 @@ final class ProcFile: GeneratedFileInode {
     }
 
     override func generate() -> [UInt8] { producer() }
+}
+
+/// A file whose contents may be large (/proc/PID/maps): computed at open in pieces.
+final class ProcPiecedFile: GeneratedFileInode {
+    let producer: () throws(Errno) -> [[UInt8]]
+
+    init(number: UInt64, deviceNumber: UInt64, owner: UInt32, group: UInt32, producer: @escaping () throws(Errno) -> [[UInt8]]) {
+        self.producer = producer
+        super.init(number: number, deviceNumber: deviceNumber, permissions: 0o444, owner: owner, group: group)
+    }
+
+    override func generatePieces() throws(Errno) -> [[UInt8]] { try producer() }
 }
 
 /// A link whose text (and, for magic links, whose destination) is computed when it is used.

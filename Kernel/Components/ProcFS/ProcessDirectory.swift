@@ -1,5 +1,5 @@
 // /proc/PID, /proc/PID/fd and /proc/PID/task: one process's view (cmdline, comm, cwd, environ,
-// exe, fd/, maps, root, stat, status, task/), and under task/ one such view per thread. The directory holds the process's ID, not the process (back-references are IDs):
+// exe, fd/, maps, oom_score, oom_score_adj, root, stat, status, task/), and under task/ one such view per thread. The directory holds the process's ID, not the process (back-references are IDs):
 // every use looks the process up again, so entries of a process that has been reaped read as
 // empty and its links lead nowhere (ENOENT). Directories and links belong to the process's
 // effective user, as on Linux.
@@ -11,7 +11,7 @@ import Process
 
 final class ProcessDirectory: ProcDirectory {
     enum Entry: UInt64, CaseIterable {
-        case cmdline = 3, comm, cwd, environ, exe, fd, maps, root, stat, status, task
+        case cmdline = 3, comm, cwd, environ, exe, fd, maps, root, stat, status, task, oomScore, oomScoreAdjustment
 
         var name: String {
             switch self {
@@ -26,6 +26,8 @@ final class ProcessDirectory: ProcDirectory {
             case .stat: "stat"
             case .status: "status"
             case .task: "task"
+            case .oomScore: "oom_score"
+            case .oomScoreAdjustment: "oom_score_adj"
             }
         }
 
@@ -33,7 +35,7 @@ final class ProcessDirectory: ProcDirectory {
             switch self {
             case .cwd, .exe, .root: .symlink
             case .fd, .task: .directory
-            case .cmdline, .comm, .environ, .maps, .stat, .status: .regular
+            case .cmdline, .comm, .environ, .maps, .stat, .status, .oomScore, .oomScoreAdjustment: .regular
             }
         }
     }
@@ -105,8 +107,8 @@ final class ProcessDirectory: ProcDirectory {
                 ProcessFiles.environment(ProcessTable.shared.process(id))
             }
         case .maps:
-            return ProcFile(number: number, deviceNumber: deviceNumber, owner: owner, group: group) {
-                MapsFile.text(ProcessTable.shared.process(id))
+            return ProcPiecedFile(number: number, deviceNumber: deviceNumber, owner: owner, group: group) { () throws(Errno) in
+                try MapsFile.pieces(ProcessTable.shared.process(id))
             }
         case .status:
             return ProcFile(number: number, deviceNumber: deviceNumber, owner: owner, group: group) {
@@ -131,6 +133,15 @@ final class ProcessDirectory: ProcDirectory {
             let directory = DescriptorDirectory(processID: id, number: number, deviceNumber: deviceNumber, owner: owner, group: group)
             directory.attach(under: self)
             return directory
+        case .oomScore:
+            return ProcFile(number: number, deviceNumber: deviceNumber, owner: owner, group: group) {
+                OutOfMemoryFiles.score(ProcessTable.shared.process(id))
+            }
+        case .oomScoreAdjustment:
+            return ProcControlFile(number: number, deviceNumber: deviceNumber, owner: owner, group: group,
+                                   acceptedBytes: OutOfMemoryFiles.writeBytes,
+                                   producer: { OutOfMemoryFiles.adjustment(ProcessTable.shared.process(id)) },
+                                   taker: { (bytes) throws(Errno) in try OutOfMemoryFiles.setAdjustment(of: id, from: bytes) })
         case .task:
             let directory = TaskDirectory(processID: id, number: number, deviceNumber: deviceNumber, owner: owner, group: group)
             directory.attach(under: self)

@@ -128,10 +128,12 @@ enum ProcessFiles {
     /// What readlink(2) shows for a descriptor: the canonical absolute path of the file, with
     /// " (deleted)" once it is unlinked (PathNames.path(of: OpenFile), as Linux's d_path),
     /// `pipe:[N]` for pipes (opening the link opens the same pipe again), `socket:[N]` for
-    /// sockets (opening it is ENXIO, as on Linux).
+    /// sockets (opening it is ENXIO, as on Linux), `anon_inode:[eventfd]` and the like for the
+    /// event files.
     static func descriptorTarget(_ process: Process?, _ descriptor: Int32) -> [UInt8] {
         guard let process, let file = try? process.files.file(descriptor) else { return [] }
         guard let inode = file.inode else { return Array("anon_inode:[unknown]".utf8) }
+        if let name = file.anonymousName { return Array("anon_inode:\(name)".utf8) }
         if inode is PipeInode { return Array("pipe:[\(inode.number)]".utf8) }
         if inode is SocketInode { return Array("socket:[\(inode.number)]".utf8) }
         return PathNames.path(of: file, root: process.fileSystem.root) ?? Array("anon_inode:[unknown]".utf8)

@@ -1,9 +1,14 @@
 // File descriptor tables (open(2) "file descriptors", dup(2), fcntl(2) F_DUPFD/F_SETFD): slots
 // of shared open file descriptions, each with its close-on-exec flag. New descriptors take the
 // lowest free number at or above a minimum, within RLIMIT_NOFILE. Shared between threads (and
-// CLONE_FILES children), copied by fork.
+// CLONE_FILES children), copied by fork. Installing a descriptor first checks that the kernel
+// heap has room above its reserve for it (and for the table's growth): every open file, pipe and
+// socket passes here, so descriptors cannot exhaust the kernel — ENOMEM instead. Every slot counts
+// as a reference to its description (OpenFile.descriptorOpened/descriptorClosed), so epoll
+// registrations go with the last one.
 
 import FileSystem
+import Framework
 import LinuxABI
 
 public final class FileTable {
@@ -22,6 +27,10 @@ public final class FileTable {
 
     public init() {}
 
+    deinit {
+        for slot in slots { slot?.file.descriptorClosed() }
+    }
+
     /// Linux's alloc_fdtable: room for `descriptor`, in 128-slot units rounded up to a power of two.
     static func capacity(covering descriptor: Int) -> Int {
         guard descriptor >= initialCapacity else { return initialCapacity }
@@ -35,6 +44,7 @@ public final class FileTable {
     public func copy() -> FileTable {
         let table = FileTable()
         table.slots = slots
+        for slot in slots { slot?.file.descriptorOpened() }
         table.capacity = Self.capacity(covering: slots.count - 1)
         return table
     }
@@ -72,8 +82,10 @@ public final class FileTable {
         var index = Int(minimum)
         while index < slots.count && slots[index] != nil { index += 1 }
         guard index < limit else { throw minimum >= limit ? .EINVAL : .EMFILE }
+        try requireRoom(forDescriptor: index)
         while slots.count <= index { slots.append(nil) }
         slots[index] = Slot(file: file, closeOnExec: closeOnExec)
+        file.descriptorOpened()
         grow(toCover: index)
         return Int32(index)
     }
@@ -81,14 +93,29 @@ public final class FileTable {
     /// Puts `file` at exactly `descriptor`, closing what was there (dup2/dup3).
     public func place(_ file: OpenFile, at descriptor: Int32, closeOnExec: Bool, limit: Int) throws(Errno) {
         guard descriptor >= 0, Int(descriptor) < limit else { throw .EBADF }
+        try requireRoom(forDescriptor: Int(descriptor))
         while slots.count <= Int(descriptor) { slots.append(nil) }
+        let replaced = slots[Int(descriptor)]?.file
         slots[Int(descriptor)] = Slot(file: file, closeOnExec: closeOnExec)
+        file.descriptorOpened()
+        replaced?.descriptorClosed()
         grow(toCover: Int(descriptor))
     }
 
+    /// ENOMEM unless the heap can take one more open file and, if the table must grow to reach
+    /// `descriptor`, its larger buffer (the array doubles).
+    func requireRoom(forDescriptor descriptor: Int) throws(Errno) {
+        var bytes = 1024
+        if descriptor >= slots.capacity {
+            bytes = max(bytes, max(descriptor + 1, slots.capacity * 2) * Swift.MemoryLayout<Slot?>.stride + 64)
+        }
+        do { try KernelMemory.requireHeadroom(forHeapBytes: bytes) } catch { throw .ENOMEM }
+    }
+
     public func close(_ descriptor: Int32) throws(Errno) {
-        guard descriptor >= 0, Int(descriptor) < slots.count, slots[Int(descriptor)] != nil else { throw .EBADF }
+        guard descriptor >= 0, Int(descriptor) < slots.count, let closed = slots[Int(descriptor)]?.file else { throw .EBADF }
         slots[Int(descriptor)] = nil
+        closed.descriptorClosed()
         while let last = slots.last, last == nil { slots.removeLast() }
     }
 
@@ -104,12 +131,18 @@ public final class FileTable {
 
     /// execve: close every close-on-exec descriptor.
     public func closeOnExecDescriptors() {
-        for index in slots.indices where slots[index]?.closeOnExec == true { slots[index] = nil }
+        for index in slots.indices where slots[index]?.closeOnExec == true {
+            let closed = slots[index]?.file
+            slots[index] = nil
+            closed?.descriptorClosed()
+        }
         while let last = slots.last, last == nil { slots.removeLast() }
     }
 
     public func closeAll() {
+        let closed = slots
         slots.removeAll()
+        for slot in closed { slot?.file.descriptorClosed() }
     }
 
     public var openDescriptors: [Int32] {
@@ -128,7 +161,10 @@ public final class FileTable {
         while index < slots.count && index <= Int(last) {
             switch action {
             case .markCloseOnExec: slots[index]?.closeOnExec = true
-            case .close: slots[index] = nil
+            case .close:
+                let closed = slots[index]?.file
+                slots[index] = nil
+                closed?.descriptorClosed()
             }
             index += 1
         }

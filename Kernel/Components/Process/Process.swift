@@ -68,6 +68,9 @@ public final class Process {
     public var usage = ResourceUsage()
     /// Set when the process is ending: the wait status it will have.
     public var pendingExitStatus: Int32?
+    /// exit_group or a fatal signal has told every thread to exit (GroupExit.swift); the first
+    /// one's status stands, as Linux's SIGNAL_GROUP_EXIT.
+    public internal(set) var isGroupExiting = false
     /// The signal the parent gets when this process ends (SIGCHLD, or another from clone; back
     /// to SIGCHLD when the process is reparented).
     public var exitSignal: Int32 = 17
@@ -96,6 +99,10 @@ public final class Process {
     public var hasExecuted = false
     /// vfork: the parent thread sleeping until this child execs or exits.
     public var vforkParent: Thread?
+    /// /proc/PID/oom_score_adj (-1000...1000) and the lowest value an unprivileged writer may
+    /// set it to (oom_score_adj_min); both inherited by fork (OutOfMemoryScore.swift).
+    public var oomScoreAdjustment: Int16 = 0
+    public var oomScoreAdjustmentMinimum: Int16 = 0
 
     public init(id: Int32, parentID: Int32, addressSpace: AddressSpace, files: FileTable, fileSystem: FileSystemContext,
                 credentials: Credentials, limits: ResourceLimits, signals: SignalDispositions) {
@@ -133,7 +140,9 @@ public final class Process {
 
 /// A user thread: registers, kernel task, per-thread signal state.
 public final class Thread: AddressSpaceUser {
-    public let id: Int32
+    /// Fixed for the thread's life, except that execve from a non-leader thread gives it the
+    /// process ID (ProcessTable.changeID).
+    public internal(set) var id: Int32
     public private(set) var process: Process?
     public let context: UserContext
     public var task: KernelTask?

@@ -55,6 +55,11 @@ public final class ProcessTable: Sendable {
         state.withLock { $0.threads.removeAll { $0 === thread } }
     }
 
+    /// Gives `thread` the ID `newID` (execve from a non-leader thread takes the process ID).
+    func changeID(of thread: Thread, to newID: Int32) {
+        state.withLock { _ in thread.id = newID }
+    }
+
     public func process(_ id: Int32) -> Process? {
         state.withLock { state in
             for process in state.processes where process.id == id { return process }

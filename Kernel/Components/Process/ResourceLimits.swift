@@ -31,7 +31,7 @@ public struct ResourceLimits: Sendable {
         values = [ResourceLimit](repeating: unlimited, count: Self.count)
         values[3] = ResourceLimit(soft: 8 << 20, hard: ResourceLimit.infinity)        // RLIMIT_STACK
         values[4] = ResourceLimit(soft: 0, hard: ResourceLimit.infinity)              // RLIMIT_CORE
-        values[6] = ResourceLimit(soft: 4096, hard: 4096)                             // RLIMIT_NPROC
+        values[6] = ResourceLimit(soft: TaskLimits.defaultProcessLimit, hard: TaskLimits.defaultProcessLimit)  // RLIMIT_NPROC
         values[7] = ResourceLimit(soft: 1024, hard: 4096)                             // RLIMIT_NOFILE
         values[8] = ResourceLimit(soft: 8 << 20, hard: 8 << 20)                       // RLIMIT_MEMLOCK
         values[11] = ResourceLimit(soft: 4096, hard: 4096)                            // RLIMIT_SIGPENDING

@@ -3,10 +3,14 @@
 // lives in Components/SystemCalls (SignalDelivery.swift).
 
 import LinuxABI
+import Scheduling
 
 /// The dispositions of one process.
 public final class SignalDispositions {
     public var actions = [KernelSigaction](repeating: KernelSigaction(handler: .SIG_DFL), count: 65)
+    /// Woken whenever a signal is queued for a thread sharing these dispositions: signalfd
+    /// readers and pollers sleep here (Linux's sighand->signalfd_wqh).
+    public let signalfdQueue = WaitQueue()
 
     public init() {}
 

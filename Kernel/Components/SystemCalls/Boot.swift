@@ -46,9 +46,15 @@ public enum UserSpace {
     /// Creates init and starts it. Returns false if no init could be executed.
     public static func startInit(commandLine: KernelCommandLine) -> Bool {
         _ = AddressSpace.empty
+        _ = TaskLimits.maximumTasks
+        MemoryManager.setOutOfMemoryHandler(KillingOutOfMemoryHandler())
         Interruption.install {
             guard let thread = Scheduler.current.owner as? Thread else { return false }
-            return SignalDelivery.hasDeliverableSignal(thread) || thread.isExiting
+            return thread.isWaitInterrupted
+        }
+        SocketCredentials.install {
+            guard let process = (Scheduler.current.owner as? Thread)?.process else { return nil }
+            return UnixCredentials(pid: process.id, uid: process.credentials.realUserID, gid: process.credentials.realGroupID)
         }
         let table = ProcessTable.shared
         let root = FileSystemTable.shared.root
@@ -91,7 +97,7 @@ public enum UserSpace {
                                              executablePath: pathBytes)
             do throws(Errno) {
                 let prepared = try Exec.load(pathBytes, from: root, arguments: arguments, process: process, finalLink: .follow)
-                Exec.commit(prepared, path: pathBytes, thread: thread, process: process)
+                try Exec.commit(prepared, path: pathBytes, thread: thread, process: process)
                 try UserLoop.start(thread)
                 Log.debug("init: started \(path) as pid \(id)")
                 return true

@@ -82,14 +82,15 @@ public enum Exec {
                                environment: arguments.environment)
     }
 
-    /// Switches `process` (whose only running thread is `thread`) to `program`.
-    static func commit(_ prepared: PreparedProgram, path: [UInt8], thread: Thread, process: Process) {
+    /// Switches `process` to `program`: the point of no return. The other threads go first
+    /// (Linux's de_thread: they exit, and a non-leader caller takes the process ID); EINTR only if
+    /// a group exit overtakes the caller, which then exits too.
+    static func commit(_ prepared: PreparedProgram, path: [UInt8], thread: Thread, process: Process) throws(Errno) {
+        try process.removeOtherThreads(keeping: thread)
+        ProcessLifecycle.releaseFutexes(of: thread, process: process)
+        process.makeLeader(thread)
         let program = prepared.program
         process.addressSpace = program.addressSpace
-        for other in process.threads where other !== thread {
-            other.isExiting = true
-            if let task = other.task { Scheduler.wake(task) }
-        }
         thread.addressSpace = program.addressSpace
         process.files.closeOnExecDescriptors()
         process.signals.resetForExec()

@@ -4,7 +4,8 @@
 // CLONE_THREAD adds a thread to the caller's process instead. CLONE_VFORK suspends the caller
 // until the child execs or exits. CLONE_PARENT makes the child a sibling: it gets the caller's
 // parent and the caller's own exit signal (the one asked for is not used), and init may not
-// use it (init's siblings would have no one to reap them). Flags for namespaces and other
+// use it (init's siblings would have no one to reap them). Every new task counts against
+// threads-max and RLIMIT_NPROC (Process/TaskLimits.swift). Flags for namespaces and other
 // unsupported features are refused with EINVAL rather than ignored.
 
 import Capabilities
@@ -43,9 +44,7 @@ public enum Fork {
         if flags.contains(.CLONE_THREAD) && request.exitSignal != 0 { throw .EINVAL }
         if flags.contains(.CLONE_PARENT) && process.isUnkillable { throw .EINVAL }
         let table = ProcessTable.shared
-        if !flags.contains(.CLONE_THREAD) && table.count >= Int(min(process.limits.processes, 32768)) && !process.credentials.isPrivileged {
-            throw .EAGAIN
-        }
+        try TaskLimits.requireRoomForTask(credentials: process.credentials, limits: process.limits)
 
         let context = UserContext(copying: thread.context)
         context.rax = 0
@@ -86,6 +85,8 @@ public enum Fork {
                 childProcess.exitSignal = request.exitSignal
                 childProcess.parentExecCount = process.execCount
             }
+            childProcess.oomScoreAdjustment = process.oomScoreAdjustment
+            childProcess.oomScoreAdjustmentMinimum = process.oomScoreAdjustmentMinimum
             child = Thread(id: id, process: childProcess, context: context)
             child.signalMask = thread.signalMask
             child.alternateStack = flags.contains(.CLONE_VM) && !flags.contains(.CLONE_VFORK) ? AlternateSignalStack() : thread.alternateStack
@@ -111,7 +112,8 @@ public enum Fork {
             throw error
         }
         if flags.contains(.CLONE_VFORK) {
-            ProcessLifecycle.childEvents.wait { childProcess.vforkParent == nil }
+            // Killable, as Linux's wait_for_vfork_done: a group exit of the parent ends the wait.
+            _ = ProcessLifecycle.childEvents.wait(until: { childProcess.vforkParent == nil }, interruptedBy: { thread.isExiting })
         }
         return Int(id)
     }

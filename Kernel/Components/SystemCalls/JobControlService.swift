@@ -37,7 +37,7 @@ final class ProcessJobControl: JobControl {
 
     func callerHasPendingSignal() -> Bool {
         guard let thread = currentThread() else { return false }
-        return SignalDelivery.hasDeliverableSignal(thread)
+        return thread.isWaitInterrupted
     }
 }
 

@@ -29,7 +29,7 @@ enum Polling {
             let ready = requests.scan(files)
             if ready > 0 { return ready }
             if let deadline, Clock.monotonicNanoseconds() >= deadline { return 0 }
-            if SignalDelivery.hasDeliverableSignal(thread) { throw Restart.interrupted(thread, .restartUnlessHandled) }
+            if thread.isWaitInterrupted { throw Restart.interrupted(thread, .restartUnlessHandled) }
             var queues: [WaitQueue] = []
             requests.forEachDescriptor { descriptor in
                 if let queue = (try? files.file(descriptor))?.readinessQueue { queues.append(queue) }
@@ -38,7 +38,7 @@ enum Polling {
             let snapshot = requests
             let isReady = { () -> Bool in
                 var probe = snapshot
-                return probe.scan(files) > 0 || SignalDelivery.hasDeliverableSignal(thread)
+                return probe.scan(files) > 0 || thread.isWaitInterrupted
             }
             if let deadline {
                 Timers.shared.sleep(Scheduler.current, until: deadline, wakeEarly: isReady)

@@ -13,6 +13,7 @@
 import Capabilities
 import FileSystem
 import Framework
+import Futex
 import LinuxABI
 import Memory
 import Process
@@ -33,29 +34,36 @@ public enum ProcessLifecycle {
     }
 
     static func end(_ process: Process, status: Int32) {
-        guard case .running = process.state else { return }
-        process.pendingExitStatus = status
-        for thread in process.threads {
-            thread.isExiting = true
-            if let task = thread.task { Scheduler.wake(task) }
-        }
+        process.beginGroupExit(status: status)
     }
 
     /// Called on a thread's own task when its loop ends.
     static func threadExited(_ thread: Thread) {
         guard let process = thread.process else { return }
+        releaseFutexes(of: thread, process: process)
         if thread.clearChildTID != 0 {
             try? UserMemory.writeUInt32(0, at: thread.clearChildTID)
-            Futexes.wake(address: thread.clearChildTID, process: process, count: 1)
+            if let key = try? Futexes.key(for: thread.clearChildTID, in: process.addressSpace, scope: .sharedIfMapped) {
+                Futexes.wake(key, count: 1)
+            }
         }
         process.threads.removeAll { $0 === thread }
         ProcessTable.shared.remove(thread: thread)
         thread.pendingSignals.removeAll()
         thread.detach()
         thread.task?.owner = nil
+        Process.threadExits.wakeAll()
         if process.threads.isEmpty {
             finish(process, status: process.pendingExitStatus ?? 0)
         }
+    }
+
+    /// The robust futexes a thread still holds get FUTEX_OWNER_DIED (at exit and at execve, in
+    /// the address space the thread ran in); the list is then forgotten.
+    static func releaseFutexes(of thread: Thread, process: Process) {
+        Futexes.releaseRobustList(head: thread.robustListHead, threadID: thread.id, space: process.addressSpace)
+        thread.robustListHead = 0
+        thread.robustListLength = 0
     }
 
     static func finish(_ process: Process, status: Int32) {

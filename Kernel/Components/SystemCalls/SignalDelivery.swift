@@ -137,6 +137,7 @@ public enum SignalDelivery {
         case .queued, .pendingWithoutInfo: break
         }
         if let task = thread.task { Scheduler.wake(task) }
+        process.signals.signalfdQueue.wakeAll()     // signalfd readers and pollers (any thread)
         return .sent
     }
 
@@ -145,7 +146,9 @@ public enum SignalDelivery {
     public static func send<R: CanSignal>(_ signal: Signal, info: [UInt8], to handle: ProcessHandle<R>) -> SendResult {
         let process = handle.signalTarget
         guard !process.isZombie else { return .discarded }
-        let target = process.threads.first { !$0.signalMask.contains(signal) } ?? process.threads.first
+        // A thread on its way out takes no signals (Linux's wants_signal skips PF_EXITING).
+        let target = process.threads.first { !$0.signalMask.contains(signal) && !$0.isExiting }
+            ?? process.threads.first { !$0.isExiting } ?? process.threads.first
         guard let target else { return .discarded }
         return send(signal, info: info, to: target, of: handle)
     }

@@ -1,5 +1,5 @@
 // Sleeping until a deadline on the monotonic clock: the thread blocks on the timer wheel (woken
-// by the tick that passes its deadline), or earlier when a signal arrives for it. Returns the
+// by the tick that passes its deadline), or earlier when a signal arrives for it or it must exit. Returns the
 // nanoseconds left (0 when the full time elapsed).
 
 import Capabilities
@@ -16,8 +16,8 @@ public enum Sleep {
         while true {
             let now = Clock.monotonicNanoseconds()
             if now >= deadline { return 0 }
-            if SignalDelivery.hasDeliverableSignal(thread) { return deadline - now }
-            Timers.shared.sleep(task, until: deadline) { SignalDelivery.hasDeliverableSignal(thread) }
+            if thread.isWaitInterrupted { return deadline - now }
+            Timers.shared.sleep(task, until: deadline) { thread.isWaitInterrupted }
         }
     }
 }

@@ -149,14 +149,14 @@ enum SystemCallTable {
         // threads and the process
         case SystemCall.arch_prctl.rawValue: try ThreadCalls.archPrctl(context)
         case SystemCall.set_tid_address.rawValue: try ThreadCalls.setTidAddress(context)
-        case SystemCall.set_robust_list.rawValue: try ThreadCalls.setRobustList(context)
-        case SystemCall.get_robust_list.rawValue: try ThreadCalls.getRobustList(context)
+        case SystemCall.set_robust_list.rawValue: try FutexCalls.setRobustList(context)
+        case SystemCall.get_robust_list.rawValue: try FutexCalls.getRobustList(context)
         case SystemCall.prctl.rawValue: try ThreadCalls.prctl(context)
         case SystemCall.sched_yield.rawValue: try ThreadCalls.schedYield(context)
         case SystemCall.sched_getaffinity.rawValue: try ThreadCalls.schedGetaffinity(context)
         case SystemCall.sched_setaffinity.rawValue: try ThreadCalls.schedSetaffinity(context)
         case SystemCall.getrandom.rawValue: try ThreadCalls.getrandom(context)
-        case SystemCall.futex.rawValue: try ThreadCalls.futex(context)
+        case SystemCall.futex.rawValue: try FutexCalls.futex(context)
         case SystemCall.execve.rawValue: try ProgramCalls.execve(context)
         case SystemCall.execveat.rawValue: try ProgramCalls.execveat(context)
         case SystemCall.exit.rawValue: try ProgramCalls.exit(context)
@@ -209,6 +209,20 @@ enum SystemCallTable {
         case SystemCall.setsockopt.rawValue: try SocketState.setsockopt(context)
         case SystemCall.getsockname.rawValue: try SocketNames.getsockname(context)
         case SystemCall.getpeername.rawValue: try SocketNames.getpeername(context)
+        // event files
+        case SystemCall.epoll_create.rawValue: try EventPollCalls.epollCreate(context)
+        case SystemCall.epoll_create1.rawValue: try EventPollCalls.epollCreate1(context)
+        case SystemCall.epoll_ctl.rawValue: try EventPollCalls.epollCtl(context)
+        case SystemCall.epoll_wait.rawValue: try EventPollCalls.epollWait(context)
+        case SystemCall.epoll_pwait.rawValue: try EventPollCalls.epollPwait(context)
+        case SystemCall.epoll_pwait2.rawValue: try EventPollCalls.epollPwait2(context)
+        case SystemCall.eventfd.rawValue: try EventfdCalls.eventfd(context)
+        case SystemCall.eventfd2.rawValue: try EventfdCalls.eventfd2(context)
+        case SystemCall.timerfd_create.rawValue: try TimerfdCalls.timerfdCreate(context)
+        case SystemCall.timerfd_settime.rawValue: try TimerfdCalls.timerfdSettime(context)
+        case SystemCall.timerfd_gettime.rawValue: try TimerfdCalls.timerfdGettime(context)
+        case SystemCall.signalfd.rawValue: try SignalfdCalls.signalfd(context)
+        case SystemCall.signalfd4.rawValue: try SignalfdCalls.signalfd4(context)
         default: nil
         }
     }

@@ -90,8 +90,9 @@ enum Faults {
             case .busError:
                 SignalDelivery.forceFault(.SIGBUS, code: 2, address: exception.faultAddress, thread: thread, process: process)
             case .outOfMemory:
-                Log.warn("pid \(process.id): out of memory at 0x\(String(exception.faultAddress, radix: 16)); killed")
-                SignalDelivery.forceFault(.SIGKILL, code: 0x80, address: 0, thread: thread, process: process)
+                // The OOM killer frees memory (or kills this process); returning to user mode
+                // retries the faulting instruction.
+                _ = OutOfMemoryKiller.reclaim(for: thread, process: process)
             }
         case UserException.divideError:
             SignalDelivery.forceFault(.SIGFPE, code: 1, address: thread.context.rip, thread: thread, process: process)   // FPE_INTDIV

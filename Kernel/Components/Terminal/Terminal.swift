@@ -23,7 +23,7 @@ public protocol JobControl: AnyObject, Sendable {
     /// Whether the caller blocks or ignores `signal` (then SIGTTIN/SIGTTOU become EIO/allowed).
     func callerBlocksOrIgnores(_ signal: Signal) -> Bool
     func isOrphaned(group: Int32) -> Bool
-    /// A signal is pending for the caller: blocking reads give up with EINTR.
+    /// A signal is pending for the caller, or it must exit: blocking reads give up with EINTR.
     func callerHasPendingSignal() -> Bool
 }
 

@@ -82,6 +82,15 @@ public struct BuddyAllocator<Storage: BuddyStorage> {
         return block
     }
 
+    /// Whether `allocate(order:)` would succeed now (a free block of at least that order exists).
+    public func canAllocate(order: Int) -> Bool {
+        guard order >= 0, order <= BuddyAllocatorConstants.maxOrder else { return false }
+        for candidate in order...BuddyAllocatorConstants.maxOrder where heads[candidate] != BuddyAllocatorConstants.noFrame {
+            return true
+        }
+        return false
+    }
+
     /// Returns a block previously obtained from `allocate(order:)` (or never handed out).
     public mutating func free(_ frame: Int, order: Int) throws(BuddyError) {
         guard order >= 0, order <= BuddyAllocatorConstants.maxOrder else { throw .badOrder }

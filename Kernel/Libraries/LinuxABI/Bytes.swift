@@ -211,6 +211,14 @@ public enum LittleEndianBytes {
         precondition(size >= 1 && size <= 8 && offset >= 0 && offset <= bytes.count - size)
         for index in 0..<size { bytes[offset + index] = UInt8(truncatingIfNeeded: value >> UInt64(index * 8)) }
     }
+
+    /// The `size` (1...8) bytes at `offset` as a little-endian number; `offset + size` must fit.
+    public static func load(_ bytes: [UInt8], at offset: Int, size: Int) -> UInt64 {
+        precondition(size >= 1 && size <= 8 && offset >= 0 && offset <= bytes.count - size)
+        var value: UInt64 = 0
+        for index in 0..<size { value |= UInt64(bytes[offset + index]) << UInt64(index * 8) }
+        return value
+    }
 }
 
 /// Conversions between byte arrays and little-endian word images, a word at a time.

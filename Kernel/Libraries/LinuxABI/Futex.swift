@@ -103,6 +103,33 @@ public struct FutexWakeOperation: Equatable, Sendable {
         self.comparison = comparison
         comparisonArgument = Int32(bitPattern: encoded << 20) >> 20
     }
+
+    /// The new value of the second word, given its old value. With FUTEX_OP_OPARG_SHIFT the
+    /// operand is `1 << operand`; an operand outside 0...31 is taken modulo 32, as Linux does.
+    public func applied(to old: UInt32) -> UInt32 {
+        let argument = operandIsShift ? UInt32(1) << UInt32(operand & 31) : UInt32(bitPattern: operand)
+        switch operation {
+        case .FUTEX_OP_SET: return argument
+        case .FUTEX_OP_ADD: return old &+ argument
+        case .FUTEX_OP_OR: return old | argument
+        case .FUTEX_OP_ANDN: return old & ~argument
+        case .FUTEX_OP_XOR: return old ^ argument
+        }
+    }
+
+    /// Whether the waiters of the second word are woken too: the comparison of its old value
+    /// (as a signed int) with the comparison argument.
+    public func comparisonHolds(for old: UInt32) -> Bool {
+        let value = Int32(bitPattern: old)
+        switch comparison {
+        case .FUTEX_OP_CMP_EQ: return value == comparisonArgument
+        case .FUTEX_OP_CMP_NE: return value != comparisonArgument
+        case .FUTEX_OP_CMP_LT: return value < comparisonArgument
+        case .FUTEX_OP_CMP_LE: return value <= comparisonArgument
+        case .FUTEX_OP_CMP_GT: return value > comparisonArgument
+        case .FUTEX_OP_CMP_GE: return value >= comparisonArgument
+        }
+    }
 }
 
 /// struct robust_list_head (set_robust_list; its size argument must be 24).

@@ -133,6 +133,15 @@ public struct EpollEvent: LinuxStruct, Equatable {
         events = EpollEvents(rawValue: try reader.readU32())
         data = try reader.readU64()
     }
+
+    /// The packed 12-byte image as two words (the last 4 bytes of the second are padding), in
+    /// an inline buffer: epoll_wait copies each event out without allocating.
+    public var words: InlineArray<2, UInt64> {
+        var words = InlineArray<2, UInt64>(repeating: 0)
+        words[0] = UInt64(events.rawValue) | (data << 32)
+        words[1] = data >> 32
+        return words
+    }
 }
 
 /// getrandom(2) flags.

@@ -196,6 +196,10 @@ public struct Siginfo: LinuxStruct, Equatable {
     public var systemTicks: Int64 { Int64(bitPattern: u64(at: Siginfo.si_stime_offset)) }
     public var band: Int64 { Int64(bitPattern: u64(at: Siginfo.si_band_offset)) }
     public var fd: Int32 { i32(at: Siginfo.si_fd_offset) }
+    public var addressLSB: UInt16 { UInt16(truncatingIfNeeded: i32(at: Siginfo.si_addr_lsb_offset)) }
+    public var callAddress: UInt64 { u64(at: Siginfo.si_call_addr_offset) }
+    public var systemCall: Int32 { i32(at: Siginfo.si_syscall_offset) }
+    public var architecture: UInt32 { UInt32(bitPattern: i32(at: Siginfo.si_arch_offset)) }
 
     public func encode(into writer: inout ByteWriter) {
         writer.appendI32(signo)

@@ -62,6 +62,48 @@ public enum ControlMessageType: Int32, CaseIterable, Sendable {
     case SCM_CREDENTIALS = 2
 }
 
+/// Control messages (cmsg(3), unix(7)): a struct cmsghdr (cmsg_len as a size_t, level, type)
+/// before each message's data, every header 8-byte aligned.
+public enum ControlMessages: Sendable {
+    /// sizeof(struct cmsghdr), also CMSG_LEN(0).
+    public static let headerSize = 16
+    /// The most descriptors one SCM_RIGHTS message may carry (include/net/scm.h SCM_MAX_FD).
+    public static let SCM_MAX_FD = 253
+
+    /// CMSG_LEN(n): a header and `count` bytes of data.
+    public static func length(ofData count: Int) -> Int { headerSize + count }
+
+    /// CMSG_SPACE(n): a header and `count` bytes of data, padded to 8 bytes.
+    public static func space(ofData count: Int) -> Int { headerSize + ((count + 7) & ~7) }
+}
+
+/// struct ucred (SCM_CREDENTIALS, SO_PEERCRED): a process ID, a user ID and a group ID.
+public struct Ucred: LinuxStruct, Equatable {
+    public static let size = 12
+
+    public var pid: Int32
+    public var uid: UInt32
+    public var gid: UInt32
+
+    public init(pid: Int32, uid: UInt32, gid: UInt32) {
+        self.pid = pid
+        self.uid = uid
+        self.gid = gid
+    }
+
+    public func encode(into writer: inout ByteWriter) {
+        writer.appendI32(pid)
+        writer.appendU32(uid)
+        writer.appendU32(gid)
+    }
+
+    public init(decoding reader: inout ByteReader) throws(DecodeError) {
+        pid = try reader.readI32()
+        uid = try reader.readU32()
+        gid = try reader.readU32()
+    }
+}
+
 /// shutdown(2) `how`.
 public enum ShutdownHow: Int32, CaseIterable, Sendable {
     case SHUT_RD = 0
@@ -80,6 +122,7 @@ public enum SocketOption: Int32, CaseIterable, Sendable {
     case SO_ERROR = 4
     case SO_SNDBUF = 7
     case SO_RCVBUF = 8
+    case SO_PASSCRED = 16
     case SO_ACCEPTCONN = 30
     case SO_DOMAIN = 39
 

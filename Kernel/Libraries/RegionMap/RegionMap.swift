@@ -10,32 +10,43 @@
 // touching regions whose payloads say they may merge are left apart (Linux's vma_merge), so the
 // same mappings always produce the same regions. Removal never merges (Linux munmap does not).
 //
-// Storage is a sorted array with binary search: lookups are O(log n + k) for k regions reported,
-// edits O(n) in the worst case (array shifting). Processes hold tens to a few thousand regions, so
-// the array's locality beats a tree. Misuse throws `RegionError`; nothing here traps.
+// Storage is a sorted ChunkedArray with binary search: lookups are O(log n + k) for k regions
+// reported; an edit rewrites the chunk (or two) it touches, O(chunkCapacity + k + chunks), and no
+// buffer grows past one chunk — a process may hold vm.max_map_count (65,530) regions, which as
+// one array would be a multi-MiB buffer shifted on every insertion. Misuse throws `RegionError`;
+// nothing here traps.
 // Follows mmap(2), munmap(2), mprotect(2) and mremap(2); placement follows Linux mm/mmap.c.
 
 public struct RegionMap<Payload: RegionPayload> {
     /// The addresses regions may occupy (user space: `[mmap_min_addr, TASK_SIZE)`).
     public let bounds: Range<UInt64>
-    var entries: [MappedRegion<Payload>]
+    var entries: ChunkedArray<MappedRegion<Payload>>
+    /// Regions per chunk of storage.
+    public static var defaultChunkCapacity: Int { 128 }
     /// The sum of the lengths of all regions.
     public internal(set) var mappedBytes: UInt64
 
     /// An empty map over the whole 64-bit address space.
     public init() {
         bounds = 0..<RegionGeometry.highestPageBoundary
-        entries = []
+        entries = ChunkedArray(chunkCapacity: Self.defaultChunkCapacity)
         mappedBytes = 0
     }
 
-    /// An empty map whose regions must lie inside `bounds` (page-aligned; may be empty).
-    public init(bounds: Range<UInt64>) throws(RegionError) {
+    /// An empty map whose regions must lie inside `bounds` (page-aligned; may be empty), stored in
+    /// chunks of `chunkCapacity` regions (at least 4 are taken; small values are for tests).
+    public init(bounds: Range<UInt64>, chunkCapacity: Int = Self.defaultChunkCapacity) throws(RegionError) {
         guard RegionGeometry.isPageAligned(bounds.lowerBound), RegionGeometry.isPageAligned(bounds.upperBound)
         else { throw .unaligned }
         self.bounds = bounds
-        entries = []
+        entries = ChunkedArray(chunkCapacity: chunkCapacity)
         mappedBytes = 0
+    }
+
+    /// The most heap memory one edit allocates in one block: a chunk of regions with room for
+    /// the few an edit adds (the kernel checks for this much headroom before editing).
+    public var largestEditAllocationBytes: Int {
+        (entries.chunkCapacity * 2 + 8) * Swift.MemoryLayout<MappedRegion<Payload>>.stride + 64
     }
 
     // MARK: Queries (any range is accepted; an empty range overlaps nothing)
@@ -55,8 +66,23 @@ public struct RegionMap<Payload: RegionPayload> {
     }
 
     /// The regions that intersect `range`, whole (not clipped), in address order.
-    public func regions(overlapping range: Range<UInt64>) -> ArraySlice<MappedRegion<Payload>> {
-        entries[overlappingIndices(range)]
+    public func regions(overlapping range: Range<UInt64>) -> [MappedRegion<Payload>] {
+        overlappingIndices(range).map { entries[$0] }
+    }
+
+    /// An end for the first piece of an edit of `range` that touches at most `limit` (> 0)
+    /// regions: `range.upperBound` when the whole range does. Large munmap/mprotect calls are
+    /// made piece by piece, so that no edit builds a list of thousands of regions at once.
+    public func pieceEnd(of range: Range<UInt64>, touchingAtMost limit: Int) -> UInt64 {
+        let touched = overlappingIndices(range)
+        guard limit > 0, touched.count > limit else { return range.upperBound }
+        return Swift.min(range.upperBound, entries[touched.lowerBound + limit - 1].range.upperBound)
+    }
+
+    /// The positions (indices of this collection) of the regions that intersect `range`:
+    /// a walk over them without copying them out.
+    public func indices(overlapping range: Range<UInt64>) -> Range<Int> {
+        overlappingIndices(range)
     }
 
     /// Whether no region intersects `range`.
@@ -79,24 +105,12 @@ public struct RegionMap<Payload: RegionPayload> {
 
     /// The index of the first region whose end is above `address` (`entries.count` if none).
     func firstIndex(endingAfter address: UInt64) -> Int {
-        var low = 0
-        var high = entries.count
-        while low < high {
-            let middle = low + (high - low) / 2
-            if entries[middle].range.upperBound <= address { low = middle + 1 } else { high = middle }
-        }
-        return low
+        entries.partitioningIndex { $0.range.upperBound > address }
     }
 
     /// The index of the first region that starts at or above `address`.
     func firstIndex(startingAtOrAbove address: UInt64) -> Int {
-        var low = 0
-        var high = entries.count
-        while low < high {
-            let middle = low + (high - low) / 2
-            if entries[middle].range.lowerBound < address { low = middle + 1 } else { high = middle }
-        }
-        return low
+        entries.partitioningIndex { $0.range.lowerBound >= address }
     }
 
     func overlappingIndices(_ range: Range<UInt64>) -> Range<Int> {

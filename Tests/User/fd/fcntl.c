@@ -20,6 +20,14 @@ int main(void)
     int fl = fcntl(fd, F_GETFL);
     CHECK_EQ_LONG(fl & O_ACCMODE, O_WRONLY);
     CHECK_EQ_LONG(fl & (O_CREAT | O_TRUNC | O_EXCL), 0);
+    /* open(2) on a 64-bit kernel adds O_LARGEFILE; a pipe has only its access mode. */
+    CHECK_EQ_LONG(fl & 0100000, 0100000);
+    int pipe_ends[2];
+    CHECK_OK(pipe(pipe_ends));
+    CHECK_EQ_LONG(fcntl(pipe_ends[0], F_GETFL), O_RDONLY);
+    CHECK_EQ_LONG(fcntl(pipe_ends[1], F_GETFL), O_WRONLY);
+    close(pipe_ends[0]);
+    close(pipe_ends[1]);
     CHECK_OK(fcntl(fd, F_SETFL, O_APPEND | O_NONBLOCK));
     fl = fcntl(fd, F_GETFL);
     CHECK(fl & O_APPEND, "O_APPEND set");

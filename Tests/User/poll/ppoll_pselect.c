@@ -89,6 +89,18 @@ int main(void)
     ts = (struct timespec){5, 0};
     CHECK_EQ_LONG(ppoll(&fd, 1, &ts, &empty), 1);
     CHECK_EQ_LONG(fd.revents, POLLIN);
+    /* A call that returns ready puts the old mask back at once: a signal its mask let through
+     * stays pending instead of running its handler. */
+    CHECK_OK(raise(SIGUSR1));
+    CHECK_EQ_LONG(ppoll(&fd, 1, &ts, &empty), 1);
+    FD_ZERO(&r);
+    FD_SET(p[0], &r);
+    CHECK_EQ_LONG(pselect(p[0] + 1, &r, NULL, NULL, &ts, &empty), 1);
+    CHECK_EQ_LONG(got, 3);
+    CHECK_OK(sigpending(&pend));
+    CHECK_EQ_LONG(sigismember(&pend, SIGUSR1), 1);
+    CHECK_ERR(ppoll(&fd, 0, &ts, &empty), EINTR);
+    CHECK_EQ_LONG(got, 4);
 
     /* Errors. */
     struct timespec bad = {0, 1000000000};

@@ -47,6 +47,10 @@ public enum Dependencies {
     public static let busybox = Requirement("busybox", package: "busybox-static")
     public static let cpio = Requirement("cpio", package: "cpio")
     public static let gzip = Requirement("gzip", package: "gzip")
+    // e2fsprogs: the ext2 host tests make images with mke2fs and check them with e2fsck and debugfs.
+    public static let mke2fs = Requirement("mke2fs", package: "e2fsprogs")
+    public static let e2fsck = Requirement("e2fsck", package: "e2fsprogs")
+    public static let debugfs = Requirement("debugfs", package: "e2fsprogs")
     // Part of a usual Debian development machine, but not of every one the Swift toolchain runs on.
     public static let gcc = Requirement("gcc", package: "gcc")
     public static let cc = Requirement("cc", package: "gcc")
@@ -73,7 +77,7 @@ public enum Dependencies {
 
     /// Every program the toolkit and its test levels run on the host.
     public static let all: [Requirement] = [
-        qemu, gdb, musl, busybox, cpio, gzip, gcc, cc, make, readelf, nm, git,
+        qemu, gdb, musl, busybox, cpio, gzip, mke2fs, e2fsck, debugfs, gcc, cc, make, readelf, nm, git,
         shell, timeout, tar, dpkgDeb, aptGet, aptCache,
         swift, swiftc, swiftDemangle, linker, llvmObjdump, llvmObjcopy, llvmNm, llvmSymbolizer,
     ]

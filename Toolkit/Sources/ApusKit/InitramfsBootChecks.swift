@@ -36,7 +36,7 @@ public struct InitramfsBootChecks {
                  expected: "initramfs: the gzip data at byte 0 inflates past"),
             Case(name: "gzip bomb of one file claiming 4 GiB (192 MiB of zeros)",
                  build: { try Self.gzip(prefix: Self.header(name: "big", size: 0xFFFF_FFFF), zeros: 192 << 20, to: $0) },
-                 expected: "initramfs: out of memory at big after unpacking"),
+                 expected: "initramfs: the root file system is full at big after unpacking"),
             Case(name: "file whose size lies",
                  build: { try Data(Self.header(name: "short", size: 1 << 20) + [1, 2, 3, 4]).write(to: $0) },
                  expected: "initramfs: corrupt cpio archive at byte 120 (entry short): the archive ends inside"),

@@ -53,7 +53,7 @@ struct TestCommand: ParsableCommand {
 }
 
 enum TestLevel: String, CaseIterable {
-    case lint, tcb, components, compilefail, host, toolkit, ktest, linux, user, shell, session, fuzz, bench, debug
+    case lint, tcb, components, compilefail, host, toolkit, ktest, linux, user, exhaustion, shell, session, fuzz, bench, debug
 
     var summary: String {
         switch self {
@@ -66,6 +66,7 @@ enum TestLevel: String, CaseIterable {
         case .ktest: "in-kernel tests under QEMU"
         case .linux: "user-space regression programs on the host's Linux (they must pass there)"
         case .user: "user-space regression programs on Apus (musl and glibc)"
+        case .exhaustion: "resource hogs as an unprivileged user on Apus (64 MiB guest): the kernel and init survive"
         case .shell: "busybox sh conformance cases on Apus (one boot), against Linux's output"
         case .session: "an interactive busybox sh session typed over the console (pty): pipes, ^C, ^Z, jobs, kill"
         case .fuzz: "system-call fuzzing on Apus: 100,000 calls of Apus's fuzzer and 8,000 of Trinity, as root and as uid 65534 in forked workers, hostile flags; the kernel and init must stay alive"
@@ -104,6 +105,8 @@ enum TestLevel: String, CaseIterable {
             return try UserTests(project: project).run(on: .host, filter: nil)
         case .user:
             return try UserTests(project: project).run(on: .apus, filter: nil)
+        case .exhaustion:
+            return try ExhaustionTests(project: project).run(filter: nil)
         case .shell:
             return try ShellConformance(project: project).run(on: .apus)
         case .session:

@@ -23,8 +23,9 @@ extension TestLevel {
         case .compilefail:
             Self.kernelBuild + [Dependencies.swiftc]
         case .host:
-            // Tests/Host runs GNU cpio, gzip, readelf, gcc and musl-gcc on the host.
-            [Dependencies.swift, Dependencies.cpio, Dependencies.gzip, Dependencies.readelf, Dependencies.gcc, Dependencies.musl]
+            // Tests/Host runs GNU cpio, gzip, readelf, gcc, musl-gcc and e2fsprogs on the host.
+            [Dependencies.swift, Dependencies.cpio, Dependencies.gzip, Dependencies.readelf, Dependencies.gcc, Dependencies.musl,
+             Dependencies.mke2fs, Dependencies.e2fsck, Dependencies.debugfs]
         case .toolkit:
             // The run tests boot `make run` images: busybox, a musl-gcc hello, gzip'ed cpio.
             Self.kernelBuild + [Dependencies.qemu, Dependencies.busybox, Dependencies.musl, Dependencies.make, Dependencies.gzip]
@@ -35,6 +36,10 @@ extension TestLevel {
             Self.userPrograms + [Dependencies.timeout]
         case .user:
             Self.kernelBuild + Self.userPrograms + [Dependencies.qemu]
+        case .exhaustion:
+            // Tests/Exhaustion/Makefile (musl-gcc, static); the image carries busybox (the fork
+            // bomb's shell and the short program init runs).
+            Self.kernelBuild + [Dependencies.qemu, Dependencies.make, Dependencies.musl, Dependencies.busybox]
         case .shell, .session:
             Self.kernelBuild + [Dependencies.qemu, Dependencies.busybox]
         case .fuzz:

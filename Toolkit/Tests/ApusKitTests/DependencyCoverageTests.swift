@@ -1,7 +1,7 @@
 // Every program a test level runs on the host is in the toolkit's one dependency list, and the
 // levels that run code the toolkit does not drive itself (the host unit tests, the toolkit's own
-// tests, the Makefiles of Tests/User and Tests/Bench) list what that code runs, so `apus test`
-// installs it before the level starts. A fresh machine once failed the host level because GNU
+// tests, the Makefiles of Tests/User, Tests/Bench and Tests/Exhaustion) list what that code
+// runs, so `apus test` installs it before the level starts. A fresh machine once failed the host level because GNU
 // cpio and musl-gcc were installed only by later levels; this test fails instead.
 //
 // Programs are found in source text (comment lines aside): the first word of a command array
@@ -91,7 +91,7 @@ enum ProgramReferences {
             }
         }
     }
-    for makefile in ["Tests/User/Makefile", "Tests/Bench/Makefile"] {
+    for makefile in ["Tests/User/Makefile", "Tests/Bench/Makefile", "Tests/Exhaustion/Makefile"] {
         for name in try ProgramReferences.inMakefile(at: makefile).sorted() where Dependencies.requirement(forCommand: name) == nil {
             unlisted.append("\(makefile): \(name)")
         }
@@ -112,6 +112,7 @@ enum ProgramReferences {
         (.linux, try ProgramReferences.inMakefile(at: "Tests/User/Makefile").union(["make"])),
         (.user, try ProgramReferences.inMakefile(at: "Tests/User/Makefile").union(["make"])),
         (.bench, try ProgramReferences.inMakefile(at: "Tests/Bench/Makefile").union(["make"])),
+        (.exhaustion, try ProgramReferences.inMakefile(at: "Tests/Exhaustion/Makefile").union(["make"])),
     ]
     #expect(needs[0].1.isSuperset(of: ["cpio", "musl-gcc", "gcc"]))
     for (level, programs) in needs {

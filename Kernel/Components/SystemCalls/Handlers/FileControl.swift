@@ -57,7 +57,7 @@ enum FileControl {
             return 0
         case .F_GETFL:
             let accessBits: Int32 = file.accessMode.map { $0.rawValue } ?? OpenFlags.O_PATH.rawValue
-            return Int(file.statusFlags.rawValue | accessBits | OpenFlags.O_LARGEFILE.rawValue)
+            return Int(file.statusFlags.rawValue | accessBits)
         case .F_SETFL:
             if file.isPathOnly { throw .EBADF }
             let requested = OpenFlags(rawValue: Int32(truncatingIfNeeded: argument))
@@ -67,7 +67,7 @@ enum FileControl {
         case .F_GETPIPE_SZ:
             return try Pipes.size(of: file)
         case .F_SETPIPE_SZ:
-            return try Pipes.resize(file, to: argument, isPrivileged: call.process.credentials.isPrivileged)
+            return try Pipes.resize(file, to: UInt32(truncatingIfNeeded: argument), by: PipeCalls.pipeUser(call))
         case .F_GETLK, .F_OFD_GETLK:
             // No locks are ever held by other processes here: report the range unlocked.
             var lock = try call.copyIn(Flock.self, fromAddress: argument)

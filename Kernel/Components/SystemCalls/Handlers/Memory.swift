@@ -140,8 +140,17 @@ enum MemoryCalls {
             throw call.address(0) & 0xFFF != 0 ? .EINVAL : .ENOMEM         // a wrapping range fails access_ok
         }
         guard range.upperBound <= MemoryLayout.userCeiling else { throw .ENOMEM }
-        let residency = try currentSpace(call).residency(range)
-        try call.copyOut(bytes: residency, toAddress: call.address(2))
+        let space = try currentSpace(call)
+        try space.requireMapped(range)
+        // A piece at a time (as Linux's do_mincore): the vector is one byte per page of a range
+        // the caller chose, up to terabytes of PROT_NONE reservation.
+        let pieceBytes: UInt64 = 4096 * 4096
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let end = start + min(pieceBytes, range.upperBound - start)
+            try call.copyOut(bytes: try space.residency(start..<end), toAddress: call.address(2) &+ (start - range.lowerBound) / 4096)
+            start = end
+        }
         return 0
     }
 

@@ -3,11 +3,11 @@
 // and recvfrom(2). As Linux's ___sys_sendmsg/___sys_recvmsg: the descriptor first (EBADF,
 // ENOTSOCK), then the header (EFAULT), a negative namelen EINVAL and a larger one than
 // sockaddr_storage cut to it, more than UIO_MAXIOV vectors EMSGSIZE. recvmsg writes back
-// msg_namelen (0 for an unnamed sender), msg_flags (MSG_TRUNC for a datagram cut short, and
-// MSG_CMSG_CLOEXEC if asked) and msg_controllen (0: Apus passes no control messages).
-// Control messages on send are scanned as __scm_send does: a malformed cmsghdr is EINVAL, other
-// levels than SOL_SOCKET are ignored, an unknown SOL_SOCKET type is EINVAL, and SCM_RIGHTS and
-// SCM_CREDENTIALS, which Apus does not implement yet, are EOPNOTSUPP (logged), never dropped.
+// msg_namelen (0 for an unnamed sender), msg_flags (MSG_TRUNC for a datagram cut short,
+// MSG_CTRUNC for control data cut short, and MSG_CMSG_CLOEXEC if asked) and msg_controllen (the
+// length of the control messages written). SCM_RIGHTS and SCM_CREDENTIALS are decoded and
+// encoded in SocketControlMessages.swift; the socket carries them (FileSystem's
+// UnixSocketControl.swift).
 
 import FileSystem
 import Framework
@@ -44,28 +44,14 @@ enum Messages {
         }
         // sock_kmalloc refuses more than net.core.optmem_max (20480 bytes by default).
         guard header.controlLength <= 20480 else { throw .ENOBUFS }
-        if header.controlLength >= 16 { try checkControl(call, at: header.control, length: Int(header.controlLength)) }
+        var ancillary = UnixAncillary()
+        if header.controlLength >= UInt64(ControlMessages.headerSize) {
+            ancillary = try SocketControlMessages.decode(call, at: header.control, length: Int(header.controlLength))
+        }
         let flags = MessageFlags(rawValue: call.int32(2))
         let destination = address.isEmpty ? nil : try SendReceive.checkDestination(address, of: file, call)
         return try SendReceive.sendSignallingBrokenPipe(call, file, flags: flags) { () throws(Errno) -> Int in
-            try UnixSockets.send(file, from: vectors, to: destination, flags: flags)
-        }
-    }
-
-    /// __scm_send over the control buffer (cmsghdrs start 8-byte aligned: len, level, type).
-    static func checkControl(_ call: SystemCallContext, at address: UInt64, length: Int) throws(Errno) {
-        let words = try call.copyInWords(count: length, fromAddress: address)
-        var offset = 0
-        while offset + 16 <= length {
-            let size = words[offset / 8]
-            guard size >= 16, size <= UInt64(length - offset) else { throw .EINVAL }
-            let levelAndType = words[offset / 8 + 1]
-            if Int32(truncatingIfNeeded: levelAndType) == SocketLevel.SOL_SOCKET {
-                guard ControlMessageType(rawValue: Int32(truncatingIfNeeded: levelAndType >> 32)) != nil else { throw .EINVAL }
-                Log.warn("sendmsg: SCM_RIGHTS and SCM_CREDENTIALS are not implemented: EOPNOTSUPP")
-                throw .EOPNOTSUPP
-            }
-            offset += Int((size + 7) & ~7)
+            try UnixSockets.send(file, from: vectors, to: destination, flags: flags, ancillary: ancillary)
         }
     }
 
@@ -82,8 +68,18 @@ enum Messages {
         }
         var outFlags = flags.intersection(.MSG_CMSG_CLOEXEC)
         if received.isTruncated { outFlags.insert(.MSG_TRUNC) }
+        let capacity = header.control == 0 ? 0 : Int(min(header.controlLength, UInt64(Int32.max)))
+        let control = SocketControlMessages.encode(received.control, passesCredentials: try UnixSockets.passesCredentials(file),
+                                                   capacity: capacity, closeOnExec: flags.contains(.MSG_CMSG_CLOEXEC), call)
+        outFlags.formUnion(control.flags)
+        do throws(Errno) {
+            if !control.bytes.isEmpty { try call.copyOut(bytes: control.bytes, toAddress: header.control) }
+        } catch {
+            for descriptor in control.installed { try? call.process.files.close(descriptor) }
+            throw error
+        }
         try call.writeInt32(outFlags.rawValue, toAddress: headerAddress + 48)
-        try call.writeUInt64(0, toAddress: headerAddress + 40)
+        try call.writeUInt64(UInt64(control.bytes.count), toAddress: headerAddress + 40)
         return received.count
     }
 }

@@ -19,8 +19,10 @@ enum PollCalls {
         let timeoutAddress = call.address(2)
         let timeout = timeoutAddress == 0 ? nil : PollTimeout(try call.checkedTimespec(at: timeoutAddress))
         try applyTemporaryMask(call, maskAddress: call.address(3), size: call.raw(4))
-        return try reportingTimeLeft(call, timeout, at: timeoutAddress, as: { $0.timespec }) { () throws(Errno) -> Int in
-            try pollArray(call, deadline: timeout?.deadline)
+        return try restoringMaskUnlessInterrupted(call) { () throws(Errno) -> Int in
+            try reportingTimeLeft(call, timeout, at: timeoutAddress, as: { $0.timespec }) { () throws(Errno) -> Int in
+                try pollArray(call, deadline: timeout?.deadline)
+            }
         }
     }
 
@@ -64,9 +66,27 @@ enum PollCalls {
             let maskSize = try call.readUInt64(fromAddress: call.address(5) &+ 8)
             try applyTemporaryMask(call, maskAddress: maskAddress, size: maskSize)
         }
-        return try reportingTimeLeft(call, timeout, at: timeoutAddress, as: { $0.timespec }) { () throws(Errno) -> Int in
-            try selectSets(call, deadline: timeout?.deadline)
+        return try restoringMaskUnlessInterrupted(call) { () throws(Errno) -> Int in
+            try reportingTimeLeft(call, timeout, at: timeoutAddress, as: { $0.timespec }) { () throws(Errno) -> Int in
+                try selectSets(call, deadline: timeout?.deadline)
+            }
         }
+    }
+
+    /// Runs a wait made under a temporary mask (ppoll, pselect6, epoll_pwait): unless it was
+    /// interrupted, the old mask is back before returning to user mode, so a signal the temporary
+    /// mask let through stays pending rather than running its handler now (Linux's
+    /// restore_saved_sigmask_unless). An interrupted call keeps the temporary mask for the
+    /// handler, which restores the old one on return (sigsuspend's rule).
+    static func restoringMaskUnlessInterrupted(_ call: SystemCallContext, _ wait: () throws(Errno) -> Int) throws(Errno) -> Int {
+        let result: Result<Int, Errno>
+        do { result = .success(try wait()) } catch { result = .failure(error) }
+        if case .failure(.EINTR) = result { return try result.get() }
+        if let saved = call.thread.maskToRestore {
+            call.thread.signalMask = saved
+            call.thread.maskToRestore = nil
+        }
+        return try result.get()
     }
 
     /// Runs a wait, then writes the time left to the user's timeout, whether the wait succeeded

@@ -40,7 +40,7 @@ enum ProgramCalls {
                                     arguments: ProgramArguments(arguments: arguments, environment: environment, executablePath: path),
                                     process: call.process, finalLink: flags.contains(.AT_SYMLINK_NOFOLLOW) ? .noFollow : .follow,
                                     resolved: resolved)
-        Exec.commit(prepared, path: path, thread: call.thread, process: call.process)
+        try Exec.commit(prepared, path: path, thread: call.thread, process: call.process)
         return 0
     }
 

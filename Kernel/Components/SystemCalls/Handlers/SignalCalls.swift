@@ -103,9 +103,9 @@ enum SignalCalls {
 
     /// Sleeps until a signal is deliverable (or the thread must exit).
     static func sleepUntilSignal(_ thread: Thread) {
-        while !SignalDelivery.hasDeliverableSignal(thread) && !thread.isExiting {
+        while !thread.isWaitInterrupted {
             Interrupts.withDisabled {
-                if !SignalDelivery.hasDeliverableSignal(thread) && !thread.isExiting { Scheduler.block() }
+                if !thread.isWaitInterrupted { Scheduler.block() }
             }
         }
     }
@@ -137,9 +137,9 @@ enum SignalCalls {
                 if call.address(1) != 0 { try call.copyOut(bytes: entry.info, toAddress: call.address(1)) }
                 return Int(entry.signal.rawValue)
             }
-            if SignalDelivery.hasDeliverableSignal(thread) { throw Restart.interrupted(thread, .neverRestart) }
+            if thread.isWaitInterrupted { throw Restart.interrupted(thread, .neverRestart) }
             if let deadline, Clock.monotonicNanoseconds() >= deadline { throw .EAGAIN }
-            let isReady = { !thread.pendingSignals.set.intersection(set).isEmpty || SignalDelivery.hasDeliverableSignal(thread) }
+            let isReady = { !thread.pendingSignals.set.intersection(set).isEmpty || thread.isWaitInterrupted }
             if let deadline {
                 Timers.shared.sleep(Scheduler.current, until: deadline, wakeEarly: isReady)
             } else {

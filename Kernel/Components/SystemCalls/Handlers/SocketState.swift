@@ -2,10 +2,11 @@
 // setsockopt stores SO_SNDBUF (the send buffer a sender may fill) and SO_RCVBUF as Linux's
 // sk_setsockopt does: a negative optlen is EINVAL, another level EOPNOTSUPP, an optlen below an
 // int EINVAL, then EFAULT; the value is capped at the default wmem_max/rmem_max (212992),
-// doubled, and kept above Linux's minimums. The other options Linux knows are ENOSYS (logged;
-// SO_PASSCRED among them: Apus passes no credentials), unknown ones ENOPROTOOPT.
+// doubled, and kept above Linux's minimums. SO_PASSCRED (any non-zero int sets it) makes
+// recvmsg deliver the sender's credentials. The other options Linux knows are ENOSYS (logged),
+// unknown ones ENOPROTOOPT.
 // getsockopt answers SO_TYPE, SO_DOMAIN, SO_ERROR (reading it clears the error), SO_SNDBUF,
-// SO_RCVBUF and SO_ACCEPTCONN (whether it listens) as Linux's sk_getsockopt does: an int, cut
+// SO_RCVBUF, SO_ACCEPTCONN (whether it listens) and SO_PASSCRED as Linux's sk_getsockopt does: an int, cut
 // to a shorter optlen, with optlen written back. Another level is EOPNOTSUPP (AF_UNIX has no options of its
 // own), an option number Linux does not know is ENOPROTOOPT, and the options Linux knows that
 // Apus does not implement are ENOSYS. An unnamed socket's address is the family alone (2 bytes,
@@ -41,6 +42,7 @@ enum SocketState {
         case .SO_ERROR: value = try UnixSockets.takePendingError(file)
         case .SO_SNDBUF, .SO_RCVBUF: value = try UnixSockets.bufferBytes(file, SocketOption(rawValue: name) ?? .SO_SNDBUF)
         case .SO_ACCEPTCONN: value = try UnixSockets.isListening(file) ? 1 : 0
+        case .SO_PASSCRED: value = try UnixSockets.passesCredentials(file) ? 1 : 0
         case nil:
             if name < 0 || name > SocketOption.highestKnown { throw .ENOPROTOOPT }
             throw .ENOSYS
@@ -61,11 +63,14 @@ enum SocketState {
         let value = try readInt32(call, at: call.address(3))
         let name = call.int32(2)
         guard name >= 0, name <= SocketOption.highestKnown else { throw .ENOPROTOOPT }
-        guard let option = SocketOption(rawValue: name), option == .SO_SNDBUF || option == .SO_RCVBUF else {
-            Log.warn("setsockopt: a SOL_SOCKET option other than SO_SNDBUF/SO_RCVBUF: ENOSYS")
+        switch SocketOption(rawValue: name) {
+        case .SO_SNDBUF: try UnixSockets.setBufferBytes(file, .SO_SNDBUF, value)
+        case .SO_RCVBUF: try UnixSockets.setBufferBytes(file, .SO_RCVBUF, value)
+        case .SO_PASSCRED: try UnixSockets.setPassesCredentials(file, value != 0)
+        default:
+            Log.warn("setsockopt: a SOL_SOCKET option other than SO_SNDBUF/SO_RCVBUF/SO_PASSCRED: ENOSYS")
             throw .ENOSYS
         }
-        try UnixSockets.setBufferBytes(file, option, value)
         return 0
     }
 

@@ -1,5 +1,5 @@
-// arch_prctl(2), set_tid_address(2), set_robust_list(2), get_robust_list(2), prctl(2),
-// sched_yield(2), sched_getaffinity(2), sched_setaffinity(2), getrandom(2), futex(2).
+// arch_prctl(2), set_tid_address(2), prctl(2), sched_yield(2), sched_getaffinity(2),
+// sched_setaffinity(2), getrandom(2). (futex(2) and the robust lists: FutexCalls.swift.)
 
 import Capabilities
 import FileSystem
@@ -35,22 +35,6 @@ enum ThreadCalls {
     static func setTidAddress(_ call: SystemCallContext) throws(Errno) -> Int {
         call.thread.clearChildTID = call.address(0)
         return Int(call.thread.id)
-    }
-
-    static func setRobustList(_ call: SystemCallContext) throws(Errno) -> Int {
-        guard call.raw(1) == 24 else { throw .EINVAL }
-        call.thread.robustListHead = call.address(0)
-        call.thread.robustListLength = call.raw(1)
-        return 0
-    }
-
-    static func getRobustList(_ call: SystemCallContext) throws(Errno) -> Int {
-        let id = call.int32(0)
-        let thread = id == 0 ? call.thread : ProcessTable.shared.thread(id)
-        guard let thread else { throw .ESRCH }
-        try call.writeUInt64(thread.robustListHead, toAddress: call.address(1))
-        try call.writeUInt64(24, toAddress: call.address(2))
-        return 0
     }
 
     static func prctl(_ call: SystemCallContext) throws(Errno) -> Int {
@@ -120,48 +104,5 @@ enum ThreadCalls {
         let count = try call.transferCount(1)
         try RandomBytes.copyToUser(address: call.address(0), count: count)
         return count
-    }
-
-    /// futex(2). FUTEX_CLOCK_REALTIME is accepted only by the waits with an absolute timeout
-    /// (ENOSYS otherwise, as Linux). FUTEX_WAIT's timeout is relative (on the monotonic clock),
-    /// FUTEX_WAIT_BITSET's absolute; either saturates, so a huge one waits until woken.
-    static func futex(_ call: SystemCallContext) throws(Errno) -> Int {
-        let op = call.int32(1)
-        guard let operation = FutexOperation(op: op) else { throw .ENOSYS }
-        let isRealtime = operation.options.contains(.FUTEX_CLOCK_REALTIME)
-        let address = call.address(0)
-        switch operation.command {
-        case .FUTEX_WAIT, .FUTEX_WAIT_BITSET:
-            let isAbsolute = operation.command == .FUTEX_WAIT_BITSET
-            let timeout = call.address(3) == 0 ? nil : try call.checkedTimespec(at: call.address(3))
-            if isRealtime && !isAbsolute { throw .ENOSYS }
-            let bitset = isAbsolute ? call.uint32(5) : FutexWord.FUTEX_BITSET_MATCH_ANY
-            guard bitset != 0, address & 3 == 0 else { throw .EINVAL }
-            let deadline = timeout.map { time in
-                isAbsolute ? Deadline.at(time, clockNow: isRealtime ? Clock.realtimeNanoseconds() : Clock.monotonicNanoseconds())
-                    : Deadline.after(time)
-            }
-            try Futexes.wait(address: address, expected: call.uint32(2), deadline: deadline, bitset: bitset,
-                             thread: call.thread, process: call.process)
-            return 0
-        case .FUTEX_WAKE, .FUTEX_WAKE_BITSET:
-            if isRealtime { throw .ENOSYS }
-            let bitset = operation.command == .FUTEX_WAKE_BITSET ? call.uint32(5) : FutexWord.FUTEX_BITSET_MATCH_ANY
-            guard bitset != 0, address & 3 == 0 else { throw .EINVAL }
-            return Futexes.wake(address: address, process: call.process, count: Int(max(call.int32(2), 0)), bitset: bitset)
-        case .FUTEX_REQUEUE, .FUTEX_CMP_REQUEUE:
-            if isRealtime { throw .ENOSYS }
-            // The requeue count travels in the timeout argument's place (as an int).
-            let wakeCount = call.int32(2), requeueCount = Int32(truncatingIfNeeded: call.raw(3))
-            guard wakeCount >= 0, requeueCount >= 0 else { throw .EINVAL }
-            let target = call.address(4)
-            guard address & 3 == 0, target & 3 == 0 else { throw .EINVAL }
-            return try Futexes.requeue(address: address, target: target, process: call.process, wakeCount: Int(wakeCount),
-                                       requeueCount: Int(requeueCount),
-                                       expected: operation.command == .FUTEX_CMP_REQUEUE ? call.uint32(5) : nil)
-        default:
-            Futexes.reportUnimplemented(operation.command.rawValue)
-            throw .ENOSYS
-        }
     }
 }

@@ -3,6 +3,7 @@
 // saturating); clock readings go out through the kernel-time conversions, which cannot trap.
 
 import Capabilities
+import Events
 import FileSystem
 import Framework
 import LinuxABI
@@ -71,6 +72,7 @@ enum TimeCalls {
         guard value.isSettableWallClock else { throw .EINVAL }
         guard call.process.credentials.isPrivileged else { throw .EPERM }
         Clock.setRealtime(nanoseconds: value.kernelNanoseconds)
+        TimerFiles.shared.realtimeClockWasSet()
         return 0
     }
 
@@ -98,7 +100,10 @@ enum TimeCalls {
             guard zone.minutesWest >= -15 * 60, zone.minutesWest <= 15 * 60 else { throw .EINVAL }
             timezone.withLock { $0 = zone }
         }
-        if let time { Clock.setRealtime(nanoseconds: time.kernelNanoseconds) }
+        if let time {
+            Clock.setRealtime(nanoseconds: time.kernelNanoseconds)
+            TimerFiles.shared.realtimeClockWasSet()
+        }
         return 0
     }
 

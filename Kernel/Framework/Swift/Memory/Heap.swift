@@ -2,10 +2,36 @@
 // Small requests (<= 2 KiB after rounding up to a power of two and to the alignment) come from
 // slabs: one frame cut into equal objects, free objects chained by 16-bit offsets inside the
 // slab, slabs with free objects on a per-class list threaded through the frame records. Larger
-// requests take 2^order contiguous frames straight from the buddy allocator (naturally aligned).
-// `free` finds the owner from the frame record, so memory is really reused; a slab that empties
-// goes back to the frame allocator unless it is the last one of its class.
+// requests take 2^order contiguous frames straight from the buddy allocator (naturally aligned,
+// 4 MiB at most). `free` finds the owner from the frame record, so memory is really reused; a
+// slab that empties goes back to the frame allocator unless it is the last one of its class.
 // Everything is reached through the direct map; a pointer the heap does not own is a panic.
+//
+// Exhaustion (design rule 11: nothing a user does may exhaust the kernel).
+// Every Swift allocation — class instances, closure contexts, Array/String buffers — goes
+// swift_allocObject -> posix_memalign (Asm/runtime.S) -> `Heap.allocate`, and when that returns
+// nil the runtime traps: a kernel panic. Array growth (append, reserveCapacity, replaceSubrange)
+// allocates a larger buffer and copies, with no way to report failure. Swift allocations cannot
+// be made fallible one by one, so the kernel stays out of that state by three rules:
+//   (a) Bound what users can make the kernel hold. Each kind of object a user can multiply is
+//       counted against the limit Linux has for it: pipe-max-size and pipe-user-pages-soft,
+//       socket buffer sizes (wmem_max/rmem_max), vm.max_map_count, RLIMIT_NPROC and
+//       threads-max, RLIMIT_NOFILE, RLIMIT_SIGPENDING.
+//   (b) Check before user-driven growth. Bytes a user's request puts in the kernel live in
+//       untyped frames when they can (pipe buffers, file pages, user memory), whose allocation
+//       is itself fallible; growth of heap structures whose size a user chooses (socket queues,
+//       region maps, thread stacks) first asks `KernelMemory.requireHeadroom`, which fails
+//       unless the allocation fits above the reserve. The caller then gets ENOMEM, ENOBUFS or
+//       EAGAIN, as Linux answers.
+//   (c) Keep a reserve. The last `PhysicalMemory.reserveFrames` free frames (1/32 of RAM, at
+//       least 1 MiB) are taken only by the kernel's own progress (`FrameDemand.kernel`): heap
+//       refills for bookkeeping, kernel stacks, kernel page tables. Everything a user causes
+//       (`FrameDemand.user`: untyped frames, user page tables, checked growth) stops where the
+//       reserve begins; in a page fault that is where the OOM killer (SystemCalls) frees
+//       memory by killing a process instead.
+// A check and the allocation after it are not atomic: another CPU or an interrupt handler may
+// allocate in between, but only a bounded amount (handlers allocate little, each user request
+// at most one checked block, 4 MiB at most), which is what the reserve absorbs.
 
 import FrameworkAsm
 
@@ -38,6 +64,15 @@ enum Heap {
         var order = 0
         while (4096 << order) < bytes { order += 1 }
         return order
+    }
+
+    /// What an allocation of `bytes` may take from the frame allocator: a frame for a new slab,
+    /// or a block of 2^order frames; nil for more than the largest block (4 MiB).
+    static func framesNeeded(forBytes bytes: Int) -> (frames: Int, order: Int)? {
+        guard bytes >= 0, bytes <= 4096 << 10 else { return nil }
+        if sizeClass(for: max(bytes, 1)) != nil { return (1, 0) }
+        let order = order(forBytes: bytes)
+        return (1 << order, order)
     }
 
     /// Allocates `size` bytes aligned to `alignment` (a power of two). Nil when out of memory.

@@ -103,7 +103,7 @@ enum KernelPageTables {
             // SAFETY: the kernel's tables, under their lock.
             guard let slot = unsafe PageTables.walk(root: root, virtual: virtual, level: 1,
                                              intermediateFlags: intermediateFlags,
-                                             allocate: { PhysicalMemory.allocatePageTable() }) else {
+                                             allocate: { PhysicalMemory.allocatePageTable(for: .kernel) }) else {
                 return false
             }
             // SAFETY: slot is a PT entry in the kernel's tables; callers own `virtual`.

@@ -3,13 +3,25 @@
 // Invariants: a frame is in exactly one state, recorded in its `kind`: free (in the buddy lists),
 // reserved (never RAM or never ours), kernel (page tables, stacks, records), heap (slab or large
 // block), untyped (user data; `count` holds its references). Exhaustion is an error (nil), never
-// corruption; user allocations stop at a reserve so the kernel heap can still grow.
+// corruption. Allocations a user's request causes (`FrameDemand.user`) stop where the last
+// `reserveFrames` free frames begin, so the kernel's own bookkeeping can always still grow
+// (Heap.swift explains the whole exhaustion design).
 
 import BuddyAllocator
 import FrameworkAsm
 
 enum FrameKind: UInt8 {
     case free = 0, reserved, kernel, pageTable, heapSlab, heapLarge, untyped
+}
+
+/// How far into free memory an allocation may reach.
+enum FrameDemand {
+    /// The kernel's own progress (heap refills, kernel stacks, kernel page tables): may use the
+    /// reserve, which exists for exactly this.
+    case kernel
+    /// Caused by a user's request (user pages, file pages, user page tables, headroom-checked
+    /// growth): fails where the reserve begins.
+    case user
 }
 
 // SAFETY: `records` points at `frameCount` records carved out at boot and never freed;
@@ -52,9 +64,9 @@ public enum PhysicalMemory {
     static var storedTotalFrameCount: Int { _read { yield storedTotalFrameCountStorage } _modify { yield &storedTotalFrameCountStorage } }
     public static var totalFrameCount: Int { storedTotalFrameCount }
     // SAFETY: written once during boot, read-only afterwards.
-    nonisolated(unsafe) static var userReserveFramesStorageStorage: Int = 0
-    static var userReserveFramesStorage: Int { _read { yield unsafe userReserveFramesStorageStorage } _modify { yield unsafe &userReserveFramesStorageStorage } }
-    static var userReserveFrames: Int { _read { yield userReserveFramesStorage } _modify { yield &userReserveFramesStorage } }
+    nonisolated(unsafe) static var reserveFramesStorageStorage: Int = 0
+    static var reserveFramesStorage: Int { _read { yield unsafe reserveFramesStorageStorage } _modify { yield unsafe &reserveFramesStorageStorage } }
+    static var reserveFrames: Int { _read { yield reserveFramesStorage } _modify { yield &reserveFramesStorage } }
 
     // SAFETY: buddyStorage is read with `lock` held.
     public static var freeFrameCount: Int { lock.withLock { unsafe buddyStorage?.freeFrames ?? 0 } }
@@ -103,7 +115,7 @@ public enum PhysicalMemory {
             early += 4096
         }
         storedTotalFrameCount = Int(info.totalUsableBytes >> 12)
-        userReserveFrames = max(256, allocator.freeFrames / 32)
+        reserveFrames = max(256, allocator.freeFrames / 32)
         storage = frameStorage
         // SAFETY: single-threaded boot; nothing else runs yet.
         unsafe buddyStorage = allocator
@@ -118,12 +130,14 @@ public enum PhysicalMemory {
         if (try? allocator.addFreeRange(range)) == nil { Panic.halt("frame allocator: bad initial range") }
     }
 
-    /// Allocates 2^order contiguous frames for `kind`; nil when memory is exhausted.
-    static func allocate(order: Int, kind: FrameKind) -> UInt64? {
+    /// Allocates 2^order contiguous frames for `kind`; nil when memory is exhausted (for a
+    /// user's demand: when the allocation would reach into the reserve). User data frames are
+    /// always a user's demand.
+    static func allocate(order: Int, kind: FrameKind, demand: FrameDemand = .kernel) -> UInt64? {
         lock.withLock {
             // SAFETY: buddyStorage is used in place with `lock` held (see its declaration).
             guard unsafe buddyStorage != nil, let storage = storage else { return nil }
-            if kind == .untyped, unsafe buddyStorage!.freeFrames - (1 << order) < userReserveFrames { return nil }
+            if kind == .untyped || demand == .user, unsafe buddyStorage!.freeFrames - (1 << order) < reserveFrames { return nil }
             guard let frame = unsafe buddyStorage!.allocate(order: order) else { return nil }
             for index in frame..<(frame + (1 << order)) {
                 // SAFETY: the buddy allocator returned frames inside [0, frameCount).
@@ -151,8 +165,18 @@ public enum PhysicalMemory {
         }
     }
 
-    static func allocatePageTable() -> UInt64? {
-        guard let physical = allocate(order: 0, kind: .pageTable) else { return nil }
+    /// Whether `frames` more frames, with a free block of 2^`order` among them, can be had for a
+    /// user's demand now (without reaching into the reserve).
+    static func hasHeadroom(frames: Int, order: Int) -> Bool {
+        lock.withLock {
+            // SAFETY: buddyStorage is used in place with `lock` held (see its declaration).
+            guard unsafe buddyStorage != nil else { return false }
+            return unsafe buddyStorage!.freeFrames - frames >= reserveFrames && buddyStorage!.canAllocate(order: order)
+        }
+    }
+
+    static func allocatePageTable(for demand: FrameDemand) -> UInt64? {
+        guard let physical = allocate(order: 0, kind: .pageTable, demand: demand) else { return nil }
         // SAFETY: a frame we just allocated, mapped by the direct map.
         unsafe cpu_fill_bytes(PhysicalWindow.rawPointer(to: physical), 0, 4096)
         return physical

@@ -46,8 +46,29 @@ public func registerMemoryKTests() {
         let kernelStillGets = PhysicalMemory.allocate(order: 0, kind: .kernel)
         t.expect(kernelStillGets != nil, "the kernel can allocate after user memory ran out")
         if let kernelStillGets { PhysicalMemory.free(physical: kernelStillGets, order: 0) }
-        t.expect(PhysicalMemory.freeFrameCount >= PhysicalMemory.userReserveFrames - 1, "the reserve is kept")
+        t.expect(PhysicalMemory.freeFrameCount >= PhysicalMemory.reserveFrames - 1, "the reserve is kept")
         for frame in frames { PhysicalMemory.free(physical: frame, order: 0) }
+    }
+
+    KTest.test("frames.headroom_checks_stop_at_the_reserve") { t in
+        t.expect((try? KernelMemory.requireHeadroom(forFrames: 1)) != nil, "a page of headroom at first")
+        t.expect((try? KernelMemory.requireHeadroom(forHeapBytes: 65536)) != nil, "and a 64 KiB heap block")
+        t.expect((try? KernelMemory.requireHeadroom(forHeapBytes: (4 << 20) + 1)) == nil, "never more than 4 MiB")
+        var frames: [UInt64] = []
+        frames.reserveCapacity(PhysicalMemory.freeFrameCount + 16)
+        while let frame = PhysicalMemory.allocate(order: 0, kind: .untyped) { frames.append(frame) }
+        t.expect(KernelMemory.isExhausted, "user memory ran out at the reserve")
+        t.expect((try? KernelMemory.requireHeadroom(forFrames: 1)) == nil, "no headroom for a frame")
+        t.expect((try? KernelMemory.requireHeadroom(forHeapBytes: 64)) == nil, "nor for a small heap object")
+        t.expect(PhysicalMemory.allocatePageTable(for: .user) == nil, "user page tables stop at the reserve too")
+        let kernelTable = PhysicalMemory.allocatePageTable(for: .kernel)
+        t.expect(kernelTable != nil, "kernel page tables may use the reserve")
+        if let kernelTable { PhysicalMemory.free(physical: kernelTable, order: 0) }
+        let bookkeeping = Heap.allocate(size: 8192, alignment: 16)
+        t.expect(bookkeeping != nil, "the heap's own growth still succeeds")
+        if let bookkeeping { Heap.free(address: bookkeeping) }
+        for frame in frames { PhysicalMemory.free(physical: frame, order: 0) }
+        t.expect((try? KernelMemory.requireHeadroom(forFrames: 1)) != nil, "headroom is back once memory is freed")
     }
 
     KTest.test("heap.reuse_after_free") { t in

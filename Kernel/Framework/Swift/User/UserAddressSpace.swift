@@ -58,7 +58,7 @@ public struct PageStatus: Sendable, Equatable {
     static let intermediateFlags = PageTableEntry.present | PageTableEntry.writable | PageTableEntry.user
 
     public init() throws(MemoryError) {
-        guard let pml4 = PhysicalMemory.allocatePageTable() else { throw .outOfMemory }
+        guard let pml4 = PhysicalMemory.allocatePageTable(for: .user) else { throw .outOfMemory }
         root = pml4
         LiveObjects.userSpaces.add(1, ordering: .relaxed)
         for slot in Self.userSlots..<512 {
@@ -107,7 +107,7 @@ public struct PageStatus: Sendable, Equatable {
     func slot(_ virtual: UInt64, create: Bool) -> UnsafeMutablePointer<UInt64>? {
         // SAFETY: walking this address space's own tables (see the class comment).
         unsafe PageTables.walk(root: root, virtual: virtual, level: 1, intermediateFlags: Self.intermediateFlags,
-                               allocate: { create ? PhysicalMemory.allocatePageTable() : nil })
+                               allocate: { create ? PhysicalMemory.allocatePageTable(for: .user) : nil })
     }
 
     /// The leaf at page `virtual` and its slot, if something is mapped there.

@@ -88,3 +88,24 @@ struct ArrayStorage: BuddyStorage {
     }
     #expect(count == 98)
 }
+
+@Test func canAllocateAnswersWhatAllocateWouldDo() throws {
+    var buddy = BuddyAllocator(storage: ArrayStorage(frames: 64))
+    #expect(!buddy.canAllocate(order: 0))
+    try buddy.addFreeRange(0..<64)
+    #expect(buddy.canAllocate(order: 6))
+    #expect(!buddy.canAllocate(order: 7))
+    #expect(!buddy.canAllocate(order: -1))
+    #expect(!buddy.canAllocate(order: 11))
+    let half = try #require(Optional(buddy.allocate(order: 5)) ?? nil)
+    #expect(!buddy.canAllocate(order: 6), "only a 32-frame block is left")
+    #expect(buddy.canAllocate(order: 5))
+    var singles: [Int] = []
+    while buddy.canAllocate(order: 0) {
+        singles.append(try #require(Optional(buddy.allocate(order: 0)) ?? nil))
+    }
+    #expect(singles.count == 32)
+    #expect(buddy.allocate(order: 0) == nil, "canAllocate said no and allocate agrees")
+    try buddy.free(half, order: 5)
+    #expect(buddy.canAllocate(order: 5) && !buddy.canAllocate(order: 6))
+}

@@ -256,6 +256,14 @@ func expectRoundTrip<T: LinuxStruct & Equatable>(_ value: T, sourceLocation: Sou
     let c = FutexWakeOperation(encoded: UInt32(truncatingIfNeeded: Int64(out["c"] ?? "") ?? 0))
     #expect(c?.operand == -1 && c?.comparisonArgument == -2048 && c?.comparison == .FUTEX_OP_CMP_LE)
     #expect(FutexWakeOperation(encoded: 6 << 24) == nil && FutexWakeOperation(encoded: 5 << 28) == nil)
+    // The operation on the old value and the signed comparison, as futex_atomic_op_inuser.
+    #expect(a?.applied(to: 41) == 42 && a?.comparisonHolds(for: 1) == true && a?.comparisonHolds(for: 0xffff_ffff) == false)
+    #expect(b?.applied(to: 0x3) == 0x23 && b?.comparisonHolds(for: 7) == true && b?.comparisonHolds(for: 8) == false)
+    #expect(c?.applied(to: 0x0f0f) == ~UInt32(0x0f0f) && c?.comparisonHolds(for: 0x8000_0000) == true)
+    let set = FutexWakeOperation(encoded: (0 << 28) | (3 << 24) | (0x7ff << 12) | 5)
+    #expect(set?.applied(to: 99) == 0x7ff && set?.comparisonHolds(for: 5) == true && set?.comparisonHolds(for: 6) == false)
+    let andn = FutexWakeOperation(encoded: (0xB << 28) | (5 << 24) | (33 << 12))      // ANDN | OPARG_SHIFT, shift 33 -> 1
+    #expect(andn?.applied(to: 0b111) == 0b101 && andn?.comparisonHolds(for: 0) == true)
 }
 
 @Test func deviceNumbersMatchGlibc() throws {

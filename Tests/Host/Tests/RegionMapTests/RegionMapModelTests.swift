@@ -71,11 +71,14 @@ func pageStates(_ regions: [MappedRegion<Mapping>]) -> [(UInt64, Mapping)] {
 
 private struct Harness {
     var random: SplitMix64
-    var map = try! RegionMap<Mapping>(bounds: pages(PageModel.firstUsable, PageModel.endUsable))
+    var map: RegionMap<Mapping>
     var model = PageModel()
     var counts: [String: Int] = [:]
 
-    init(seed: UInt64) { random = SplitMix64(state: seed) }
+    init(seed: UInt64, chunkCapacity: Int = RegionMap<Mapping>.defaultChunkCapacity) {
+        random = SplitMix64(state: seed)
+        map = try! RegionMap<Mapping>(bounds: pages(PageModel.firstUsable, PageModel.endUsable), chunkCapacity: chunkCapacity)
+    }
 
     mutating func randomRange() -> Range<UInt64> {
         let start = random.below(PageModel.pageCount - 8)
@@ -295,9 +298,9 @@ private struct Harness {
     }
 }
 
-@Test(arguments: [UInt64(1), 0x5EED, 0xC0FFEE])
-func randomOperationsMatchThePageModel(seed: UInt64) {
-    var harness = Harness(seed: seed)
+@Test(arguments: [UInt64(1), 0x5EED, 0xC0FFEE], [4, RegionMap<Mapping>.defaultChunkCapacity])
+func randomOperationsMatchThePageModel(seed: UInt64, chunkCapacity: Int) {
+    var harness = Harness(seed: seed, chunkCapacity: chunkCapacity)
     for _ in 0..<3000 { harness.step() }
     checkInvariants(harness.map)
     // Every kind of step, success and failure, must actually have been exercised.
