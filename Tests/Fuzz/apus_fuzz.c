@@ -404,7 +404,7 @@ static void restore_device_nodes(void)
         if (stat(nodes[i].path, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, nodes[i].minor) &&
             (st.st_mode & 0777) == 0666 && st.st_uid == 0)
             continue;
-        unlink(nodes[i].path);
+        apus_rmtree(nodes[i].path);   /* a file, a node, or a directory Trinity made there */
         if (mknod(nodes[i].path, S_IFCHR | 0666, makedev(1, nodes[i].minor)) != 0 || chmod(nodes[i].path, 0666) != 0)
             say("fuzz: cannot restore %s (errno %d)\n", nodes[i].path, errno);
     }
