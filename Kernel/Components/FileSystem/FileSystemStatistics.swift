@@ -3,7 +3,7 @@
 // pipefs (and shmem_statfs for an unlimited tmpfs): the magic number, 4096-byte blocks, 255-byte
 // names, no block or inode counts (df leaves such file systems out), the mount's flags and an
 // f_fsid made from the device number. A file belongs to the mount whose root has its st_dev;
-// pipes belong to pipefs, which is never mounted.
+// pipes belong to pipefs and sockets to sockfs, which are never mounted.
 
 import LinuxABI
 
@@ -17,6 +17,8 @@ extension FileSystemTable {
             flags.formUnion(MountFlags(options: record.options))
         } else if inode is PipeInode {
             magic = .PIPEFS_MAGIC
+        } else if inode is SocketInode {
+            magic = .SOCKFS_MAGIC
         } else {
             return nil
         }

@@ -376,6 +376,21 @@ extension AddressSpace {
         }
     }
 
+    /// Writes kernel bytes into this (possibly inactive) address space as the user's own store
+    /// would (a new child's CLONE_CHILD_SETTID word): only into regions that allow writing, and
+    /// nothing at all (EFAULT) if any byte lies elsewhere. A read-only mapping of a file, shared
+    /// or private, is never written through.
+    public func writeAsUserStore(_ bytes: [UInt8], at address: UInt64) throws(Errno) {
+        let (end, overflow) = address.addingReportingOverflow(UInt64(bytes.count))
+        guard !overflow else { throw .EFAULT }
+        var page = address & ~0xFFF
+        while page < end {
+            guard let found = regions.lookup(page), found.payload.permissions.contains(.write) else { throw .EFAULT }
+            page += 4096
+        }
+        try writeInitialBytes(bytes, at: address)
+    }
+
     /// Zeroes [address, end of its page) privately (the bss start inside a file-backed page).
     public func zeroTailOfPage(at address: UInt64) throws(Errno) {
         let end = (address + 4095) & ~0xFFF

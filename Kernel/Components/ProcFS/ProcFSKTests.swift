@@ -73,5 +73,17 @@ public func registerProcFSKTests() {
         let total = lines.first.flatMap { UInt64($0.dropFirst(9).dropLast(3).filter { $0 != " " }) } ?? 0
         t.expectEqual(total, UInt64(PhysicalMemory.totalFrameCount) * 4, "MemTotal is the frame count in kB")
     }
+
+    KTest.test("procfs.stat_boot_time_before_the_epoch") { t in
+        // Root set the wall clock to 1970 after 100.5 s of uptime: /proc/stat trapped (Trinity).
+        let second: UInt64 = 1_000_000_000
+        t.expectEqual(SystemFiles.bootTimeSeconds(realtimeNanoseconds: 1_700_000_100 * second, monotonicNanoseconds: 100 * second),
+                      1_700_000_000, "the usual case: now minus the uptime")
+        t.expectEqual(SystemFiles.bootTimeSeconds(realtimeNanoseconds: 0, monotonicNanoseconds: 100 * second + second / 2),
+                      UInt64(bitPattern: -101), "before the epoch: floor, printed unsigned as Linux does")
+        t.expectEqual(SystemFiles.bootTimeSeconds(realtimeNanoseconds: 5 * second, monotonicNanoseconds: 5 * second), 0)
+        let lines = String(decoding: SystemFiles.statistics(), as: UTF8.self).split(separator: "\n")
+        t.expect(lines.contains { $0.hasPrefix("btime ") }, "/proc/stat still has its btime line")
+    }
 }
 #endif

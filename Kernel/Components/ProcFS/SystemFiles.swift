@@ -68,7 +68,8 @@ enum SystemFiles {
         let columns = ProcFileSystem.decimal(Clock.nanoseconds(fromCycles: totals.userCycles) / tick) + Array(" 0 ".utf8)
             + ProcFileSystem.decimal(Clock.nanoseconds(fromCycles: totals.systemCycles) / tick) + [32]
             + ProcFileSystem.decimal(Scheduler.idleNanoseconds / tick) + Array(" 0 0 0 0 0 0\n".utf8)
-        let bootTime = Clock.realtimeNanoseconds() / 1_000_000_000 - Clock.monotonicNanoseconds() / 1_000_000_000
+        let bootTime = bootTimeSeconds(realtimeNanoseconds: Clock.realtimeNanoseconds(),
+                                       monotonicNanoseconds: Clock.monotonicNanoseconds())
         let lines: [(String, UInt64)] = [
             ("ctxt", Scheduler.contextSwitches), ("btime", bootTime), ("processes", totals.created),
             ("procs_running", UInt64(Scheduling.runnableCount)), ("procs_blocked", 0),
@@ -76,6 +77,15 @@ enum SystemFiles {
         var text = Array("cpu  ".utf8) + columns + Array("cpu0 ".utf8) + columns
         for (name, value) in lines { text += Array(name.utf8) + [32] + ProcFileSystem.decimal(value) + [10] }
         return text
+    }
+
+    /// /proc/stat's btime: the wall-clock second the system booted, realtime minus uptime. Root
+    /// may set the wall clock earlier than the uptime (to 1970): the boot time is then before the
+    /// epoch, and Linux prints its seconds as an unsigned number, as here (no trap).
+    static func bootTimeSeconds(realtimeNanoseconds: UInt64, monotonicNanoseconds: UInt64) -> UInt64 {
+        let boot = Int64(bitPattern: realtimeNanoseconds &- monotonicNanoseconds)
+        let (seconds, remainder) = boot.quotientAndRemainder(dividingBy: 1_000_000_000)
+        return UInt64(bitPattern: remainder < 0 ? seconds - 1 : seconds)   // floor, as timespec64 keeps nsec >= 0
     }
 
     static func mounts() -> [UInt8] {

@@ -118,11 +118,12 @@ public enum Fork {
         return Int(id)
     }
 
-    /// Writes a word in the child's address space (which is not active yet).
+    /// Writes a word in the child's address space (which is not active yet), as the child's own
+    /// store would: where the child may not write, nothing is written (Linux ignores the fault).
     static func writeInChild(_ child: Process, value: UInt32, at address: UInt64) throws(Errno) {
         var bytes: [UInt8] = []
         for index in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(8 * index))) }
         guard MemoryLayout.isUserRange(address, length: 4) else { return }
-        try? child.addressSpace.writeInitialBytes(bytes, at: address)
+        try? child.addressSpace.writeAsUserStore(bytes, at: address)
     }
 }

@@ -75,7 +75,12 @@ public enum ProcessLifecycle {
         Log.debug("exit \(process.id): live tasks \(LiveObjects.taskCount) spaces \(LiveObjects.userSpaceCount) contexts \(LiveObjects.userContextCount) free \(PhysicalMemory.freeFrameCount)")
         if process.isInit {
             let code = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-            Log.info("init exited with status \(code); powering off")
+            // An init that ends with a failure is worth the console's attention at any log level.
+            if code == 0 {
+                Log.info("init exited with status \(code); powering off")
+            } else {
+                Log.warn("init exited with status \(code); powering off")
+            }
             Power.off(exitStatus: code)
         }
         reparentChildren(of: process)

@@ -60,19 +60,22 @@ public struct SystemCallContext {
 }
 
 /// Numbers (system calls, futex operations) whose lack has been logged: each is logged once, so
-/// that a program retrying one does not flood the console.
+/// that a program retrying one does not flood the console. Numbers out of range (a fuzzer's
+/// -1 or 2^31-1) share one last place: the first of them is logged, the rest are not, so no
+/// choice of numbers floods the console either.
 struct LoggedOnce {
     let seen: SpinLock<[Bool]>
 
-    init(count: Int) { seen = SpinLock([Bool](repeating: false, count: count)) }
+    init(count: Int) { seen = SpinLock([Bool](repeating: false, count: count + 1)) }
 
-    /// True the first time `number` is asked about (and for numbers out of range, which are
-    /// not remembered).
+    /// True the first time `number` is asked about; for numbers out of range, the first time
+    /// any of them is.
     func isFirst(_ number: Int) -> Bool {
         seen.withLock { seen -> Bool in
-            guard number >= 0, number < seen.count else { return true }
-            defer { seen[number] = true }
-            return !seen[number]
+            let outOfRange = seen.count - 1
+            let place = number >= 0 && number < outOfRange ? number : outOfRange
+            defer { seen[place] = true }
+            return !seen[place]
         }
     }
 }

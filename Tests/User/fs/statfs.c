@@ -1,16 +1,19 @@
 /* statfs(2)/fstatfs(2): /proc is procfs (PROC_SUPER_MAGIC), /dev a tmpfs
- * (TMPFS_MAGIC), a pipe pipefs (PIPEFS_MAGIC); page-size blocks, 255-byte
- * names, f_frsize set, ST_VALID in f_flags, /proc's read-only and noexec-style
- * flags as /proc/mounts lists them; statfs of a path and fstatfs of a
- * descriptor on it agree; the errors. */
+ * (TMPFS_MAGIC), a pipe pipefs (PIPEFS_MAGIC), a socket sockfs
+ * (SOCKFS_MAGIC); page-size blocks, 255-byte names, f_frsize set, ST_VALID
+ * in f_flags, /proc's read-only and noexec-style flags as /proc/mounts lists
+ * them; statfs of a path and fstatfs of a descriptor on it agree; the
+ * errors. */
 #include "apus_test.h"
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 
 #define PROC_SUPER_MAGIC 0x9fa0
 #define TMPFS_MAGIC 0x01021994
 #define PIPEFS_MAGIC 0x50495045
+#define SOCKFS_MAGIC 0x534F434B
 #define ST_VALID 0x0020
 
 /* Whether the mount at `point` lists `option` in /proc/mounts. */
@@ -60,6 +63,15 @@ int main(void)
     CHECK_OK(fstatfs(ends[0], &pipefs));
     CHECK_EQ_LONG(pipefs.f_type, PIPEFS_MAGIC);
     CHECK_EQ_LONG(pipefs.f_bsize, 4096);
+    close(ends[0]);
+    close(ends[1]);
+
+    /* A socket is on sockfs (fstatfs on one logged and failed with ENOSYS). */
+    struct statfs sockfs;
+    CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, ends));
+    CHECK_OK(fstatfs(ends[0], &sockfs));
+    CHECK_EQ_LONG(sockfs.f_type, SOCKFS_MAGIC);
+    CHECK_EQ_LONG(sockfs.f_bsize, 4096);
     close(ends[0]);
     close(ends[1]);
 

@@ -47,6 +47,12 @@ extension TestLevel {
             Self.kernelBuild + [Dependencies.qemu, Dependencies.make, Dependencies.musl, Dependencies.busybox]
         case .shell, .session:
             Self.kernelBuild + [Dependencies.qemu, Dependencies.busybox]
+        case .fuzz:
+            // Tests/Fuzz/apus_fuzz.c is built with musl-gcc and booted with busybox beside it;
+            // Debian's trinity package is fetched and unpacked (apt-get download, dpkg-deb) and
+            // its shared libraries found with readelf (TrinityBundle.swift).
+            Self.kernelBuild + [Dependencies.qemu, Dependencies.musl, Dependencies.busybox,
+                                Dependencies.aptGet, Dependencies.dpkgDeb, Dependencies.readelf]
         case .bench:
             // Tests/Bench/Makefile (musl-gcc, cc for the QEMU plugin), Debian's Linux kernel
             // (apt-get download, dpkg-deb, tar), the profile smoke run (nm, llvm-symbolizer).
