@@ -22,7 +22,15 @@ public enum UserLoop {
         let context = thread.context
         // A thread's process is fixed for its life (exec keeps the process; only the exit path,
         // after this loop, detaches it), so it is read once rather than retained per crossing.
-        if let process = thread.process { runUser(thread, context: context, process: process) }
+        if let process = thread.process {
+            // Bind the task to its address space before any kernel work is done for the thread:
+            // a new task starts with whatever CR3 the previous task left, and UserMemory acts on
+            // the active space. A signal pending before the first entry to user mode (its frame
+            // is written to the user stack) or an exit before it (CLONE_CHILD_CLEARTID, robust
+            // lists) would otherwise write into another process's memory.
+            process.addressSpace.pageTables.activate()
+            runUser(thread, context: context, process: process)
+        }
         ProcessLifecycle.threadExited(thread)
     }
 
