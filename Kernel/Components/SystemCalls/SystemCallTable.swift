@@ -117,6 +117,7 @@ enum SystemCallTable {
         case SystemCall.getsid.rawValue: try Identity.getsid(context)
         case SystemCall.uname.rawValue: try Identity.uname(context)
         case SystemCall.sethostname.rawValue: try Identity.sethostname(context)
+        case SystemCall.reboot.rawValue: try RebootCalls.reboot(context)
         case SystemCall.sysinfo.rawValue: try Identity.sysinfo(context)
         case SystemCall.getrlimit.rawValue: try Limits.getrlimit(context)
         case SystemCall.setrlimit.rawValue: try Limits.setrlimit(context)

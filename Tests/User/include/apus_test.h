@@ -228,17 +228,19 @@ static inline int apus_finish(const char *file, const char *name)
 
 #define test_finish(name) apus_finish(__FILE__, (name))
 
-/* Whether this process has CAP_SYS_RESOURCE (lifts per-user limits). Root in
+/* Whether this process has a capability (CAP_SYS_RESOURCE lifts per-user limits). Root in
  * a container may lack it; a kernel without capget (Apus) gives the superuser
  * every capability. */
-static inline int apus_has_cap_sys_resource(void)
+static inline int apus_has_capability(int capability)
 {
     struct { uint32_t version; int pid; } header = { 0x20080522, 0 };   /* _LINUX_CAPABILITY_VERSION_3 */
     struct { uint32_t effective, permitted, inheritable; } data[2];
     if (syscall(SYS_capget, &header, data) != 0)
         return errno == ENOSYS && geteuid() == 0;
-    return (data[0].effective >> 24) & 1;                                /* CAP_SYS_RESOURCE */
+    return (data[capability / 32].effective >> (capability % 32)) & 1;
 }
+
+static inline int apus_has_cap_sys_resource(void) { return apus_has_capability(24); }
 
 /* ---- helpers for file-system tests ---------------------------------- */
 

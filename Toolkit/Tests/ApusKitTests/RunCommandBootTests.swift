@@ -3,7 +3,8 @@
 //   - KCMD with a quoted `sh -c` script: its output and exit status come back;
 //   - --add DIR with a static hello compiled here by musl-gcc, started with quoted arguments;
 //   - --initrd with a gzip'ed cpio of the user's own;
-//   - a busybox shell fed from a pipe, then end of file.
+//   - a busybox shell fed from a pipe, then end of file;
+//   - busybox's `poweroff -f` and `reboot -f` (reboot(2)) end the machine with status 0.
 // The suite is serialized: each boot builds (incrementally) the same kernel image in out/.
 
 import Foundation
@@ -126,5 +127,18 @@ import Testing
         let ended = try Self.run(Self.apus, ["run"], input: "echo last\n", timeoutSeconds: 300)
         #expect(Self.lines(ended.output).contains("last"), "\(ended.output.suffix(2000))")
         #expect(ended.status == 0)
+    }
+
+    @Test(arguments: [("poweroff -f", "reboot: Power down"), ("reboot -f", "reboot: Restarting system")])
+    func busyboxEndsTheMachineThroughReboot(command: String, logLine: String) throws {
+        // The status of a restart is QEMU's own under -no-reboot: 0. An init that carried on
+        // after a failed reboot(2) would print "still here" and exit 1.
+        let result = try Self.run(Self.apus, [
+            "run", "--", "init=/bin/busybox", "--", "sh", "-c", "echo going; \(command); echo still here; exit 1",
+        ], timeoutSeconds: 300)
+        #expect(Self.lines(result.output).contains("going"), "\(result.output.suffix(2000))")
+        #expect(result.output.contains(logLine), "\(result.output.suffix(2000))")
+        #expect(!Self.lines(result.output).contains("still here"), "\(result.output.suffix(2000))")
+        #expect(result.status == 0)
     }
 }

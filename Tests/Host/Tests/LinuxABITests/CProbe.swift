@@ -58,6 +58,7 @@ enum HeaderSet: Sendable {
             #include <linux/signalfd.h>
             #include <linux/timerfd.h>
             #include <linux/limits.h>
+            #include <linux/reboot.h>
             #include <linux/magic.h>
             #include <linux/posix_types.h>
             #include <asm/unistd_64.h>
