@@ -66,6 +66,10 @@ open class Inode {
     public var accessTime: Timestamp
     public var modifyTime: Timestamp
     public var changeTime: Timestamp
+    /// Whether the inode's file system keeps extended attributes (ExtendedAttributes.swift).
+    public internal(set) var keepsExtendedAttributes = false
+    /// Its attributes, made at the first setxattr.
+    var extendedAttributeSet: ExtendedAttributeSet?
 
     public init(number: UInt64, deviceNumber: UInt64, kind: InodeKind, permissions: UInt32, owner: UInt32, group: UInt32) {
         self.number = number

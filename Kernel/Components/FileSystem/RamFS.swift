@@ -35,6 +35,7 @@ final class RamFileSystem {
         let fileSystem = RamFileSystem(deviceNumber: makeDeviceNumber(major: 0, minor: 1))
         let root = RamDirectory(fileSystem: fileSystem, number: 1, permissions: 0o755, owner: 0, group: 0)
         root.parent = root
+        root.keepsExtendedAttributes = true
         return root
     }
 
@@ -43,6 +44,7 @@ final class RamFileSystem {
         let fileSystem = RamFileSystem(deviceNumber: deviceNumber)
         let root = RamDirectory(fileSystem: fileSystem, number: 1, permissions: permissions, owner: 0, group: 0)
         root.parent = root
+        root.keepsExtendedAttributes = true
         return root
     }
 }
@@ -101,26 +103,34 @@ final class RamDirectory: DirectoryInode {
     }
 
     override func makeFile(permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> RegularFileInode {
-        RamFile(number: try fileSystem.allocateInodeNumber(), deviceNumber: fileSystem.deviceNumber,
-                permissions: permissions, owner: owner, group: group, budget: fileSystem.budget)
+        withAttributes(RamFile(number: try fileSystem.allocateInodeNumber(), deviceNumber: fileSystem.deviceNumber,
+                permissions: permissions, owner: owner, group: group, budget: fileSystem.budget))
     }
 
     override func makeDirectory(permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> DirectoryInode {
-        RamDirectory(fileSystem: fileSystem, number: try fileSystem.allocateInodeNumber(), permissions: permissions, owner: owner, group: group)
+        withAttributes(RamDirectory(fileSystem: fileSystem, number: try fileSystem.allocateInodeNumber(), permissions: permissions,
+                                    owner: owner, group: group))
     }
 
     override func makeSymlink(target: [UInt8], owner: UInt32, group: UInt32) throws(Errno) -> SymlinkInode {
-        SymlinkInode(number: try fileSystem.allocateInodeNumber(), deviceNumber: fileSystem.deviceNumber, target: target, owner: owner, group: group)
+        withAttributes(SymlinkInode(number: try fileSystem.allocateInodeNumber(), deviceNumber: fileSystem.deviceNumber, target: target,
+                                    owner: owner, group: group))
     }
 
     override func makeDevice(kind: InodeKind, device: UInt64, permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> DeviceInode {
-        DeviceInode(number: try fileSystem.allocateInodeNumber(), deviceNumber: fileSystem.deviceNumber, kind: kind,
-                    device: device, permissions: permissions, owner: owner, group: group)
+        withAttributes(DeviceInode(number: try fileSystem.allocateInodeNumber(), deviceNumber: fileSystem.deviceNumber, kind: kind,
+                                   device: device, permissions: permissions, owner: owner, group: group))
     }
 
     override func makeFifo(permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> FifoInode {
-        FifoInode(number: try fileSystem.allocateInodeNumber(), deviceNumber: fileSystem.deviceNumber,
-                  permissions: permissions, owner: owner, group: group)
+        withAttributes(FifoInode(number: try fileSystem.allocateInodeNumber(), deviceNumber: fileSystem.deviceNumber,
+                                 permissions: permissions, owner: owner, group: group))
+    }
+
+    /// Every ramfs inode keeps extended attributes, as tmpfs's do.
+    private func withAttributes<T: Inode>(_ inode: T) -> T {
+        inode.keepsExtendedAttributes = true
+        return inode
     }
 }
 

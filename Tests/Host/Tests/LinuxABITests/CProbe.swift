@@ -59,6 +59,7 @@ enum HeaderSet: Sendable {
             #include <linux/timerfd.h>
             #include <linux/limits.h>
             #include <linux/reboot.h>
+            #include <linux/xattr.h>
             #include <linux/magic.h>
             #include <linux/posix_types.h>
             #include <asm/unistd_64.h>

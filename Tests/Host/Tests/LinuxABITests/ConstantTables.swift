@@ -10,7 +10,7 @@ private func c<T: FixedWidthInteger>(_ name: String, _ value: T) -> CConstant { 
 let uapiConstants: [CConstant] = fileConstants + memoryConstants + signalConstants + processConstants
     + timeConstants + terminalConstants + pollConstants + futexConstants + constants(of: AuxiliaryVectorType.self)
     + constants(of: FileSystemMagic.self) + constants(of: BlockIoctlRequest.self)
-    + rebootConstants
+    + rebootConstants + extendedAttributeConstants
 
 /// Checked against glibc's headers (for names the uapi headers lack, or where glibc is the reference).
 let libcConstants: [CConstant] = [
