@@ -704,11 +704,12 @@ static void supervise(const struct settings *s)
             if (r->pid == 0)
                 continue;
             if (!r->killed && now - r->started > s->budget_seconds) {
-                say("fuzz: worker %d seed %#llx: over its budget of %d s; its tasks:\n", r->number,
-                    (unsigned long long)r->seed, s->budget_seconds);
+                /* Not "fuzz: worker N seed": the toolkit reads those as a worker's last line. */
+                say("fuzz: budget of %d s exceeded by worker %d (seed %#llx), its tasks:\n", s->budget_seconds,
+                    r->number, (unsigned long long)r->seed);
                 dump_session(r->pid);
                 sleep(2);
-                say("fuzz: worker %d, 2 s later:\n", r->number);
+                say("fuzz: its tasks 2 s later:\n");
                 dump_session(r->pid);
                 kill(-r->pid, SIGKILL);   /* its session: Trinity's children too */
                 kill(r->pid, SIGKILL);
