@@ -382,7 +382,11 @@ extension AddressSpace {
             let piece = min(bytes.count - done, 4096 - offset)
             if pageTables.status(at: page) == nil {
                 guard let found = regions.lookup(page) else { throw .EFAULT }
-                if populate(page: page, in: found, access: .write) != .resolved { throw .ENOMEM }
+                switch populate(page: page, in: found, access: .write) {
+                case .resolved: break
+                case .outOfMemory: throw .ENOMEM
+                case .segmentationFault, .busError: throw .EFAULT   // a page past the end of its file
+                }
             }
             guard let mapping = pageTables.status(at: page) else { throw .EFAULT }
             if mapping.isCopyOnWrite {
