@@ -92,6 +92,9 @@ static struct worker_slot *slot_at(int index)
     return (struct worker_slot *)(SLOT_AREA + (2 * (unsigned long)index + 1) * 4096);
 }
 
+#define DECOY_PAGES 3
+static unsigned long *decoy;        /* see check_decoy */
+
 /* ---- the worker ------------------------------------------------------------ */
 
 static volatile long alarms, traps;
@@ -178,6 +181,42 @@ static void trace_call(long index, const struct entry *e, const long a[6], unsig
         apus_write_all(SAVED_STDERR, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }
 
+/* The call that changed the decoy (a worker checks after each call), and
+ * what the worker has mapped just below it. */
+static void report_decoy_write(long index, const struct entry *e, const long a[6], long result)
+{
+    char line[300];
+    int n = snprintf(line, sizeof line, "fuzz: decoy written by call %ld: %s(%#lx, %#lx, %#lx, %#lx, %#lx, %#lx) = %ld; maps near it:\n",
+                     index, e->name, a[0], a[1], a[2], a[3], a[4], a[5], result);
+    if (n > 0)
+        apus_write_all(SAVED_STDERR, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+    static char maps[16384];
+    long length = apus_read_file("/proc/self/maps", maps, sizeof maps);
+    for (char *row = maps; length > 0 && row && *row; ) {
+        char *end = strchr(row, '\n');
+        if (end)
+            *end = '\0';
+        unsigned long low = strtoul(row, NULL, 16);
+        if (low + (64UL << 20) > (unsigned long)decoy && low <= (unsigned long)decoy + DECOY_PAGES * 4096) {
+            apus_write_all(SAVED_STDERR, "fuzz:   ", 8);
+            apus_write_all(SAVED_STDERR, row, strlen(row));
+            apus_write_all(SAVED_STDERR, "\n", 1);
+        }
+        row = end ? end + 1 : NULL;
+    }
+    memset(decoy, 0, DECOY_PAGES * 4096);
+}
+
+static int decoy_changed(void)
+{
+    if (!decoy)
+        return 0;
+    unsigned long any = 0;
+    for (size_t i = 0; i < DECOY_PAGES * 4096 / sizeof *decoy; i++)
+        any |= decoy[i];
+    return any != 0;
+}
+
 static long fuzz_loop(struct worker_slot *slot, int thread, long call_count, int tracing)
 {
     long leaks = 0;
@@ -202,6 +241,8 @@ static long fuzz_loop(struct worker_slot *slot, int thread, long call_count, int
         if (tracing)
             trace_call(i, e, a, flags);
         long r = hostile_syscall(e->number, a, flags);
+        if (decoy_changed())
+            report_decoy_write(i, e, a, r);
         slot->calls_made[thread] = i + 1;
         slot->calls_check[thread] = ~(i + 1) ^ (long)CHECK_KEY;
         if (r < -511 && r >= -4095 && leaks++ == 0) {
@@ -487,8 +528,6 @@ static void report_overwrite(int number, const struct worker_slot *slot, const s
  * slots used to be (its first mapping, placed top-down, so right above the
  * workers' fuzzing regions and their unmapped hole). Nothing of ours writes
  * them; what lands there was written by a worker's fuzzed calls. */
-#define DECOY_PAGES 3
-static unsigned long *decoy;
 static int decoy_hits;
 
 static void check_decoy(int number, const struct worker_slot *slot)
