@@ -22,7 +22,19 @@
  * the seeds, and `N passed, M failed`, and exits with 0 when none failed.
  *
  * Each worker keeps its last calls in a ring shared with the supervisor,
- * which prints them for a worker that hung. A kernel panic ends QEMU: the
+ * which prints them for a worker that hung, and its call count. Each slot
+ * is a MAP_SHARED page of its own between PROT_NONE guard pages, at an
+ * address (SLOT_AREA) that no pointer of the generator aims at; each thread
+ * keeps its own count with a check word (~count ^ CHECK_KEY), and canaries
+ * bracket the slot. A count whose check, canaries or untouched rest of the
+ * page disagree is reported as overwritten, with the words found, and not
+ * counted: the campaign's total is then only what was verified. (The
+ * slots used to be the supervisor's first mapping, right above each
+ * worker's fuzzing regions. The generator's "unmapped" hole lies at the top
+ * of those, and top-down placement fills it with the worker's own later
+ * mappings; a call through a hole pointer, e.g. getrandom(hole, 64 KiB),
+ * then wrote on across into the slots. A decoy page there was written 7
+ * times in 10M calls; the guarded slots, never.) A kernel panic ends QEMU: the
  * supervisor announces each worker's seed before it starts, so `apus fuzz
  * --seed S --workers 1 --trace` replays that worker alone with every call
  * printed before it is made.
@@ -42,6 +54,7 @@
 #include <sys/time.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <dirent.h>
 #include <grp.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -65,13 +78,25 @@ struct call_record {
     long args[6];
 };
 
+#define SLOT_AREA 0x3e5a00000000UL   /* guard, slot 0, guard, slot 1, ..., guard */
+#define SLOT_CANARY 0x51075107c0ffee00UL
+#define CHECK_KEY 0x5a5ac3c3a5a53c3cUL
+
 struct worker_slot {
-    volatile long calls_made;
-    volatile long next;          /* ring position */
+    volatile unsigned long head_canary;
+    volatile long calls_made[2];         /* per thread: the worker, its helper */
+    volatile long calls_check[2];        /* ~calls_made[t] ^ CHECK_KEY, stored after it */
+    volatile unsigned long next;         /* ring position */
     struct call_record ring[RING];
+    volatile unsigned long tail_canary;
 };
 
-static struct worker_slot *slots;   /* MAP_SHARED, one per job */
+_Static_assert(sizeof(struct worker_slot) <= 4096, "a slot fits its page");
+
+static struct worker_slot *slot_at(int index)
+{
+    return (struct worker_slot *)(SLOT_AREA + (2 * (unsigned long)index + 1) * 4096);
+}
 
 /* ---- the worker ------------------------------------------------------------ */
 
@@ -159,7 +184,7 @@ static void trace_call(long index, const struct entry *e, const long a[6], unsig
         apus_write_all(SAVED_STDERR, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }
 
-static long fuzz_loop(struct worker_slot *slot, long call_count, int tracing)
+static long fuzz_loop(struct worker_slot *slot, int thread, long call_count, int tracing)
 {
     long leaks = 0;
     for (long i = 0; i < call_count; i++) {
@@ -183,7 +208,8 @@ static long fuzz_loop(struct worker_slot *slot, long call_count, int tracing)
         if (tracing)
             trace_call(i, e, a, flags);
         long r = hostile_syscall(e->number, a, flags);
-        __atomic_fetch_add(&slot->calls_made, 1, __ATOMIC_RELAXED);
+        slot->calls_made[thread] = i + 1;
+        slot->calls_check[thread] = ~(i + 1) ^ (long)CHECK_KEY;
         if (r < -511 && r >= -4095 && leaks++ == 0) {
             char line[128];
             int n = snprintf(line, sizeof line, "fuzz: %s returned errno %ld\n", e->name, -r);
@@ -220,7 +246,7 @@ static void *helper_thread(void *argument)
         __atomic_store_n(&helper_done, 1, __ATOMIC_RELEASE);
         return NULL;
     }
-    helper_leaks = fuzz_loop(helper->slot, helper->call_count, helper->tracing);
+    helper_leaks = fuzz_loop(helper->slot, 1, helper->call_count, helper->tracing);
     __atomic_store_n(&helper_done, 1, __ATOMIC_RELEASE);
     return NULL;
 }
@@ -288,7 +314,7 @@ static int run_worker(struct worker_slot *slot, uint64_t seed, uid_t uid, long c
             have_helper = 1;
         }
     }
-    leaks = fuzz_loop(slot, call_count, tracing);
+    leaks = fuzz_loop(slot, 0, call_count, tracing);
     if (have_helper) {
         /* The helper makes all its calls too. The watchdog's signal goes to
          * the helper from now on, so its waits still end; a helper that
@@ -376,10 +402,8 @@ static const char *call_name(long number)
 
 static void print_ring(const struct worker_slot *slot)
 {
-    long end = slot->next, start = end > RING ? end - RING : 0;
-    if (end < 0)
-        return;                  /* overwritten (see finish_worker) */
-    for (long i = start; i < end; i++) {
+    unsigned long end = slot->next, start = end > RING ? end - RING : 0;
+    for (unsigned long i = start; i < end; i++) {
         const struct call_record *r = &slot->ring[i % RING];
         say("fuzz:   call %ld: %s(%#lx, %#lx, %#lx, %#lx, %#lx, %#lx) flags %#lx\n", r->index,
             call_name(r->number), r->args[0], r->args[1], r->args[2], r->args[3], r->args[4],
@@ -410,10 +434,87 @@ static void restore_device_nodes(void)
     }
 }
 
+/* The slots: each a MAP_SHARED page between PROT_NONE guards, at SLOT_AREA. */
+static int map_slots(void)
+{
+    size_t pages = 2 * MAX_JOBS + 1;
+    void *area = mmap((void *)SLOT_AREA, pages * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (area != (void *)SLOT_AREA)
+        return -1;
+    for (int j = 0; j < MAX_JOBS; j++) {
+        void *page = mmap(slot_at(j), 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+        if (page != (void *)slot_at(j))
+            return -1;
+        slot_at(j)->head_canary = SLOT_CANARY;
+        slot_at(j)->tail_canary = SLOT_CANARY;
+    }
+    return 0;
+}
+
+/* Nonzero bytes in the part of the slot's page past the slot (memset at start, never written). */
+static long stray_bytes(const struct worker_slot *slot)
+{
+    const unsigned char *page = (const unsigned char *)slot;
+    long count = 0;
+    for (size_t i = sizeof *slot; i < 4096; i++)
+        count += page[i] != 0;
+    return count;
+}
+
+/* The calls a finished worker made, or -1 if its slot was overwritten. */
+static long verified_count(const struct worker_slot *slot, const struct running *r)
+{
+    if (slot->head_canary != SLOT_CANARY || slot->tail_canary != SLOT_CANARY || stray_bytes(slot) != 0)
+        return -1;
+    long total = 0;
+    for (int t = 0; t < 2; t++) {
+        long made = slot->calls_made[t];
+        if (slot->calls_check[t] != (~made ^ (long)CHECK_KEY) || made < 0 || made > r->planned)
+            return -1;
+        total += made;
+    }
+    return total <= r->planned ? total : -1;
+}
+
+static int overwritten_slots;
+
+static void report_overwrite(int number, const struct worker_slot *slot, const struct running *r)
+{
+    say("fuzz: worker %d seed %#llx uid %u: its slot was overwritten: canaries %#lx %#lx, counts %ld %ld, "
+        "checks %#lx %#lx (expected %#lx %#lx), next %lu, %ld stray bytes past the slot\n",
+        number, (unsigned long long)r->seed, (unsigned)r->uid, slot->head_canary, slot->tail_canary,
+        slot->calls_made[0], slot->calls_made[1], (unsigned long)slot->calls_check[0],
+        (unsigned long)slot->calls_check[1], ~(unsigned long)slot->calls_made[0] ^ CHECK_KEY,
+        ~(unsigned long)slot->calls_made[1] ^ CHECK_KEY, slot->next, stray_bytes(slot));
+    print_ring(slot);
+}
+
+/* Slots no worker uses (jobs < MAX_JOBS) keep their canaries and nothing
+ * else: a change there cannot be a worker's own bookkeeping. */
+static void check_unused_slots(const struct settings *s)
+{
+    for (int j = s->jobs; j < MAX_JOBS; j++) {
+        struct worker_slot *slot = slot_at(j);
+        if (slot->head_canary == SLOT_CANARY && slot->tail_canary == SLOT_CANARY && stray_bytes(slot) == 0 &&
+            (slot->calls_made[0] | slot->calls_made[1] | (long)slot->next) == 0)
+            continue;
+        say("fuzz: unused slot %d was overwritten: canaries %#lx %#lx, counts %ld %ld, %ld stray bytes\n", j,
+            slot->head_canary, slot->tail_canary, slot->calls_made[0], slot->calls_made[1], stray_bytes(slot));
+        overwritten_slots++;
+        memset(slot, 0, 4096);
+        slot->head_canary = SLOT_CANARY;
+        slot->tail_canary = SLOT_CANARY;
+    }
+}
+
 static void start_worker(const struct settings *s, struct running *r, int slot_index, int number, long calls_for_it)
 {
-    struct worker_slot *slot = &slots[slot_index];
-    memset(slot, 0, sizeof *slot);
+    struct worker_slot *slot = slot_at(slot_index);
+    memset(slot, 0, 4096);
+    slot->head_canary = SLOT_CANARY;
+    slot->tail_canary = SLOT_CANARY;
+    slot->calls_check[0] = ~0L ^ (long)CHECK_KEY;
+    slot->calls_check[1] = ~0L ^ (long)CHECK_KEY;
     r->number = number;
     workers_started++;
     r->seed = s->seed + (uint64_t)number;
@@ -455,11 +556,10 @@ static void finish_worker(struct running *r, const struct worker_slot *slot, int
 {
     char what[160];
     int ok;
-    /* The slot is shared memory the worker's own fuzzed calls may
-     * overwrite: a count out of range is not believed (nor counted). */
-    long made = slot->calls_made;
-    if (made < 0 || made > r->planned) {
-        say("fuzz: worker %d: its call count was overwritten (%ld): not counted\n", r->number, made);
+    long made = verified_count(slot, r);
+    if (made < 0) {
+        report_overwrite(r->number, slot, r);
+        overwritten_slots++;
         made = 0;
     }
     total_calls += made;
@@ -492,6 +592,43 @@ static void finish_worker(struct running *r, const struct worker_slot *slot, int
     else
         failed++;
     r->pid = 0;
+}
+
+/* Prints every task of a worker's session from /proc/PID/stat (state,
+ * parent, CPU ticks in user and kernel mode): for a worker over its budget,
+ * twice, 2 s apart, so that a task spinning (R, ticks growing) tells itself
+ * from one asleep (S), and the supervisor's own line shows the machine still
+ * schedules. */
+static void dump_session(pid_t session)
+{
+    DIR *proc = opendir("/proc");
+    if (!proc)
+        return;
+    struct dirent *entry;
+    while ((entry = readdir(proc)) != NULL) {
+        char path[300], line[512];
+        if (entry->d_name[0] < '1' || entry->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof path, "/proc/%s/stat", entry->d_name);
+        long length = apus_read_file(path, line, sizeof line);
+        if (length <= 0)
+            continue;
+        line[length < (long)sizeof line ? length : (long)sizeof line - 1] = '\0';
+        char *after = strrchr(line, ')');
+        if (!after)
+            continue;
+        char state;
+        long parent, group, task_session, tty, tpgid, flags, minflt, cminflt, majflt, cmajflt, utime, stime;
+        if (sscanf(after + 1, " %c %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld", &state, &parent, &group,
+                   &task_session, &tty, &tpgid, &flags, &minflt, &cminflt, &majflt, &cmajflt, &utime, &stime) != 13 ||
+            task_session != session)
+            continue;
+        *after = '\0';
+        const char *name = strchr(line, '(');
+        say("fuzz:   task %s %s) state %c parent %ld utime %ld stime %ld\n", entry->d_name, name ? name : "(?",
+            state, parent, utime, stime);
+    }
+    closedir(proc);
 }
 
 /* Removes what a worker that died left in /tmp. */
@@ -528,7 +665,8 @@ static void supervise(const struct settings *s)
         if (pid > 0) {
             for (int j = 0; j < s->jobs; j++) {
                 if (running[j].pid == pid) {
-                    finish_worker(&running[j], &slots[j], status);
+                    finish_worker(&running[j], slot_at(j), status);
+                    check_unused_slots(s);
                     remove_scratch(pid);
                     active--;
                 }
@@ -541,15 +679,24 @@ static void supervise(const struct settings *s)
             if (r->pid == 0)
                 continue;
             if (!r->killed && now - r->started > s->budget_seconds) {
+                /* Not "fuzz: worker N seed": the toolkit reads those as a worker's last line. */
+                say("fuzz: budget of %d s exceeded by worker %d (seed %#llx), its tasks:\n", s->budget_seconds,
+                    r->number, (unsigned long long)r->seed);
+                dump_session(r->pid);
+                sleep(2);
+                say("fuzz: its tasks 2 s later:\n");
+                dump_session(r->pid);
                 kill(-r->pid, SIGKILL);   /* its session: Trinity's children too */
                 kill(r->pid, SIGKILL);
                 r->killed = now;
             } else if (r->killed && now - r->killed > 30) {
                 say("fuzz: worker %d seed %#llx: still there 30 s after SIGKILL: FAIL\n", r->number,
                     (unsigned long long)r->seed);
-                print_ring(&slots[j]);
-                if (slots[j].calls_made > 0 && slots[j].calls_made <= r->planned)
-                    total_calls += slots[j].calls_made;
+                dump_session(r->pid);
+                print_ring(slot_at(j));
+                long made = verified_count(slot_at(j), r);
+                if (made > 0)
+                    total_calls += made;
                 failed++;
                 r->pid = 0;
                 active--;
@@ -640,9 +787,8 @@ int main(int argc, char **argv)
     }
     if (s.exec_argv)
         s.per_worker = 1;   /* one run of the other fuzzer per worker; it counts its own calls */
-    slots = mmap(NULL, MAX_JOBS * sizeof *slots, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (slots == MAP_FAILED) {
-        say("apus_fuzz: cannot map the shared call rings\n");
+    if (map_slots() != 0) {
+        say("apus_fuzz: cannot map the shared call rings at %#lx (errno %d)\n", SLOT_AREA, errno);
         return 2;
     }
     have_console_settings = tcgetattr(1, &console_settings) == 0;
@@ -658,6 +804,7 @@ int main(int argc, char **argv)
         workers_started, (unsigned long long)s.seed,
         (unsigned long long)(s.seed + (uint64_t)(workers_started ? workers_started - 1 : 0)),
         (long)(now_seconds() - started));
+    say("fuzz: %d call counts overwritten\n", overwritten_slots);
     say("fuzz: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -95,7 +95,6 @@ final class FullDevice: ZeroDevice {
 final class RandomDevice: CharacterDevice {
     override func read(toUser address: UInt64, count: Int, file: OpenFile) throws(Errno) -> Int {
         try RandomBytes.copyToUser(address: address, count: count)
-        return count
     }
     override func write(fromUser address: UInt64, count: Int, file: OpenFile) throws(Errno) -> Int { count }
 }
@@ -114,13 +113,22 @@ public enum RandomBytes {
         return result
     }
 
-    public static func copyToUser(address: UInt64, count: Int) throws(Errno) {
+    /// Copies `count` random bytes to user memory and returns how many landed: a fault after
+    /// some bytes ends the copy with the count so far (as Linux's getrandom and /dev/urandom
+    /// do), a fault before any is EFAULT. Pieces never cross a page, so the count stops exactly
+    /// at the page that faulted.
+    public static func copyToUser(address: UInt64, count: Int) throws(Errno) -> Int {
         var done = 0
         while done < count {
-            let chunk = bytes(min(256, count - done))
-            do { try UserMemory.write(chunk, to: address + UInt64(done)) } catch { throw .EFAULT }
+            let position = address &+ UInt64(done)
+            let chunk = bytes(min(256, count - done, 4096 - Int(position & 0xFFF)))
+            do { try UserMemory.write(chunk, to: position) } catch {
+                if done > 0 { return done }
+                throw .EFAULT
+            }
             done += chunk.count
         }
+        return done
     }
 }
 

@@ -19,6 +19,8 @@ public final class MemoryObject {
     var chunks: [(index: Int, pages: [UntypedFrame?])] = []
     private(set) var size: UInt64 = 0
     private(set) var residentPageCount = 0
+    /// Set once a region maps the object; a shrink then tells the mappings (MemoryObjectTruncation.swift).
+    var hasBeenMapped = false
     /// The file system's page budget the pages are charged to (nil: not a file's pages).
     let budget: PageBudget?
 
@@ -72,9 +74,11 @@ public final class MemoryObject {
         return frame
     }
 
-    /// Sets the size; shrinking frees the pages past the end and zeroes the rest of the last page.
+    /// Sets the size; shrinking frees the pages past the end, zeroes the rest of the last page and
+    /// removes the pages past the end from every mapping of the object.
     func setSize(_ newSize: UInt64) {
-        if newSize < size {
+        let shrinks = newSize < size
+        if shrinks {
             let firstDropped = Int((newSize + 4095) / 4096)
             for chunkPosition in (0..<chunks.count).reversed() {
                 let base = chunks[chunkPosition].index * Self.pagesPerChunk
@@ -91,6 +95,7 @@ public final class MemoryObject {
             }
         }
         size = newSize
+        if shrinks { MappedObjectTruncation.objectShrank(self, toSize: newSize) }
     }
 
     /// Reads up to `count` bytes at `offset` into user memory; returns bytes read (0 at/after EOF).

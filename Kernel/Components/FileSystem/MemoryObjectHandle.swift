@@ -19,6 +19,10 @@ public struct MemoryObjectHandle<R: Rights> {
 
     /// The object's size in bytes (mapping past it is SIGBUS).
     public var size: UInt64 { object.size }
+
+    /// Records that a region maps the object, so that shrinking it removes the pages past the new
+    /// end from the mappings (MemoryObjectTruncation.swift).
+    public func recordMapping() { object.hasBeenMapped = true }
 }
 
 extension MemoryObjectHandle where R: CanRead {

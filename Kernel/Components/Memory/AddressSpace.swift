@@ -282,6 +282,24 @@ public final class AddressSpace {
         return overflow ? .privateMemory : .sharedObject(object.readable, offset: objectOffset)
     }
 
+    /// `object` shrank to `newSize` bytes: every page of this space's mappings of it that lies
+    /// wholly past the new end loses its mapping, a private copy included (as Linux's truncate
+    /// unmaps copied pages of the cut range), so that the next touch faults and gets SIGBUS.
+    /// Pages that still hold bytes of the file, private copies among them, stay.
+    public func removePages(of object: MemoryObjectHandle<MapReadOnly>, beyondSize newSize: UInt64) {
+        let (roundedUp, overflow) = newSize.addingReportingOverflow(4095)
+        guard !overflow else { return }
+        let firstGoneOffset = roundedUp & ~0xFFF
+        for region in regions {
+            guard case let .object(mapped, offset) = region.payload.backing,
+                  mapped.readable.refersToSameObject(as: object) else { continue }
+            let length = region.range.upperBound - region.range.lowerBound
+            let keptBytes = firstGoneOffset > offset ? firstGoneOffset - offset : 0
+            guard keptBytes < length else { continue }
+            pageTables.unmap(from: region.range.lowerBound + keptBytes, to: region.range.upperBound)
+        }
+    }
+
     /// Whether each page of the range is resident (mincore).
     /// mincore(2): one byte per page of `range`, 1 if the page is resident.
     public func residency(_ range: Range<UInt64>) throws(Errno) -> [UInt8] {
@@ -364,7 +382,11 @@ extension AddressSpace {
             let piece = min(bytes.count - done, 4096 - offset)
             if pageTables.status(at: page) == nil {
                 guard let found = regions.lookup(page) else { throw .EFAULT }
-                if populate(page: page, in: found, access: .write) != .resolved { throw .ENOMEM }
+                switch populate(page: page, in: found, access: .write) {
+                case .resolved: break
+                case .outOfMemory: throw .ENOMEM
+                case .segmentationFault, .busError: throw .EFAULT   // a page past the end of its file
+                }
             }
             guard let mapping = pageTables.status(at: page) else { throw .EFAULT }
             if mapping.isCopyOnWrite {

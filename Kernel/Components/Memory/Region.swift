@@ -26,11 +26,13 @@ public struct MappedObject {
     public init(readOnly handle: MemoryObjectHandle<MapReadOnly>) {
         readable = handle
         writable = nil
+        handle.recordMapping()
     }
 
     public init(readWrite handle: MemoryObjectHandle<MapReadWrite>) {
         readable = handle.readOnly
         writable = handle
+        handle.recordMapping()
     }
 
     func isSame(as other: MappedObject) -> Bool {

@@ -48,6 +48,7 @@ public enum UserSpace {
         _ = AddressSpace.empty
         _ = TaskLimits.maximumTasks
         MemoryManager.setOutOfMemoryHandler(KillingOutOfMemoryHandler())
+        MappedObjectTruncation.setObserver(AddressSpaceTruncationObserver())
         Interruption.install {
             guard let thread = Scheduler.current.owner as? Thread else { return false }
             return thread.isWaitInterrupted

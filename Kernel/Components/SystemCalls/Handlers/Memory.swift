@@ -61,7 +61,10 @@ enum MemoryCalls {
         }
         let address = try space.map(length: length, placement: placement, region: region)
         if flags.contains(.MAP_POPULATE) && !flags.contains(.MAP_NONBLOCK) {
-            try space.populate(from: address, to: address + (rounded & ~0xFFF), access: pagePermissions.contains(.write) ? .write : .read)
+            // As Linux (mm_populate's result is ignored): the mapping stands even if memory ran
+            // out while filling it; the rest is faulted in later. Failing here would return an
+            // error for a mapping that stays, which the caller could never unmap.
+            try? space.populate(from: address, to: address + (rounded & ~0xFFF), access: pagePermissions.contains(.write) ? .write : .read)
         }
         return Int(address)
     }

@@ -102,7 +102,6 @@ enum ThreadCalls {
         guard flags.subtracting([.GRND_NONBLOCK, .GRND_RANDOM, .GRND_INSECURE]).isEmpty,
               !(flags.contains(.GRND_RANDOM) && flags.contains(.GRND_INSECURE)) else { throw .EINVAL }
         let count = try call.transferCount(1)
-        try RandomBytes.copyToUser(address: call.address(0), count: count)
-        return count
+        return try RandomBytes.copyToUser(address: call.address(0), count: count)
     }
 }
