@@ -141,6 +141,7 @@ public struct RangeLockList<Owner: Equatable> {
     /// Releases `owner`'s locks on the bytes of `range` (F_UNLCK), splitting a lock that
     /// extends past both ends.
     public mutating func remove(owner: Owner, range: LockRange) {
+        guard locks.contains(where: { $0.owner == owner && $0.range.overlaps(range) }) else { return }
         var kept: [RangeLock<Owner>] = []
         kept.reserveCapacity(locks.count + 1)
         for lock in locks {
