@@ -111,10 +111,17 @@ public enum FileLocks {
         do { try KernelMemory.requireHeadroom(forHeapBytes: bytes) } catch { throw .ENOLCK }
     }
 
-    /// Bytes an edit of a list of `count` record locks may allocate: the rewritten list.
+    /// Bytes an edit of a list of `count` record locks may allocate: the rewritten list, or the
+    /// doubled buffer when an append outgrows the old one.
     static func editBytes(forRecordCount count: Int) -> Int {
-        let stride = Swift.MemoryLayout<RangeLock<RecordLockOwner>>.stride
-        let (product, overflow) = (count + 2 + RangeLockList<RecordLockOwner>.maximumGrowthPerEdit).multipliedReportingOverflow(by: stride)
+        bytesForGrowing(count: count + 1 + RangeLockList<RecordLockOwner>.maximumGrowthPerEdit,
+                        stride: Swift.MemoryLayout<RangeLock<RecordLockOwner>>.stride)
+    }
+
+    /// An array of `count` elements of `stride` bytes that may double once: what its buffer can
+    /// ask the heap for (saturating, so an absurd count fails the headroom check).
+    static func bytesForGrowing(count: Int, stride: Int) -> Int {
+        let (product, overflow) = count.multipliedReportingOverflow(by: stride * 2)
         return overflow ? Int.max : product + 64
     }
 

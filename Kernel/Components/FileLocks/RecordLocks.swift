@@ -86,7 +86,8 @@ extension FileLocks {
                 if !owner.isOpenFileDescription && wouldDeadlock(owner, waitingFor: conflict.owner, in: registry) {
                     throw .EDEADLK
                 }
-                try requireRoom(forHeapBytes: 256)
+                try requireRoom(forHeapBytes: bytesForGrowing(count: registry.blockedRequests.count + 1,
+                                                              stride: Swift.MemoryLayout<BlockedRequest>.stride))
                 registry.blockedRequests.append(BlockedRequest(task: Scheduler.current, owner: owner, blocker: conflict.owner))
                 locks.waiterCount += 1
                 return .blocked(locks, generation: locks.generation)

@@ -72,8 +72,7 @@ extension FileLocks {
             return .blocked(locks, generation: locks.generation)
         }
         do {
-            let bytes = (locks.wholeFile.count + 2) * Swift.MemoryLayout<WholeFileLock>.stride * 2 + 64
-            try requireRoom(forHeapBytes: bytes)
+            try requireRoom(forHeapBytes: bytesForGrowing(count: locks.wholeFile.count + 1, stride: Swift.MemoryLayout<WholeFileLock>.stride))
         } catch {
             dropIfUnused(locks, in: &registry)
             throw error

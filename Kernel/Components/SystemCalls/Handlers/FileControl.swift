@@ -72,7 +72,11 @@ enum FileControl {
             return try FileLockCalls.getLock(call, file: file, command: command)
         case .F_SETLK, .F_SETLKW, .F_OFD_SETLK, .F_OFD_SETLKW:
             return try FileLockCalls.setLock(call, descriptor: descriptor, file: file, command: command)
-        case .F_GETOWN, .F_GETSIG, .F_GETLEASE:
+        case .F_GETLEASE:
+            // Leases are not implemented (F_SETLEASE is EINVAL, Linux's answer for a file
+            // system without them), so no file has one.
+            return Int(FileLockType.F_UNLCK.rawValue)
+        case .F_GETOWN, .F_GETSIG:
             return 0
         case .F_SETOWN, .F_SETSIG:
             return 0
