@@ -65,11 +65,7 @@ int main(int argc, char **argv)
         _exit(5);
     }
     CHECK_OK(wait_peer(ready[0]));
-    struct flock q;
-    CHECK_OK(lock_query(fd, F_GETLK, F_RDLCK, 0, 0, &q));
-    CHECK_EQ_LONG(q.l_type, F_WRLCK);
-    CHECK_EQ_LONG(q.l_pid, pid);
-    CHECK_EQ_LONG(q.l_len, 10);
+    CHECK_HELD(fd, F_GETLK, F_RDLCK, 0, 0, F_WRLCK, 0, 10, pid);
     signal_peer(go[1]);
     CHECK_EQ_LONG(child_exit_status(pid), 0);
     CHECK_FREE(fd, F_WRLCK, 0, 0);

@@ -27,10 +27,13 @@ static inline int lock_query(int fd, int cmd, short type, off_t start, off_t len
     return fcntl(fd, cmd, out);
 }
 
+/* Not checking l_pid in CHECK_HELD. */
+#define ANY_PID (-2)
+
 /* F_GETLK-style query (cmd) of `type` on [start, start+len) must answer
- * `want_type` on [want_start, +want_len) (the range is checked only for a
- * conflict, an unlocked answer leaves it as asked). */
-#define CHECK_QUERY(fd, cmd, type, start, len, want_type, want_start, want_len)        \
+ * `want_type` on [want_start, +want_len), held by `want_pid` unless ANY_PID
+ * (the range and holder are checked only for a conflict). */
+#define CHECK_HELD(fd, cmd, type, start, len, want_type, want_start, want_len, want_pid) \
     do {                                                                               \
         struct flock q_;                                                               \
         CHECK_OK(lock_query((fd), (cmd), (type), (start), (len), &q_));                \
@@ -39,7 +42,34 @@ static inline int lock_query(int fd, int cmd, short type, off_t start, off_t len
             CHECK_EQ_LONG(q_.l_start, (want_start));                                   \
             CHECK_EQ_LONG(q_.l_len, (want_len));                                       \
             CHECK_EQ_LONG(q_.l_whence, SEEK_SET);                                      \
+            if ((want_pid) != ANY_PID)                                                 \
+                CHECK_EQ_LONG(q_.l_pid, (want_pid));                                   \
         }                                                                              \
+    } while (0)
+
+#define CHECK_QUERY(fd, cmd, type, start, len, want_type, want_start, want_len) \
+    CHECK_HELD((fd), (cmd), (type), (start), (len), (want_type), (want_start), (want_len), ANY_PID)
+
+/* In a child: tells the parent (through `ready_fd`) that it is about to ask,
+ * then asks with the sleeping command `cmd`; the request must succeed, and
+ * not before the parent's unlock (release_after_pause). */
+#define CHECK_WAITS_FOR_UNLOCK(fd, cmd, type, start, len, ready_fd)                     \
+    do {                                                                               \
+        signal_peer(ready_fd);                                                         \
+        long long start_ = apus_now_ns();                                              \
+        CHECK_OK(lock_call((fd), (cmd), (type), SEEK_SET, (start), (len)));            \
+        CHECK(apus_now_ns() - start_ >= 100000000LL, "the wait ended before the unlock"); \
+    } while (0)
+
+/* In the parent: once the child is about to wait, pauses 200 ms, unlocks
+ * [start, start+len) with `cmd` (F_SETLK or F_OFD_SETLK) and reaps the child,
+ * which must exit 0. */
+#define RELEASE_AFTER_PAUSE(pid, ready_fd, fd, cmd, start, len)                         \
+    do {                                                                               \
+        CHECK_OK(wait_peer(ready_fd));                                                 \
+        apus_sleep_ms(200);                                                            \
+        CHECK_OK(lock_call((fd), (cmd), F_UNLCK, SEEK_SET, (start), (len)));           \
+        CHECK_EQ_LONG(child_exit_status(pid), 0);                                      \
     } while (0)
 
 /* CHECK_QUERY of F_GETLK for an unlocked answer. */

@@ -19,11 +19,7 @@ int main(void)
     /* Two descriptions in one process conflict. */
     CHECK_OK(lock_call(first, F_OFD_SETLK, F_WRLCK, SEEK_SET, 0, 10));
     CHECK_ERR(lock_call(second, F_OFD_SETLK, F_RDLCK, SEEK_SET, 5, 1), EAGAIN);
-    CHECK_OK(lock_query(second, F_OFD_GETLK, F_RDLCK, 0, 0, &fl));
-    CHECK_EQ_LONG(fl.l_type, F_WRLCK);
-    CHECK_EQ_LONG(fl.l_pid, -1);
-    CHECK_EQ_LONG(fl.l_start, 0);
-    CHECK_EQ_LONG(fl.l_len, 10);
+    CHECK_HELD(second, F_OFD_GETLK, F_RDLCK, 0, 0, F_WRLCK, 0, 10, -1);
     CHECK_OK(lock_query(first, F_OFD_GETLK, F_WRLCK, 0, 0, &fl));
     CHECK_EQ_LONG(fl.l_type, F_UNLCK);
     /* Classic POSIX locks of the same process conflict with it too. */
@@ -77,16 +73,10 @@ int main(void)
     if (pid == 0) {
         int mine = open("data", O_RDWR);
         CHECK(mine >= 0, "child open");
-        signal_peer(to_parent[1]);
-        long long start = apus_now_ns();
-        CHECK_OK(lock_call(mine, F_OFD_SETLKW, F_WRLCK, SEEK_SET, 0, 1));
-        CHECK(apus_now_ns() - start >= 100000000LL, "F_OFD_SETLKW returned before the unlock");
+        CHECK_WAITS_FOR_UNLOCK(mine, F_OFD_SETLKW, F_WRLCK, 0, 1, to_parent[1]);
         test_child_exit();
     }
-    CHECK_OK(wait_peer(to_parent[0]));
-    apus_sleep_ms(200);
-    CHECK_OK(lock_call(first, F_OFD_SETLK, F_UNLCK, SEEK_SET, 0, 0));
-    CHECK_EQ_LONG(child_exit_status(pid), 0);
+    RELEASE_AFTER_PAUSE(pid, to_parent[0], first, F_OFD_SETLK, 0, 0);
 
     /* l_pid must be 0. */
     struct flock bad;

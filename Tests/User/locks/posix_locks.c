@@ -27,20 +27,12 @@ int main(void)
     CHECK_OK(lock_call(fd, F_SETLK, F_WRLCK, SEEK_SET, 0, 10));
     pid_t pid = test_fork();
     if (pid == 0) {
-        struct flock fl;
-        CHECK_OK(lock_query(fd, F_GETLK, F_RDLCK, 0, 100, &fl));
-        CHECK_EQ_LONG(fl.l_type, F_WRLCK);
-        CHECK_EQ_LONG(fl.l_pid, parent);
-        CHECK_EQ_LONG(fl.l_start, 0);
-        CHECK_EQ_LONG(fl.l_len, 10);
-        CHECK_EQ_LONG(fl.l_whence, SEEK_SET);
+        CHECK_HELD(fd, F_GETLK, F_RDLCK, 0, 100, F_WRLCK, 0, 10, parent);
         CHECK_ERR(lock_call(fd, F_SETLK, F_RDLCK, SEEK_SET, 5, 1), EAGAIN);
-        CHECK_OK(lock_query(fd, F_GETLK, F_WRLCK, 10, 90, &fl));
-        CHECK_EQ_LONG(fl.l_type, F_UNLCK);
+        CHECK_FREE(fd, F_WRLCK, 10, 90);
         /* Not inherited: the child's unlock does not touch the parent's lock. */
         CHECK_OK(lock_call(fd, F_SETLK, F_UNLCK, SEEK_SET, 0, 0));
-        CHECK_OK(lock_query(fd, F_GETLK, F_WRLCK, 0, 1, &fl));
-        CHECK_EQ_LONG(fl.l_type, F_WRLCK);
+        CHECK_QUERY(fd, F_GETLK, F_WRLCK, 0, 1, F_WRLCK, 0, 10);
         /* The child's own lock, for the parent to see. */
         CHECK_OK(lock_call(fd, F_SETLK, F_RDLCK, SEEK_SET, 50, 0));
         signal_peer(to_parent[1]);
@@ -48,19 +40,12 @@ int main(void)
         test_child_exit();
     }
     CHECK_OK(wait_peer(to_parent[0]));
-    struct flock fl;
-    CHECK_OK(lock_query(fd, F_GETLK, F_WRLCK, 60, 1, &fl));
-    CHECK_EQ_LONG(fl.l_type, F_RDLCK);
-    CHECK_EQ_LONG(fl.l_pid, pid);
-    CHECK_EQ_LONG(fl.l_start, 50);
-    CHECK_EQ_LONG(fl.l_len, 0);
-    CHECK_OK(lock_query(fd, F_GETLK, F_RDLCK, 60, 1, &fl));
-    CHECK_EQ_LONG(fl.l_type, F_UNLCK);
+    CHECK_HELD(fd, F_GETLK, F_WRLCK, 60, 1, F_RDLCK, 50, 0, pid);
+    CHECK_FREE(fd, F_RDLCK, 60, 1);
     signal_peer(to_child[1]);
     CHECK_EQ_LONG(child_exit_status(pid), 0);
     /* Exit released the child's lock. */
-    CHECK_OK(lock_query(fd, F_GETLK, F_WRLCK, 60, 1, &fl));
-    CHECK_EQ_LONG(fl.l_type, F_UNLCK);
+    CHECK_FREE(fd, F_WRLCK, 60, 1);
 
     /* Splitting, merging, origins: the parent locks, a child reads the result. */
     CHECK_OK(lock_call(fd, F_SETLK, F_WRLCK, SEEK_SET, 0, 100));
@@ -111,16 +96,10 @@ int main(void)
         CHECK_OK(sigaction(SIGALRM, &sa, NULL));
         alarm(1);
         CHECK_ERR(lock_call(fd, F_SETLKW, F_WRLCK, SEEK_SET, 0, 1), EINTR);
-        signal_peer(to_parent[1]);
-        long long start = apus_now_ns();
-        CHECK_OK(lock_call(fd, F_SETLKW, F_WRLCK, SEEK_SET, 0, 1));
-        CHECK(apus_now_ns() - start >= 100000000LL, "F_SETLKW returned before the holder unlocked");
+        CHECK_WAITS_FOR_UNLOCK(fd, F_SETLKW, F_WRLCK, 0, 1, to_parent[1]);
         test_child_exit();
     }
-    CHECK_OK(wait_peer(to_parent[0]));
-    apus_sleep_ms(200);
-    CHECK_OK(lock_call(fd, F_SETLK, F_UNLCK, SEEK_SET, 0, 1));
-    CHECK_EQ_LONG(child_exit_status(pid), 0);
+    RELEASE_AFTER_PAUSE(pid, to_parent[0], fd, F_SETLK, 0, 1);
 
     /* SIGKILL ends a sleep in F_SETLKW at once. */
     CHECK_OK(lock_call(fd, F_SETLK, F_WRLCK, SEEK_SET, 0, 1));
