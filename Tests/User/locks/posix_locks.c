@@ -5,12 +5,14 @@
  * SEEK_CUR/SEEK_END and l_len 0 (to EOF) and negative are honoured; locks are
  * not inherited by fork; closing ANY descriptor of the file releases all of the
  * process's locks on it, and so does exit; F_SETLKW sleeps until the range is
- * free, returns EINTR when a handler without SA_RESTART runs, and SIGKILL ends
- * the sleep. */
+ * free, returns EINTR when a handler without SA_RESTART runs, goes on waiting
+ * after a handler with SA_RESTART, and SIGKILL ends the sleep. */
 #include "locks_common.h"
 #include <signal.h>
 
-static void on_alarm(int sig) { (void)sig; }
+static volatile sig_atomic_t alarms;
+
+static void on_alarm(int sig) { (void)sig; alarms++; }
 
 int main(void)
 {
@@ -100,6 +102,26 @@ int main(void)
         test_child_exit();
     }
     RELEASE_AFTER_PAUSE(pid, to_parent[0], fd, F_SETLK, 0, 1);
+
+    /* Under SA_RESTART the handler runs and F_SETLKW goes on waiting. */
+    CHECK_OK(lock_call(fd, F_SETLK, F_WRLCK, SEEK_SET, 0, 1));
+    pid = test_fork();
+    if (pid == 0) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_alarm;
+        sa.sa_flags = SA_RESTART;
+        CHECK_OK(sigaction(SIGALRM, &sa, NULL));
+        alarms = 0;
+        alarm(1);
+        CHECK_WAITS_FOR_UNLOCK(fd, F_SETLKW, F_WRLCK, 0, 1, to_parent[1]);
+        CHECK_EQ_LONG(alarms, 1);
+        test_child_exit();
+    }
+    CHECK_OK(wait_peer(to_parent[0]));
+    apus_sleep_ms(1500);
+    CHECK_OK(lock_call(fd, F_SETLK, F_UNLCK, SEEK_SET, 0, 1));
+    CHECK_EQ_LONG(child_exit_status(pid), 0);
 
     /* SIGKILL ends a sleep in F_SETLKW at once. */
     CHECK_OK(lock_call(fd, F_SETLK, F_WRLCK, SEEK_SET, 0, 1));
