@@ -27,7 +27,7 @@ func component(_ name: String, dependencies: [Target.Dependency] = []) -> Target
             swiftSettings: [embedded, ktestBuild] + strictlySafe)
 }
 
-let pureLibraries: [String] = ["BuddyAllocator", "KernelCommandLine", "Capabilities", "Inflate", "Cpio", "ElfFormat", "LinuxABI", "RegionMap", "LineDiscipline", "Ext2", "InternetStack", "VirtioQueue", "PartitionTable"]
+let pureLibraries: [String] = ["BuddyAllocator", "KernelCommandLine", "Capabilities", "Inflate", "Cpio", "ElfFormat", "LinuxABI", "RegionMap", "LineDiscipline", "Ext2", "InternetStack", "VirtioQueue", "PartitionTable", "LockRanges"]
 
 let package = Package(
     name: "ApusKernel",
@@ -59,6 +59,7 @@ let package = Package(
         library("InternetStack", dependencies: ["LinuxABI"]),
         library("VirtioQueue"),
         library("PartitionTable"),
+        library("LockRanges", dependencies: ["LinuxABI"]),
 
         component("Scheduling", dependencies: ["Framework"]),
         component("Block", dependencies: ["Framework", "Scheduling", "LinuxABI", "PartitionTable"]),
@@ -67,13 +68,15 @@ let package = Package(
         component("FileSystem", dependencies: ["Framework", "Scheduling", "LinuxABI", "Capabilities", "Cpio", "Inflate", "Block"]),
         component("Memory", dependencies: ["Framework", "FileSystem", "LinuxABI", "Capabilities", "RegionMap"]),
         component("Terminal", dependencies: ["Framework", "FileSystem", "Scheduling", "LinuxABI", "LineDiscipline"]),
+        component("FileLocks", dependencies: ["Framework", "FileSystem", "LinuxABI", "Scheduling", "LockRanges"]),
         component("Process", dependencies: ["Framework", "FileSystem", "Memory", "LinuxABI", "Capabilities", "ElfFormat",
-                                            "Scheduling"]),
+                                            "Scheduling", "FileLocks"]),
         component("Events", dependencies: ["Framework", "FileSystem", "Scheduling", "Process", "LinuxABI"]),
-        component("ProcFS", dependencies: ["Framework", "FileSystem", "Memory", "Process", "LinuxABI", "Scheduling"]),
+        component("ProcFS", dependencies: ["Framework", "FileSystem", "Memory", "Process", "LinuxABI", "Scheduling", "FileLocks"]),
         component("Futex", dependencies: ["Framework", "FileSystem", "Memory", "LinuxABI", "Scheduling", "Capabilities"]),
         component("SystemCalls", dependencies: ["Framework", "FileSystem", "Memory", "Process", "ProcFS", "Terminal", "Scheduling",
-                                                "LinuxABI", "Capabilities", "KernelCommandLine", "Events", "Futex"]),
+                                                "LinuxABI", "Capabilities", "KernelCommandLine", "Events", "Futex",
+                                                "FileLocks", "LockRanges"]),
 
         .target(name: "KTestRegistry", dependencies: ["Framework", "Scheduling", "FileSystem", "Memory", "ProcFS", "SystemCalls", "Events", "Futex", "Block", "VirtioBlock"], path: "KTests",
                 swiftSettings: [embedded, ktestBuild] + strictlySafe),

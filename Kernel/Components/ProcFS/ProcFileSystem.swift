@@ -10,7 +10,7 @@
 //                               such view per thread, by TID)
 //   /proc/TID/                  a thread's view, for a thread that is not its process's first
 //                               (reachable by name, not listed)
-//   /proc/meminfo, uptime, mounts, loadavg, stat
+//   /proc/meminfo, uptime, mounts, loadavg, stat, locks (FileLocks writes its text)
 // Magic links (SymlinkInode.jumpTarget) lead to the inode itself, not to the text readlink shows,
 // so `execve("/proc/self/exe")` runs the caller's binary even when its path is relative or gone.
 // Everything else is read-only: files are 0444 (writes by root get EIO, as on Linux when an
@@ -18,6 +18,7 @@
 // answer) and existing ones cannot be removed (EPERM). Inode numbers are derived from (PID, entry), so they are stable while a process lives.
 // Listing /proc gives the fixed entries, then one directory per live process in PID order.
 
+import FileLocks
 import FileSystem
 import Framework
 import LinuxABI
@@ -142,6 +143,7 @@ final class ProcLink: SymlinkInode {
 final class ProcRootDirectory: ProcDirectory {
     enum Entry: UInt64, CaseIterable {
         case selfLink = 3, meminfo, uptime, mounts, loadavg, stat
+        case locks
 
         var name: String {
             switch self {
@@ -151,6 +153,7 @@ final class ProcRootDirectory: ProcDirectory {
             case .mounts: "mounts"
             case .loadavg: "loadavg"
             case .stat: "stat"
+            case .locks: "locks"
             }
         }
     }
@@ -215,6 +218,8 @@ final class ProcRootDirectory: ProcDirectory {
             return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { SystemFiles.loadAverage() }
         case .stat:
             return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { SystemFiles.statistics() }
+        case .locks:
+            return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { FileLocks.procLocksText() }
         }
     }
 

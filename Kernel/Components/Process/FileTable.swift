@@ -5,8 +5,10 @@
 // heap has room above its reserve for it (and for the table's growth): every open file, pipe and
 // socket passes here, so descriptors cannot exhaust the kernel — ENOMEM instead. Every slot counts
 // as a reference to its description (OpenFile.descriptorOpened/descriptorClosed), so epoll
-// registrations go with the last one.
+// registrations go with the last one. Dropping a slot also releases the table's POSIX record locks
+// on the file's inode (FileLocks: the table is their owner, as Linux's files_struct).
 
+import FileLocks
 import FileSystem
 import Framework
 import LinuxABI
@@ -28,7 +30,14 @@ public final class FileTable {
     public init() {}
 
     deinit {
-        for slot in slots { slot?.file.descriptorClosed() }
+        for slot in slots { if let file = slot?.file { dropped(file) } }
+    }
+
+    /// A slot no longer refers to `file`: this table's POSIX locks on its inode go (fcntl(2):
+    /// closing any descriptor of a file releases them all), and the description loses a reference.
+    private func dropped(_ file: OpenFile) {
+        FileLocks.descriptorClosed(file, fileTable: ObjectIdentifier(self))
+        file.descriptorClosed()
     }
 
     /// Linux's alloc_fdtable: room for `descriptor`, in 128-slot units rounded up to a power of two.
@@ -98,7 +107,7 @@ public final class FileTable {
         let replaced = slots[Int(descriptor)]?.file
         slots[Int(descriptor)] = Slot(file: file, closeOnExec: closeOnExec)
         file.descriptorOpened()
-        replaced?.descriptorClosed()
+        if let replaced { dropped(replaced) }
         grow(toCover: Int(descriptor))
     }
 
@@ -115,7 +124,7 @@ public final class FileTable {
     public func close(_ descriptor: Int32) throws(Errno) {
         guard descriptor >= 0, Int(descriptor) < slots.count, let closed = slots[Int(descriptor)]?.file else { throw .EBADF }
         slots[Int(descriptor)] = nil
-        closed.descriptorClosed()
+        dropped(closed)
         while let last = slots.last, last == nil { slots.removeLast() }
     }
 
@@ -134,7 +143,7 @@ public final class FileTable {
         for index in slots.indices where slots[index]?.closeOnExec == true {
             let closed = slots[index]?.file
             slots[index] = nil
-            closed?.descriptorClosed()
+            if let closed { dropped(closed) }
         }
         while let last = slots.last, last == nil { slots.removeLast() }
     }
@@ -142,7 +151,7 @@ public final class FileTable {
     public func closeAll() {
         let closed = slots
         slots.removeAll()
-        for slot in closed { slot?.file.descriptorClosed() }
+        for slot in closed { if let file = slot?.file { dropped(file) } }
     }
 
     public var openDescriptors: [Int32] {
@@ -164,7 +173,7 @@ public final class FileTable {
             case .close:
                 let closed = slots[index]?.file
                 slots[index] = nil
-                closed?.descriptorClosed()
+                if let closed { dropped(closed) }
             }
             index += 1
         }

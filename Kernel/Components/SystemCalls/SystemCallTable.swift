@@ -92,6 +92,7 @@ enum SystemCallTable {
         case SystemCall.dup2.rawValue: try FileControl.dup2(context)
         case SystemCall.dup3.rawValue: try FileControl.dup3(context)
         case SystemCall.fcntl.rawValue: try FileControl.fcntl(context)
+        case SystemCall.flock.rawValue: try FileLockCalls.flock(context)
         case SystemCall.ioctl.rawValue: try IoctlCalls.ioctl(context)
         // memory
         case SystemCall.mmap.rawValue: try MemoryCalls.mmap(context)

@@ -69,15 +69,14 @@ enum FileControl {
         case .F_SETPIPE_SZ:
             return try Pipes.resize(file, to: UInt32(truncatingIfNeeded: argument), by: PipeCalls.pipeUser(call))
         case .F_GETLK, .F_OFD_GETLK:
-            // No locks are ever held by other processes here: report the range unlocked.
-            var lock = try call.copyIn(Flock.self, fromAddress: argument)
-            lock.type = FileLockType.F_UNLCK.rawValue
-            try call.copyOut(lock, toAddress: argument)
-            return 0
+            return try FileLockCalls.getLock(call, file: file, command: command)
         case .F_SETLK, .F_SETLKW, .F_OFD_SETLK, .F_OFD_SETLKW:
-            _ = try call.copyIn(Flock.self, fromAddress: argument)
-            return 0
-        case .F_GETOWN, .F_GETSIG, .F_GETLEASE:
+            return try FileLockCalls.setLock(call, descriptor: descriptor, file: file, command: command)
+        case .F_GETLEASE:
+            // Leases are not implemented (F_SETLEASE is EINVAL, Linux's answer for a file
+            // system without them), so no file has one.
+            return Int(FileLockType.F_UNLCK.rawValue)
+        case .F_GETOWN, .F_GETSIG:
             return 0
         case .F_SETOWN, .F_SETSIG:
             return 0
