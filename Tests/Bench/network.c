@@ -2,9 +2,8 @@
  * network.c: TCP over the loopback interface (lmbench lat_tcp, bw_tcp on localhost).
  *   tcp_loopback_latency    one byte to a child and back over a TCP connection with
  *                           TCP_NODELAY, per round trip;
- *   tcp_loopback_bandwidth  a child writes 64 KiB requests into a TCP connection, the parent
- *                           reads 64 KiB requests; every byte follows a pattern (offset mod 251)
- *                           and each read's first and last bytes are checked.
+ *   tcp_loopback_bandwidth  pipe_bandwidth's patterned stream (pipes.c) over a TCP connection:
+ *                           64 KiB writes by a child, 64 KiB reads checked by the parent.
  * Linux booted with this program as init has lo down: it is brought up first (SIOCSIFFLAGS,
  * which gives it 127.0.0.1/8); Apus's lo is always up.
  */
@@ -14,7 +13,6 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -103,29 +101,6 @@ static int run_latency(const struct bench_spec *spec)
     return status;
 }
 
-struct stream_state {
-    int fd;
-    long offset;
-    char *buffer;
-};
-
-static char pattern(long offset) { return (char)(offset % 251); }
-
-static long stream_read_unit(void *raw)
-{
-    struct stream_state *state = raw;
-    long total = 0;
-    while (total < (1l << 20)) {
-        ssize_t got = read(state->fd, state->buffer, CHUNK);
-        if (got <= 0) return got < 0 ? bench_syscall_failed("read") : bench_fail("early end of stream");
-        if (state->buffer[0] != pattern(state->offset) || state->buffer[got - 1] != pattern(state->offset + got - 1))
-            return bench_fail("wrong data at stream offset %ld", state->offset);
-        state->offset += got;
-        total += got;
-    }
-    return total;
-}
-
 static int run_bandwidth(const struct bench_spec *spec)
 {
     int client, accepted;
@@ -134,20 +109,12 @@ static int run_bandwidth(const struct bench_spec *spec)
     if (child < 0) return bench_syscall_failed("fork");
     if (child == 0) {
         close(accepted);
-        char *buffer = malloc(CHUNK + 251);
-        if (!buffer) _exit(1);
-        for (long i = 0; i < CHUNK + 251; i++) buffer[i] = pattern(i);
-        signal(SIGPIPE, SIG_IGN);
-        for (long offset = 0;;) {
-            ssize_t written = write(client, buffer + offset % 251, CHUNK);
-            if (written < 0) _exit(errno == EPIPE || errno == ECONNRESET ? 0 : 1);
-            offset += written;
-        }
+        bench_stream_writer(client);
     }
     close(client);
-    struct stream_state state = {accepted, 0, malloc(CHUNK)};
+    struct bench_stream_state state = {accepted, 0, malloc(CHUNK)};
     struct bench_result result;
-    int status = state.buffer ? bench_measure(stream_read_unit, &state, &result) : bench_fail("no memory");
+    int status = state.buffer ? bench_measure(bench_stream_read_unit, &state, &result) : bench_fail("no memory");
     close(accepted);
     free(state.buffer);
     if (bench_wait_exit(child) != 0) status = -1;

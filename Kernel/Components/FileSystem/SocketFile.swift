@@ -27,7 +27,7 @@ public enum SocketFiles {
 
     /// The family's object behind `file`; nil for AF_UNIX sockets and every other file.
     public static func kind(of file: OpenFile) -> SocketFileKind? {
-        (file.operations as? SocketFileOperations)?.kind
+        (file.operations as? SocketFileOperations)?.socketKind
     }
 
     /// Whether `file` is a socket of any family.
@@ -36,24 +36,12 @@ public enum SocketFiles {
     }
 }
 
-final class SocketFileOperations: FileOperations {
-    let kind: SocketFileKind
+/// The anonymous files' forwarding, plus sendfile's kernel-memory write.
+final class SocketFileOperations: AnonymousFileOperations {
+    var socketKind: SocketFileKind? { kind as? SocketFileKind }
 
-    init(kind: SocketFileKind) {
-        self.kind = kind
+    override func write(_ file: OpenFile, bytes: [UInt8]) throws(Errno) -> Int {
+        guard let socketKind else { throw .EINVAL }
+        return try socketKind.write(bytes: bytes, file: file)
     }
-
-    override func read(_ file: OpenFile, toUser address: UInt64, count: Int) throws(Errno) -> Int {
-        try kind.read(toUser: address, count: count, file: file)
-    }
-    override func write(_ file: OpenFile, fromUser address: UInt64, count: Int) throws(Errno) -> Int {
-        try kind.write(fromUser: address, count: count, file: file)
-    }
-    override func write(_ file: OpenFile, bytes: [UInt8]) throws(Errno) -> Int { try kind.write(bytes: bytes, file: file) }
-    override func control(_ file: OpenFile, _ request: UInt32, argument: UInt64) throws(Errno) -> Int {
-        try kind.control(request, argument: argument, file: file)
-    }
-    override func pollEvents(_ file: OpenFile) -> PollEvents { kind.pollEvents(file: file) }
-    override var readinessQueue: WaitQueue? { kind.readinessQueue }
-    override func release(_ file: OpenFile) { kind.release(file: file) }
 }
