@@ -22,6 +22,9 @@ struct SocketSettings {
     /// SO_SNDBUF/SO_RCVBUF as Linux reports them after a set (the doubled value).
     var reportedSendBuffer: Int32?
     var reportedReceiveBuffer: Int32?
+    /// Who made the socket and its inode, for /proc/net/tcp and udp.
+    var owner: UInt32 = 0
+    var inodeNumber: UInt64 = 0
 }
 
 /// Which way a call moves data (which timeout applies: SO_RCVTIMEO for receive and accept,

@@ -80,7 +80,17 @@ public enum InternetSockets {
             NetworkHost.shared.register(socket, in: &state)
             return socket
         }
-        return SocketFiles.open(socket, statusFlags: statusFlags, owner: owner, group: group)
+        return open(socket, statusFlags: statusFlags, owner: owner, group: group)
+    }
+
+    /// The socket's file, its owner and inode noted for /proc/net.
+    static func open(_ socket: InternetSocket, statusFlags: OpenFlags, owner: UInt32, group: UInt32) -> OpenFile {
+        let file = SocketFiles.open(socket, statusFlags: statusFlags, owner: owner, group: group)
+        socket.settings.withLock { settings in
+            settings.owner = owner
+            settings.inodeNumber = file.inode?.number ?? 0
+        }
+        return file
     }
 
     /// bind(2): `address` is the caller's sockaddr bytes; `isPrivileged` whether it may take ports below 1024.
@@ -149,7 +159,7 @@ public enum InternetSockets {
                     host.register(accepted, in: &state)
                     return (accepted, peer)
                 }
-                return (SocketFiles.open(accepted, statusFlags: statusFlags, owner: owner, group: group),
+                return (open(accepted, statusFlags: statusFlags, owner: owner, group: group),
                         InternetAddressCodec.encode(peer))
             } catch {
                 if error != .EAGAIN { throw error }

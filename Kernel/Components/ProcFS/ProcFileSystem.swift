@@ -141,7 +141,7 @@ final class ProcLink: SymlinkInode {
 /// /proc: the fixed entries and a directory per live process.
 final class ProcRootDirectory: ProcDirectory {
     enum Entry: UInt64, CaseIterable {
-        case selfLink = 3, meminfo, uptime, mounts, loadavg, stat
+        case selfLink = 3, meminfo, uptime, mounts, loadavg, stat, net
 
         var name: String {
             switch self {
@@ -151,6 +151,7 @@ final class ProcRootDirectory: ProcDirectory {
             case .mounts: "mounts"
             case .loadavg: "loadavg"
             case .stat: "stat"
+            case .net: "net"
             }
         }
     }
@@ -185,7 +186,7 @@ final class ProcRootDirectory: ProcDirectory {
     override func entries(after cookie: UInt64) -> [DirectoryEntry] {
         var result: [DirectoryEntry] = []
         for entry in Entry.allCases where entry.rawValue > cookie {
-            let kind: InodeKind = entry == .selfLink ? .symlink : .regular
+            let kind: InodeKind = entry == .selfLink ? .symlink : (entry == .net ? .directory : .regular)
             result.append(DirectoryEntry(name: Array(entry.name.utf8), inodeNumber: entry.rawValue,
                                          type: kind.directoryEntryType, position: entry.rawValue))
         }
@@ -215,6 +216,10 @@ final class ProcRootDirectory: ProcDirectory {
             return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { SystemFiles.loadAverage() }
         case .stat:
             return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { SystemFiles.statistics() }
+        case .net:
+            let directory = ProcNetDirectory(number: entry.rawValue, deviceNumber: deviceNumber)
+            directory.attach(under: self)
+            return directory
         }
     }
 
