@@ -110,6 +110,7 @@ final class InternetSocket: SocketFileKind {
             do throws(Errno) {
                 // An empty send still reports a broken or unconnected stream (EPIPE, SO_ERROR).
                 let bytes = try source.gather(from: done, count: piece)
+                try InternetSocket.requireRoom(forBytes: bytes.count)
                 accepted = try host.perform { (state: inout NetworkHost.State) throws(Errno) -> Int in
                     try state.stack.send(id, bytes, now: NetworkHost.now)
                 }
@@ -129,9 +130,17 @@ final class InternetSocket: SocketFileKind {
     func sendDatagram(_ source: SendSource, to destination: SocketAddress?) throws(Errno) -> Int {
         guard source.count <= InternetSocket.largestDatagram else { throw .EMSGSIZE }
         let bytes = try source.gather(from: 0, count: source.count)
+        try InternetSocket.requireRoom(forBytes: bytes.count)
         return try host.perform { (state: inout NetworkHost.State) throws(Errno) -> Int in
             try state.stack.send(id, bytes, to: destination, now: NetworkHost.now)
         }
+    }
+
+    /// ENOBUFS unless the kernel heap can take the bytes twice above its reserve: the sender's
+    /// queue keeps them until acknowledged, and on loopback the receiver's queue holds them too
+    /// before the call returns (a failed allocation would trap the kernel).
+    static func requireRoom(forBytes count: Int) throws(Errno) {
+        do { try KernelMemory.requireHeadroom(forHeapBytes: 2 * count + 4_096) } catch { throw .ENOBUFS }
     }
 
     private func partial(_ done: Int, else error: Errno) throws(Errno) -> Int {

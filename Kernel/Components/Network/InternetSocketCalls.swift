@@ -136,7 +136,12 @@ public enum InternetSockets {
                 try state.stack.connect(socket.id, to: address, now: NetworkHost.now)
             }
         }
-        if try attempt() == .connected { return }
+        do throws(Errno) {
+            if try attempt() == .connected { return }
+        } catch {
+            // A blocking connect restarted after a signal goes on waiting for its handshake.
+            guard error == .EALREADY, !file.isNonBlocking else { throw error }
+        }
         if file.isNonBlocking { throw .EINPROGRESS }
         switch socket.wait(for: .POLLOUT, .send) {
         case .ready: _ = try attempt()
