@@ -62,8 +62,8 @@ public enum NetworkProcFiles {
                 if let info = state.stack.tcpInfo(id) {
                     let timerArmed = info.retransmitDeadline != nil ? "01" : (info.keepaliveDeadline != nil ? "02" : "00")
                     line += endpoint(info.local) + " " + endpoint(info.remote) + " " + hex(UInt64(info.state.rawValue), width: 2)
-                    line += " " + hex(UInt64(info.bytesInFlight + info.bytesQueued), width: 8) + ":" + hex(UInt64(info.bytesReadable), width: 8)
-                    line += " " + timerArmed + ":00000000 " + hex(UInt64(info.retransmits), width: 8) + " " + owner + " "
+                    line += " " + hex(UInt64(clamping: info.bytesInFlight + info.bytesQueued), width: 8) + ":" + hex(UInt64(clamping: info.bytesReadable), width: 8)
+                    line += " " + timerArmed + ":00000000 " + hex(UInt64(clamping: info.retransmits), width: 8) + " " + owner + " "
                     line += padded("\(info.keepaliveProbes)", width: 8) + " " + inode + " 1 0000000000000000 "
                     line += "\(info.retransmissionTimeout / 10_000_000) 0 0 \(info.congestionWindow / Swift.max(info.segmentSize, 1)) "
                     line += info.slowStartThreshold >= 0xFFFF * Swift.max(info.segmentSize, 1) ? "-1" : "\(info.slowStartThreshold / Swift.max(info.segmentSize, 1))"
@@ -89,7 +89,7 @@ public enum NetworkProcFiles {
                 let remote = try? state.stack.peerAddress(id)
                 var line = padded("\(row)", width: 5) + ": " + endpoint(local) + " " + endpoint(remote ?? .unspecified)
                 line += remote == nil ? " 07 " : " 01 "
-                line += "00000000:" + hex(UInt64(state.stack.readableBytes(id)), width: 8) + " 00:00000000 00000000 "
+                line += "00000000:" + hex(UInt64(clamping: state.stack.readableBytes(id)), width: 8) + " 00:00000000 00000000 "
                 line += padded("\(held?.owner ?? 0)", width: 5) + "        0 \(held?.inode ?? 0) 2 0000000000000000 0"
                 lines.append(padded(line, width: 127, alignment: .left))
             }
@@ -101,7 +101,7 @@ public enum NetworkProcFiles {
         var text = "Inter-|   Receive                                                |  Transmit\n"
         text += " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n"
         for (index, interface) in InterfaceRequests.interfaces().enumerated() {
-            let counters = NetworkHost.shared.inspect { $0.interfaceCounters(InterfaceID(index: index)) } ?? InterfaceCounters()
+            guard let counters = NetworkHost.shared.inspect({ $0.interfaceCounters(InterfaceID(index: index)) }) else { continue }
             let columns: [(UInt64, Int)] = [
                 (counters.receivedBytes, 8), (counters.receivedFrames, 7), (0, 4), (counters.receiveDrops, 4), (0, 4), (0, 5),
                 (0, 10), (0, 9), (counters.sentBytes, 8), (counters.sentFrames, 7), (0, 4), (counters.sendDrops, 4), (0, 4),
