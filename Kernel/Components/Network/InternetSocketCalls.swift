@@ -61,20 +61,7 @@ public enum InternetSockets {
     /// CAP_NET_RAW and is not implemented; other types are ESOCKTNOSUPPORT.
     public static func makeSocket(type: Int32, protocolNumber: Int32, statusFlags: OpenFlags, owner: UInt32,
                                   group: UInt32) throws(Errno) -> OpenFile {
-        let kind: SocketKind
-        switch SocketType(rawValue: type) {
-        case .SOCK_STREAM:
-            guard protocolNumber == 0 || protocolNumber == InternetProtocolNumber.IPPROTO_TCP else { throw .EPROTONOSUPPORT }
-            kind = .tcp
-        case .SOCK_DGRAM:
-            guard protocolNumber == 0 || protocolNumber == InternetProtocolNumber.IPPROTO_UDP else { throw .EPROTONOSUPPORT }
-            kind = .udp
-        case .SOCK_RAW:
-            Log.warn("socket: AF_INET SOCK_RAW is not implemented: ENOSYS")
-            throw .ENOSYS
-        default:
-            throw .ESOCKTNOSUPPORT
-        }
+        let kind = try kind(type: type, protocolNumber: protocolNumber)
         let socket = try NetworkHost.shared.perform { (state: inout NetworkHost.State) throws(Errno) -> InternetSocket in
             let socket = InternetSocket(id: try state.stack.openSocket(kind), kind: kind)
             NetworkHost.shared.register(socket, in: &state)
@@ -91,6 +78,29 @@ public enum InternetSockets {
             settings.inodeNumber = file.inode?.number ?? 0
         }
         return file
+    }
+
+    static func kind(type: Int32, protocolNumber: Int32) throws(Errno) -> SocketKind {
+        switch SocketType(rawValue: type) {
+        case .SOCK_STREAM:
+            guard protocolNumber == 0 || protocolNumber == InternetProtocolNumber.IPPROTO_TCP else { throw .EPROTONOSUPPORT }
+            return .tcp
+        case .SOCK_DGRAM:
+            guard protocolNumber == 0 || protocolNumber == InternetProtocolNumber.IPPROTO_UDP else { throw .EPROTONOSUPPORT }
+            return .udp
+        case .SOCK_RAW:
+            Log.warn("socket: AF_INET SOCK_RAW is not implemented: ENOSYS")
+            throw .ENOSYS
+        default:
+            throw .ESOCKTNOSUPPORT
+        }
+    }
+
+    /// socketpair(2) for AF_INET: the socket's own errors first, then EOPNOTSUPP (inet sockets
+    /// do not pair).
+    public static func refusePair(type: Int32, protocolNumber: Int32) throws(Errno) -> Never {
+        _ = try kind(type: type, protocolNumber: protocolNumber)
+        throw .EOPNOTSUPP
     }
 
     /// bind(2): `address` is the caller's sockaddr bytes; `isPrivileged` whether it may take ports below 1024.

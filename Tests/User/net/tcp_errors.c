@@ -182,6 +182,10 @@ static void creation_and_option_errors(void)
     CHECK_ERR(socket(AF_INET, SOCK_SEQPACKET, 0), ESOCKTNOSUPPORT);
     CHECK_ERR(socket(46, SOCK_STREAM, 0), EAFNOSUPPORT);
     CHECK_ERR(socket(AF_INET, SOCK_STREAM | 0x40000000, 0), EINVAL);
+    int pair[2];
+    CHECK_ERR(socketpair(AF_INET, SOCK_STREAM, 0, pair), EOPNOTSUPP);
+    CHECK_ERR(socketpair(AF_INET, SOCK_DGRAM, 0, pair), EOPNOTSUPP);
+    CHECK_ERR(socketpair(AF_INET, SOCK_STREAM, IPPROTO_UDP, pair), EPROTONOSUPPORT);
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     int value = 1;
     CHECK_ERR(setsockopt(fd, SOL_SOCKET, 12345, &value, sizeof value), ENOPROTOOPT);
