@@ -11,6 +11,7 @@ import FileSystem
 import Framework
 import Futex
 import Memory
+import Network
 import ProcFS
 import Scheduling
 import VirtioBlock
@@ -30,4 +31,5 @@ import VirtioBlock
 @section("ktest_registry") @used let virtioBlockSuite: KTestSuite = registerVirtioBlockKTests
 @section("ktest_registry") @used let eventsSuite: KTestSuite = registerEventsKTests
 @section("ktest_registry") @used let futexSuite: KTestSuite = registerFutexKTests
+@section("ktest_registry") @used let networkSuite: KTestSuite = registerNetworkKTests
 #endif

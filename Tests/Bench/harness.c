@@ -42,6 +42,7 @@ static char failure_message[256];
 static const struct bench_spec *const families[] = {
     bench_boot_specs, bench_syscall_specs, bench_memory_specs, bench_file_specs,
     bench_process_specs, bench_cow_specs, bench_pipe_specs, bench_signal_specs, bench_select_specs,
+    bench_network_specs,
 };
 
 uint64_t bench_now_ns(void)

@@ -101,15 +101,9 @@ static int run_ctx_switch(const struct bench_spec *spec)
     return 0;
 }
 
-struct stream_state {
-    int fd;
-    long offset;
-    char *buffer;
-};
-
 static char pattern(long offset) { return (char)(offset % 251); }
 
-static void stream_writer(int fd)
+void bench_stream_writer(int fd)
 {
     char *buffer = malloc(CHUNK + 251);
     if (!buffer) _exit(1);
@@ -117,14 +111,14 @@ static void stream_writer(int fd)
     signal(SIGPIPE, SIG_IGN);
     for (long offset = 0;;) {
         ssize_t written = write(fd, buffer + offset % 251, CHUNK);
-        if (written < 0) _exit(errno == EPIPE ? 0 : 1);
+        if (written < 0) _exit(errno == EPIPE || errno == ECONNRESET ? 0 : 1);
         offset += written;
     }
 }
 
-static long stream_read_unit(void *raw)
+long bench_stream_read_unit(void *raw)
 {
-    struct stream_state *state = raw;
+    struct bench_stream_state *state = raw;
     long total = 0;
     while (total < (1l << 20)) {
         ssize_t got = read(state->fd, state->buffer, CHUNK);
@@ -145,12 +139,12 @@ static int run_pipe_bandwidth(const struct bench_spec *spec)
     if (child < 0) return bench_syscall_failed("fork");
     if (child == 0) {
         close(fds[0]);
-        stream_writer(fds[1]);
+        bench_stream_writer(fds[1]);
     }
     close(fds[1]);
-    struct stream_state state = {fds[0], 0, malloc(CHUNK)};
+    struct bench_stream_state state = {fds[0], 0, malloc(CHUNK)};
     struct bench_result result;
-    int status = state.buffer ? bench_measure(stream_read_unit, &state, &result) : bench_fail("no memory");
+    int status = state.buffer ? bench_measure(bench_stream_read_unit, &state, &result) : bench_fail("no memory");
     close(fds[0]);
     free(state.buffer);
     if (bench_wait_exit(child) != 0) status = -1;

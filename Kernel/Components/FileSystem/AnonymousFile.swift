@@ -54,9 +54,10 @@ public enum AnonymousFiles {
                  statusFlags: statusFlags.intersection(.O_NONBLOCK), operations: AnonymousFileOperations(kind: kind))
     }
 
-    /// The kind behind `file`, nil for every other file.
+    /// The kind behind `file`, nil for every other file (sockets of other families included).
     public static func kind(of file: OpenFile) -> AnonymousFileKind? {
-        (file.operations as? AnonymousFileOperations)?.kind
+        guard !(file.operations is SocketFileOperations) else { return nil }
+        return (file.operations as? AnonymousFileOperations)?.kind
     }
 }
 
@@ -65,7 +66,8 @@ extension OpenFile {
     public var anonymousName: String? { AnonymousFiles.kind(of: self)?.name }
 }
 
-final class AnonymousFileOperations: FileOperations {
+/// Forwards the file operations to a kind (SocketFile.swift's sockets reuse it).
+class AnonymousFileOperations: FileOperations {
     let kind: AnonymousFileKind
 
     init(kind: AnonymousFileKind) {

@@ -266,6 +266,7 @@ public enum UnixSockets {
     /// Whether EPIPE from a write on `file` also raises SIGPIPE: pipes and stream sockets do;
     /// datagram and sequenced-packet sockets do not (unix_dgram_sendmsg sends no signal).
     public static func signalsBrokenPipe(_ file: OpenFile) -> Bool {
+        if let kind = SocketFiles.kind(of: file) { return kind.signalsBrokenPipe }
         guard let operations = file.operations as? UnixSocketOperations else { return true }
         return operations.endpoint.kind == .stream
     }

@@ -305,18 +305,18 @@ public struct UnixReceipt {
 }
 
 /// What a send takes its bytes from: user memory (send, write, writev) or the kernel (sendfile).
-enum SendSource {
+public enum SendSource {
     case user([Iovec])
     case kernel([UInt8])
 
-    var count: Int {
+    public var count: Int {
         switch self {
         case .user(let segments): segments.totalLength
         case .kernel(let bytes): bytes.count
         }
     }
 
-    func gather(from offset: Int, count: Int) throws(Errno) -> [UInt8] {
+    public func gather(from offset: Int, count: Int) throws(Errno) -> [UInt8] {
         switch self {
         case .user(let segments): try segments.gather(from: offset, count: count)
         case .kernel(let bytes): [UInt8](bytes[offset..<(offset + count)])
@@ -326,7 +326,7 @@ enum SendSource {
 
 extension Array where Element == Iovec {
     /// The bytes the segments hold in all (the caller validated each against user space).
-    var totalLength: Int {
+    public var totalLength: Int {
         var total = 0
         for segment in self {
             let (sum, overflow) = total.addingReportingOverflow(Int(clamping: segment.length))
@@ -336,7 +336,7 @@ extension Array where Element == Iovec {
     }
 
     /// Copies `count` bytes in from user memory, starting `offset` bytes into the segments.
-    func gather(from offset: Int, count: Int) throws(Errno) -> [UInt8] {
+    public func gather(from offset: Int, count: Int) throws(Errno) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(count)
         var skip = offset
@@ -356,7 +356,7 @@ extension Array where Element == Iovec {
     }
 
     /// Copies `bytes` out to user memory, starting `offset` bytes into the segments.
-    func scatter(_ bytes: ArraySlice<UInt8>, at offset: Int) throws(Errno) {
+    public func scatter(_ bytes: ArraySlice<UInt8>, at offset: Int) throws(Errno) {
         var skip = offset
         var next = bytes.startIndex
         for segment in self where next < bytes.endIndex {

@@ -144,6 +144,7 @@ final class ProcRootDirectory: ProcDirectory {
     enum Entry: UInt64, CaseIterable {
         case selfLink = 3, meminfo, uptime, mounts, loadavg, stat
         case locks
+        case net
 
         var name: String {
             switch self {
@@ -154,6 +155,7 @@ final class ProcRootDirectory: ProcDirectory {
             case .loadavg: "loadavg"
             case .stat: "stat"
             case .locks: "locks"
+            case .net: "net"
             }
         }
     }
@@ -188,7 +190,7 @@ final class ProcRootDirectory: ProcDirectory {
     override func entries(after cookie: UInt64) -> [DirectoryEntry] {
         var result: [DirectoryEntry] = []
         for entry in Entry.allCases where entry.rawValue > cookie {
-            let kind: InodeKind = entry == .selfLink ? .symlink : .regular
+            let kind: InodeKind = entry == .selfLink ? .symlink : (entry == .net ? .directory : .regular)
             result.append(DirectoryEntry(name: Array(entry.name.utf8), inodeNumber: entry.rawValue,
                                          type: kind.directoryEntryType, position: entry.rawValue))
         }
@@ -220,6 +222,10 @@ final class ProcRootDirectory: ProcDirectory {
             return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { SystemFiles.statistics() }
         case .locks:
             return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { FileLocks.procLocksText() }
+        case .net:
+            let directory = ProcNetDirectory(number: entry.rawValue, deviceNumber: deviceNumber)
+            directory.attach(under: self)
+            return directory
         }
     }
 

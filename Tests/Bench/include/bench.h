@@ -69,6 +69,17 @@ int bench_fail(const char *format, ...) __attribute__((format(printf, 1, 2)));
 /* Remembers which call failed, for the UNSUPPORTED/ERROR line; returns -1. */
 int bench_syscall_failed(const char *call);
 
+/* A patterned byte stream (pipes.c): the writer sends 64 KiB requests until the reader goes
+ * (EPIPE or ECONNRESET, then exits 0); a read unit reads 1 MiB in 64 KiB requests and checks
+ * each read's first and last bytes against the pattern (offset mod 251). */
+struct bench_stream_state {
+    int fd;
+    long offset;
+    char *buffer;
+};
+void bench_stream_writer(int fd) __attribute__((noreturn));
+long bench_stream_read_unit(void *raw);
+
 /* Waits for a child; 0 if it exited with status 0 (process.c). */
 int bench_wait_exit(pid_t pid);
 
@@ -89,5 +100,6 @@ extern const struct bench_spec bench_pipe_specs[];
 extern const struct bench_spec bench_signal_specs[];
 extern const struct bench_spec bench_select_specs[];
 extern const struct bench_spec bench_boot_specs[];
+extern const struct bench_spec bench_network_specs[];
 
 #endif

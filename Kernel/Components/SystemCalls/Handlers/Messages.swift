@@ -13,6 +13,7 @@ import FileSystem
 import Framework
 import LinuxABI
 import Memory
+import Network
 import Process
 
 enum Messages {
@@ -36,7 +37,7 @@ enum Messages {
 
     static func sendmsg(_ call: SystemCallContext) throws(Errno) -> Int {
         let file = try call.file(0)
-        guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
+        guard SocketFiles.isSocket(file) else { throw .ENOTSOCK }
         let (header, vectors) = try header(call, at: call.address(1))
         var address: [UInt8] = []
         if header.name != 0 && header.nameLength > 0 {
@@ -49,6 +50,10 @@ enum Messages {
             ancillary = try SocketControlMessages.decode(call, at: header.control, length: Int(header.controlLength))
         }
         let flags = MessageFlags(rawValue: call.int32(2))
+        if InternetSockets.isInternetSocket(file) {
+            // No AF_INET control message (IP_PKTINFO, IP_TTL...) is implemented: they are ignored.
+            return try InternetSocketCalls.send(call, file, from: vectors, to: address.isEmpty ? nil : address, flags: flags)
+        }
         let destination = address.isEmpty ? nil : try SendReceive.checkDestination(address, of: file, call)
         return try SendReceive.sendSignallingBrokenPipe(call, file, flags: flags) { () throws(Errno) -> Int in
             try UnixSockets.send(file, from: vectors, to: destination, flags: flags, ancillary: ancillary)
@@ -57,10 +62,11 @@ enum Messages {
 
     static func recvmsg(_ call: SystemCallContext) throws(Errno) -> Int {
         let file = try call.file(0)
-        guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
+        guard SocketFiles.isSocket(file) else { throw .ENOTSOCK }
         let headerAddress = call.address(1)
         let (header, vectors) = try header(call, at: headerAddress)
         let flags = MessageFlags(rawValue: call.int32(2))
+        if InternetSockets.isInternetSocket(file) { return try receiveInternet(call, file, header: header, at: headerAddress, vectors, flags) }
         let received = try UnixSockets.receive(file, into: vectors, flags: flags)
         if header.name != 0 {
             try SocketNames.copyOutAddress(SocketNames.senderAddress(received.senderName), call, address: header.name,
@@ -80,6 +86,21 @@ enum Messages {
         }
         try call.writeInt32(outFlags.rawValue, toAddress: headerAddress + 48)
         try call.writeUInt64(UInt64(control.bytes.count), toAddress: headerAddress + 40)
+        return received.count
+    }
+
+    /// recvmsg(2) on an AF_INET socket: the sender's address (UDP; TCP reports none), MSG_TRUNC,
+    /// and no control messages (msg_controllen 0).
+    static func receiveInternet(_ call: SystemCallContext, _ file: OpenFile, header: Header, at headerAddress: UInt64,
+                                _ vectors: [Iovec], _ flags: MessageFlags) throws(Errno) -> Int {
+        let received = try InternetSocketCalls.receive(call, file, into: vectors, flags: flags)
+        if header.name != 0 {
+            try SocketNames.copyOutAddress(received.senderAddress, call, address: header.name, lengthAddress: headerAddress + 8)
+        }
+        var outFlags = flags.intersection(.MSG_CMSG_CLOEXEC)
+        if received.isTruncated { outFlags.insert(.MSG_TRUNC) }
+        try call.writeInt32(outFlags.rawValue, toAddress: headerAddress + 48)
+        try call.writeUInt64(0, toAddress: headerAddress + 40)
         return received.count
     }
 }

@@ -7,6 +7,7 @@ import FileSystem
 import Framework
 import LinuxABI
 import Memory
+import Network
 import Process
 import Scheduling
 
@@ -24,7 +25,7 @@ enum ReadWrite {
         let (buffer, count) = try call.userBuffer(1, count: 2)
         // An empty write is a no-op, except on a socket: it is an empty datagram there, and EPIPE
         // on a stream whose sending side is shut (sock_write_iter has no shortcut).
-        if count == 0 && !UnixSockets.isSocket(file) { return 0 }
+        if count == 0 && !SocketFiles.isSocket(file) { return 0 }
         return try brokenPipeSignal(call, file) { () throws(Errno) -> Int in try handle.write(fromUser: buffer, count: count) }
     }
 
@@ -122,6 +123,10 @@ enum ReadWrite {
             let vectors = try vectors(call)
             return vectors.contains(where: { $0.length > 0 }) ? try UnixSockets.receive(file, into: vectors, flags: []).count : 0
         }
+        if InternetSockets.isInternetSocket(file) {
+            let vectors = try vectors(call)
+            return vectors.contains(where: { $0.length > 0 }) ? try InternetSocketCalls.receive(call, file, into: vectors, flags: []).count : 0
+        }
         return try transfer(try vectors(call)) { (base, length) throws(Errno) -> Int in try handle.read(toUser: base, count: length) }
     }
 
@@ -134,6 +139,9 @@ enum ReadWrite {
             // Vectors holding no byte at all send nothing (Linux's vectored write stops at a zero total).
             if UnixSockets.isSocket(file) {
                 return vectors.contains(where: { $0.length > 0 }) ? try UnixSockets.send(file, from: vectors, flags: []) : 0
+            }
+            if InternetSockets.isInternetSocket(file) {
+                return vectors.contains(where: { $0.length > 0 }) ? try InternetSockets.send(file, from: vectors, to: nil, flags: []) : 0
             }
             return try transfer(vectors) { (base, length) throws(Errno) -> Int in try handle.write(fromUser: base, count: length) }
         }

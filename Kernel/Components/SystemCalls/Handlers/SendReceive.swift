@@ -9,6 +9,7 @@ import FileSystem
 import Framework
 import LinuxABI
 import Memory
+import Network
 import Process
 
 enum SendReceive {
@@ -19,8 +20,12 @@ enum SendReceive {
         // Linux checks the buffer before it looks at the descriptor.
         let (buffer, count) = try call.userBuffer(1, count: 2)
         let file = try call.file(0)
-        guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
         let flags = MessageFlags(rawValue: call.int32(3))
+        if InternetSockets.isInternetSocket(file) {
+            let destination = call.address(4) == 0 ? nil : try SocketAddresses.copyIn(call, address: call.address(4), length: call.int32(5))
+            return try InternetSocketCalls.send(call, file, from: [Iovec(base: buffer, length: UInt64(count))], to: destination, flags: flags)
+        }
+        guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
         var destination: UnixSocketEndpointReference?
         if call.address(4) != 0 {
             let address = try SocketAddresses.copyIn(call, address: call.address(4), length: call.int32(5))
@@ -54,8 +59,15 @@ enum SendReceive {
         // Linux checks the buffer before it looks at the descriptor.
         let (buffer, count) = try call.userBuffer(1, count: 2)
         let file = try call.file(0)
-        guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
         let flags = MessageFlags(rawValue: call.int32(3))
+        if InternetSockets.isInternetSocket(file) {
+            let received = try InternetSocketCalls.receive(call, file, into: [Iovec(base: buffer, length: UInt64(count))], flags: flags)
+            if call.address(4) != 0 {
+                try SocketNames.copyOutAddress(received.senderAddress, call, address: call.address(4), lengthAddress: call.address(5))
+            }
+            return received.count
+        }
+        guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
         let received = try UnixSockets.receive(file, into: [Iovec(base: buffer, length: UInt64(count))], flags: flags)
         if call.address(4) != 0 {
             try SocketNames.copyOutAddress(SocketNames.senderAddress(received.senderName), call, address: call.address(4),

@@ -13,6 +13,7 @@ import FileSystem
 import Framework
 import LinuxABI
 import Memory
+import Network
 import Process
 
 /// A validated sockaddr_un: a path (without its NUL) or an abstract name (from its leading NUL).
@@ -75,6 +76,7 @@ enum SocketConnection {
         let requestedType = call.int32(1)
         let flags = SocketFlags(rawValue: requestedType & ~SocketType.typeMask)
         guard flags.subtracting([.SOCK_NONBLOCK, .SOCK_CLOEXEC]).isEmpty else { throw .EINVAL }
+        if call.int32(0) == AddressFamily.AF_INET.rawValue { return try InternetSocketCalls.socket(call, flags: flags) }
         let kind = try SocketPairCalls.unixKind(family: call.int32(0), type: requestedType & SocketType.typeMask,
                                                 protocolNumber: call.int32(2))
         let credentials = call.process.credentials
@@ -84,13 +86,20 @@ enum SocketConnection {
                                                   limit: call.process.limits.openFiles))
     }
 
+    /// Argument 0's file if it is an AF_INET socket (the descriptor's errors first).
+    static func internetSocket(_ call: SystemCallContext) throws(Errno) -> OpenFile? {
+        let file = try call.file(0)
+        return InternetSockets.isInternetSocket(file) ? file : nil
+    }
+
     static func socketFile(_ call: SystemCallContext) throws(Errno) -> OpenFile {
         let file = try call.file(0)
-        guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
+        guard SocketFiles.isSocket(file) else { throw .ENOTSOCK }
         return file
     }
 
     static func bind(_ call: SystemCallContext) throws(Errno) -> Int {
+        if let file = try internetSocket(call) { return try InternetSocketCalls.bind(call, file) }
         let file = try socketFile(call)
         let bytes = try SocketAddresses.copyIn(call, address: call.address(1), length: call.int32(2))
         if bytes.count == UnixAddress.familySize && SocketAddresses.family(of: bytes) == AddressFamily.AF_UNIX.rawValue {
@@ -111,6 +120,7 @@ enum SocketConnection {
     }
 
     static func listen(_ call: SystemCallContext) throws(Errno) -> Int {
+        if let file = try internetSocket(call) { return try InternetSocketCalls.listen(call, file) }
         let file = try socketFile(call)
         let requested = UInt32(bitPattern: call.int32(1))
         try UnixSockets.listen(file, backlog: Int(min(requested, UInt32(SocketAddresses.somaxconn))))
@@ -120,6 +130,7 @@ enum SocketConnection {
     static func connect(_ call: SystemCallContext) throws(Errno) -> Int {
         let file = try call.file(0)
         let bytes = try SocketAddresses.copyIn(call, address: call.address(1), length: call.int32(2))
+        if InternetSockets.isInternetSocket(file) { return try InternetSocketCalls.connect(call, file, address: bytes) }
         guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
         let kind = try UnixSockets.kind(of: file)
         if kind == .datagram {
@@ -146,14 +157,21 @@ enum SocketConnection {
         guard flags.subtracting([.SOCK_NONBLOCK, .SOCK_CLOEXEC]).isEmpty else { throw .EINVAL }
         let file = try socketFile(call)
         let credentials = call.process.credentials
-        let (accepted, peerName) = try UnixSockets.accept(file, statusFlags: flags.contains(.SOCK_NONBLOCK) ? .O_NONBLOCK : [],
-                                                          owner: credentials.fileSystemUserID, group: credentials.fileSystemGroupID)
+        let accepted: OpenFile
+        let peerAddress: [UInt8]
+        if InternetSockets.isInternetSocket(file) {
+            (accepted, peerAddress) = try InternetSocketCalls.accept(call, file, flags: flags)
+        } else {
+            let (unixFile, peerName) = try UnixSockets.accept(file, statusFlags: flags.contains(.SOCK_NONBLOCK) ? .O_NONBLOCK : [],
+                                                              owner: credentials.fileSystemUserID, group: credentials.fileSystemGroupID)
+            (accepted, peerAddress) = (unixFile, SocketAddresses.socketAddress(peerName))
+        }
         let files = call.process.files
         let descriptor = try files.install(accepted, closeOnExec: flags.contains(.SOCK_CLOEXEC), limit: call.process.limits.openFiles)
         if call.address(1) != 0 {
             // Linux drops the new connection when the address cannot be written.
             do throws(Errno) {
-                try SocketNames.copyOutAddress(SocketAddresses.socketAddress(peerName), call, address: call.address(1),
+                try SocketNames.copyOutAddress(peerAddress, call, address: call.address(1),
                                                lengthAddress: call.address(2))
             } catch {
                 try? files.close(descriptor)

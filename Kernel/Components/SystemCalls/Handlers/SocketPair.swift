@@ -4,13 +4,14 @@
 // the sockets are made, so a bad `sv` is EFAULT whatever the family; then a family out of range
 // is EAFNOSUPPORT, a type out of range EINVAL, a protocol other than 0 or PF_UNIX
 // EPROTONOSUPPORT, and a type AF_UNIX does not have ESOCKTNOSUPPORT (SOCK_RAW becomes SOCK_DGRAM).
-// Apus has no other family, so every other family is EAFNOSUPPORT, as on a Linux built without
-// it (Linux with IPv4 answers EOPNOTSUPP for AF_INET: its sockets exist but do not pair).
+// AF_INET sockets exist but do not pair: EOPNOTSUPP after the type and protocol checks, as Linux.
+// Every other family is EAFNOSUPPORT.
 
 import FileSystem
 import Framework
 import LinuxABI
 import Memory
+import Network
 import Process
 
 enum SocketPairCalls {
@@ -22,6 +23,9 @@ enum SocketPairCalls {
         guard MemoryLayout.isUserRange(vector, length: 8) else { throw .EFAULT }
         let kind: UnixSocketKind
         do throws(Errno) {
+            if call.int32(0) == AddressFamily.AF_INET.rawValue {
+                try InternetSockets.refusePair(type: requestedType & SocketType.typeMask, protocolNumber: call.int32(2))
+            }
             kind = try unixKind(family: call.int32(0), type: requestedType & SocketType.typeMask, protocolNumber: call.int32(2))
         } catch {
             // Linux has written `sv` by now: an unreachable one is EFAULT first.

@@ -16,19 +16,25 @@ import FileSystem
 import Framework
 import LinuxABI
 import Memory
+import Network
 import Process
 
 enum SocketState {
     static func shutdown(_ call: SystemCallContext) throws(Errno) -> Int {
         let file = try call.file(0)
-        guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
+        guard SocketFiles.isSocket(file) else { throw .ENOTSOCK }
         guard let how = ShutdownHow(rawValue: call.int32(1)) else { throw .EINVAL }
+        if InternetSockets.isInternetSocket(file) {
+            try InternetSockets.shutdown(file, how)
+            return 0
+        }
         try UnixSockets.shutdown(file, how)
         return 0
     }
 
     static func getsockopt(_ call: SystemCallContext) throws(Errno) -> Int {
         let file = try call.file(0)
+        if InternetSockets.isInternetSocket(file) { return try InternetSocketCalls.getsockopt(call, file) }
         guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
         guard call.int32(1) == SocketLevel.SOL_SOCKET else { throw .EOPNOTSUPP }
         let lengthAddress = call.address(4)
@@ -56,6 +62,7 @@ enum SocketState {
 
     static func setsockopt(_ call: SystemCallContext) throws(Errno) -> Int {
         let file = try call.file(0)
+        if InternetSockets.isInternetSocket(file) { return try InternetSocketCalls.setsockopt(call, file) }
         guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
         guard call.int32(4) >= 0 else { throw .EINVAL }
         guard call.int32(1) == SocketLevel.SOL_SOCKET else { throw .EOPNOTSUPP }
@@ -89,6 +96,10 @@ enum SocketState {
 enum SocketNames {
     static func getsockname(_ call: SystemCallContext) throws(Errno) -> Int {
         let file = try call.file(0)
+        if InternetSockets.isInternetSocket(file) {
+            try copyOutAddress(try InternetSockets.localAddress(file), call, address: call.address(1), lengthAddress: call.address(2))
+            return 0
+        }
         guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
         try copyOutAddress(SocketAddresses.socketAddress(try UnixSockets.name(of: file)), call, address: call.address(1),
                            lengthAddress: call.address(2))
@@ -97,6 +108,10 @@ enum SocketNames {
 
     static func getpeername(_ call: SystemCallContext) throws(Errno) -> Int {
         let file = try call.file(0)
+        if InternetSockets.isInternetSocket(file) {
+            try copyOutAddress(try InternetSockets.peerAddress(file), call, address: call.address(1), lengthAddress: call.address(2))
+            return 0
+        }
         guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
         try copyOutAddress(SocketAddresses.socketAddress(try UnixSockets.peerName(of: file)), call, address: call.address(1),
                            lengthAddress: call.address(2))

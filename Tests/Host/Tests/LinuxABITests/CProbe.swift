@@ -96,6 +96,10 @@ enum HeaderSet: Sendable {
             #include <sys/eventfd.h>
             #include <sys/statvfs.h>
             #include <sys/socket.h>
+            #include <netinet/in.h>
+            #include <netinet/tcp.h>
+            #include <net/if.h>
+            #include <net/if_arp.h>
             #include <unistd.h>
             /* The test runner's threads block signals and a child inherits the mask: start clean,
                and never hang the test run. */

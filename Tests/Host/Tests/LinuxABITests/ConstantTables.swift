@@ -37,6 +37,7 @@ let libcConstants: [CConstant] = [
     CConstant("__SIGRTMAX", Signal.SIGRTMAX.rawValue, swiftName: "SIGRTMAX"),
     CConstant("(_NSIG-1)", Signal.NSIG, isMacro: false, swiftName: "NSIG"),
 ] + constants(of: DirectoryEntryType.self) + constants(of: TerminalSetAction.self) + socketConstants
+    + internetSocketConstants
 
 /// <sys/socket.h>: the SOCK_*, AF_*, MSG_* and SHUT_* names are glibc's (the uapi headers do not
 /// export them); SOL_SOCKET, SO_* and SCM_* come from <asm/socket.h> and <bits/socket.h> through it.
@@ -50,6 +51,17 @@ let socketConstants: [CConstant] = [
     c("SOL_SOCKET", SocketLevel.SOL_SOCKET),
 ] + constants(of: AddressFamily.self) + constants(of: SocketType.self) + constants(of: ShutdownHow.self)
     + constants(of: SocketOption.self) + constants(of: ControlMessageType.self)
+
+/// <netinet/in.h>, <netinet/tcp.h>, <net/if.h>, <net/if_arp.h> and <sys/ioctl.h>: the AF_INET
+/// option levels and options, the interface requests, flags and hardware types.
+let internetSocketConstants: [CConstant] = [
+    c("IPPROTO_IP", InternetProtocolNumber.IPPROTO_IP), c("IPPROTO_TCP", InternetProtocolNumber.IPPROTO_TCP),
+    c("IPPROTO_UDP", InternetProtocolNumber.IPPROTO_UDP),
+    c("IFF_UP", InterfaceFlags.IFF_UP.rawValue), c("IFF_BROADCAST", InterfaceFlags.IFF_BROADCAST.rawValue),
+    c("IFF_LOOPBACK", InterfaceFlags.IFF_LOOPBACK.rawValue), c("IFF_RUNNING", InterfaceFlags.IFF_RUNNING.rawValue),
+    c("ARPHRD_ETHER", HardwareType.ARPHRD_ETHER), c("ARPHRD_LOOPBACK", HardwareType.ARPHRD_LOOPBACK),
+] + constants(of: GenericSocketOption.self) + constants(of: TCPSocketOption.self) + constants(of: IPSocketOption.self)
+    + constants(of: InterfaceIoctl.self)
 
 /// Kernel-internal numbers no header exports (include/linux/*.h); `HandCheckedConstantTests`
 /// asserts each value.
