@@ -70,10 +70,11 @@ let package = Package(
         component("Process", dependencies: ["Framework", "FileSystem", "Memory", "LinuxABI", "Capabilities", "ElfFormat",
                                             "Scheduling"]),
         component("Events", dependencies: ["Framework", "FileSystem", "Scheduling", "Process", "LinuxABI"]),
-        component("ProcFS", dependencies: ["Framework", "FileSystem", "Memory", "Process", "LinuxABI", "Scheduling"]),
+        component("ProcFS", dependencies: ["Framework", "FileSystem", "Memory", "Process", "LinuxABI", "Scheduling", "SystemVIPC"]),
         component("Futex", dependencies: ["Framework", "FileSystem", "Memory", "LinuxABI", "Scheduling", "Capabilities"]),
+        component("SystemVIPC", dependencies: ["Framework", "FileSystem", "Memory", "Process", "LinuxABI", "Scheduling", "Capabilities"]),
         component("SystemCalls", dependencies: ["Framework", "FileSystem", "Memory", "Process", "ProcFS", "Terminal", "Scheduling",
-                                                "LinuxABI", "Capabilities", "KernelCommandLine", "Events", "Futex"]),
+                                                "LinuxABI", "Capabilities", "KernelCommandLine", "Events", "Futex", "SystemVIPC"]),
 
         .target(name: "KTestRegistry", dependencies: ["Framework", "Scheduling", "FileSystem", "Memory", "ProcFS", "SystemCalls", "Events", "Futex", "Block", "VirtioBlock"], path: "KTests",
                 swiftSettings: [embedded, ktestBuild] + strictlySafe),

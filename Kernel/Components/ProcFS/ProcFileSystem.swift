@@ -11,6 +11,7 @@
 //   /proc/TID/                  a thread's view, for a thread that is not its process's first
 //                               (reachable by name, not listed)
 //   /proc/meminfo, uptime, mounts, loadavg, stat
+//   /proc/sysvipc/{shm,sem,msg}, /proc/sys/kernel/ (System V IPC limits; NamedDirectory.swift)
 // Magic links (SymlinkInode.jumpTarget) lead to the inode itself, not to the text readlink shows,
 // so `execve("/proc/self/exe")` runs the caller's binary even when its path is relative or gone.
 // Everything else is read-only: files are 0444 (writes by root get EIO, as on Linux when an
@@ -141,7 +142,7 @@ final class ProcLink: SymlinkInode {
 /// /proc: the fixed entries and a directory per live process.
 final class ProcRootDirectory: ProcDirectory {
     enum Entry: UInt64, CaseIterable {
-        case selfLink = 3, meminfo, uptime, mounts, loadavg, stat
+        case selfLink = 3, meminfo, uptime, mounts, loadavg, stat, sysvipc, sys
 
         var name: String {
             switch self {
@@ -151,6 +152,8 @@ final class ProcRootDirectory: ProcDirectory {
             case .mounts: "mounts"
             case .loadavg: "loadavg"
             case .stat: "stat"
+            case .sysvipc: "sysvipc"
+            case .sys: "sys"
             }
         }
     }
@@ -185,7 +188,7 @@ final class ProcRootDirectory: ProcDirectory {
     override func entries(after cookie: UInt64) -> [DirectoryEntry] {
         var result: [DirectoryEntry] = []
         for entry in Entry.allCases where entry.rawValue > cookie {
-            let kind: InodeKind = entry == .selfLink ? .symlink : .regular
+            let kind: InodeKind = entry == .selfLink ? .symlink : entry == .sysvipc || entry == .sys ? .directory : .regular
             result.append(DirectoryEntry(name: Array(entry.name.utf8), inodeNumber: entry.rawValue,
                                          type: kind.directoryEntryType, position: entry.rawValue))
         }
@@ -215,6 +218,14 @@ final class ProcRootDirectory: ProcDirectory {
             return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { SystemFiles.loadAverage() }
         case .stat:
             return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { SystemFiles.statistics() }
+        case .sysvipc:
+            let directory = ProcNamedDirectory.systemVIPC(number: entry.rawValue, deviceNumber: deviceNumber)
+            directory.attach(under: self)
+            return directory
+        case .sys:
+            let directory = ProcNamedDirectory.system(number: entry.rawValue, deviceNumber: deviceNumber)
+            directory.attach(under: self)
+            return directory
         }
     }
 
