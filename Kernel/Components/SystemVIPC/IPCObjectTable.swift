@@ -6,10 +6,12 @@
 
 import LinuxABI
 
-/// What every IPC object has: its ipc_perm, and its slot once it is in a table.
+/// What every IPC object has: its ipc_perm, its slot once it is in a table, and the time of its
+/// last change by a control command.
 protocol IPCObject: AnyObject {
     var permission: IPCPermission { get set }
     var slot: Int { get set }
+    var changeTime: Int64 { get set }
 }
 
 struct IPCObjectTable<Object: IPCObject> {
@@ -43,6 +45,35 @@ struct IPCObjectTable<Object: IPCObject> {
         guard key != IPCFlag.IPC_PRIVATE else { return nil }
         for case let object? in slots where object.permission.key == key { return object }
         return nil
+    }
+
+    /// IPC_SET and IPC_RMID: the object of `id` if the caller owns or created it, or is
+    /// privileged (else EPERM).
+    func ownedObject(_ id: Int32, by caller: IPCCaller) throws(Errno) -> Object {
+        let object = try object(id)
+        try IPCPermissions.requireOwnership(object.permission, by: caller)
+        return object
+    }
+
+    /// IPC_SET's common part: the new owner, group and mode bits, and the change time.
+    func setPermission(of id: Int32, to requested: IPCPermission, by caller: IPCCaller) throws(Errno) -> Object {
+        let object = try ownedObject(id, by: caller)
+        IPCPermissions.apply(requested, to: &object.permission)
+        object.changeTime = IPCWaiting.nowSeconds
+        return object
+    }
+
+    /// The object a *_STAT command reports and what the command returns: IPC_STAT names it by ID
+    /// and returns 0; SHM_STAT, SEM_STAT and MSG_STAT name a slot and return the ID. Every one
+    /// but the *_STAT_ANY commands needs read permission.
+    func objectToReport(_ idOrSlot: Int32, _ command: IPCCommand, caller: IPCCaller) throws(Errno) -> (result: Int32, object: Object) {
+        let isByID = command == .IPC_STAT
+        let object = isByID ? try object(idOrSlot) : try object(atSlot: idOrSlot)
+        switch command {
+        case .SHM_STAT_ANY, .SEM_STAT_ANY, .MSG_STAT_ANY: break
+        default: try IPCPermissions.check(object.permission, .read, by: caller)
+        }
+        return (isByID ? 0 : Self.id(of: object), object)
     }
 
     static func id(of object: Object) -> Int32 {

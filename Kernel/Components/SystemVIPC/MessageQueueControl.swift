@@ -12,8 +12,7 @@ extension MessageQueues {
     /// msqid64_ds. Every command but MSG_STAT_ANY needs read permission.
     public static func status(of idOrSlot: Int32, command: IPCCommand, caller: IPCCaller) throws(Errno) -> (Int32, MessageQueueStatus) {
         try state.withLock { state throws(Errno) -> (Int32, MessageQueueStatus) in
-            let queue = command == .IPC_STAT ? try state.table.object(idOrSlot) : try state.table.object(atSlot: idOrSlot)
-            if command != .MSG_STAT_ANY { try IPCPermissions.check(queue.permission, .read, by: caller) }
+            let (result, queue) = try state.table.objectToReport(idOrSlot, command, caller: caller)
             var status = MessageQueueStatus()
             status.permission = queue.permission
             status.sendTime = queue.sendTime
@@ -24,21 +23,17 @@ extension MessageQueues {
             status.maximumBytes = UInt64(queue.maximumBytes)
             status.lastSenderID = queue.lastSenderID
             status.lastReceiverID = queue.lastReceiverID
-            return (command == .IPC_STAT ? 0 : IPCObjectTable<MessageQueue>.id(of: queue), status)
+            return (result, status)
         }
     }
 
     /// IPC_SET.
     public static func setStatus(of id: Int32, to requested: MessageQueueStatus, caller: IPCCaller) throws(Errno) {
         let queue = try state.withLock { state throws(Errno) -> MessageQueue in
-            let queue = try state.table.object(id)
-            try IPCPermissions.requireOwnership(queue.permission, by: caller)
-            guard requested.maximumBytes <= UInt64(Int32.max) else { throw .EINVAL }
+            let queue = try state.table.ownedObject(id, by: caller)
             if requested.maximumBytes > UInt64(maximumQueueBytes) && !caller.isPrivileged { throw .EPERM }
-            IPCPermissions.apply(requested.permission, to: &queue.permission)
-            queue.maximumBytes = Int(requested.maximumBytes)
-            queue.changeTime = IPCWaiting.nowSeconds
-            return queue
+            queue.maximumBytes = Int(clamping: requested.maximumBytes)
+            return try state.table.setPermission(of: id, to: requested.permission, by: caller)
         }
         queue.changes.wakeAll()    // senders may fit now
     }
@@ -46,8 +41,7 @@ extension MessageQueues {
     /// IPC_RMID: the queue and its messages go at once; sleepers wake to EIDRM.
     public static func remove(_ id: Int32, caller: IPCCaller) throws(Errno) {
         let queue = try state.withLock { state throws(Errno) -> MessageQueue in
-            let queue = try state.table.object(id)
-            try IPCPermissions.requireOwnership(queue.permission, by: caller)
+            let queue = try state.table.ownedObject(id, by: caller)
             queue.isRemoved = true
             state.messageCount -= queue.messages.count
             state.byteCount -= queue.queuedBytes

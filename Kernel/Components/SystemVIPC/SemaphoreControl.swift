@@ -82,32 +82,25 @@ extension Semaphores {
     /// IPC_STAT (by ID), SEM_STAT and SEM_STAT_ANY (by slot, returning the ID).
     public static func status(of idOrSlot: Int32, command: IPCCommand, caller: IPCCaller) throws(Errno) -> (Int32, SemaphoreSetStatus) {
         try state.withLock { state throws(Errno) -> (Int32, SemaphoreSetStatus) in
-            let set = command == .IPC_STAT ? try state.table.object(idOrSlot) : try state.table.object(atSlot: idOrSlot)
-            if command != .SEM_STAT_ANY { try IPCPermissions.check(set.permission, .read, by: caller) }
+            let (result, set) = try state.table.objectToReport(idOrSlot, command, caller: caller)
             var status = SemaphoreSetStatus()
             status.permission = set.permission
             status.operationTime = set.operationTime
             status.changeTime = set.changeTime
             status.semaphoreCount = UInt64(set.values.count)
-            return (command == .IPC_STAT ? 0 : IPCObjectTable<SemaphoreSet>.id(of: set), status)
+            return (result, status)
         }
     }
 
     /// IPC_SET.
     public static func setStatus(of id: Int32, to requested: SemaphoreSetStatus, caller: IPCCaller) throws(Errno) {
-        try state.withLock { state throws(Errno) in
-            let set = try state.table.object(id)
-            try IPCPermissions.requireOwnership(set.permission, by: caller)
-            IPCPermissions.apply(requested.permission, to: &set.permission)
-            set.changeTime = IPCWaiting.nowSeconds
-        }
+        _ = try state.withLock { state throws(Errno) in try state.table.setPermission(of: id, to: requested.permission, by: caller) }
     }
 
     /// IPC_RMID.
     public static func remove(_ id: Int32, caller: IPCCaller) throws(Errno) {
         let set = try state.withLock { state throws(Errno) -> SemaphoreSet in
-            let set = try state.table.object(id)
-            try IPCPermissions.requireOwnership(set.permission, by: caller)
+            let set = try state.table.ownedObject(id, by: caller)
             set.isRemoved = true
             state.table.remove(set)
             state.semaphoreCount -= set.values.count

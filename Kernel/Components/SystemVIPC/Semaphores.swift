@@ -84,7 +84,6 @@ public enum Semaphores {
     public static func operate(on id: Int32, operations: [SemaphoreOperation], deadline: UInt64?, caller: IPCCaller) throws(Errno) {
         let usesUndo = operations.contains { $0.flags & IPCFlag.SEM_UNDO != 0 }
         let alters = operations.contains { $0.operation != 0 }
-        if usesUndo { try IPCMemory.requireHeadroom(bytes: 512) }
         let set = try state.withLock { state throws(Errno) -> SemaphoreSet in
             let set = try state.table.object(id)
             let highest = operations.reduce(0) { max($0, Int($1.number)) }
@@ -92,6 +91,8 @@ public enum Semaphores {
             try IPCPermissions.check(set.permission, alters ? .write : .read, by: caller)
             return set
         }
+        // An undo record holds one adjustment per semaphore of the set.
+        if usesUndo { try IPCMemory.requireHeadroom(bytes: set.values.count * 4 + 256) }
         let task = Scheduler.current
         var outcome = Attempt.done
         let attempt = { () -> Bool in

@@ -135,6 +135,8 @@ public enum SharedMemory {
             address = try space.map(length: segment.mappedLength, placement: .fixedReplacing(start), region: region)
         }
         state.withLock { state in
+            // SHM_REMAP may have replaced an earlier attachment at this address.
+            state.attachments.removeAll { $0.processID == caller.processID && $0.address == address }
             state.attachments.append(SharedMemoryAttachment(number: state.nextAttachmentNumber, processID: caller.processID,
                                                             address: address, segment: segment))
             state.nextAttachmentNumber &+= 1

@@ -19,8 +19,7 @@ extension SharedMemory {
     public static func status(of idOrSlot: Int32, command: IPCCommand, caller: IPCCaller) throws(Errno) -> (Int32, SharedMemoryStatus) {
         pruneUnmappedAttachments()
         return try state.withLock { state throws(Errno) -> (Int32, SharedMemoryStatus) in
-            let segment = command == .IPC_STAT ? try state.table.object(idOrSlot) : try state.table.object(atSlot: idOrSlot)
-            if command != .SHM_STAT_ANY { try IPCPermissions.check(segment.permission, .read, by: caller) }
+            let (result, segment) = try state.table.objectToReport(idOrSlot, command, caller: caller)
             var status = SharedMemoryStatus()
             status.permission = segment.permission
             status.segmentBytes = segment.size
@@ -30,26 +29,20 @@ extension SharedMemory {
             status.creatorProcessID = segment.creatorID
             status.lastProcessID = segment.lastProcessID
             status.attachCount = UInt64(attachCount(segment, in: state))
-            return (command == .IPC_STAT ? 0 : IPCObjectTable<SharedMemorySegment>.id(of: segment), status)
+            return (result, status)
         }
     }
 
     /// IPC_SET.
     public static func setStatus(of id: Int32, to requested: SharedMemoryStatus, caller: IPCCaller) throws(Errno) {
-        try state.withLock { state throws(Errno) in
-            let segment = try state.table.object(id)
-            try IPCPermissions.requireOwnership(segment.permission, by: caller)
-            IPCPermissions.apply(requested.permission, to: &segment.permission)
-            segment.changeTime = IPCWaiting.nowSeconds
-        }
+        _ = try state.withLock { state throws(Errno) in try state.table.setPermission(of: id, to: requested.permission, by: caller) }
     }
 
     /// IPC_RMID.
     public static func remove(_ id: Int32, caller: IPCCaller) throws(Errno) {
         pruneUnmappedAttachments()
         try state.withLock { state throws(Errno) in
-            let segment = try state.table.object(id)
-            try IPCPermissions.requireOwnership(segment.permission, by: caller)
+            let segment = try state.table.ownedObject(id, by: caller)
             if attachCount(segment, in: state) == 0 {
                 destroy(segment, in: &state)
             } else {

@@ -37,6 +37,19 @@ public enum IPCCommand: Int32, Sendable {
     // msgctl
     case MSG_STAT = 2011, MSG_INFO = 2012, MSG_STAT_ANY = 2013
 
+    /// What a command does, for the commands the three calls share.
+    public enum Role: Sendable { case information, status, setStatus, remove, ownCommand }
+
+    public var role: Role {
+        switch self {
+        case .IPC_INFO, .SHM_INFO, .SEM_INFO, .MSG_INFO: .information
+        case .IPC_STAT, .SHM_STAT, .SHM_STAT_ANY, .SEM_STAT, .SEM_STAT_ANY, .MSG_STAT, .MSG_STAT_ANY: .status
+        case .IPC_SET: .setStatus
+        case .IPC_RMID: .remove
+        default: .ownCommand
+        }
+    }
+
     /// Which call's numbering a command number is read in.
     public enum Family: Sendable { case sharedMemory, semaphores, messageQueues }
 

@@ -70,28 +70,18 @@ enum MessageQueueCalls {
         }
     }
 
+    /// Its shared control commands (a computed value: no global holds the function references).
+    static var kind: IPCControlKind<MessageQueueStatus> {
+        IPCControlKind(
+            information: MessageQueues.information, status: MessageQueues.status, setStatus: MessageQueues.setStatus,
+            remove: MessageQueues.remove)
+    }
+
     static func msgctl(_ call: SystemCallContext) throws(Errno) -> Int {
         let id = call.int32(0)
         guard id >= 0, let command = IPCCommand(raw: call.int32(1), family: .messageQueues) else { throw .EINVAL }
-        let buffer = call.address(2)
-        switch command {
-        case .IPC_INFO, .MSG_INFO:
-            let (highest, record) = MessageQueues.information(command)
-            try call.copyOut(bytes: record, toAddress: buffer)
-            return Int(highest)
-        case .IPC_STAT, .MSG_STAT, .MSG_STAT_ANY:
-            let (result, status) = try MessageQueues.status(of: id, command: command, caller: call.ipcCaller)
-            try call.copyOut(status, toAddress: buffer)
-            return Int(result)
-        case .IPC_SET:
-            let requested = try call.copyIn(MessageQueueStatus.self, fromAddress: buffer)
-            try MessageQueues.setStatus(of: id, to: requested, caller: call.ipcCaller)
-            return 0
-        case .IPC_RMID:
-            try MessageQueues.remove(id, caller: call.ipcCaller)
-            return 0
-        default:
-            throw .EINVAL
-        }
+        // Every msgctl command is a shared one.
+        guard let result = try IPCControl.run(command, id: id, buffer: call.address(2), kind: kind, call: call) else { throw .EINVAL }
+        return result
     }
 }

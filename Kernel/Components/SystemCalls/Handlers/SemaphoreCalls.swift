@@ -41,6 +41,13 @@ enum SemaphoreCalls {
         return 0
     }
 
+    /// Its shared control commands (a computed value: no global holds the function references).
+    static var kind: IPCControlKind<SemaphoreSetStatus> {
+        IPCControlKind(
+            information: Semaphores.information, status: Semaphores.status, setStatus: Semaphores.setStatus,
+            remove: Semaphores.remove)
+    }
+
     /// semctl: the fourth argument is union semun, passed by value (an int for SETVAL, else a
     /// pointer).
     static func semctl(_ call: SystemCallContext) throws(Errno) -> Int {
@@ -48,22 +55,9 @@ enum SemaphoreCalls {
         let number = call.int32(1)
         guard id >= 0, let command = IPCCommand(raw: call.int32(2), family: .semaphores) else { throw .EINVAL }
         let argument = call.address(3)
+        if let result = try IPCControl.run(command, id: id, buffer: argument, kind: kind, call: call) { return result }
         let caller = call.ipcCaller
         switch command {
-        case .IPC_INFO, .SEM_INFO:
-            let (highest, record) = Semaphores.information(command)
-            try call.copyOut(bytes: record, toAddress: argument)
-            return Int(highest)
-        case .IPC_STAT, .SEM_STAT, .SEM_STAT_ANY:
-            let (result, status) = try Semaphores.status(of: id, command: command, caller: caller)
-            try call.copyOut(status, toAddress: argument)
-            return Int(result)
-        case .IPC_SET:
-            try Semaphores.setStatus(of: id, to: try call.copyIn(SemaphoreSetStatus.self, fromAddress: argument), caller: caller)
-            return 0
-        case .IPC_RMID:
-            try Semaphores.remove(id, caller: caller)
-            return 0
         case .GETVAL: return Int(try Semaphores.query(.value, of: id, number: number, caller: caller))
         case .GETPID: return Int(try Semaphores.query(.lastProcessID, of: id, number: number, caller: caller))
         case .GETNCNT: return Int(try Semaphores.query(.waitingToDecrease, of: id, number: number, caller: caller))

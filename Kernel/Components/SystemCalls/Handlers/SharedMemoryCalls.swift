@@ -47,26 +47,18 @@ enum SharedMemoryCalls {
         return 0
     }
 
+    /// Its shared control commands (a computed value: no global holds the function references).
+    static var kind: IPCControlKind<SharedMemoryStatus> {
+        IPCControlKind(
+            information: SharedMemory.information, status: SharedMemory.status, setStatus: SharedMemory.setStatus,
+            remove: SharedMemory.remove)
+    }
+
     static func shmctl(_ call: SystemCallContext) throws(Errno) -> Int {
         let id = call.int32(0)
         guard id >= 0, let command = IPCCommand(raw: call.int32(1), family: .sharedMemory) else { throw .EINVAL }
-        let buffer = call.address(2)
+        if let result = try IPCControl.run(command, id: id, buffer: call.address(2), kind: kind, call: call) { return result }
         switch command {
-        case .IPC_INFO, .SHM_INFO:
-            let (highest, record) = SharedMemory.information(command)
-            try call.copyOut(bytes: record, toAddress: buffer)
-            return Int(highest)
-        case .IPC_STAT, .SHM_STAT, .SHM_STAT_ANY:
-            let (result, status) = try SharedMemory.status(of: id, command: command, caller: call.ipcCaller)
-            try call.copyOut(status, toAddress: buffer)
-            return Int(result)
-        case .IPC_SET:
-            let requested = try call.copyIn(SharedMemoryStatus.self, fromAddress: buffer)
-            try SharedMemory.setStatus(of: id, to: requested, caller: call.ipcCaller)
-            return 0
-        case .IPC_RMID:
-            try SharedMemory.remove(id, caller: call.ipcCaller)
-            return 0
         case .SHM_LOCK, .SHM_UNLOCK:
             let limit = (try? call.process.limits.limit(RLIMIT_MEMLOCK))?.soft ?? 0
             try SharedMemory.setLocked(command == .SHM_LOCK ? .lock : .unlock, id: id, memoryLockLimitBytes: limit, caller: call.ipcCaller)
