@@ -2,7 +2,7 @@
 // Components start in dependency order (each after the components it depends on, ties
 // broken by name); `apus components` (and so `make test`) fails when this file is stale.
 //
-// Order: Scheduling, Block, FileSystem, FileLocks, Memory, Futex, Network, Process, Events, ProcFS, Terminal, SystemCalls, Virtio, VirtioBlock
+// Order: Scheduling, Block, FileSystem, FileLocks, Memory, Futex, Network, Process, Events, SystemVIPC, ProcFS, Terminal, SystemCalls, Virtio, VirtioBlock
 
 import Memory
 import Scheduling
@@ -23,6 +23,7 @@ enum ComponentStartup {
         // Network: no start entry point
         // Process: no start entry point
         // Events: no start entry point
+        // SystemVIPC: no start entry point
         // ProcFS: no start entry point
         // Terminal: no start entry point
         // SystemCalls: no start entry point

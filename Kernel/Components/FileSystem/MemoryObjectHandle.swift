@@ -28,6 +28,9 @@ public struct MemoryObjectHandle<R: Rights> {
 extension MemoryObjectHandle where R: CanRead {
     /// The frame holding page `index`, or nil for a hole (reads as zeros).
     public func page(_ index: Int) -> UntypedFrame? { object.page(index) }
+
+    /// How many pages hold frames (the rest are holes): System V shared memory's rss.
+    public var residentPageCount: Int { object.residentPageCount }
 }
 
 extension MemoryObjectHandle where R: CanRead, R: CanMap {

@@ -11,6 +11,7 @@
 //   /proc/TID/                  a thread's view, for a thread that is not its process's first
 //                               (reachable by name, not listed)
 //   /proc/meminfo, uptime, mounts, loadavg, stat, locks (FileLocks writes its text)
+//   /proc/sysvipc/{shm,sem,msg}, /proc/sys/kernel/ (System V IPC limits; NamedDirectory.swift)
 // Magic links (SymlinkInode.jumpTarget) lead to the inode itself, not to the text readlink shows,
 // so `execve("/proc/self/exe")` runs the caller's binary even when its path is relative or gone.
 // Everything else is read-only: files are 0444 (writes by root get EIO, as on Linux when an
@@ -145,6 +146,7 @@ final class ProcRootDirectory: ProcDirectory {
         case selfLink = 3, meminfo, uptime, mounts, loadavg, stat
         case locks
         case net
+        case sysvipc, sys
 
         var name: String {
             switch self {
@@ -156,6 +158,8 @@ final class ProcRootDirectory: ProcDirectory {
             case .stat: "stat"
             case .locks: "locks"
             case .net: "net"
+            case .sysvipc: "sysvipc"
+            case .sys: "sys"
             }
         }
     }
@@ -190,7 +194,7 @@ final class ProcRootDirectory: ProcDirectory {
     override func entries(after cookie: UInt64) -> [DirectoryEntry] {
         var result: [DirectoryEntry] = []
         for entry in Entry.allCases where entry.rawValue > cookie {
-            let kind: InodeKind = entry == .selfLink ? .symlink : (entry == .net ? .directory : .regular)
+            let kind: InodeKind = entry == .selfLink ? .symlink : (entry == .net || entry == .sysvipc || entry == .sys ? .directory : .regular)
             result.append(DirectoryEntry(name: Array(entry.name.utf8), inodeNumber: entry.rawValue,
                                          type: kind.directoryEntryType, position: entry.rawValue))
         }
@@ -224,6 +228,14 @@ final class ProcRootDirectory: ProcDirectory {
             return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { FileLocks.procLocksText() }
         case .net:
             let directory = ProcNetDirectory(number: entry.rawValue, deviceNumber: deviceNumber)
+            directory.attach(under: self)
+            return directory
+        case .sysvipc:
+            let directory = ProcNamedDirectory.systemVIPC(number: entry.rawValue, deviceNumber: deviceNumber)
+            directory.attach(under: self)
+            return directory
+        case .sys:
+            let directory = ProcNamedDirectory.system(number: entry.rawValue, deviceNumber: deviceNumber)
             directory.attach(under: self)
             return directory
         }

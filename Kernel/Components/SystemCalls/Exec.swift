@@ -12,6 +12,7 @@ import LinuxABI
 import Memory
 import Process
 import Scheduling
+import SystemVIPC
 
 /// A new image ready to be switched to, and the file it came from (/proc/PID/exe: for a `#!`
 /// script, its interpreter, as on Linux).
@@ -92,6 +93,7 @@ public enum Exec {
         let program = prepared.program
         process.addressSpace = program.addressSpace
         thread.addressSpace = program.addressSpace
+        SharedMemory.processLeftAddressSpace(process.id)
         process.files.closeOnExecDescriptors()
         process.signals.resetForExec()
         process.executablePath = prepared.executablePath

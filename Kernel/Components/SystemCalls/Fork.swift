@@ -15,6 +15,7 @@ import LinuxABI
 import Memory
 import Process
 import Scheduling
+import SystemVIPC
 
 public struct CloneRequest {
     public var flags: CloneFlags
@@ -93,6 +94,7 @@ public enum Fork {
             childProcess.threads.append(child)
             table.add(childProcess)
             if let parent = table.process(childProcess.parentID) { parent.children.append(id) }
+            if !flags.contains(.CLONE_VM) { SharedMemory.processForked(parent: process.id, child: id) }
         }
         table.add(child)
 

@@ -18,6 +18,7 @@ import LinuxABI
 import Memory
 import Process
 import Scheduling
+import SystemVIPC
 
 public enum ProcessLifecycle {
     /// Waiters in wait4/waitid sleep here; woken whenever any process changes state.
@@ -71,6 +72,8 @@ public enum ProcessLifecycle {
         if let id = process.realTimer.callbackID { Timers.shared.cancel(id) }
         process.files.closeAll()
         process.addressSpace = AddressSpace.empty
+        SharedMemory.processLeftAddressSpace(process.id)
+        Semaphores.processExited(process.id)
         process.state = .zombie(status: status)
         Log.debug("exit \(process.id): live tasks \(LiveObjects.taskCount) spaces \(LiveObjects.userSpaceCount) contexts \(LiveObjects.userContextCount) free \(PhysicalMemory.freeFrameCount)")
         if process.isInit {

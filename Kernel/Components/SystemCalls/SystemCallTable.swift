@@ -237,6 +237,19 @@ enum SystemCallTable {
         case SystemCall.timerfd_gettime.rawValue: try TimerfdCalls.timerfdGettime(context)
         case SystemCall.signalfd.rawValue: try SignalfdCalls.signalfd(context)
         case SystemCall.signalfd4.rawValue: try SignalfdCalls.signalfd4(context)
+        // System V IPC: shmget(2)..., semget(2)..., msgget(2)...
+        case SystemCall.shmget.rawValue: try SharedMemoryCalls.shmget(context)
+        case SystemCall.shmat.rawValue: try SharedMemoryCalls.shmat(context)
+        case SystemCall.shmdt.rawValue: try SharedMemoryCalls.shmdt(context)
+        case SystemCall.shmctl.rawValue: try SharedMemoryCalls.shmctl(context)
+        case SystemCall.semget.rawValue: try SemaphoreCalls.semget(context)
+        case SystemCall.semop.rawValue: try SemaphoreCalls.semop(context)
+        case SystemCall.semtimedop.rawValue: try SemaphoreCalls.semtimedop(context)
+        case SystemCall.semctl.rawValue: try SemaphoreCalls.semctl(context)
+        case SystemCall.msgget.rawValue: try MessageQueueCalls.msgget(context)
+        case SystemCall.msgsnd.rawValue: try MessageQueueCalls.msgsnd(context)
+        case SystemCall.msgrcv.rawValue: try MessageQueueCalls.msgrcv(context)
+        case SystemCall.msgctl.rawValue: try MessageQueueCalls.msgctl(context)
         default: nil
         }
     }

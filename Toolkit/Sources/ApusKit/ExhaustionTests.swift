@@ -11,6 +11,7 @@ public struct ExhaustionTests {
     public static let hogs: [(name: String, initOptions: [String])] = [
         ("pipes", []), ("sockets", []), ("regions", []), ("memory", []), ("fds", []),
         ("processes", []), ("threads", []), ("files", []), ("forkbomb", ["--stop-after", "15"]),
+        ("ipc", []),
     ]
     static let guestMemoryMiB = 64
     static let oomKillerLine = "Out of memory: Killed process"

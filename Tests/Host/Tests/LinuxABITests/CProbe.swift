@@ -38,6 +38,10 @@ enum HeaderSet: Sendable {
             #include <linux/sched.h>
             #include <linux/sched/types.h>
             #include <linux/futex.h>
+            #include <linux/ipc.h>
+            #include <linux/shm.h>
+            #include <linux/sem.h>
+            #include <linux/msg.h>
             #include <linux/rseq.h>
             #include <linux/prctl.h>
             #include <asm/prctl.h>
