@@ -66,6 +66,7 @@ let package = Package(
         component("Virtio", dependencies: ["Framework", "VirtioQueue"]),
         component("VirtioBlock", dependencies: ["Framework", "Block", "Virtio", "VirtioQueue", "LinuxABI"]),
         component("FileSystem", dependencies: ["Framework", "Scheduling", "LinuxABI", "Capabilities", "Cpio", "Inflate", "Block"]),
+        component("Ext2FS", dependencies: ["Framework", "Block", "FileSystem", "Ext2", "LinuxABI", "Scheduling", "Capabilities"]),
         component("Memory", dependencies: ["Framework", "FileSystem", "LinuxABI", "Capabilities", "RegionMap"]),
         component("Terminal", dependencies: ["Framework", "FileSystem", "Scheduling", "LinuxABI", "LineDiscipline"]),
         component("FileLocks", dependencies: ["Framework", "FileSystem", "LinuxABI", "Scheduling", "LockRanges"]),
@@ -80,7 +81,7 @@ let package = Package(
                                                 "LinuxABI", "Capabilities", "KernelCommandLine", "Events", "Futex",
                                                 "FileLocks", "LockRanges", "Network", "SystemVIPC"]),
 
-        .target(name: "KTestRegistry", dependencies: ["Framework", "Scheduling", "FileSystem", "Memory", "ProcFS", "SystemCalls", "Events", "Futex", "Block", "VirtioBlock", "Network"], path: "KTests",
+        .target(name: "KTestRegistry", dependencies: ["Framework", "Scheduling", "FileSystem", "Memory", "ProcFS", "SystemCalls", "Events", "Futex", "Block", "VirtioBlock", "Network", "Ext2FS"], path: "KTests",
                 swiftSettings: [embedded, ktestBuild] + strictlySafe),
 
         .executableTarget(name: "Apus", dependencies: [

@@ -7,6 +7,7 @@
 #if KTEST
 import Block
 import Events
+import Ext2FS
 import FileSystem
 import Framework
 import Futex
@@ -32,4 +33,5 @@ import VirtioBlock
 @section("ktest_registry") @used let eventsSuite: KTestSuite = registerEventsKTests
 @section("ktest_registry") @used let futexSuite: KTestSuite = registerFutexKTests
 @section("ktest_registry") @used let networkSuite: KTestSuite = registerNetworkKTests
+@section("ktest_registry") @used let ext2FSSuite: KTestSuite = registerExt2FSKTests
 #endif

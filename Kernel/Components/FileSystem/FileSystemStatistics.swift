@@ -1,4 +1,5 @@
-// statfs(2)/fstatfs(2): what a file's file system reports. Apus's file systems keep their data in
+// statfs(2)/fstatfs(2): what a file's file system reports. A disk file system (ext2) reports its
+// real block and inode counts (`Inode.storageCounts`). The in-memory ones keep their data in
 // memory without a size limit, so they report as Linux's simple_statfs does for ramfs, procfs and
 // pipefs (and shmem_statfs for an unlimited tmpfs): the magic number, 4096-byte blocks, 255-byte
 // names, no block or inode counts (df leaves such file systems out), the mount's flags and an
@@ -30,6 +31,21 @@ extension FileSystemTable {
         // u64_to_fsid(huge_encode_dev(s_dev)): the low and high halves of the device number.
         result.fsid = (Int32(truncatingIfNeeded: inode.deviceNumber), Int32(truncatingIfNeeded: inode.deviceNumber >> 32))
         result.flags = flags.rawValue
+        if let counts = inode.storageCounts { result.apply(counts) }
         return result
+    }
+}
+
+extension Statfs {
+    /// Takes a disk file system's block size, block and inode counts and name length.
+    public mutating func apply(_ counts: StorageCounts) {
+        blockSize = counts.blockSize
+        fragmentSize = counts.blockSize
+        blocks = counts.blocks
+        freeBlocks = counts.freeBlocks
+        availableBlocks = counts.availableBlocks
+        files = counts.inodes
+        freeFiles = counts.freeInodes
+        nameLength = counts.maximumNameLength
     }
 }

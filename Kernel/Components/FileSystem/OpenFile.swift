@@ -40,9 +40,13 @@ public final class OpenFile {
         self.statusFlags = statusFlags
         self.operations = operations
         isAlwaysReady = operations.readinessQueue == nil
+        inode?.openFileCount += 1
     }
 
-    deinit { operations.release(self) }
+    deinit {
+        operations.release(self)
+        inode?.openFileCount -= 1
+    }
 
     public var isNonBlocking: Bool { statusFlags.contains(.O_NONBLOCK) }
     public var isAppend: Bool { statusFlags.contains(.O_APPEND) }
@@ -142,6 +146,7 @@ extension FileHandle where R: CanRead {
     /// Reads into kernel memory (exec, initramfs tools): regular files only.
     public func readBytes(at offset: UInt64, count: Int) throws(Errno) -> [UInt8] {
         guard let regular = file.inode as? RegularFileInode else { throw .EINVAL }
+        try regular.prepareContents()
         return regular.contents.readBytes(at: offset, count: count)
     }
 

@@ -230,7 +230,7 @@ enum Attributes {
         return Int(previous)
     }
 
-    // MARK: sync (ramfs has nothing to write back; block devices flush their write caches)
+    // MARK: sync (disk file systems write back, then block devices flush their write caches)
 
     static func fsync(_ call: SystemCallContext) throws(Errno) -> Int {
         let file = try call.file(0)
@@ -240,7 +240,7 @@ enum Attributes {
     }
 
     static func sync(_ call: SystemCallContext) throws(Errno) -> Int {
-        BlockDeviceNodes.flushAll()
+        Writeback.writeBackAll()
         return 0
     }
 }
