@@ -76,6 +76,7 @@ enum HeaderSet: Sendable {
             #include <errno.h>
             #include <fcntl.h>
             #include <sys/mman.h>
+            #include <sys/shm.h>
             #include <signal.h>
             #include <sys/stat.h>
             #include <termios.h>

@@ -8,12 +8,14 @@ private func c<T: FixedWidthInteger>(_ name: String, _ value: T) -> CConstant { 
 
 /// Checked against the kernel's own uapi headers.
 let uapiConstants: [CConstant] = fileConstants + memoryConstants + signalConstants + processConstants
-    + timeConstants + terminalConstants + pollConstants + futexConstants + constants(of: AuxiliaryVectorType.self)
+    + timeConstants + terminalConstants + pollConstants + futexConstants + systemVIPCConstants
+    + constants(of: AuxiliaryVectorType.self)
     + constants(of: FileSystemMagic.self) + constants(of: BlockIoctlRequest.self)
     + rebootConstants + extendedAttributeConstants
 
 /// Checked against glibc's headers (for names the uapi headers lack, or where glibc is the reference).
 let libcConstants: [CConstant] = [
+    c("SHM_DEST", IPCFlag.SHM_DEST), c("SHM_LOCKED", IPCFlag.SHM_LOCKED),    // shm_perm.mode bits, not in the uapi headers
     c("O_RSYNC", OpenFlags.O_RSYNC.rawValue),
     c("MAP_ANON", MapFlags.MAP_ANON.rawValue),
     c("F_OK", AccessCheck.F_OK.rawValue), c("X_OK", AccessCheck.X_OK.rawValue),
@@ -338,6 +340,19 @@ let pollConstants: [CConstant] = [
     c("SFD_NONBLOCK", SignalfdFlags.SFD_NONBLOCK.rawValue), c("SFD_CLOEXEC", SignalfdFlags.SFD_CLOEXEC.rawValue),
     CConstant("__FD_SETSIZE", SelectLimits.FD_SETSIZE, swiftName: "FD_SETSIZE"),
 ] + constants(of: EpollOperation.self)
+
+/// System V IPC (<linux/ipc.h>, <linux/shm.h>, <linux/sem.h>, <linux/msg.h>). IPCCommand numbers
+/// semctl's commands from 1000 and msgctl's from 2000 so one enum holds all three calls' sets.
+let systemVIPCConstants: [CConstant] = [
+    c("IPC_CREAT", IPCFlag.IPC_CREAT), c("IPC_EXCL", IPCFlag.IPC_EXCL), c("IPC_NOWAIT", IPCFlag.IPC_NOWAIT),
+    c("IPC_PRIVATE", IPCFlag.IPC_PRIVATE), c("IPC_64", IPCFlag.IPC_64),
+    c("SHM_RDONLY", IPCFlag.SHM_RDONLY), c("SHM_RND", IPCFlag.SHM_RND), c("SHM_REMAP", IPCFlag.SHM_REMAP),
+    c("SHM_EXEC", IPCFlag.SHM_EXEC),
+    c("SEM_UNDO", IPCFlag.SEM_UNDO), c("MSG_NOERROR", IPCFlag.MSG_NOERROR), c("MSG_EXCEPT", IPCFlag.MSG_EXCEPT),
+    c("MSG_COPY", IPCFlag.MSG_COPY),
+] + [IPCCommand.IPC_RMID, .IPC_SET, .IPC_STAT, .IPC_INFO, .SHM_LOCK, .SHM_UNLOCK, .SHM_STAT, .SHM_INFO, .SHM_STAT_ANY,
+     .GETPID, .GETVAL, .GETALL, .GETNCNT, .GETZCNT, .SETVAL, .SETALL, .SEM_STAT, .SEM_INFO, .SEM_STAT_ANY,
+     .MSG_STAT, .MSG_INFO, .MSG_STAT_ANY].map { CConstant("\($0)", $0.rawValue % 1000) }
 
 let futexConstants: [CConstant] = [
     c("FUTEX_PRIVATE_FLAG", FutexOptions.FUTEX_PRIVATE_FLAG.rawValue),
