@@ -38,6 +38,7 @@ public enum UserSpace {
             Log.error("initramfs: \(failure)")
             return false
         }
+        ProcFileSystem.register()
         DevicesDirectory.populate(root: root)
         ProcFileSystem.mount(under: root)
         return true
