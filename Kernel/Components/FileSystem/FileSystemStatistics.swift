@@ -13,7 +13,7 @@ extension FileSystemTable {
         var result: Statfs
         var flags: MountFlags = .valid
         if let mount = mount(containing: inode) {
-            result = mount.fileSystem.statistics()
+            result = mount.fileSystem.statfs()
             flags.formUnion(mount.flags)
         } else if inode is PipeInode || inode is SocketInode {
             result = Statfs()

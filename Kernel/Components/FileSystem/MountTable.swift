@@ -29,7 +29,7 @@ import LinuxABI
 public protocol MountedFileSystem: AnyObject {
     /// statfs figures: type (magic), block size and counts, inode counts, name length. The table
     /// fills in f_flags (the mount's) and f_fsid (from the device number).
-    func statistics() -> Statfs
+    func statfs() -> Statfs
     /// The type's own options as /proc/mounts shows them after the generic ones, each with its
     /// leading comma (",size=1024k,mode=755"); empty for none.
     var optionText: [UInt8] { get }

@@ -62,7 +62,7 @@ final class RamFileSystem: MountedFileSystem {
 
     // MARK: MountedFileSystem
 
-    func statistics() -> Statfs {
+    func statfs() -> Statfs {
         var result = Statfs()
         result.blockSize = 4096
         result.fragmentSize = 4096

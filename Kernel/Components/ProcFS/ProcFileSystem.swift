@@ -246,7 +246,7 @@ final class ProcFileSystemType: FileSystemType {
 }
 
 final class ProcInstance: MountedFileSystem {
-    func statistics() -> Statfs {
+    func statfs() -> Statfs {
         var result = Statfs()
         result.type = FileSystemMagic.PROC_SUPER_MAGIC.rawValue
         result.blockSize = 4096
