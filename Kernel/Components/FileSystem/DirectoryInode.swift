@@ -19,6 +19,16 @@ public struct DirectoryEntry: Sendable {
     }
 }
 
+/// What `DirectoryInode.create` makes.
+public enum NewNode: Sendable {
+    case file
+    case directory
+    case symlink(target: [UInt8])
+    /// A character or block device (with its dev_t) or a socket (device 0).
+    case device(InodeKind, UInt64)
+    case fifo
+}
+
 open class DirectoryInode: Inode {
     /// The parent directory (".."); the root is its own parent.
     public internal(set) var parent: DirectoryInode?
@@ -53,6 +63,75 @@ open class DirectoryInode: Inode {
     }
     /// A named pipe (mknod S_IFIFO): not a device node, its inode holds the pipe (Fifo.swift).
     open func makeFifo(permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> FifoInode { throw .EPERM }
+
+    // The namespace operations, after Namespace has made every permission and type check.
+    // A file system whose inodes exist only with a name (a disk's) overrides them; the defaults
+    // build each from the primitives above, as ramfs needs.
+
+    /// A new inode called `name` here (open O_CREAT, mkdir, mknod, symlink, bind).
+    open func create(_ name: [UInt8], _ node: NewNode, permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> Inode {
+        let inode: Inode
+        switch node {
+        case .file: inode = try makeFile(permissions: permissions, owner: owner, group: group)
+        case .directory: inode = try makeDirectory(permissions: permissions, owner: owner, group: group)
+        case .symlink(let target): inode = try makeSymlink(target: target, owner: owner, group: group)
+        case .device(let kind, let device):
+            inode = try makeDevice(kind: kind, device: device, permissions: permissions, owner: owner, group: group)
+        case .fifo: inode = try makeFifo(permissions: permissions, owner: owner, group: group)
+        }
+        try insert(name, inode)
+        return inode
+    }
+
+    /// link(2): `name` here becomes another name of `inode` (not a directory).
+    open func link(_ inode: Inode, as name: [UInt8]) throws(Errno) {
+        try insert(name, inode)
+        inode.linkCount += 1
+        inode.touchChange()
+    }
+
+    /// unlink(2) of `name`, which names the non-directory `victim`.
+    open func unlink(_ name: [UInt8], victim: Inode) throws(Errno) {
+        _ = try remove(name)
+        victim.linkCount -= 1
+        victim.touchChange()
+    }
+
+    /// rmdir(2) of `name`, the empty directory `victim`.
+    open func removeDirectory(_ name: [UInt8], victim: DirectoryInode) throws(Errno) {
+        _ = try remove(name)
+        victim.linkCount = 0
+        victim.touchChange()
+    }
+
+    /// rename(2): `name` here (naming `moving`) becomes `newName` in `target` (same file system),
+    /// replacing `replaced` if given (its kind already checked against `moving`'s).
+    open func rename(_ name: [UInt8], _ moving: Inode, to target: DirectoryInode, as newName: [UInt8],
+                     replacing replaced: Inode?) throws(Errno) {
+        if let replaced {
+            _ = try target.remove(newName)
+            if let replacedDirectory = replaced as? DirectoryInode {
+                replacedDirectory.linkCount = 0
+            } else {
+                replaced.linkCount -= 1
+            }
+            replaced.touchChange()
+        }
+        _ = try remove(name)
+        try target.insert(newName, moving)
+        moving.touchChange()
+    }
+
+    /// renameat2(RENAME_EXCHANGE): `name` here and `otherName` in `other` swap inodes.
+    open func exchange(_ name: [UInt8], _ inode: Inode, with other: DirectoryInode, _ otherName: [UInt8],
+                       _ otherInode: Inode) throws(Errno) {
+        _ = try remove(name)
+        _ = try other.remove(otherName)
+        try other.insert(otherName, inode)
+        try insert(name, otherInode)
+        inode.touchChange()
+        otherInode.touchChange()
+    }
 
     /// The directory that ".." leads to, crossing mount points upwards.
     final var dotDot: DirectoryInode {

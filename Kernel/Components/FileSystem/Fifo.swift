@@ -18,7 +18,7 @@ import LinuxABI
 import Scheduling
 
 /// A FIFO special file (mknod S_IFIFO), or the base of an anonymous pipe's inode.
-public class FifoInode: Inode {
+open class FifoInode: Inode {
     /// The pipe while any end is open (each end's description holds it; the last release clears it).
     var pipe: Pipe?
 

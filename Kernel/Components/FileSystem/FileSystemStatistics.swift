@@ -27,6 +27,21 @@ extension FileSystemTable {
         // u64_to_fsid(huge_encode_dev(s_dev)): the low and high halves of the device number.
         result.fsid = (Int32(truncatingIfNeeded: inode.deviceNumber), Int32(truncatingIfNeeded: inode.deviceNumber >> 32))
         result.flags = flags.rawValue
+        if let counts = inode.storageCounts { result.apply(counts) }
         return result
+    }
+}
+
+extension Statfs {
+    /// Takes a disk file system's block size, block and inode counts and name length.
+    public mutating func apply(_ counts: StorageCounts) {
+        blockSize = counts.blockSize
+        fragmentSize = counts.blockSize
+        blocks = counts.blocks
+        freeBlocks = counts.freeBlocks
+        availableBlocks = counts.availableBlocks
+        files = counts.inodes
+        freeFiles = counts.freeInodes
+        nameLength = counts.maximumNameLength
     }
 }

@@ -3,6 +3,7 @@
 // `RegularFileInode`, `SymlinkInode` and `DeviceInode` add what their kind does. The in-memory
 // file system (RamFS.swift) provides the concrete classes.
 
+import Capabilities
 import Framework
 import LinuxABI
 
@@ -59,13 +60,13 @@ open class Inode {
     public let deviceNumber: UInt64
     public let kind: InodeKind
     /// Permission bits (07777): rwx for owner, group, other, plus setuid, setgid, sticky.
-    public var permissions: UInt32
-    public var owner: UInt32
-    public var group: UInt32
+    public var permissions: UInt32 { didSet { attributesDidChange() } }
+    public var owner: UInt32 { didSet { attributesDidChange() } }
+    public var group: UInt32 { didSet { attributesDidChange() } }
     public var linkCount: UInt32 = 1
-    public var accessTime: Timestamp
-    public var modifyTime: Timestamp
-    public var changeTime: Timestamp
+    public var accessTime: Timestamp { didSet { attributesDidChange() } }
+    public var modifyTime: Timestamp { didSet { attributesDidChange() } }
+    public var changeTime: Timestamp { didSet { attributesDidChange() } }
 
     public init(number: UInt64, deviceNumber: UInt64, kind: InodeKind, permissions: UInt32, owner: UInt32, group: UInt32) {
         self.number = number
@@ -91,6 +92,15 @@ open class Inode {
 
     public var isDirectory: Bool { kind == .directory }
 
+    /// Called after chmod, chown, utimensat or a time update changed a field above (not during
+    /// init): a disk file system marks the inode for write-back. In-memory ones ignore it.
+    open func attributesDidChange() {}
+    /// fsync/fdatasync/syncfs: writes back what a disk file system holds for this inode and
+    /// flushes the device. In-memory file systems have nothing to write.
+    open func synchronize() throws(Errno) {}
+    /// statfs's block and inode counts, for a file system that has them (nil: none, as ramfs).
+    open var storageCounts: StorageCounts? { nil }
+
     /// Records a change of the inode's metadata (ctime).
     public func touchChange() { changeTime = Timestamp.now() }
     /// Records a change of the contents (mtime and ctime).
@@ -112,12 +122,49 @@ open class RegularFileInode: Inode {
         super.init(number: number, deviceNumber: deviceNumber, kind: .regular, permissions: permissions, owner: owner, group: group)
     }
 
-    public convenience init(number: UInt64, deviceNumber: UInt64, permissions: UInt32, owner: UInt32, group: UInt32) {
-        self.init(number: number, deviceNumber: deviceNumber, permissions: permissions, owner: owner, group: group, budget: nil)
+    /// A file whose pages count against no budget (a disk file system's: its pages are a cache).
+    public init(number: UInt64, deviceNumber: UInt64, permissions: UInt32, owner: UInt32, group: UInt32) {
+        contents = MemoryObject(budget: nil)
+        super.init(number: number, deviceNumber: deviceNumber, kind: .regular, permissions: permissions, owner: owner, group: group)
     }
+
+    /// Called before `contents` is read, written, resized or mapped: a disk file system fills
+    /// the memory object from the device here (in-memory files have nothing to load).
+    open func prepareContents() throws(Errno) {}
+
+    /// truncate(2)/ftruncate(2)/O_TRUNC: sets the size (`prepareContents` has run). A disk file
+    /// system also notes how far the file shrank, to free those blocks at write-back.
+    open func resizeContents(to length: UInt64) throws(Errno) { contents.setSize(length) }
+
+    /// The memory object itself, for the file system that stores this file (it loads and writes
+    /// back the pages); everyone else goes through `FileHandle.memoryObject` and its rights.
+    public final var storedContents: MemoryObjectHandle<MapReadWrite> { MemoryObjectHandle(object: contents) }
 
     open override var size: UInt64 { contents.size }
     open override var allocatedBlocks: UInt64 { UInt64(contents.residentPageCount) * 8 }
+}
+
+/// statfs(2)'s counts for a file system that has them (f_blocks, f_bfree, f_bavail, f_files,
+/// f_ffree, f_bsize).
+public struct StorageCounts: Sendable, Equatable {
+    public var blockSize: Int64
+    public var blocks: UInt64
+    public var freeBlocks: UInt64
+    public var availableBlocks: UInt64
+    public var inodes: UInt64
+    public var freeInodes: UInt64
+    public var maximumNameLength: Int64
+
+    public init(blockSize: Int64, blocks: UInt64, freeBlocks: UInt64, availableBlocks: UInt64, inodes: UInt64, freeInodes: UInt64,
+                maximumNameLength: Int64) {
+        self.blockSize = blockSize
+        self.blocks = blocks
+        self.freeBlocks = freeBlocks
+        self.availableBlocks = availableBlocks
+        self.inodes = inodes
+        self.freeInodes = freeInodes
+        self.maximumNameLength = maximumNameLength
+    }
 }
 
 /// A symbolic link. Synthetic file systems (procfs) override `target` to compute it when read,

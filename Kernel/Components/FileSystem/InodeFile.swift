@@ -17,6 +17,7 @@ final class InodeFileOperations: FileOperations {
         if inode.isDirectory { throw .EISDIR }
         guard let regular = inode as? RegularFileInode else { throw .EINVAL }
         guard offset <= UInt64(Int64.max) else { throw .EINVAL }
+        try regular.prepareContents()
         let done = try regular.contents.read(at: offset, count: count, toUser: address)
         if !file.statusFlags.contains(.O_NOATIME) { inode.accessTime = Timestamp.now() }
         return done
@@ -24,6 +25,7 @@ final class InodeFileOperations: FileOperations {
 
     override func write(_ file: OpenFile, fromUser address: UInt64, count: Int) throws(Errno) -> Int {
         guard let regular = file.inode as? RegularFileInode else { throw .EINVAL }
+        try regular.prepareContents()
         if file.isAppend { file.position = regular.size }
         let done = try write(file, at: file.position, fromUser: address, count: count)
         file.position += UInt64(done)
@@ -34,6 +36,7 @@ final class InodeFileOperations: FileOperations {
         guard let regular = file.inode as? RegularFileInode else { throw .EINVAL }
         guard offset <= UInt64(Int64.max) else { throw .EINVAL }
         // pwrite on an O_APPEND file appends (a Linux peculiarity).
+        try regular.prepareContents()
         let target = file.isAppend ? regular.size : offset
         let done = try regular.contents.write(at: target, count: count, fromUser: address)
         if done > 0 { regular.touchModify() }
@@ -42,6 +45,7 @@ final class InodeFileOperations: FileOperations {
 
     override func write(_ file: OpenFile, bytes: [UInt8]) throws(Errno) -> Int {
         guard let regular = file.inode as? RegularFileInode else { throw .EINVAL }
+        try regular.prepareContents()
         if file.isAppend { file.position = regular.size }
         try regular.contents.write(bytes.span, at: file.position)
         file.position += UInt64(bytes.count)
@@ -78,6 +82,11 @@ final class InodeFileOperations: FileOperations {
     override func truncate(_ file: OpenFile, to length: UInt64) throws(Errno) {
         guard let regular = file.inode as? RegularFileInode else { throw .EINVAL }
         try Namespace.truncate(regular, to: length)
+    }
+
+    /// fsync/fdatasync/syncfs: a disk file system writes back (the inode decides how much).
+    override func sync(_ file: OpenFile) throws(Errno) {
+        try file.inode?.synchronize()
     }
 
     override func control(_ file: OpenFile, _ request: UInt32, argument: UInt64) throws(Errno) -> Int {

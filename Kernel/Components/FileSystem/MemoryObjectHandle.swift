@@ -50,8 +50,10 @@ public func makeSharedAnonymousMemory(size: UInt64) -> MemoryObjectHandle<MapRea
 }
 
 extension FileHandle where R: CanMap {
-    /// The memory object behind a mappable file (regular files), with this handle's rights.
+    /// The memory object behind a mappable file (regular files), with this handle's rights;
+    /// nil also when a disk file's pages cannot be loaded.
     public var memoryObject: MemoryObjectHandle<R>? {
-        (file.inode as? RegularFileInode).map { MemoryObjectHandle<R>(object: $0.contents) }
+        guard let regular = file.inode as? RegularFileInode, (try? regular.prepareContents()) != nil else { return nil }
+        return MemoryObjectHandle<R>(object: regular.contents)
     }
 }

@@ -42,12 +42,6 @@ public protocol MountedFileSystem: AnyObject {
     func shutDown()
 }
 
-/// Whether a mount (or an instance) may be written.
-public enum MountAccess: Sendable, Equatable {
-    case readWrite
-    case readOnly
-}
-
 /// What the caller knows about the users of a file system (processes live above this component).
 public enum MountUse {
     /// No process uses it.
@@ -208,10 +202,11 @@ extension FileSystemTable {
         state.withLock { _ in mount.flags = flags }
     }
 
-    /// sync(2): writes back every mounted instance, then flushes the disks' caches.
+    /// sync(2): writes back every mounted instance, then what registered for write-back without
+    /// a mount (Writeback.swift), then flushes the disks' caches.
     public func syncAll() {
         for mount in mounts { try? mount.fileSystem.sync() }
-        BlockDeviceNodes.flushAll()
+        Writeback.writeBackAll()
     }
 
     /// syncfs(2): writes back the instance holding `inode` and flushes its disk (nothing for

@@ -111,10 +111,8 @@ public enum Namespace {
         try MountRestrictions.requireWritable(target.parent)
         guard target.parent.linkCount > 0 else { throw .ENOENT }     // the directory was removed
         guard Permissions.permits(target.parent, [.write, .execute], for: context.identity) else { throw .EACCES }
-        let file = try target.parent.makeFile(permissions: mode & 0o7777, owner: context.identity.userID,
-                                              group: ownerGroup(in: target.parent, context: context))
-        try target.parent.insert(target.name, file)
-        return file
+        return try target.parent.create(target.name, .file, permissions: mode & 0o7777, owner: context.identity.userID,
+                                        group: ownerGroup(in: target.parent, context: context))
     }
 
     /// New files take the directory's group if it is set-group-ID, else the creator's.
@@ -136,9 +134,8 @@ public enum Namespace {
         let target = try prepareCreation(path, from: start, context: context)
         var permissions = mode & 0o1777
         if target.parent.permissions & 0o2000 != 0 { permissions |= 0o2000 }
-        let directory = try target.parent.makeDirectory(permissions: permissions, owner: context.identity.userID,
-                                                        group: ownerGroup(in: target.parent, context: context))
-        try target.parent.insert(target.name, directory)
+        _ = try target.parent.create(target.name, .directory, permissions: permissions, owner: context.identity.userID,
+                                     group: ownerGroup(in: target.parent, context: context))
     }
 
     public static func makeNode(_ path: [UInt8], from start: DirectoryInode, mode: UInt32, device: UInt64,
@@ -147,19 +144,17 @@ public enum Namespace {
         let target = try prepareCreation(path, from: start, context: context)
         let owner = context.identity.userID
         let group = ownerGroup(in: target.parent, context: context)
-        let inode: Inode
+        let node: NewNode
         switch kind {
-        case .regular:
-            inode = try target.parent.makeFile(permissions: mode & 0o7777, owner: owner, group: group)
-        case .fifo:
-            inode = try target.parent.makeFifo(permissions: mode & 0o7777, owner: owner, group: group)
+        case .regular: node = .file
+        case .fifo: node = .fifo
         case .characterDevice, .blockDevice, .socket:
             if (kind == .characterDevice || kind == .blockDevice) && !context.identity.isSuperuser { throw .EPERM }
-            inode = try target.parent.makeDevice(kind: kind, device: device, permissions: mode & 0o7777, owner: owner, group: group)
+            node = .device(kind, device)
         case .directory, .symlink, .anonymous:
             throw .EINVAL
         }
-        try target.parent.insert(target.name, inode)
+        _ = try target.parent.create(target.name, node, permissions: mode & 0o7777, owner: owner, group: group)
     }
 
     /// bind(2) of an AF_UNIX socket to a path (unix_bind_bsd): a new S_IFSOCK node, its name
@@ -171,11 +166,10 @@ public enum Namespace {
         do { target = try prepareCreation(path, from: start, context: context) } catch {
             throw error == .EEXIST ? .EADDRINUSE : error
         }
-        let node = try target.parent.makeDevice(kind: .socket, device: 0, permissions: permissions & 0o7777,
-                                                owner: context.identity.userID, group: ownerGroup(in: target.parent, context: context))
-        try target.parent.insert(target.name, node)
+        let node = try target.parent.create(target.name, .device(.socket, 0), permissions: permissions & 0o7777,
+                                            owner: context.identity.userID, group: ownerGroup(in: target.parent, context: context))
         do { try attach(node) } catch {
-            _ = try? target.parent.remove(target.name)
+            try? target.parent.unlink(target.name, victim: node)
             throw error
         }
     }
@@ -185,9 +179,8 @@ public enum Namespace {
         guard !linkTarget.isEmpty else { throw .ENOENT }
         let target = try prepareCreation(path, from: start, context: context)
         if target.hasTrailingSlash { throw .ENOENT }
-        let link = try target.parent.makeSymlink(target: linkTarget, owner: context.identity.userID,
-                                                 group: ownerGroup(in: target.parent, context: context))
-        try target.parent.insert(target.name, link)
+        _ = try target.parent.create(target.name, .symlink(target: linkTarget), permissions: 0o777, owner: context.identity.userID,
+                                     group: ownerGroup(in: target.parent, context: context))
     }
 
     public static func link(_ existing: Inode, at path: [UInt8], from start: DirectoryInode, context: PathContext) throws(Errno) {
@@ -196,9 +189,7 @@ public enum Namespace {
         if target.hasTrailingSlash { throw .ENOENT }
         guard existing.deviceNumber == target.parent.deviceNumber else { throw .EXDEV }
         guard existing.linkCount > 0 else { throw .ENOENT }
-        try target.parent.insert(target.name, existing)
-        existing.linkCount += 1
-        existing.touchChange()
+        try target.parent.link(existing, as: target.name)
     }
 
     public static func unlink(_ path: [UInt8], from start: DirectoryInode, context: PathContext) throws(Errno) {
@@ -211,9 +202,7 @@ public enum Namespace {
         guard Permissions.mayDelete(victim, from: target.parent, for: context.identity) else {
             throw Permissions.permits(target.parent, [.write, .execute], for: context.identity) ? .EPERM : .EACCES
         }
-        _ = try target.parent.remove(target.name)
-        victim.linkCount -= 1
-        victim.touchChange()
+        try target.parent.unlink(target.name, victim: victim)
     }
 
     public static func removeDirectory(_ path: [UInt8], from start: DirectoryInode, context: PathContext) throws(Errno) {
@@ -230,9 +219,7 @@ public enum Namespace {
         guard Permissions.mayDelete(victim, from: target.parent, for: context.identity) else {
             throw Permissions.permits(target.parent, [.write, .execute], for: context.identity) ? .EPERM : .EACCES
         }
-        _ = try target.parent.remove(target.name)
-        directory.linkCount = 0
-        directory.touchChange()
+        try target.parent.removeDirectory(target.name, victim: directory)
     }
 
     public static func readLink(_ path: [UInt8], from start: DirectoryInode, context: PathContext) throws(Errno) -> [UInt8] {
@@ -243,7 +230,8 @@ public enum Namespace {
 
     public static func truncate(_ file: RegularFileInode, to length: UInt64) throws(Errno) {
         guard length <= MemoryObject.maximumSize else { throw .EFBIG }
-        file.contents.setSize(length)
+        try file.prepareContents()
+        try file.resizeContents(to: length)
         file.touchModify()
     }
 

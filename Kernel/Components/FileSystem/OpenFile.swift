@@ -142,6 +142,7 @@ extension FileHandle where R: CanRead {
     /// Reads into kernel memory (exec, initramfs tools): regular files only.
     public func readBytes(at offset: UInt64, count: Int) throws(Errno) -> [UInt8] {
         guard let regular = file.inode as? RegularFileInode else { throw .EINVAL }
+        try regular.prepareContents()
         return regular.contents.readBytes(at: offset, count: count)
     }
 

@@ -36,12 +36,7 @@ extension Namespace {
             guard let replaced else { throw .ENOENT }
             if let other = replaced as? DirectoryInode, other.isAncestor(of: source.parent) { throw .EINVAL }
             if moving === replaced { return }
-            _ = try source.parent.remove(source.name)
-            _ = try target.parent.remove(target.name)
-            try target.parent.insert(target.name, moving)
-            try source.parent.insert(source.name, replaced)
-            moving.touchChange()
-            replaced.touchChange()
+            try source.parent.exchange(source.name, moving, with: target.parent, target.name, replaced)
             return
         case .noReplace:
             if replaced != nil { throw .EEXIST }
@@ -57,16 +52,7 @@ extension Namespace {
             } else if replaced.isDirectory {
                 throw .EISDIR
             }
-            _ = try target.parent.remove(target.name)
-            if let replacedDirectory = replaced as? DirectoryInode {
-                replacedDirectory.linkCount = 0
-            } else {
-                replaced.linkCount -= 1
-            }
-            replaced.touchChange()
         }
-        _ = try source.parent.remove(source.name)
-        try target.parent.insert(target.name, moving)
-        moving.touchChange()
+        try source.parent.rename(source.name, moving, to: target.parent, as: target.name, replacing: replaced)
     }
 }

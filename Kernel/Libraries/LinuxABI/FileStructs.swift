@@ -279,6 +279,7 @@ public enum FileSystemMagic: Int64, CaseIterable, Sendable {
     case PROC_SUPER_MAGIC = 0x9fa0
     case PIPEFS_MAGIC = 0x5049_5045
     case SOCKFS_MAGIC = 0x534F_434B
+    case EXT2_SUPER_MAGIC = 0xEF53
 }
 
 /// f_flags of struct statfs: the mount's flags (glibc's <sys/statvfs.h> ST_*), plus the bit
