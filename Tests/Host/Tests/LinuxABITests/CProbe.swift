@@ -93,6 +93,7 @@ enum HeaderSet: Sendable {
             #include <ucontext.h>
             #include <sys/eventfd.h>
             #include <sys/statvfs.h>
+            #include <sys/mount.h>
             #include <sys/socket.h>
             #include <unistd.h>
             /* The test runner's threads block signals and a child inherits the mask: start clean,
