@@ -14,8 +14,8 @@
 //         let source = MountSourceKind.blockDevice
 //         func makeInstance(source: MountSource, access: MountAccess, options: MountDataOptions) throws(Errno) -> MountedInstance {
 //             guard case .blockDevice(let device, _) = source else { throw .ENOTBLK }
-//             let volume = try Ext2Mount.mount(device, access)       // a MountedFileSystem
-//             return MountedInstance(root: volume.root, fileSystem: volume)
+//             let volume = try Ext2Mount.mount(device, readOnly: access)    // a MountedFileSystem
+//             return MountedInstance(root: volume.root, fileSystem: volume, grantedAccess: volume.access)
 //         }
 //     }
 //     FileSystemTypes.shared.register(Ext2Type())
@@ -38,14 +38,18 @@ public enum MountSource {
     case blockDevice(BlockDevice, path: [UInt8])
 }
 
-/// A new instance: its root directory and the object the table keeps.
+/// A new instance: its root directory, the object the table keeps, and the access it was
+/// granted (a type may mount read-only what was asked read-write: a write-protected disk,
+/// features it can only read; the mount then shows "ro").
 public struct MountedInstance {
     public let root: DirectoryInode
     public let fileSystem: any MountedFileSystem
+    public let grantedAccess: MountAccess?
 
-    public init(root: DirectoryInode, fileSystem: any MountedFileSystem) {
+    public init(root: DirectoryInode, fileSystem: any MountedFileSystem, grantedAccess: MountAccess? = nil) {
         self.root = root
         self.fileSystem = fileSystem
+        self.grantedAccess = grantedAccess
     }
 }
 
@@ -138,11 +142,14 @@ extension FileSystemTable {
             guard let path = request.source, !path.isEmpty else { throw .EINVAL }
             let device = try Self.blockDevice(at: path, workingDirectory: workingDirectory, context: context)
             guard !mounts.contains(where: { $0.sourceDevice === device }) else { throw .EBUSY }
+            // A write-protected disk asked for read-write: EACCES, as Linux's open of the device for
+            // writing answers (mount(8) then retries read-only).
             if device.isReadOnly && access == .readWrite { throw .EACCES }
             source = .blockDevice(device, path: path)
             sourceText = path
         }
         let instance = try type.makeInstance(source: source, access: access, options: MountDataOptions(items: ownOptions))
+        if instance.grantedAccess == .readOnly { flags.insert(.ST_RDONLY) }
         guard let directory = target as? DirectoryInode, instance.root.isDirectory else {
             instance.fileSystem.shutDown()
             throw .ENOTDIR

@@ -16,7 +16,8 @@
 // process uses it (cwd, root, executable, an open file or a file mapping), which the caller
 // answers through `MountUse` because processes live above this component. MNT_DETACH takes the
 // mount and every mount below it out of the tree at once; the instances are synced then and
-// live on while files keep them referenced.
+// live on while files keep them referenced (one still in use is not shut down: nothing tells
+// the table when its last file goes, so a disk detached that way is not marked clean).
 // Permission (CAP_SYS_ADMIN) and argument decoding are the system-call layer's
 // (SystemCalls/Handlers/Mounts.swift); the flag rules that other paths enforce (EROFS, nodev,
 // noexec, nosuid) are in MountRestrictions.swift; the types are in FileSystemTypes.swift.
@@ -164,8 +165,8 @@ extension FileSystemTable {
         guard target.mounted == nil || flags.contains(.MNT_DETACH) else { throw .EBUSY }
         let below = descendants(of: mount)
         if flags.contains(.MNT_DETACH) {
-            for child in below.reversed() { remove(child) }
-            remove(mount)
+            for child in below.reversed() { remove(child, ending: use(child.deviceNumber) == .unused ? .shutDown : .syncOnly) }
+            remove(mount, ending: use(mount.deviceNumber) == .unused ? .shutDown : .syncOnly)
             return
         }
         guard below.isEmpty, use(mount.deviceNumber) == .unused else {
@@ -176,15 +177,23 @@ extension FileSystemTable {
             mount.isMarkedForExpiry = true
             throw .EAGAIN
         }
-        remove(mount)
+        remove(mount, ending: .shutDown)
     }
 
-    func remove(_ mount: Mount) {
+    /// What happens to an instance when its mount goes.
+    enum InstanceEnding {
+        /// Nothing uses it any more: written back and shut down.
+        case shutDown
+        /// Still in use (MNT_DETACH): written back; it lives on as long as its files do.
+        case syncOnly
+    }
+
+    func remove(_ mount: Mount, ending: InstanceEnding) {
         state.withLock { state in state.mounts.removeAll { $0 === mount } }
         if mount.mountPoint.mounted === mount.root { mount.mountPoint.mounted = nil }
         mount.root.mountParent = nil
         try? mount.fileSystem.sync()
-        mount.fileSystem.shutDown()
+        if ending == .shutDown { mount.fileSystem.shutDown() }
     }
 
     /// MS_REMOUNT: new per-mount flags and, unless only the mount's flags change (MS_BIND), a

@@ -54,6 +54,11 @@ final class RamFileSystem: MountedFileSystem {
         return root
     }
 
+    /// A new, empty, unmounted ramfs tree (in-kernel tests).
+    static func makeInstance(deviceNumber: UInt64, permissions: UInt32) -> DirectoryInode {
+        RamFileSystem(deviceNumber: deviceNumber, flavour: .ramfs, rootPermissions: permissions).makeRoot()
+    }
+
     /// rootfs: the ramfs instance behind "/" before anything is mounted.
     static func makeRootFileSystem() -> (fileSystem: RamFileSystem, root: DirectoryInode) {
         let fileSystem = RamFileSystem(deviceNumber: makeDeviceNumber(major: 0, minor: 1), flavour: .ramfs)

@@ -30,9 +30,11 @@ extension FileSystemTable {
                                                      access: flags.contains(.ST_RDONLY) ? .readOnly : .readWrite, options: options)
                 let rootfs = initialRoot
                 let mount: Mount
+                var grantedFlags = flags
+                if instance.grantedAccess == .readOnly { grantedFlags.insert(.ST_RDONLY) }
                 do {
                     mount = try attach(instance.fileSystem, root: instance.root, on: rootfs, source: Array("/dev/root".utf8),
-                                       typeName: type.name, flags: flags)
+                                       typeName: type.name, flags: grantedFlags)
                 } catch {
                     instance.fileSystem.shutDown()
                     throw error

@@ -60,9 +60,11 @@ public struct KernelTests {
         // The same image carries the zero-cost probes of the rights types.
         let zeroCost = try ZeroCostCheck(image: image).run()
         let boot = try InitramfsBootChecks.runIfSelected(project: project, filter: filter)
+        let rootDisk = try RootDiskBootChecks.runIfSelected(project: project, filter: filter)
         let failedTests = output.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("test ") && $0.hasSuffix("FAILED") }
-        let total = TestCounts(passed: counts.passed + zeroCost.passed + boot.passed, failed: counts.failed + zeroCost.failed + boot.failed,
-                               failures: failedTests.map(String.init) + zeroCost.failures + boot.failures)
+        let total = TestCounts(passed: counts.passed + zeroCost.passed + boot.passed + rootDisk.passed,
+                               failed: counts.failed + zeroCost.failed + boot.failed + rootDisk.failed,
+                               failures: failedTests.map(String.init) + zeroCost.failures + boot.failures + rootDisk.failures)
         print("\(total.passed) passed, \(total.failed) failed")
         return total
     }
