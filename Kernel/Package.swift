@@ -65,6 +65,7 @@ let package = Package(
         component("Virtio", dependencies: ["Framework", "VirtioQueue"]),
         component("VirtioBlock", dependencies: ["Framework", "Block", "Virtio", "VirtioQueue", "LinuxABI"]),
         component("FileSystem", dependencies: ["Framework", "Scheduling", "LinuxABI", "Capabilities", "Cpio", "Inflate", "Block"]),
+        component("Ext2FS", dependencies: ["Framework", "Block", "FileSystem", "Ext2", "LinuxABI", "Scheduling", "Capabilities"]),
         component("Memory", dependencies: ["Framework", "FileSystem", "LinuxABI", "Capabilities", "RegionMap"]),
         component("Terminal", dependencies: ["Framework", "FileSystem", "Scheduling", "LinuxABI", "LineDiscipline"]),
         component("Process", dependencies: ["Framework", "FileSystem", "Memory", "LinuxABI", "Capabilities", "ElfFormat",
@@ -75,7 +76,7 @@ let package = Package(
         component("SystemCalls", dependencies: ["Framework", "FileSystem", "Memory", "Process", "ProcFS", "Terminal", "Scheduling",
                                                 "LinuxABI", "Capabilities", "KernelCommandLine", "Events", "Futex"]),
 
-        .target(name: "KTestRegistry", dependencies: ["Framework", "Scheduling", "FileSystem", "Memory", "ProcFS", "SystemCalls", "Events", "Futex", "Block", "VirtioBlock"], path: "KTests",
+        .target(name: "KTestRegistry", dependencies: ["Framework", "Scheduling", "FileSystem", "Memory", "ProcFS", "SystemCalls", "Events", "Futex", "Block", "VirtioBlock", "Ext2FS"], path: "KTests",
                 swiftSettings: [embedded, ktestBuild] + strictlySafe),
 
         .executableTarget(name: "Apus", dependencies: [

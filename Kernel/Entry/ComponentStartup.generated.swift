@@ -2,7 +2,7 @@
 // Components start in dependency order (each after the components it depends on, ties
 // broken by name); `apus components` (and so `make test`) fails when this file is stale.
 //
-// Order: Scheduling, Block, FileSystem, Memory, Futex, Process, Events, ProcFS, Terminal, SystemCalls, Virtio, VirtioBlock
+// Order: Scheduling, Block, FileSystem, Ext2FS, Memory, Futex, Process, Events, ProcFS, Terminal, SystemCalls, Virtio, VirtioBlock
 
 import Memory
 import Scheduling
@@ -16,6 +16,7 @@ enum ComponentStartup {
         Timers.install()
         // Block: no start entry point
         // FileSystem: no start entry point
+        // Ext2FS: no start entry point
         // Memory
         MemoryManager.install()
         // Futex: no start entry point

@@ -7,6 +7,7 @@
 #if KTEST
 import Block
 import Events
+import Ext2FS
 import FileSystem
 import Framework
 import Futex
@@ -30,4 +31,5 @@ import VirtioBlock
 @section("ktest_registry") @used let virtioBlockSuite: KTestSuite = registerVirtioBlockKTests
 @section("ktest_registry") @used let eventsSuite: KTestSuite = registerEventsKTests
 @section("ktest_registry") @used let futexSuite: KTestSuite = registerFutexKTests
+@section("ktest_registry") @used let ext2FSSuite: KTestSuite = registerExt2FSKTests
 #endif

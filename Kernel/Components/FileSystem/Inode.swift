@@ -64,6 +64,9 @@ open class Inode {
     public var owner: UInt32 { didSet { attributesDidChange() } }
     public var group: UInt32 { didSet { attributesDidChange() } }
     public var linkCount: UInt32 = 1
+    /// Open file descriptions of this inode (O_PATH ones included). A disk file system frees an
+    /// unlinked inode when this drops to 0, and refuses to unmount while any is open.
+    public internal(set) var openFileCount = 0
     public var accessTime: Timestamp { didSet { attributesDidChange() } }
     public var modifyTime: Timestamp { didSet { attributesDidChange() } }
     public var changeTime: Timestamp { didSet { attributesDidChange() } }

@@ -40,9 +40,13 @@ public final class OpenFile {
         self.statusFlags = statusFlags
         self.operations = operations
         isAlwaysReady = operations.readinessQueue == nil
+        inode?.openFileCount += 1
     }
 
-    deinit { operations.release(self) }
+    deinit {
+        operations.release(self)
+        inode?.openFileCount -= 1
+    }
 
     public var isNonBlocking: Bool { statusFlags.contains(.O_NONBLOCK) }
     public var isAppend: Bool { statusFlags.contains(.O_APPEND) }

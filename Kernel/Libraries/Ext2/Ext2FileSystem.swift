@@ -113,6 +113,9 @@ public final class Ext2FileSystem {
     /// The file system block size in bytes (1024, 2048 or 4096).
     public var blockSize: Int { geometry.blockSize }
 
+    /// The largest size a regular file may have here (s_maxbytes; 2 GiB - 1 on revision 0).
+    public var maximumRegularFileSize: UInt64 { fileSizeLimit }
+
     /// Whether directory entries record the file type (the filetype feature).
     var recordsFileType: Bool { superblock.hasIncompatible(Ext2Features.fileType) }
 

@@ -3,8 +3,9 @@
 // A run that ends without that line (a hang, or a panic outside any test) counts as a failure.
 // The machine carries what the device tests drive: vda, a 4 MiB read-write pattern disk with
 // MSI-X; vdb, a 1 MiB read-only one on its INTx line (`vectors=0`); and a virtio-rng function no
-// driver claims, which the Framework device tests claim themselves. The images are made afresh
-// for every run (PatternDisk.swift).
+// driver claims, which the Framework device tests claim themselves; then vdc...vdf, the ext2 images
+// the Ext2FS tests mount (Ext2Disk.swift), after which the written one is checked with e2fsck and
+// debugfs. The images are made afresh for every run (PatternDisk.swift, Ext2Disk.swift).
 
 import Foundation
 
@@ -61,10 +62,12 @@ public struct KernelTests {
         let zeroCost = try ZeroCostCheck(image: image).run()
         let boot = try InitramfsBootChecks.runIfSelected(project: project, filter: filter)
         let rootDisk = try RootDiskBootChecks.runIfSelected(project: project, filter: filter)
+        let disk = try Ext2Disk.checkWrittenDisk(project: project, ktestOutput: output)
         let failedTests = output.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("test ") && $0.hasSuffix("FAILED") }
-        let total = TestCounts(passed: counts.passed + zeroCost.passed + boot.passed + rootDisk.passed,
-                               failed: counts.failed + zeroCost.failed + boot.failed + rootDisk.failed,
-                               failures: failedTests.map(String.init) + zeroCost.failures + boot.failures + rootDisk.failures)
+        let total = TestCounts(passed: counts.passed + zeroCost.passed + boot.passed + rootDisk.passed + disk.passed,
+                               failed: counts.failed + zeroCost.failed + boot.failed + rootDisk.failed + disk.failed,
+                               failures: failedTests.map(String.init) + zeroCost.failures + boot.failures + rootDisk.failures
+                                   + disk.failures)
         print("\(total.passed) passed, \(total.failed) failed")
         return total
     }
@@ -74,5 +77,6 @@ public struct KernelTests {
         try PatternDisk.write(to: vda, bytes: 4 << 20)
         try PatternDisk.write(to: vdb, bytes: 1 << 20)
         return [QEMUMachine.VirtioDisk(file: vda), QEMUMachine.VirtioDisk(file: vdb, access: .readOnly, interrupts: .legacyLine)]
+            + (try Ext2Disk.testDisks(project: project)).map { QEMUMachine.VirtioDisk(file: $0) }
     }
 }

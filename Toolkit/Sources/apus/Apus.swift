@@ -13,7 +13,7 @@ struct Apus: ParsableCommand {
         subcommands: [
             BuildCommand.self, RunCommand.self, TestCommand.self, KTestCommand.self, DebugCommand.self,
             UserTestCommand.self, LintCommand.self, TcbCommand.self, ComponentsCommand.self, DepsCommand.self, BenchCommand.self,
-            SessionCommand.self, ShellTestCommand.self, FuzzCommand.self, ExhaustionCommand.self,
+            SessionCommand.self, ShellTestCommand.self, FuzzCommand.self, ExhaustionCommand.self, MkdiskCommand.self,
         ])
 }
 

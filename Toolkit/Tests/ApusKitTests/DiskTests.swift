@@ -37,3 +37,40 @@ import Testing
     #expect(UserTests.verdict(output: output, status: 1, name: "block/vda", skips: .allowed).0 == .failed)
     #expect(UserTests.verdict(output: "PASS block/vda\n", status: 0, name: "block/vda").0 == .passed)
 }
+
+@Test func mkdiskBuildsAnExt2ImageThatE2fsckAndDebugfsRead() throws {
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent("apus-mkdisk-\(getpid())")
+    defer { try? FileManager.default.removeItem(at: base) }
+    let tree = base.appendingPathComponent("tree"), image = base.appendingPathComponent("out/disk.ext2")
+    try FileManager.default.createDirectory(at: tree.appendingPathComponent("sub"), withIntermediateDirectories: true)
+    try Data("made by apus mkdisk\n".utf8).write(to: tree.appendingPathComponent("sub/file.txt"))
+    try Ext2Disk.make(from: tree, to: image, sizeBytes: 1 << 20)
+    #expect(try image.resourceValues(forKeys: [.fileSizeKey]).fileSize == 1 << 20)
+    let fsck = try Shell.capture(["e2fsck", "-fn", image.path])
+    #expect(fsck.status == 0, "e2fsck: \(fsck.output)")
+    let read = try Shell.capture(["debugfs", "-R", "cat /sub/file.txt", image.path])
+    #expect(read.output.hasSuffix("made by apus mkdisk\n"), "debugfs: \(read.output)")
+    let features = try Shell.capture(["debugfs", "-R", "features", image.path])
+    #expect(!features.output.contains("extent") && !features.output.contains("has_journal"), "plain ext2: \(features.output)")
+    #expect(throws: ToolkitError.self) { try Ext2Disk.make(from: tree.appendingPathComponent("sub/file.txt"), to: image) }
+}
+
+@Test func mkdiskSizesParseWithBinarySuffixes() {
+    #expect(Ext2Disk.parseSize("4096") == 4096)
+    #expect(Ext2Disk.parseSize("8K") == 8192)
+    #expect(Ext2Disk.parseSize("3m") == 3 << 20)
+    #expect(Ext2Disk.parseSize("1G") == 1 << 30)
+    #expect(Ext2Disk.parseSize("x") == nil && Ext2Disk.parseSize("99999999999999999G") == nil)
+}
+
+@Test func ktestDisksCarryTheExt2ImagesAfterThePatternDisks() throws {
+    let project = Project(root: FileManager.default.temporaryDirectory.appendingPathComponent("apus-ktest-disks-\(getpid())"))
+    defer { try? FileManager.default.removeItem(at: project.root) }
+    let disks = try KernelTests.testDisks(project: project)
+    #expect(disks.count == 6)
+    #expect(disks[2].file.lastPathComponent == "ktest-vdc-ext2.img")
+    let fsck = try Shell.capture(["e2fsck", "-fn", disks[3].file.path])
+    #expect(fsck.status != 0, "vdd is corrupt: \(fsck.output)")
+    let clean = try Shell.capture(["e2fsck", "-fn", disks[2].file.path])
+    #expect(clean.status == 0, "vdc is clean: \(clean.output)")
+}
