@@ -4,6 +4,7 @@
 //
 // Order: Scheduling, Block, FileSystem, Ext2FS, Memory, Futex, Process, Events, ProcFS, Terminal, SystemCalls, Virtio, VirtioBlock
 
+import Ext2FS
 import Memory
 import Scheduling
 import VirtioBlock
@@ -16,7 +17,8 @@ enum ComponentStartup {
         Timers.install()
         // Block: no start entry point
         // FileSystem: no start entry point
-        // Ext2FS: no start entry point
+        // Ext2FS
+        Ext2FileSystemType.register()
         // Memory
         MemoryManager.install()
         // Futex: no start entry point
