@@ -4,6 +4,7 @@
 //
 // Order: Scheduling, Block, FileSystem, Ext2FS, FileLocks, Memory, Futex, Network, Process, Events, SystemVIPC, ProcFS, Terminal, SystemCalls, Virtio, VirtioBlock
 
+import Ext2FS
 import Memory
 import Scheduling
 import VirtioBlock
@@ -16,7 +17,8 @@ enum ComponentStartup {
         Timers.install()
         // Block: no start entry point
         // FileSystem: no start entry point
-        // Ext2FS: no start entry point
+        // Ext2FS
+        Ext2FileSystemType.register()
         // FileLocks: no start entry point
         // Memory
         MemoryManager.install()

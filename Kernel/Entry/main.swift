@@ -18,8 +18,8 @@ let commandLine = KernelCommandLine(BootInformation.commandLine)
 Power.off(exitStatus: KTest.runAll(filter: commandLine.value(of: "ktest") ?? ""))
 #else
 Banner.print()
-guard UserSpace.prepareFileSystem() else {
-    Log.error("boot: the initramfs could not be unpacked; stopping")
+guard UserSpace.prepareFileSystem(commandLine: commandLine) else {
+    Log.error("boot: no root file system (see above); stopping")
     Power.off(exitStatus: 2)
 }
 TerminalService.start()

@@ -13,62 +13,36 @@
 import Framework
 import LinuxABI
 
-/// The mounted file systems and the root of the tree.
+/// The root of the tree, the mount table (MountTable.swift) and anonymous device numbers.
 public final class FileSystemTable: Sendable {
     struct State {
-        let root: DirectoryInode
-        var nextDeviceMinor: UInt64 = 1
-        var mounts: [MountRecord] = []
-    }
-
-    /// One mounted file system, as /proc/mounts lists it.
-    public struct MountRecord {
-        public let source: [UInt8]
-        public let type: [UInt8]
-        public let options: [UInt8]
-        /// statfs's f_type.
-        public let magic: FileSystemMagic
-        let mountPoint: DirectoryInode
-        /// The root directory of the mounted file system (the mount point itself for "/").
-        let mountedRoot: DirectoryInode
-        /// The mount point's path from the root of the tree.
-        public var point: [UInt8] { PathNames.path(of: mountPoint, root: FileSystemTable.shared.root) ?? [47] }
+        /// The root of the tree: rootfs, or what the kernel mounted over it (root on disk).
+        var root: DirectoryInode
+        var nextDeviceMinor: UInt32 = 2
+        var mounts: [Mount] = []
+        var nextMountID = 1
     }
 
     let state: SpinLock<State>
 
-    init(root: DirectoryInode) {
-        var initial = State(root: root)
-        initial.mounts.append(MountRecord(source: Array("rootfs".utf8), type: Array("rootfs".utf8), options: Array("rw".utf8),
-                                          magic: .RAMFS_MAGIC, mountPoint: root, mountedRoot: root))
+    init(root: (fileSystem: RamFileSystem, root: DirectoryInode)) {
+        var initial = State(root: root.root)
+        initial.mounts.append(Mount(id: 1, parentID: 1, source: Array("rootfs".utf8), typeName: Array("rootfs".utf8),
+                                    flags: [], fileSystem: root.fileSystem, mountPoint: root.root))
+        initial.nextMountID = 2
         state = SpinLock(initial)
     }
 
     /// The root file system, created empty at boot and filled from the initramfs.
-    public static let shared = FileSystemTable(root: RamFileSystem.makeRoot())
+    public static let shared = FileSystemTable(root: RamFileSystem.makeRootFileSystem())
 
     public var root: DirectoryInode { state.withLock { $0.root } }
 
-    /// Mounts `root` (the root directory of another file system) over the directory `point`.
-    public func mount(_ mountedRoot: DirectoryInode, on point: DirectoryInode, source: [UInt8], type: [UInt8],
-                      options: [UInt8], magic: FileSystemMagic) throws(Errno) {
-        guard point.mounted == nil else { throw .EBUSY }
-        mountedRoot.mountParent = point
-        point.mounted = mountedRoot
-        state.withLock {
-            $0.mounts.append(MountRecord(source: source, type: type, options: options, magic: magic, mountPoint: point,
-                                         mountedRoot: mountedRoot))
-        }
-    }
-
-    /// The mounted file systems, in mount order.
-    public var mounts: [MountRecord] { state.withLock { $0.mounts } }
-
-    /// A fresh anonymous device number for a new file system instance (st_dev).
+    /// A fresh anonymous device number (major 0) for a new file system instance (st_dev).
     public func allocateDeviceNumber() -> UInt64 {
         state.withLock { state in
-            defer { state.nextDeviceMinor += 1 }
-            return state.nextDeviceMinor
+            defer { state.nextDeviceMinor &+= 1 }
+            return makeDeviceNumber(major: 0, minor: state.nextDeviceMinor)
         }
     }
 }

@@ -46,6 +46,8 @@ public enum Namespace {
             rights.insert(.write)
         }
         if inode.isDirectory && wanted.contains(.write) { throw .EISDIR }
+        if inode.kind == .characterDevice || inode.kind == .blockDevice { try MountRestrictions.requireDevicesAllowed(inode) }
+        if wanted.contains(.write) || flags.contains(.O_TRUNC) { try MountRestrictions.requireWritableContents(inode) }
         guard Permissions.permits(inode, wanted, for: context.identity) else { throw .EACCES }
         if flags.contains(.O_TRUNC) && !accessMode.isWritable && inode.kind == .regular
             && !Permissions.permits(inode, .write, for: context.identity) { throw .EACCES }
@@ -106,6 +108,7 @@ public enum Namespace {
             return existing
         }
         if target.hasTrailingSlash { throw .EISDIR }
+        try MountRestrictions.requireWritable(target.parent)
         guard target.parent.linkCount > 0 else { throw .ENOENT }     // the directory was removed
         guard Permissions.permits(target.parent, [.write, .execute], for: context.identity) else { throw .EACCES }
         return try target.parent.create(target.name, .file, permissions: mode & 0o7777, owner: context.identity.userID,
@@ -121,6 +124,7 @@ public enum Namespace {
         let target = try PathResolver.resolveParent(path, from: start, context: context)
         if target.name.isEmpty || target.isDotOrDotDot { throw .EEXIST }
         if target.parent.lookup(target.name) != nil { throw .EEXIST }
+        try MountRestrictions.requireWritable(target.parent)
         guard Permissions.permits(target.parent, [.write, .execute], for: context.identity) else { throw .EACCES }
         guard target.parent.linkCount > 0 else { throw .ENOENT }
         return target
@@ -191,6 +195,7 @@ public enum Namespace {
     public static func unlink(_ path: [UInt8], from start: DirectoryInode, context: PathContext) throws(Errno) {
         let target = try PathResolver.resolveParent(path, from: start, context: context)
         if target.name.isEmpty || target.isDotOrDotDot { throw .EISDIR }
+        try MountRestrictions.requireWritable(target.parent)
         guard let victim = target.parent.lookup(target.name) else { throw .ENOENT }
         if victim.isDirectory { throw .EISDIR }
         if target.hasTrailingSlash { throw .ENOTDIR }
@@ -205,6 +210,7 @@ public enum Namespace {
         if target.name == [46] { throw .EINVAL }
         if target.name == [46, 46] { throw .ENOTEMPTY }
         if target.name.isEmpty { throw .EBUSY }
+        try MountRestrictions.requireWritable(target.parent)
         guard let victim = target.parent.lookup(target.name) else { throw .ENOENT }
         guard let directory = victim as? DirectoryInode else { throw .ENOTDIR }
         if target.parent.hasFixedNames { throw .EPERM }

@@ -16,10 +16,12 @@ extension Namespace {
         let source = try PathResolver.resolveParent(oldPath, from: oldStart, context: context)
         let target = try PathResolver.resolveParent(newPath, from: newStart, context: context)
         if source.name.isEmpty || source.isDotOrDotDot || target.name.isEmpty || target.isDotOrDotDot { throw .EBUSY }
+        // As Linux: another mount is EXDEV, then a read-only one EROFS, before the names are looked up.
+        guard source.parent.deviceNumber == target.parent.deviceNumber else { throw .EXDEV }
+        try MountRestrictions.requireWritable(source.parent)
         guard let moving = source.parent.lookup(source.name) else { throw .ENOENT }
         let replaced = target.parent.lookup(target.name)
         if (source.hasTrailingSlash || target.hasTrailingSlash) && !moving.isDirectory { throw .ENOTDIR }
-        guard source.parent.deviceNumber == target.parent.deviceNumber else { throw .EXDEV }
         guard Permissions.permits(source.parent, [.write, .execute], for: context.identity),
               Permissions.permits(target.parent, [.write, .execute], for: context.identity) else { throw .EACCES }
         guard Permissions.mayDelete(moving, from: source.parent, for: context.identity) else { throw .EPERM }

@@ -10,7 +10,9 @@
 //                               such view per thread, by TID)
 //   /proc/TID/                  a thread's view, for a thread that is not its process's first
 //                               (reachable by name, not listed)
-//   /proc/meminfo, uptime, mounts, loadavg, stat, locks (FileLocks writes its text)
+//   /proc/meminfo, uptime, loadavg, stat, filesystems; mounts (a link to self/mounts)
+//   /proc/PID/mounts, mountinfo  the mount table as the process sees it (MountFiles.swift)
+//   /proc/locks (FileLocks writes its text), /proc/net/ (Network writes its files)
 //   /proc/sysvipc/{shm,sem,msg}, /proc/sys/kernel/ (System V IPC limits; NamedDirectory.swift)
 // Magic links (SymlinkInode.jumpTarget) lead to the inode itself, not to the text readlink shows,
 // so `execve("/proc/self/exe")` runs the caller's binary even when its path is relative or gone.
@@ -26,27 +28,21 @@ import LinuxABI
 import Process
 
 public enum ProcFileSystem {
-    /// Mounts a procfs instance on /proc of `root` (creating the directory if it is missing).
+    /// Mounts a procfs instance on /proc of `root` at boot (creating the directory if it is missing).
     public static func mount(under root: DirectoryInode) {
-        let table = FileSystemTable.shared
-        let deviceNumber = makeDeviceNumber(major: 0, minor: UInt32(truncatingIfNeeded: table.allocateDeviceNumber() + 1))
-        let procRoot = ProcRootDirectory(deviceNumber: deviceNumber)
-        let name = Array("proc".utf8)
-        let mountPoint: DirectoryInode
-        if let existing = root.lookup(name) as? DirectoryInode {
-            mountPoint = existing
-        } else {
-            guard let made = try? root.makeDirectory(permissions: 0o555, owner: 0, group: 0),
-                  (try? root.insert(name, made)) != nil else {
-                Log.error("proc: cannot create /proc")
-                return
-            }
-            mountPoint = made
-        }
-        do { try table.mount(procRoot, on: mountPoint, source: Array("proc".utf8), type: Array("proc".utf8),
-                             options: Array("ro,nosuid,nodev,noexec".utf8), magic: .PROC_SUPER_MAGIC) } catch {
+        guard let mountPoint = BootMounts.directory(named: "proc", in: root, missing: .create) else { return }
+        let instance = ProcFileSystemType.makeInstance()
+        do {
+            try FileSystemTable.shared.attach(instance.fileSystem, root: instance.root, on: mountPoint, source: Array("proc".utf8),
+                                              typeName: Array("proc".utf8), flags: [.ST_NOSUID, .ST_NODEV, .ST_NOEXEC, .ST_RELATIME])
+        } catch {
             Log.error("proc: cannot mount /proc")
         }
+    }
+
+    /// Makes "proc" known to mount(2) (called at boot, before /proc is mounted).
+    public static func register() {
+        FileSystemTypes.shared.register(ProcFileSystemType())
     }
 
     /// The process of the thread running now (nil on a kernel task, as in in-kernel tests).
@@ -143,7 +139,7 @@ final class ProcLink: SymlinkInode {
 /// /proc: the fixed entries and a directory per live process.
 final class ProcRootDirectory: ProcDirectory {
     enum Entry: UInt64, CaseIterable {
-        case selfLink = 3, meminfo, uptime, mounts, loadavg, stat
+        case selfLink = 3, meminfo, uptime, mounts, loadavg, stat, filesystems
         case locks
         case net
         case sysvipc, sys
@@ -156,6 +152,7 @@ final class ProcRootDirectory: ProcDirectory {
             case .mounts: "mounts"
             case .loadavg: "loadavg"
             case .stat: "stat"
+            case .filesystems: "filesystems"
             case .locks: "locks"
             case .net: "net"
             case .sysvipc: "sysvipc"
@@ -194,7 +191,8 @@ final class ProcRootDirectory: ProcDirectory {
     override func entries(after cookie: UInt64) -> [DirectoryEntry] {
         var result: [DirectoryEntry] = []
         for entry in Entry.allCases where entry.rawValue > cookie {
-            let kind: InodeKind = entry == .selfLink ? .symlink : (entry == .net || entry == .sysvipc || entry == .sys ? .directory : .regular)
+            let kind: InodeKind = entry == .selfLink || entry == .mounts ? .symlink
+                : (entry == .net || entry == .sysvipc || entry == .sys ? .directory : .regular)
             result.append(DirectoryEntry(name: Array(entry.name.utf8), inodeNumber: entry.rawValue,
                                          type: kind.directoryEntryType, position: entry.rawValue))
         }
@@ -219,11 +217,14 @@ final class ProcRootDirectory: ProcDirectory {
         case .uptime:
             return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { SystemFiles.uptime() }
         case .mounts:
-            return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { SystemFiles.mounts() }
+            // As Linux: /proc/mounts is a link to the caller's own list.
+            return ProcLink(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { Array("self/mounts".utf8) }
         case .loadavg:
             return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { SystemFiles.loadAverage() }
         case .stat:
             return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { SystemFiles.statistics() }
+        case .filesystems:
+            return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { FileSystemTypes.shared.listing }
         case .locks:
             return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { FileLocks.procLocksText() }
         case .net:
@@ -251,4 +252,38 @@ final class ProcRootDirectory: ProcDirectory {
         }
         return Int32(exactly: value)
     }
+}
+
+/// mount -t proc: a new view (every instance shows the same live state). No options are taken
+/// (hidepid=, gid= and subset= are not implemented: EINVAL).
+final class ProcFileSystemType: FileSystemType {
+    var name: [UInt8] { Array("proc".utf8) }
+    var source: MountSourceKind { .label }
+
+    static func makeInstance() -> MountedInstance {
+        MountedInstance(root: ProcRootDirectory(deviceNumber: FileSystemTable.shared.allocateDeviceNumber()), fileSystem: ProcInstance())
+    }
+
+    func makeInstance(source: MountSource, access: MountAccess, options: MountDataOptions) throws(Errno) -> MountedInstance {
+        guard options.items.isEmpty else { throw .EINVAL }
+        return Self.makeInstance()
+    }
+}
+
+final class ProcInstance: MountedFileSystem {
+    func statfs() -> Statfs {
+        var result = Statfs()
+        result.type = FileSystemMagic.PROC_SUPER_MAGIC.rawValue
+        result.blockSize = 4096
+        result.fragmentSize = 4096
+        result.nameLength = 255
+        return result
+    }
+
+    var optionText: [UInt8] { [] }
+    func sync() throws(Errno) {}
+    func reconfigure(access: MountAccess, options: MountDataOptions) throws(Errno) {
+        guard options.items.isEmpty else { throw .EINVAL }
+    }
+    func shutDown() {}
 }

@@ -1,5 +1,5 @@
 // /proc/PID, /proc/PID/fd and /proc/PID/task: one process's view (cmdline, comm, cwd, environ,
-// exe, fd/, maps, oom_score, oom_score_adj, root, stat, status, task/), and under task/ one such view per thread. The directory holds the process's ID, not the process (back-references are IDs):
+// exe, fd/, maps, mounts, mountinfo, oom_score, oom_score_adj, root, stat, status, task/), and under task/ one such view per thread. The directory holds the process's ID, not the process (back-references are IDs):
 // every use looks the process up again, so entries of a process that has been reaped read as
 // empty and its links lead nowhere (ENOENT). Directories and links belong to the process's
 // effective user, as on Linux.
@@ -11,7 +11,7 @@ import Process
 
 final class ProcessDirectory: ProcDirectory {
     enum Entry: UInt64, CaseIterable {
-        case cmdline = 3, comm, cwd, environ, exe, fd, maps, root, stat, status, task, oomScore, oomScoreAdjustment
+        case cmdline = 3, comm, cwd, environ, exe, fd, maps, root, stat, status, task, oomScore, oomScoreAdjustment, mounts, mountInformation
 
         var name: String {
             switch self {
@@ -28,6 +28,8 @@ final class ProcessDirectory: ProcDirectory {
             case .task: "task"
             case .oomScore: "oom_score"
             case .oomScoreAdjustment: "oom_score_adj"
+            case .mounts: "mounts"
+            case .mountInformation: "mountinfo"
             }
         }
 
@@ -35,7 +37,7 @@ final class ProcessDirectory: ProcDirectory {
             switch self {
             case .cwd, .exe, .root: .symlink
             case .fd, .task: .directory
-            case .cmdline, .comm, .environ, .maps, .stat, .status, .oomScore, .oomScoreAdjustment: .regular
+            case .cmdline, .comm, .environ, .maps, .stat, .status, .oomScore, .oomScoreAdjustment, .mounts, .mountInformation: .regular
             }
         }
     }
@@ -142,6 +144,14 @@ final class ProcessDirectory: ProcDirectory {
                                    acceptedBytes: OutOfMemoryFiles.writeBytes,
                                    producer: { OutOfMemoryFiles.adjustment(ProcessTable.shared.process(id)) },
                                    taker: { (bytes) throws(Errno) in try OutOfMemoryFiles.setAdjustment(of: id, from: bytes) })
+        case .mounts:
+            return ProcFile(number: number, deviceNumber: deviceNumber, owner: owner, group: group) {
+                MountFiles.mounts(ProcessTable.shared.process(id))
+            }
+        case .mountInformation:
+            return ProcFile(number: number, deviceNumber: deviceNumber, owner: owner, group: group) {
+                MountFiles.mountInformation(ProcessTable.shared.process(id))
+            }
         case .task:
             let directory = TaskDirectory(processID: id, number: number, deviceNumber: deviceNumber, owner: owner, group: group)
             directory.attach(under: self)

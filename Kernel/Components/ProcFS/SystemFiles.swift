@@ -1,7 +1,6 @@
 // The system-wide files of /proc: meminfo (from the frame allocator: every frame not free is
 // in use, there is no page cache or swap to report), uptime (the monotonic clock and the time
-// the CPU spent idle), mounts (the file-system table's records, in fstab format as mount(8)
-// reads it), loadavg (the scheduler's load averages, runnable and total threads, the last ID
+// the CPU spent idle), loadavg (the scheduler's load averages, runnable and total threads, the last ID
 // handed out) and stat (CPU time since boot in USER_HZ ticks: user and system time of every
 // process, idle time, the rest of the columns 0 as Apus has no nice levels, I/O wait, separate
 // interrupt accounting, steal or guests; task switches, boot time, IDs handed out, runnable
@@ -86,13 +85,5 @@ enum SystemFiles {
         let boot = Int64(bitPattern: realtimeNanoseconds &- monotonicNanoseconds)
         let (seconds, remainder) = boot.quotientAndRemainder(dividingBy: 1_000_000_000)
         return UInt64(bitPattern: remainder < 0 ? seconds - 1 : seconds)   // floor, as timespec64 keeps nsec >= 0
-    }
-
-    static func mounts() -> [UInt8] {
-        var text: [UInt8] = []
-        for mount in FileSystemTable.shared.mounts {
-            text += mount.source + [32] + mount.point + [32] + mount.type + [32] + mount.options + Array(" 0 0\n".utf8)
-        }
-        return text
     }
 }

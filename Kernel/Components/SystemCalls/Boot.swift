@@ -1,6 +1,7 @@
-// Bringing up user space: the root file system from the initramfs, /dev, /proc, the terminal, and
-// init (PID 1) with the console on descriptors 0, 1 and 2, running `init=` (default /init,
-// then /sbin/init, /etc/init, /bin/init, /bin/sh, as Linux tries).
+// Bringing up user space: the root file system from the initramfs (or from the root device,
+// RootMount.swift), /dev, /proc, the terminal, and init (PID 1) with the console on descriptors
+// 0, 1 and 2, running `init=` (default /init, then /sbin/init, /etc/init, /bin/init, /bin/sh, as
+// Linux tries; /init only from an initramfs).
 
 import Capabilities
 import FileSystem
@@ -16,10 +17,12 @@ import Terminal
 public enum UserSpace {
     static let defaultInits: [String] = ["/init", "/sbin/init", "/etc/init", "/bin/init", "/bin/sh"]
     /// Command-line names the kernel itself reads (everything else with a value goes to init).
-    static let kernelParameters: [String] = ["log", "init", "ktest", "console"]
+    static let kernelParameters: [String] = ["log", "init", "ktest", "console", "root", "rootfstype", "rootflags", "rdinit"]
 
-    /// Unpacks the initramfs and prepares /dev. Errors are reported and stop the boot.
-    public static func prepareFileSystem() -> Bool {
+    /// Unpacks the initramfs, prepares /dev and /proc, and mounts the root device when the
+    /// command line asks for one and the initramfs has no program (RootMount.swift). Errors are
+    /// reported and stop the boot.
+    public static func prepareFileSystem(commandLine: KernelCommandLine) -> Bool {
         let root = FileSystemTable.shared.root
         var failure: String?
         BootInformation.withInitrdBytes { bytes in
@@ -38,8 +41,10 @@ public enum UserSpace {
             Log.error("initramfs: \(failure)")
             return false
         }
+        ProcFileSystem.register()
         DevicesDirectory.populate(root: root)
         ProcFileSystem.mount(under: root)
+        if RootMount.isRequested(by: commandLine, rootfs: root) { return RootMount.mount(from: commandLine) }
         return true
     }
 
@@ -74,8 +79,10 @@ public enum UserSpace {
         let thread = Thread(id: id, process: process, context: UserContext())
         process.threads.append(thread)
         table.add(thread)
-        if let console = try? Namespace.open(Array("/dev/console".utf8), from: root, flags: [.O_RDWR, .O_NOCTTY], mode: 0,
-                                             context: process.pathContext) {
+        // As Linux's console_on_rootfs: the console comes from rootfs's /dev, whatever is mounted
+        // over it.
+        if let console = try? Namespace.open(Array("dev/console".utf8), from: FileSystemTable.shared.initialRoot,
+                                             flags: [.O_RDWR, .O_NOCTTY], mode: 0, context: process.pathContext) {
             for descriptor: Int32 in 0...2 {
                 try? files.place(console, at: descriptor, closeOnExec: false, limit: process.limits.openFiles)
             }
@@ -83,7 +90,13 @@ public enum UserSpace {
             Log.warn("init: cannot open /dev/console")
         }
         var candidates: [String] = []
-        if let requested = commandLine.value(of: "init") { candidates = [requested] } else { candidates = defaultInits }
+        if let requested = commandLine.value(of: "init") {
+            candidates = [requested]
+        } else if root !== FileSystemTable.shared.initialRoot {
+            candidates = Array(defaultInits.dropFirst())     // a root device: no /init (that is the initramfs's)
+        } else {
+            candidates = defaultInits
+        }
         // As on Linux, unconsumed `name=value` words reach init's environment (after the defaults,
         // so they can override them).
         let passed = commandLine.initEnvironment(kernelParameters: kernelParameters)

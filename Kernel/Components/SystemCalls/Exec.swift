@@ -45,6 +45,7 @@ public enum Exec {
     static func openExecutable(_ inode: Inode, process: Process) throws(Errno) -> (FileHandle<MapReadOnly>, UInt64) {
         if inode.isDirectory { throw .EACCES }
         guard let file = inode as? RegularFileInode else { throw .EACCES }
+        guard MountRestrictions.permitsExecution(file) else { throw .EACCES }     // noexec mount
         guard Permissions.permits(file, .execute, for: process.credentials.accessIdentity) else { throw .EACCES }
         let handle = try Namespace.openForExecution(file)
         return (handle, file.size)

@@ -85,7 +85,10 @@ enum SystemCallTable {
         case SystemCall.fsync.rawValue: try Attributes.fsync(context)
         case SystemCall.fdatasync.rawValue: try Attributes.fsync(context)
         case SystemCall.sync.rawValue: try Attributes.sync(context)
-        case SystemCall.syncfs.rawValue: try Attributes.fsync(context)
+        case SystemCall.syncfs.rawValue: try Attributes.syncfs(context)
+        // mounts
+        case SystemCall.mount.rawValue: try MountCalls.mount(context)
+        case SystemCall.umount2.rawValue: try MountCalls.umount2(context)
         // descriptors
         case SystemCall.lseek.rawValue: try FileControl.lseek(context)
         case SystemCall.dup.rawValue: try FileControl.dup(context)

@@ -61,11 +61,13 @@ public struct KernelTests {
         // The same image carries the zero-cost probes of the rights types.
         let zeroCost = try ZeroCostCheck(image: image).run()
         let boot = try InitramfsBootChecks.runIfSelected(project: project, filter: filter)
+        let rootDisk = try RootDiskBootChecks.runIfSelected(project: project, filter: filter)
         let disk = try Ext2Disk.checkWrittenDisk(project: project, ktestOutput: output)
         let failedTests = output.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("test ") && $0.hasSuffix("FAILED") }
-        let total = TestCounts(passed: counts.passed + zeroCost.passed + boot.passed + disk.passed,
-                               failed: counts.failed + zeroCost.failed + boot.failed + disk.failed,
-                               failures: failedTests.map(String.init) + zeroCost.failures + boot.failures + disk.failures)
+        let total = TestCounts(passed: counts.passed + zeroCost.passed + boot.passed + rootDisk.passed + disk.passed,
+                               failed: counts.failed + zeroCost.failed + boot.failed + rootDisk.failed + disk.failed,
+                               failures: failedTests.map(String.init) + zeroCost.failures + boot.failures + rootDisk.failures
+                                   + disk.failures)
         print("\(total.passed) passed, \(total.failed) failed")
         return total
     }

@@ -11,10 +11,24 @@ import Foundation
 public enum RunImage: Sendable {
     case defaultImage(adding: [URL])
     case userArchive(URL)
+    /// No initramfs: the kernel mounts `root=` (a disk) as "/".
+    case none
 
-    /// The file to pass to QEMU's -initrd.
-    public func prepare(project: Project) throws -> URL {
+    /// What `apus run` boots: the user's archive, else no initramfs when the kernel command line
+    /// names a root device (`root=` before `--`) and nothing is added (the default image has an
+    /// /init, which Linux and Apus run in preference to the root device), else the default image.
+    public static func forRun(initrd: URL?, adding overlays: [URL], kernelWords: [String]) -> RunImage {
+        if let initrd { return .userArchive(initrd) }
+        let options = kernelWords.prefix { $0 != "--" }
+        if overlays.isEmpty && options.contains(where: { $0.hasPrefix("root=") }) { return .none }
+        return .defaultImage(adding: overlays)
+    }
+
+    /// The file to pass to QEMU's -initrd (nil: none).
+    public func prepare(project: Project) throws -> URL? {
         switch self {
+        case .none:
+            return nil
         case .defaultImage(let overlays):
             var builder = InitramfsBuilder()
             try builder.addBase()

@@ -6,7 +6,8 @@
 // (ApusKit/KernelCommandLineWords.swift).
 // `--disk FILE` (repeatable) attaches a raw image as a virtio block device: /dev/vda, /dev/vdb...
 // in order, read-write (the guest's writes land in the file). `--add DIR` lays a host directory over the default image; `--initrd FILE` boots a cpio archive
-// of the user's own instead. The exit status is the guest's: init's exit status, or 125 after a
+// of the user's own instead; with `root=` on the kernel command line and neither, no initramfs is
+// given, so the kernel mounts the root device as "/" (`make run DISK=x.ext2 KCMD="root=/dev/vda rw"`). The exit status is the guest's: init's exit status, or 125 after a
 // kernel panic. Standard input that is not a terminal is fed to the guest, then end of file.
 
 import ApusKit
@@ -41,14 +42,13 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let commandLine = try KernelCommandLineArguments(text: kcmd, words: kernelCommandLine).kernelText()
-            let image: RunImage
-            if let initrd {
-                guard add.isEmpty else { throw ToolkitError("--add lays files over the default image; it cannot be combined with --initrd") }
-                image = .userArchive(URL(fileURLWithPath: initrd))
-            } else {
-                image = .defaultImage(adding: add.map { URL(fileURLWithPath: $0) })
+            let arguments = KernelCommandLineArguments(text: kcmd, words: kernelCommandLine)
+            let commandLine = try arguments.kernelText()
+            if initrd != nil && !add.isEmpty {
+                throw ToolkitError("--add lays files over the default image; it cannot be combined with --initrd")
             }
+            let image = RunImage.forRun(initrd: initrd.map { URL(fileURLWithPath: $0) }, adding: add.map { URL(fileURLWithPath: $0) },
+                                        kernelWords: try arguments.allWords())
             let project = try Project.locate()
             let kernel = try KernelBuild(project: project, variant: .kernel).build()
             var machine = QEMUMachine(kernel: kernel, initrd: try image.prepare(project: project), commandLine: commandLine)
@@ -69,6 +69,18 @@ struct RunCommand: ParsableCommand {
 struct KernelCommandLineArguments {
     let text: String?
     let words: [String]
+
+    /// The words as the kernel gets them.
+    func allWords() throws -> [String] {
+        let passedWords = words.first == "--" ? Array(words.dropFirst()) : words
+        do throws(KernelCommandLineWords.ParseError) {
+            var textWords: [String] = []
+            if let text { textWords = try KernelCommandLineWords.splitShellWords(text) }
+            return textWords + passedWords
+        } catch {
+            throw ToolkitError(error.description)
+        }
+    }
 
     func kernelText() throws -> String {
         let passedWords = words.first == "--" ? Array(words.dropFirst()) : words

@@ -34,6 +34,7 @@ enum Attributes {
     }
 
     static func changeMode(_ call: SystemCallContext, _ inode: Inode, _ mode: UInt32) throws(Errno) {
+        try MountRestrictions.requireWritable(inode)
         let credentials = call.process.credentials
         guard credentials.isPrivileged || credentials.fileSystemUserID == inode.owner else { throw .EPERM }
         var permissions = mode & 0o7777
@@ -75,6 +76,7 @@ enum Attributes {
     }
 
     static func changeOwner(_ call: SystemCallContext, _ inode: Inode, owner: UInt32, group: UInt32) throws(Errno) {
+        try MountRestrictions.requireWritable(inode)
         let credentials = call.process.credentials
         let unchanged = UInt32.max
         if owner != unchanged && owner != inode.owner && !credentials.isPrivileged { throw .EPERM }
@@ -136,6 +138,7 @@ enum Attributes {
     }
 
     static func setTimes(_ call: SystemCallContext, _ inode: Inode, access: Timespec?, modify: Timespec?) throws(Errno) {
+        try MountRestrictions.requireWritable(inode)
         let credentials = call.process.credentials
         let isOwner = credentials.isPrivileged || credentials.fileSystemUserID == inode.owner
         let onlyNow = [access, modify].allSatisfy { time in
@@ -166,6 +169,7 @@ enum Attributes {
                                              context: call.pathContext, finalLink: .follow)
         if inode.isDirectory { throw .EISDIR }
         guard let file = inode as? RegularFileInode else { throw .EINVAL }
+        try MountRestrictions.requireWritable(inode)
         guard Permissions.permits(inode, .write, for: call.process.credentials.accessIdentity) else { throw .EACCES }
         try Namespace.truncate(file, to: UInt64(length))
         return 0
@@ -220,6 +224,7 @@ enum Attributes {
                                              finalLink: flags.contains(.AT_SYMLINK_NOFOLLOW) ? .noFollow : .follow)
         }
         let wanted = AccessMode(rawValue: UInt32(mode))
+        if wanted.contains(.write) { try MountRestrictions.requireWritableContents(inode) }
         guard Permissions.permits(inode, wanted, for: identity) else { throw .EACCES }
         return 0
     }
@@ -230,7 +235,8 @@ enum Attributes {
         return Int(previous)
     }
 
-    // MARK: sync (disk file systems write back, then block devices flush their write caches)
+    // MARK: sync (every mounted instance writes back through the mount table; then the disks
+    // flush their write caches)
 
     static func fsync(_ call: SystemCallContext) throws(Errno) -> Int {
         let file = try call.file(0)
@@ -240,7 +246,15 @@ enum Attributes {
     }
 
     static func sync(_ call: SystemCallContext) throws(Errno) -> Int {
-        Writeback.writeBackAll()
+        FileSystemTable.shared.syncAll()
+        return 0
+    }
+
+    /// syncfs(2): the file system holding the descriptor's file (EBADF for a bad descriptor).
+    static func syncfs(_ call: SystemCallContext) throws(Errno) -> Int {
+        let file = try call.file(0)
+        guard let inode = file.inode else { return 0 }
+        try FileSystemTable.shared.sync(containing: inode)
         return 0
     }
 }

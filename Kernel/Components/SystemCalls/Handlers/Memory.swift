@@ -90,6 +90,11 @@ enum MemoryCalls {
         } else {
             maximum.insert(.write)
         }
+        // A noexec mount (path_noexec): PROT_EXEC is EPERM, and mprotect may not add it later.
+        if let inode = file.inode, !MountRestrictions.permitsExecution(inode) {
+            if permissions.contains(.execute) { throw .EPERM }
+            maximum.remove(.execute)
+        }
         let origin = file.inode.map { inode in
             RegionOrigin(file: FileIdentity(of: inode), path: PathNames.path(of: file, root: root) ?? [])
         }

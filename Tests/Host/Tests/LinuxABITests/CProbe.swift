@@ -100,6 +100,7 @@ enum HeaderSet: Sendable {
             #include <ucontext.h>
             #include <sys/eventfd.h>
             #include <sys/statvfs.h>
+            #include <sys/mount.h>
             #include <sys/socket.h>
             #include <netinet/in.h>
             #include <netinet/tcp.h>

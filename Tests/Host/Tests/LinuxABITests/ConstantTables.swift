@@ -11,7 +11,7 @@ let uapiConstants: [CConstant] = fileConstants + memoryConstants + signalConstan
     + timeConstants + terminalConstants + pollConstants + futexConstants + systemVIPCConstants
     + constants(of: AuxiliaryVectorType.self)
     + constants(of: FileSystemMagic.self) + constants(of: BlockIoctlRequest.self)
-    + rebootConstants + extendedAttributeConstants
+    + rebootConstants + extendedAttributeConstants + mountConstants
 
 /// Checked against glibc's headers (for names the uapi headers lack, or where glibc is the reference).
 let libcConstants: [CConstant] = [
@@ -28,6 +28,8 @@ let libcConstants: [CConstant] = [
     c("ST_SYNCHRONOUS", MountFlags.ST_SYNCHRONOUS.rawValue), c("ST_MANDLOCK", MountFlags.ST_MANDLOCK.rawValue),
     c("ST_NOATIME", MountFlags.ST_NOATIME.rawValue), c("ST_NODIRATIME", MountFlags.ST_NODIRATIME.rawValue),
     c("ST_RELATIME", MountFlags.ST_RELATIME.rawValue),
+    c("MNT_FORCE", UnmountFlags.MNT_FORCE.rawValue), c("MNT_DETACH", UnmountFlags.MNT_DETACH.rawValue),
+    c("MNT_EXPIRE", UnmountFlags.MNT_EXPIRE.rawValue), c("UMOUNT_NOFOLLOW", UnmountFlags.UMOUNT_NOFOLLOW.rawValue),
     CConstant("sysconf(_SC_PAGESIZE)", PageGeometry.PAGE_SIZE, isMacro: false, swiftName: "PAGE_SIZE"),
     CConstant("__builtin_ctz(sysconf(_SC_PAGESIZE))", PageGeometry.PAGE_SHIFT, isMacro: false, swiftName: "PAGE_SHIFT"),
     CConstant("sysconf(_SC_CLK_TCK)", TimeUnits.USER_HZ, isMacro: false, swiftName: "USER_HZ"),
@@ -367,3 +369,20 @@ let futexConstants: [CConstant] = [
     CConstant("RSEQ_FLAG_UNREGISTER", Rseq.RSEQ_FLAG_UNREGISTER, isMacro: false),
 ] + constants(of: FutexCommand.self) + constants(of: FutexWakeOperation.Operation.self)
     + constants(of: FutexWakeOperation.Comparison.self)
+
+/// mount(2)'s flags (<linux/mount.h>, through <linux/fs.h>).
+let mountConstants: [CConstant] = [
+    c("MS_RDONLY", MountRequestFlags.MS_RDONLY.rawValue), c("MS_NOSUID", MountRequestFlags.MS_NOSUID.rawValue),
+    c("MS_NODEV", MountRequestFlags.MS_NODEV.rawValue), c("MS_NOEXEC", MountRequestFlags.MS_NOEXEC.rawValue),
+    c("MS_SYNCHRONOUS", MountRequestFlags.MS_SYNCHRONOUS.rawValue), c("MS_REMOUNT", MountRequestFlags.MS_REMOUNT.rawValue),
+    c("MS_MANDLOCK", MountRequestFlags.MS_MANDLOCK.rawValue), c("MS_DIRSYNC", MountRequestFlags.MS_DIRSYNC.rawValue),
+    c("MS_NOSYMFOLLOW", MountRequestFlags.MS_NOSYMFOLLOW.rawValue), c("MS_NOATIME", MountRequestFlags.MS_NOATIME.rawValue),
+    c("MS_NODIRATIME", MountRequestFlags.MS_NODIRATIME.rawValue), c("MS_BIND", MountRequestFlags.MS_BIND.rawValue),
+    c("MS_MOVE", MountRequestFlags.MS_MOVE.rawValue), c("MS_REC", MountRequestFlags.MS_REC.rawValue),
+    c("MS_SILENT", MountRequestFlags.MS_SILENT.rawValue), c("MS_POSIXACL", MountRequestFlags.MS_POSIXACL.rawValue),
+    c("MS_UNBINDABLE", MountRequestFlags.MS_UNBINDABLE.rawValue), c("MS_PRIVATE", MountRequestFlags.MS_PRIVATE.rawValue),
+    c("MS_SLAVE", MountRequestFlags.MS_SLAVE.rawValue), c("MS_SHARED", MountRequestFlags.MS_SHARED.rawValue),
+    c("MS_RELATIME", MountRequestFlags.MS_RELATIME.rawValue), c("MS_KERNMOUNT", MountRequestFlags.MS_KERNMOUNT.rawValue),
+    c("MS_I_VERSION", MountRequestFlags.MS_I_VERSION.rawValue), c("MS_STRICTATIME", MountRequestFlags.MS_STRICTATIME.rawValue),
+    c("MS_LAZYTIME", MountRequestFlags.MS_LAZYTIME.rawValue),
+]
