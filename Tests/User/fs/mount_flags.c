@@ -1,6 +1,6 @@
 /* The mount flags of mount(2): MS_RDONLY (every change through the mount is EROFS: open for
  * writing or with O_TRUNC, O_CREAT of a new name, mkdir, mknod, symlink, link, unlink, rmdir,
- * rename, chmod, chown, utimensat, truncate, access(W_OK); EEXIST still comes first; reading
+ * rename, chmod, chown, utimensat, truncate, access(W_OK), setxattr, removexattr; EEXIST still comes first; reading
  * and device nodes still work), MS_REMOUNT between read-only and writable (EBUSY while a file is
  * open for writing; atime flags kept when the remount names none), MS_NODEV (opening a device
  * node is EACCES), MS_NOEXEC (execve is EACCES, a PROT_EXEC mapping EPERM and mprotect to
@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
+#include <sys/xattr.h>
 
 static unsigned long flags_of(const char *path)
 {
@@ -26,6 +27,9 @@ static void read_only_checks(void)
     CHECK(flags_of("m") & ST_RDONLY, "ST_RDONLY");
     CHECK_ERR(open("m/f", O_WRONLY), EROFS);
     CHECK_ERR(open("m/f", O_RDWR), EROFS);
+    CHECK_ERR(setxattr("m/f", "user.apus", "x", 1, 0), EROFS);
+    CHECK_ERR(removexattr("m/f", "user.apus"), EROFS);
+    CHECK_ERR(getxattr("m/f", "user.apus", NULL, 0), ENODATA);
     CHECK_ERR(open("m/f", O_RDONLY | O_TRUNC), EROFS);
     CHECK_ERR(open("m/new", O_RDONLY | O_CREAT, 0644), EROFS);
     int fd = open("m/f", O_RDONLY | O_CREAT, 0644);      /* exists: nothing to create */

@@ -2,7 +2,8 @@
 // flistxattr, removexattr(2)/lremovexattr/fremovexattr. The rules live in
 // FileSystem/ExtendedAttributes.swift; these decode arguments in Linux's order: setxattr checks its
 // flags, name and value before the path (fs/xattr.c's setxattr_copy), the others resolve the path
-// first. An O_PATH descriptor is EBADF.
+// first. A read-only mount is EROFS before any permission check (mnt_want_write). An O_PATH
+// descriptor is EBADF.
 
 import FileSystem
 import Framework
@@ -34,7 +35,9 @@ enum ExtendedAttributeCalls {
         let size = call.raw(3)
         guard size <= UInt64(ExtendedAttributeLimits.XATTR_SIZE_MAX) else { throw .E2BIG }
         let value = size == 0 ? [] : try call.copyIn(count: Int(size), fromAddress: call.address(2))
-        try ExtendedAttributes.set(try inode(call, target), name, value, disposition, by: caller(call))
+        let inode = try inode(call, target)
+        try MountRestrictions.requireWritable(inode)
+        try ExtendedAttributes.set(inode, name, value, disposition, by: caller(call))
         return 0
     }
 
@@ -52,6 +55,7 @@ enum ExtendedAttributeCalls {
 
     static func remove(_ call: SystemCallContext, _ target: Target) throws(Errno) -> Int {
         let inode = try inode(call, target)
+        try MountRestrictions.requireWritable(inode)
         try ExtendedAttributes.remove(inode, try attributeName(call, 1), by: caller(call))
         return 0
     }
