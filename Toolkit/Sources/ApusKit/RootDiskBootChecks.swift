@@ -6,7 +6,8 @@
 // whose /init exists wins over root=, as on Linux; and, when a type that mounts block devices
 // (ext2) is registered, an ext2 disk (Ext2Disk.make, as `apus mkdisk`) boots init=/bin/sh from
 // it, read-write (what it writes is on the image, e2fsck -fn clean) or read-only by default.
-// Run with the in-kernel tests (`apus ktest`, filter "root-disk").
+// Run with the in-kernel tests (`apus ktest`, filter "root-disk"). The command lines go to the
+// kernel as they are: double quotes group words (the kernel's parser), single quotes do not.
 
 import Foundation
 
@@ -35,13 +36,13 @@ public struct RootDiskBootChecks {
         try Self.makeRootImage(at: rootImage, project: project)
         return [
             Case(name: "root=/dev/vda rw: init=/bin/sh from an ext2 disk", disks: [QEMUMachine.VirtioDisk(file: rootImage)],
-                 commandLine: "log=info root=/dev/vda rw init=/bin/sh -- -c 'echo root-on-disk-ok; busybox mount -t proc proc /proc; "
-                     + "busybox cat /proc/mounts; echo written-by-apus > /written; busybox sync; exit 7'",
+                 commandLine: "log=info root=/dev/vda rw init=/bin/sh -- -c \"echo root-on-disk-ok; busybox mount -t proc proc /proc; "
+                     + "busybox cat /proc/mounts; echo written-by-apus > /written; busybox sync; exit 7\"",
                  expected: ["VFS: Mounted root (ext2 filesystem) on device vda", "root-on-disk-ok", "/dev/root / ext2 rw,relatime 0 0",
                             "devtmpfs /dev devtmpfs rw,nosuid,relatime"],
                  status: 7, writtenImage: (rootImage, "/written", "written-by-apus\n")),
             Case(name: "root=/dev/vda (read-only by default): a write is EROFS", disks: [QEMUMachine.VirtioDisk(file: rootImage)],
-                 commandLine: "log=info root=/dev/vda init=/bin/sh -- -c 'echo x > /other || echo write-refused; exit 3'",
+                 commandLine: "log=info root=/dev/vda init=/bin/sh -- -c \"echo x > /other || echo write-refused; exit 3\"",
                  expected: ["VFS: Mounted root (ext2 filesystem) readonly on device vda", "Read-only file system", "write-refused"],
                  status: 3),
             Case(name: "root=/dev/vda with no disk", commandLine: "log=info root=/dev/vda rw",
@@ -52,7 +53,7 @@ public struct RootDiskBootChecks {
                  commandLine: "log=info root=vda rootfstype=apus-none", expected: ["ENODEV", "VFS: Unable to mount root fs on vda"],
                  status: 2),
             Case(name: "an initramfs /init wins over root=", initrd: image, disks: [QEMUMachine.VirtioDisk(file: blank)],
-                 commandLine: "log=info root=/dev/vda init=/bin/busybox -- sh -c 'echo initramfs-init-ran; exit 5'",
+                 commandLine: "log=info root=/dev/vda init=/bin/busybox -- sh -c \"echo initramfs-init-ran; exit 5\"",
                  expected: ["initramfs-init-ran"], status: 5),
             Case(name: "rdinit= naming nothing in the initramfs uses root=", initrd: image,
                  commandLine: "log=info rdinit=/apus-none root=/dev/vda", expected: ["VFS: Unable to mount root fs on /dev/vda"],
