@@ -19,6 +19,7 @@ struct MkdiskCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try Dependencies.ensure([Dependencies.mke2fs])
             var bytes: Int?
             if let size {
                 guard let parsed = Ext2Disk.parseSize(size) else { throw ToolkitError("--size \(size): not a size") }

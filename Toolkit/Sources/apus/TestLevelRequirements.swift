@@ -27,11 +27,15 @@ extension TestLevel {
             [Dependencies.swift, Dependencies.cpio, Dependencies.gzip, Dependencies.readelf, Dependencies.gcc, Dependencies.musl,
              Dependencies.mke2fs, Dependencies.e2fsck, Dependencies.debugfs]
         case .toolkit:
-            // The run tests boot `make run` images: busybox, a musl-gcc hello, gzip'ed cpio.
-            Self.kernelBuild + [Dependencies.qemu, Dependencies.busybox, Dependencies.musl, Dependencies.make, Dependencies.gzip]
+            // The run tests boot `make run` images: busybox, a musl-gcc hello, gzip'ed cpio; the
+            // mkdisk tests make ext2 images and check them (e2fsprogs).
+            Self.kernelBuild + [Dependencies.qemu, Dependencies.busybox, Dependencies.musl, Dependencies.make, Dependencies.gzip,
+                                Dependencies.mke2fs, Dependencies.e2fsck, Dependencies.debugfs]
         case .ktest:
-            // The initramfs boot checks gzip their images and boot busybox.
-            Self.kernelBuild + [Dependencies.qemu, Dependencies.gzip, Dependencies.busybox]
+            // The initramfs boot checks gzip their images and boot busybox; the ext2 ktests and
+            // root-disk boot checks make their disks with mke2fs and check them with e2fsck/debugfs.
+            Self.kernelBuild + [Dependencies.qemu, Dependencies.gzip, Dependencies.busybox,
+                                Dependencies.mke2fs, Dependencies.e2fsck, Dependencies.debugfs]
         case .linux:
             // The `disk` programs run in Debian's Linux under QEMU (ApusKit/LinuxDiskGuest.swift):
             // its kernel and virtio modules come from apt-get download, dpkg-deb and tar.
