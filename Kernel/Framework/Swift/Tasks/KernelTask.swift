@@ -180,6 +180,10 @@ public enum Scheduler {
     }
 
     /// Gives the CPU to another runnable task, if any; returns when this task runs again.
+    /// Not inlined into other modules: when sched_yield's handler inlined it, the compiler left
+    /// cpu.h's cli/sti/pushfq helpers as out-of-line calls there (the ktest level's
+    /// cpu-helpers-inlined check caught it); inside Framework they inline as everywhere else.
+    @inline(never)
     public static func yield() {
         Interrupts.withDisabled {
             preemptionRequested.store(false, ordering: .relaxed)
