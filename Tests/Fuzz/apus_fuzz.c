@@ -272,29 +272,11 @@ static int run_worker(struct worker_slot *slot, uint64_t seed, uid_t uid, long c
     fuzz_options.unblocked_signals = (1ULL << (SIGALRM - 1)) | (1ULL << (SIGTRAP - 1));
     fuzz_options.pool_top = 56;
     fuzz_options.after_call = after_call;
-    snprintf(scratch_path, sizeof scratch_path, "%s", apus_scratch_dir);
-    self_pid = getpid();
-    self_tid = syscall(SYS_gettid);
-
-    set_soft_limit(RLIMIT_NOFILE, 1024);
-    int scratch = open(".", O_RDONLY | O_DIRECTORY);
-    if (dup2(1, SAVED_STDOUT) != SAVED_STDOUT || dup2(2, SAVED_STDERR) != SAVED_STDERR ||
-        dup2(scratch, SCRATCH_FD) != SCRATCH_FD)
+    if (fuzz_worker_setup() != 0)
         return EXIT_SETUP;
-    close(scratch);
-    int stdio = open("stdio", O_RDWR | O_CREAT, 0600);
-    for (int fd = 0; fd < 3; fd++)
-        dup2(stdio, fd);
-    if (stdio > 2)
-        close(stdio);
-    set_soft_limit(RLIMIT_FSIZE, 8 << 20);
-    set_soft_limit(RLIMIT_CORE, 0);
-    set_soft_limit(RLIMIT_AS, 1UL << 30);
     install_handlers();
     block_all_signals();
-    saved_personality = (int)syscall(SYS_personality, 0xffffffffL);
-    saved_affinity_size = syscall(SYS_sched_getaffinity, 0L, (long)sizeof saved_affinity, saved_affinity);
-    initial_brk = syscall(SYS_brk, 0L);
+    fuzz_save_process_state();
     if (map_regions() != 0)
         return EXIT_SETUP;
     build_pool();

@@ -40,33 +40,13 @@ int main(void)
 
     if (test_enter_scratch_dir("fuzz") != 0)
         return test_finish("fuzz");
-    snprintf(scratch_path, sizeof scratch_path, "%s", apus_scratch_dir);
-    self_pid = getpid();
-    self_tid = syscall(SYS_gettid);
     long initial_euid = geteuid();
-
-    /* Our own descriptors, out of the generator's reach. */
-    set_soft_limit(RLIMIT_NOFILE, 1024);
-    int scratch = open(".", O_RDONLY | O_DIRECTORY);
-    CHECK(dup2(1, SAVED_STDOUT) == SAVED_STDOUT, "save stdout at fd 250");
-    CHECK(dup2(2, SAVED_STDERR) == SAVED_STDERR, "save stderr at fd 251");
-    CHECK(dup2(scratch, SCRATCH_FD) == SCRATCH_FD, "scratch directory at fd 252");
-    close(scratch);
-    int stdio = open("stdio", O_RDWR | O_CREAT, 0600);
-    for (int fd = 0; fd < 3; fd++)
-        dup2(stdio, fd);
-    if (stdio > 2)
-        close(stdio);
-
-    set_soft_limit(RLIMIT_FSIZE, 8 << 20);
-    set_soft_limit(RLIMIT_CORE, 0);
-    set_soft_limit(RLIMIT_AS, 1UL << 30);
+    /* Our own descriptors and limits, out of the generator's reach. */
+    CHECK(fuzz_worker_setup() == 0, "worker set-up: saved stdio at fds 250-251, scratch directory at 252");
     block_all_signals();
     uint64_t blocked_before = 0, blocked_after = 0;
     syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &blocked_before, 8L);
-    saved_personality = (int)syscall(SYS_personality, 0xffffffffL);
-    saved_affinity_size = syscall(SYS_sched_getaffinity, 0L, (long)sizeof saved_affinity, saved_affinity);
-    initial_brk = syscall(SYS_brk, 0L);
+    fuzz_save_process_state();
 
     if (map_regions() != 0) {
         CHECK(0, "map the arena, guards and victim");

@@ -110,6 +110,16 @@ int main(void)
 
     /* Descriptors: a bad one, and an O_PATH one, are EBADF. */
     CHECK_ERR(fgetxattr(-1, "user.apus", buf, sizeof buf), EBADF);
+    CHECK_ERR(fremovexattr(-1, "user.apus"), EBADF);
+
+    /* Order: the name (and value) are read before the path or descriptor
+     * is looked at, so a bad name wins over a bad file. */
+    CHECK_ERR(syscall(SYS_fsetxattr, -1, (void *)8, "x", 1L, 0L), EFAULT);
+    CHECK_ERR(syscall(SYS_fgetxattr, -1, (void *)8, buf, (long)sizeof buf), EFAULT);
+    CHECK_ERR(syscall(SYS_fremovexattr, -1, (void *)8), EFAULT);
+    CHECK_ERR(removexattr("missing", long_name), ERANGE);
+    CHECK_ERR(getxattr("missing", long_name, buf, sizeof buf), ERANGE);
+    CHECK_ERR(syscall(SYS_setxattr, "missing", "user.apus", (void *)8, 1L, 0L), EFAULT);
     int path_fd = open("f", O_PATH);
     CHECK(path_fd >= 0, "O_PATH open");
     CHECK_ERR(fgetxattr(path_fd, "user.apus", buf, sizeof buf), EBADF);

@@ -643,6 +643,43 @@ static void block_all_signals(void)
         syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &fuzz_options.unblocked_signals, NULL, 8L);
 }
 
+/* A worker's own state, out of the generator's reach: the scratch directory
+ * (already entered) at SCRATCH_FD, the real stdout and stderr saved at
+ * SAVED_STDOUT/SAVED_STDERR, fds 0-2 on a scratch file "stdio", and soft
+ * limits that keep a fuzzed call from filling the disk, dumping core or
+ * mapping the machine. Then the process state the repairs restore. */
+static int fuzz_worker_setup(void)
+{
+    snprintf(scratch_path, sizeof scratch_path, "%s", apus_scratch_dir);
+    self_pid = getpid();
+    self_tid = syscall(SYS_gettid);
+    set_soft_limit(RLIMIT_NOFILE, 1024);
+    int scratch = open(".", O_RDONLY | O_DIRECTORY);
+    if (scratch < 0 || dup2(1, SAVED_STDOUT) != SAVED_STDOUT || dup2(2, SAVED_STDERR) != SAVED_STDERR ||
+        dup2(scratch, SCRATCH_FD) != SCRATCH_FD)
+        return -1;
+    close(scratch);
+    int stdio = open("stdio", O_RDWR | O_CREAT, 0600);
+    if (stdio < 0)
+        return -1;
+    for (int fd = 0; fd < 3; fd++)
+        dup2(stdio, fd);
+    if (stdio > 2)
+        close(stdio);
+    set_soft_limit(RLIMIT_FSIZE, 8 << 20);
+    set_soft_limit(RLIMIT_CORE, 0);
+    set_soft_limit(RLIMIT_AS, 1UL << 30);
+    return 0;
+}
+
+/* What the repairs after a call put back: personality, affinity, the break. */
+static void fuzz_save_process_state(void)
+{
+    saved_personality = (int)syscall(SYS_personality, 0xffffffffL);
+    saved_affinity_size = syscall(SYS_sched_getaffinity, 0L, (long)sizeof saved_affinity, saved_affinity);
+    initial_brk = syscall(SYS_brk, 0L);
+}
+
 static void map_victim(void)
 {
     syscall(SYS_mmap, victim, VICTIM_PAGES * PAGE, PROT_READ | PROT_WRITE,

@@ -1,9 +1,9 @@
 // setxattr(2)/lsetxattr/fsetxattr, getxattr(2)/lgetxattr/fgetxattr, listxattr(2)/llistxattr/
 // flistxattr, removexattr(2)/lremovexattr/fremovexattr. The rules live in
-// FileSystem/ExtendedAttributes.swift; these decode arguments in Linux's order: setxattr checks its
-// flags, name and value before the path (fs/xattr.c's setxattr_copy), the others resolve the path
-// first. A read-only mount is EROFS before any permission check (mnt_want_write). An O_PATH
-// descriptor is EBADF.
+// FileSystem/ExtendedAttributes.swift; these decode arguments in Linux's order: the flags, the
+// name and the value come before the path or descriptor (Linux 6.x copies them in first). A
+// read-only mount is EROFS before any permission check (mnt_want_write). An O_PATH descriptor is
+// EBADF.
 
 import FileSystem
 import Framework
@@ -28,9 +28,11 @@ enum ExtendedAttributeCalls {
     static func lremovexattr(_ call: SystemCallContext) throws(Errno) -> Int { try remove(call, .path(.noFollow)) }
     static func fremovexattr(_ call: SystemCallContext) throws(Errno) -> Int { try remove(call, .descriptor) }
 
+    // Linux's order (6.x): the flags, then the name and the value are read from user memory, and
+    // only then is the path resolved or the descriptor looked up; a bad name beats a bad file.
+
     static func set(_ call: SystemCallContext, _ target: Target) throws(Errno) -> Int {
         guard let disposition = ExtendedAttributeDisposition(flags: call.int32(4)) else { throw .EINVAL }
-        if case .descriptor = target { _ = try inode(call, target) }
         let name = try attributeName(call, 1)
         let size = call.raw(3)
         guard size <= UInt64(ExtendedAttributeLimits.XATTR_SIZE_MAX) else { throw .E2BIG }
@@ -42,8 +44,8 @@ enum ExtendedAttributeCalls {
     }
 
     static func get(_ call: SystemCallContext, _ target: Target) throws(Errno) -> Int {
-        let inode = try inode(call, target)
         let name = try attributeName(call, 1)
+        let inode = try inode(call, target)
         let value = try ExtendedAttributes.get(inode, name, by: caller(call))
         return try copyOut(call, value, toAddress: call.address(2), size: call.raw(3), limit: ExtendedAttributeLimits.XATTR_SIZE_MAX)
     }
@@ -54,9 +56,10 @@ enum ExtendedAttributeCalls {
     }
 
     static func remove(_ call: SystemCallContext, _ target: Target) throws(Errno) -> Int {
+        let name = try attributeName(call, 1)
         let inode = try inode(call, target)
         try MountRestrictions.requireWritable(inode)
-        try ExtendedAttributes.remove(inode, try attributeName(call, 1), by: caller(call))
+        try ExtendedAttributes.remove(inode, name, by: caller(call))
         return 0
     }
 
