@@ -1,6 +1,6 @@
 /* link(2), unlink(2), symlink(2), readlink(2) on ext2: hard links share the inode and count in
  * st_nlink, the data lives until the last name goes, a directory cannot be hard-linked (EPERM),
- * a link across mounts is EXDEV; symbolic links short enough for the inode ("fast", under 60
+ * a link to a file on another mount is EXDEV; symbolic links short enough for the inode ("fast", under 60
  * bytes: no block) and long ones ("slow": one data block) read back byte for byte, follow, and
  * count st_size and st_blocks as Linux does; ELOOP for a loop, EEXIST for a taken name. Checked
  * again after an unmount and a new mount. */
@@ -68,7 +68,10 @@ int main(void)
     CHECK_ERR(link("first", "dir/second"), EEXIST);
     CHECK_ERR(link("dir", "dir_link"), EPERM);
     CHECK_ERR(link("missing", "x"), ENOENT);
-    CHECK_ERR(link("/tmp", "tmp_link"), EXDEV);
+    /* A file on another mount (the root file system's /tmp). */
+    CHECK_EQ_LONG(apus_write_file("/tmp/apus-ext2-links-other", "o", 1), 0);
+    CHECK_ERR(link("/tmp/apus-ext2-links-other", "other_link"), EXDEV);
+    unlink("/tmp/apus-ext2-links-other");
 
     /* A third name, then gone again: the count follows. */
     CHECK_OK(link("first", "third"));
