@@ -160,8 +160,14 @@ int main(void)
                 continue;
             }
         }
+        snprintf(line, sizeof line, "ext2-walk: vd%c: mounted, walking\n", letter);
+        say(line);
         walk(mount_point, 0);
+        snprintf(line, sizeof line, "ext2-walk: vd%c: changing\n", letter);
+        say(line);
         try_changes(mount_point);
+        snprintf(line, sizeof line, "ext2-walk: vd%c: walking again, unmounting\n", letter);
+        say(line);
         walk(mount_point, 0);
         int unmounted = umount2(mount_point, 0) == 0 ? 0 : errno;
         snprintf(line, sizeof line, "ext2-walk: vd%c: walked %d entries, %d errors, umount %d\n",

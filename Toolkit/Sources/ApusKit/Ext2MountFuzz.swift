@@ -13,8 +13,8 @@ import Foundation
 public struct Ext2MountFuzz {
     public struct Settings: Sendable {
         public var firstSeed: UInt64 = 1
-        public var images = 32
-        public var imagesPerBoot = 8
+        public var images = 96
+        public var imagesPerBoot = 12
         public var timeoutSecondsPerBoot: Double = 180
         public init() {}
     }
@@ -72,7 +72,7 @@ public struct Ext2MountFuzz {
         try handle.truncate(atOffset: UInt64(Self.imageBytes))
         try handle.close()
         try Dependencies.ensure([Dependencies.mke2fs, Dependencies.debugfs])
-        let result = try Shell.capture(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", "-N", "64",
+        let result = try Shell.capture(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", "-N", "128",
                                         "-U", "5f3c4c2e-0d6b-4a55-9d1e-6a8f2b0c7e11", "-E", "hash_seed=0b7e4b1a-2f55-4c3e-8d9a-1c2b3d4e5f60",
                                         "-d", tree.path, template.path, "\(Self.imageBytes / 1024)k"],
                                        environment: ["E2FSPROGS_FAKE_TIME": "1700000000"])

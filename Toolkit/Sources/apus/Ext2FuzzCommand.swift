@@ -1,7 +1,7 @@
 // `apus ext2fuzz`: a campaign of the mount-level ext2 corruption fuzzer (ApusKit/Ext2MountFuzz.swift):
 // images made by mke2fs with random bytes in the superblock, group descriptors, inode table or
 // directory blocks, several per boot, mounted, walked, changed and unmounted by a program in the
-// guest. The fuzz test level runs 32 images; image n depends on seed n only.
+// guest. The fuzz test level runs 96 images; image n depends on seed n only.
 
 import ApusKit
 import ArgumentParser
