@@ -25,6 +25,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,7 +43,7 @@ static char failure_message[256];
 static const struct bench_spec *const families[] = {
     bench_boot_specs, bench_syscall_specs, bench_memory_specs, bench_file_specs,
     bench_process_specs, bench_cow_specs, bench_pipe_specs, bench_signal_specs, bench_select_specs,
-    bench_network_specs,
+    bench_network_specs, bench_disk_specs,
 };
 
 uint64_t bench_now_ns(void)
@@ -233,6 +234,29 @@ static void copy_text_symbols(const char *path)
     if (out) fclose(out);
 }
 
+/* Linux's boots for the disk family carry Debian's virtio and ext4 modules and their load order
+ * in /bench/modules/order (Apus has its drivers built in and gets none): loaded with
+ * finit_module(2), then /dev/vda is awaited (virtio-blk probes it asynchronously). */
+static void load_modules(void)
+{
+    char order[512];
+    int fd = open("/bench/modules/order", O_RDONLY);
+    if (fd < 0) return;
+    ssize_t length = read(fd, order, sizeof order - 1);
+    close(fd);
+    if (length <= 0) return;
+    order[length] = 0;
+    for (char *name = strtok(order, " \n"); name; name = strtok(NULL, " \n")) {
+        char path[128];
+        snprintf(path, sizeof path, "/bench/modules/%s.ko", name);
+        int module = open(path, O_RDONLY | O_CLOEXEC);
+        if (module < 0 || syscall(SYS_finit_module, module, "", 0) != 0)
+            bench_printf("# loading module %s: %s", name, strerror(errno));
+        if (module >= 0) close(module);
+    }
+    for (int tries = 0; tries < 100 && access("/dev/vda", F_OK) != 0; tries++) usleep(50000);
+}
+
 static void prepare_as_init(void)
 {
     if (access("/dev/null", F_OK) != 0) {
@@ -241,6 +265,7 @@ static void prepare_as_init(void)
             bench_printf("# mount devtmpfs on /dev: %s", strerror(errno));
     }
     mkdir("/tmp", 01777);
+    load_modules();
 }
 
 static void finish_as_init(void)

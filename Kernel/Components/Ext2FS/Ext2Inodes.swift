@@ -63,6 +63,7 @@ final class Ext2Directory: DirectoryInode {
 
     override func create(_ name: [UInt8], _ node: NewNode, permissions: UInt32, owner: UInt32, group: UInt32) throws(Errno) -> Inode {
         try volume.lock.locked { () throws(Errno) -> Inode in
+            try volume.storeAttributes(of: [self])
             let caller = volume.caller(owner: owner, group: group)
             let bits = UInt16(truncatingIfNeeded: permissions & 0o7777)
             let number = try volume.checked { () throws(Errno) -> UInt32 in
@@ -95,6 +96,7 @@ final class Ext2Directory: DirectoryInode {
 
     override func link(_ inode: Inode, as name: [UInt8]) throws(Errno) {
         try volume.lock.locked { () throws(Errno) in
+            try volume.storeAttributes(of: [self, inode])
             try volume.checked { () throws(Errno) in
                 try fileSystem.link(UInt32(truncatingIfNeeded: inode.number), as: name, in: inodeNumber,
                                     caller: volume.caller(owner: inode.owner, group: inode.group))
@@ -105,6 +107,7 @@ final class Ext2Directory: DirectoryInode {
 
     override func unlink(_ name: [UInt8], victim: Inode) throws(Errno) {
         try volume.lock.locked { () throws(Errno) in
+            try volume.storeAttributes(of: [self, victim])
             _ = try volume.checked { () throws(Errno) in try fileSystem.unlink(name, in: inodeNumber) }
             try volume.reload([self, victim])
             volume.sweep()
@@ -113,6 +116,7 @@ final class Ext2Directory: DirectoryInode {
 
     override func removeDirectory(_ name: [UInt8], victim: DirectoryInode) throws(Errno) {
         try volume.lock.locked { () throws(Errno) in
+            try volume.storeAttributes(of: [self, victim])
             _ = try volume.checked { () throws(Errno) in try fileSystem.removeDirectory(name, in: inodeNumber) }
             try volume.reload([self, victim])
             volume.sweep()
@@ -123,6 +127,7 @@ final class Ext2Directory: DirectoryInode {
                          replacing replaced: Inode?) throws(Errno) {
         guard let destination = target as? Ext2Directory, destination.volume === volume else { throw .EXDEV }
         try volume.lock.locked { () throws(Errno) in
+            try volume.storeAttributes(of: [self, moving, destination] + (replaced.map { [$0] } ?? []))
             _ = try volume.checked { () throws(Errno) in
                 try fileSystem.rename(name, in: inodeNumber, to: newName, in: destination.inodeNumber, mode: .replace,
                                       caller: volume.caller(owner: moving.owner, group: moving.group))

@@ -151,6 +151,15 @@ public final class Ext2Volume: WritebackTarget {
         return inode
     }
 
+    /// Stores the attributes chmod, chown or utimensat changed on `touched` before a namespace
+    /// operation: the operation reads them from the disk (a set-group-ID directory hands down its
+    /// group) and `reload` afterwards loads the disk's copy over the inode's fields, which
+    /// otherwise lost a change not yet written back (Tests/User/ext2/attrs: a chmod of a
+    /// directory undone by a create inside it).
+    func storeAttributes(of touched: [Inode]) throws(Errno) {
+        for inode in touched { try storeAttributes(of: inode) }
+    }
+
     /// Reloads the attributes of `inodes` from the disk (after a namespace operation changed
     /// link counts and times there).
     func reload(_ touched: [Inode]) throws(Errno) {

@@ -101,5 +101,6 @@ extern const struct bench_spec bench_signal_specs[];
 extern const struct bench_spec bench_select_specs[];
 extern const struct bench_spec bench_boot_specs[];
 extern const struct bench_spec bench_network_specs[];
+extern const struct bench_spec bench_disk_specs[];
 
 #endif

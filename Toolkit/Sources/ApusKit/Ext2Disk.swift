@@ -29,6 +29,27 @@ public enum Ext2Disk {
         try Shell.check(arguments)
     }
 
+    /// An empty ext2 file system of `sizeBytes` at `output` (replacing it) with Debian's default
+    /// ext2 features, 1 KiB blocks and the volume label `label` (the regression programs of the
+    /// `ext2` level recognize their disk by it, Tests/User/include/apus_ext2.h).
+    public static func makeEmpty(at output: URL, sizeBytes: Int, label: String, blockSize: Int = 1024) throws {
+        try Dependencies.ensure([Dependencies.mke2fs])
+        try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? FileManager.default.removeItem(at: output)
+        guard FileManager.default.createFile(atPath: output.path, contents: nil) else { throw ToolkitError("cannot create \(output.path)") }
+        let handle = try FileHandle(forWritingTo: output)
+        try handle.truncate(atOffset: UInt64(sizeBytes))
+        try handle.close()
+        try Shell.check(["mke2fs", "-q", "-F", "-t", "ext2", "-b", String(blockSize), "-L", label, output.path, "\(sizeBytes / 1024)k"])
+    }
+
+    /// nil when `e2fsck -fn` calls the image clean, else what it printed.
+    public static func uncleanReport(of image: URL) throws -> String? {
+        try Dependencies.ensure([Dependencies.e2fsck])
+        let fsck = try Shell.capture(["e2fsck", "-fn", image.path])
+        return fsck.status == 0 ? nil : "e2fsck -fn exited \(fsck.status):\n\(fsck.output)"
+    }
+
     /// Parses a size: bytes, or with a K, M or G suffix (powers of 1024).
     public static func parseSize(_ text: String) -> Int? {
         let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]

@@ -232,6 +232,13 @@ public enum FuzzLevel {
             counts.failed += trinityCounts.failed
             counts.failures += trinityCounts.failures
         }
+
+        // Corrupted ext2 images through the kernel's mount and file paths (Ext2MountFuzz.swift).
+        Shell.step("fuzzing ext2 mounts: \(Ext2MountFuzz.Settings().images) corrupted images, \(Ext2MountFuzz.Settings().imagesPerBoot) per boot")
+        let ext2Counts = try Ext2MountFuzz(project: campaign.project).run(Ext2MountFuzz.Settings())
+        counts.passed += ext2Counts.passed
+        counts.failed += ext2Counts.failed
+        counts.failures += ext2Counts.failures
         print("\(counts.passed) passed, \(counts.failed) failed")
         return counts
     }

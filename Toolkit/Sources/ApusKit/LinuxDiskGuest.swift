@@ -1,27 +1,67 @@
-// Regression programs of the `disk` level on Linux: the host's /dev/vda (if it has one) is the
-// machine's own disk, so these programs run instead on Debian's Linux (the kernel `apus bench`
-// compares against, LinuxKernelImage.swift) in the same QEMU configuration as Apus, with the same
-// fresh pattern disk attached as a modern virtio-blk function. Debian builds virtio as modules:
-// the six this needs are taken from the same image package (apt-get download, dpkg-deb; nothing
-// is installed into the host) and loaded by a busybox init script before the program runs.
+// Programs that need a disk, run on Linux: the host's /dev/vda (if it has one) is the machine's
+// own disk, so these programs run instead on Debian's Linux (the kernel `apus bench` compares
+// against, LinuxKernelImage.swift) in the same QEMU configuration as Apus, with the same kind of
+// disk attached as a modern virtio-blk function: the `disk` level's fresh pattern disk, the
+// `ext2` level's fresh ext2 image, the disk rows of the bench. Debian builds virtio and ext4
+// (which also mounts ext2) as modules: those needed are taken from the same image package
+// (apt-get download, dpkg-deb; nothing is installed into the host) and loaded by a busybox init
+// script before the programs run. `no_timer_check`: on a host busy enough, Linux's boot-time
+// check of the IO-APIC timer fails under TCG and it panics ("IO-APIC + timer doesn't work").
 
 import Foundation
 
 public struct LinuxDiskGuest {
     let project: Project
-    /// Load order: each module after those it depends on (their `depends=` fields).
-    static let modules = ["virtio_ring", "virtio", "virtio_pci_modern_dev", "virtio_pci_legacy_dev", "virtio_pci", "virtio_blk"]
+
+    /// A module: its name and its path under lib/modules/RELEASE/kernel.
+    struct Module {
+        let name: String
+        let path: String
+    }
+
+    /// Which modules a guest loads, in load order (each after those its `depends=` names).
+    enum ModuleSet {
+        /// virtio-pci and virtio-blk.
+        case virtioBlock
+        /// Those, and ext4 with what it needs (it mounts ext2 volumes: CONFIG_EXT4_USE_FOR_EXT2).
+        case virtioBlockAndExt2
+
+        var modules: [Module] {
+            let virtio = [
+                Module(name: "virtio_ring", path: "drivers/virtio/virtio_ring.ko"),
+                Module(name: "virtio", path: "drivers/virtio/virtio.ko"),
+                Module(name: "virtio_pci_modern_dev", path: "drivers/virtio/virtio_pci_modern_dev.ko"),
+                Module(name: "virtio_pci_legacy_dev", path: "drivers/virtio/virtio_pci_legacy_dev.ko"),
+                Module(name: "virtio_pci", path: "drivers/virtio/virtio_pci.ko"),
+                Module(name: "virtio_blk", path: "drivers/block/virtio_blk.ko"),
+            ]
+            let ext2 = [
+                Module(name: "crc16", path: "lib/crc16.ko"),
+                Module(name: "mbcache", path: "fs/mbcache.ko"),
+                Module(name: "jbd2", path: "fs/jbd2/jbd2.ko"),
+                Module(name: "crc32c_generic", path: "crypto/crc32c_generic.ko"),
+                Module(name: "ext4", path: "fs/ext4/ext4.ko"),
+            ]
+            switch self {
+            case .virtioBlock: return virtio
+            case .virtioBlockAndExt2: return virtio + ext2
+            }
+        }
+    }
+
     static let exitMarker = "apus-linux-guest-exit "
+    static let beginMarker = "apus-linux-guest-begin "
+    static var allModules: [Module] { ModuleSet.virtioBlockAndExt2.modules }
 
     public init(project: Project) { self.project = project }
 
-    /// The kernel image and its virtio modules, fetched once and cached beside the image.
-    func prepare() throws -> (kernel: LinuxKernelImage, modules: [URL]) {
+    /// The kernel image and its modules, fetched once and cached beside the image.
+    func prepare() throws -> (kernel: LinuxKernelImage, folder: URL) {
         let kernel = try LinuxKernelImage.fetch(project: project)
-        let folder = LinuxKernelImage.folder(project).appendingPathComponent("virtio-modules-\(kernel.release)")
-        let files = Self.modules.map { folder.appendingPathComponent("\($0).ko") }
-        if files.allSatisfy({ FileManager.default.fileExists(atPath: $0.path) }) { return (kernel, files) }
-        Shell.step("fetching the virtio modules of Debian's linux-image-\(kernel.release) (apt-get download; nothing is installed)")
+        let folder = LinuxKernelImage.folder(project).appendingPathComponent("modules-\(kernel.release)")
+        let files = Self.allModules.map { folder.appendingPathComponent("\($0.name).ko") }
+        if files.allSatisfy({ FileManager.default.fileExists(atPath: $0.path) }) { return (kernel, folder) }
+        Shell.step("fetching the virtio and ext4 modules of Debian's linux-image-\(kernel.release) (apt-get download; nothing is installed)")
         let download = FileManager.default.temporaryDirectory.appendingPathComponent("apus-linux-modules-\(getpid())")
         try FileManager.default.createDirectory(at: download, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: download) }
@@ -29,51 +69,94 @@ public struct LinuxDiskGuest {
         try LinuxKernelImage.download(package, into: download)
         let debs = try FileManager.default.contentsOfDirectory(atPath: download.path).filter { $0.hasSuffix(".deb") }
         guard let deb = debs.first else { throw ToolkitError("apt-get download \(package) left no .deb") }
-        try Shell.check(["sh", "-c", "dpkg-deb --fsys-tarfile \"$1\" | tar -x -C \"$2\" --wildcards './lib/modules/*/kernel/drivers/virtio/*.ko' './lib/modules/*/kernel/drivers/block/virtio_blk.ko'",
-                         "extract", download.appendingPathComponent(deb).path, download.path])
+        let members = Self.allModules.map { "./lib/modules/\(kernel.release)/kernel/\($0.path)" }
+        try Shell.check(["sh", "-c", "deb=$1; dir=$2; shift 2; dpkg-deb --fsys-tarfile \"$deb\" | tar -x -C \"$dir\" \"$@\"",
+                         "extract", download.appendingPathComponent(deb).path, download.path] + members)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let tree = download.appendingPathComponent("lib/modules/\(kernel.release)/kernel/drivers")
-        for name in Self.modules {
-            let source = tree.appendingPathComponent(name == "virtio_blk" ? "block/\(name).ko" : "virtio/\(name).ko")
-            let target = folder.appendingPathComponent("\(name).ko")
+        let tree = download.appendingPathComponent("lib/modules/\(kernel.release)/kernel")
+        for module in Self.allModules {
+            let target = folder.appendingPathComponent("\(module.name).ko")
             try? FileManager.default.removeItem(at: target)
-            try FileManager.default.copyItem(at: source, to: target)
+            try FileManager.default.copyItem(at: tree.appendingPathComponent(module.path), to: target)
         }
-        return (kernel, files)
+        return (kernel, folder)
     }
 
-    /// Boots Linux with `program` and a fresh pattern disk; returns the program's exit status and the console.
-    func run(program: URL, disk: URL) throws -> (status: Int32, output: String) {
-        let (kernel, modules) = try prepare()
+    /// An initramfs with busybox, the modules and `programs` (at /programs/NAME), whose init
+    /// loads the modules, waits for /dev/vda, runs `body` and powers off.
+    func machine(programs: [(name: String, file: URL)], modules: ModuleSet, body: String, disks: [URL],
+                 image: String, memoryMiB: Int = 256) throws -> QEMUMachine {
+        let (kernel, folder) = try prepare()
         var builder = InitramfsBuilder()
         try builder.addBusybox()
-        for path in ["dev", "proc", "mod"] { try builder.directory(path) }
+        for path in ["dev", "proc", "mod", "programs"] { try builder.directory(path) }
         try builder.directory("tmp", permissions: 0o1777)
-        for (name, file) in zip(Self.modules, modules) { try builder.file("mod/\(name).ko", copying: file, permissions: 0o644) }
-        try builder.file("program", copying: program)
+        for module in modules.modules {
+            try builder.file("mod/\(module.name).ko", copying: folder.appendingPathComponent("\(module.name).ko"), permissions: 0o644)
+        }
+        for (name, file) in programs { try builder.file("programs/\(name)", copying: file) }
+        let names = modules.modules.map(\.name).joined(separator: " ")
         let script = """
             #!/bin/busybox sh
             /bin/busybox mount -t devtmpfs dev /dev
             /bin/busybox mount -t proc proc /proc
-            for module in \(Self.modules.joined(separator: " ")); do /bin/busybox insmod /mod/$module.ko || echo "insmod $module failed"; done
+            for module in \(names); do /bin/busybox insmod /mod/$module.ko || echo "insmod $module failed"; done
             tries=0
             while [ ! -b /dev/vda ] && [ $tries -lt 50 ]; do /bin/busybox sleep 0.1; tries=$((tries + 1)); done
             cd /tmp
-            /program
-            echo "\(Self.exitMarker)$?"
+            \(body)
             /bin/busybox poweroff -f
             """
         try builder.file("init", contents: Array(script.utf8), permissions: 0o755)
-        let image = project.output("linux-disk-test.cpio")
-        try builder.write(to: image)
+        let initrd = project.output(image)
+        try builder.write(to: initrd)
+        var machine = QEMUMachine(kernel: kernel.image, initrd: initrd, commandLine: "console=ttyS0 quiet no_timer_check rdinit=/init")
+        machine.memoryMiB = memoryMiB
+        machine.disks = disks.map { QEMUMachine.VirtioDisk(file: $0) }
+        return machine
+    }
+
+    /// Boots Linux with `program` and a fresh pattern disk; returns the program's exit status and the console.
+    func run(program: URL, disk: URL) throws -> (status: Int32, output: String) {
         try PatternDisk.write(to: disk, bytes: 4 << 20)
-        var machine = QEMUMachine(kernel: kernel.image, initrd: image, commandLine: "console=ttyS0 quiet rdinit=/init")
-        machine.disks = [QEMUMachine.VirtioDisk(file: disk)]
-        let (status, output) = try machine.runCaptured(timeoutSeconds: 180)
-        let marker = output.split(whereSeparator: \.isNewline).last { $0.hasPrefix(Self.exitMarker) }
-        guard let marker, let programStatus = Int32(marker.dropFirst(Self.exitMarker.count).trimmingCharacters(in: .whitespaces)) else {
-            return (status == 0 ? 1 : status, output)
+        let results = try runBatch(programs: [("program", program)], disk: disk, modules: .virtioBlock, timeoutSeconds: 180)
+        return results.first.map { ($0.status, $0.output) } ?? (1, "")
+    }
+
+    /// Boots Linux once and runs `programs` one after the other with `disk` as /dev/vda; returns
+    /// each one's exit status and console output (a program the guest never finished gets the
+    /// machine's status, or 1, and the console's tail).
+    func runBatch(programs: [(name: String, file: URL)], disk: URL, modules: ModuleSet, timeoutSeconds: Double)
+        throws -> [(name: String, status: Int32, output: String)]
+    {
+        let body = programs.indices.map { index in
+            "echo \"\(Self.beginMarker)\(index)\"; /programs/p\(index); echo \"\(Self.exitMarker)\(index) $?\""
+        }.joined(separator: "\n")
+        let renamed = programs.enumerated().map { ("p\($0.offset)", $0.element.file) }
+        let machine = try machine(programs: renamed, modules: modules, body: body, disks: [disk], image: "linux-disk-test.cpio")
+        let (status, output) = try machine.runCaptured(timeoutSeconds: timeoutSeconds)
+        var sections: [Int: [Substring]] = [:]
+        var statuses: [Int: Int32] = [:]
+        var current: Int?
+        for line in output.split(whereSeparator: \.isNewline) {
+            let text = line.trimmingCharacters(in: .whitespaces)
+            if text.hasPrefix(Self.beginMarker), let index = Int(text.dropFirst(Self.beginMarker.count)) {
+                current = index
+                continue
+            }
+            if text.hasPrefix(Self.exitMarker) {
+                let fields = text.dropFirst(Self.exitMarker.count).split(separator: " ")
+                if fields.count == 2, let index = Int(fields[0]), let code = Int32(fields[1]) { statuses[index] = code }
+                current = nil
+                continue
+            }
+            if let current { sections[current, default: []].append(line) }
         }
-        return (programStatus, output)
+        let tail = output.split(whereSeparator: \.isNewline).suffix(20).joined(separator: "\n")
+        return programs.enumerated().map { index, program in
+            let text = sections[index].map { $0.joined(separator: "\n") } ?? ""
+            if let code = statuses[index] { return (program.name, code, text) }
+            return (program.name, status == 0 ? 1 : status, text.isEmpty ? tail : text)
+        }
     }
 }

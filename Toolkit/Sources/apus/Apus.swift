@@ -14,6 +14,7 @@ struct Apus: ParsableCommand {
             BuildCommand.self, RunCommand.self, TestCommand.self, KTestCommand.self, DebugCommand.self,
             UserTestCommand.self, LintCommand.self, TcbCommand.self, ComponentsCommand.self, DepsCommand.self, BenchCommand.self,
             SessionCommand.self, ShellTestCommand.self, FuzzCommand.self, ExhaustionCommand.self, MkdiskCommand.self,
+            Ext2FuzzCommand.self,
         ])
 }
 

@@ -38,13 +38,15 @@ extension TestLevel {
                                 Dependencies.mke2fs, Dependencies.e2fsck, Dependencies.debugfs]
         case .linux:
             // The `disk` programs run in Debian's Linux under QEMU (ApusKit/LinuxDiskGuest.swift):
-            // its kernel and virtio modules come from apt-get download, dpkg-deb and tar.
+            // its kernel and virtio and ext4 modules come from apt-get download, dpkg-deb and tar;
+            // the `ext2` programs' image is made with mke2fs and checked with e2fsck.
             Self.userPrograms + [
                 Dependencies.timeout, Dependencies.qemu, Dependencies.busybox, Dependencies.aptGet, Dependencies.aptCache,
-                Dependencies.dpkgDeb, Dependencies.tar,
+                Dependencies.dpkgDeb, Dependencies.tar, Dependencies.mke2fs, Dependencies.e2fsck,
             ]
         case .user:
-            Self.kernelBuild + Self.userPrograms + [Dependencies.qemu]
+            // The `ext2` programs' images: mke2fs, then e2fsck after each program.
+            Self.kernelBuild + Self.userPrograms + [Dependencies.qemu, Dependencies.mke2fs, Dependencies.e2fsck]
         case .exhaustion:
             // Tests/Exhaustion/Makefile (musl-gcc, static); the image carries busybox (the fork
             // bomb's shell and the short program init runs).
@@ -55,8 +57,10 @@ extension TestLevel {
             // Tests/Fuzz/apus_fuzz.c is built with musl-gcc and booted with busybox beside it;
             // Debian's trinity package is fetched and unpacked (apt-get download, dpkg-deb) and
             // its shared libraries found with readelf (TrinityBundle.swift).
+            // The ext2 mount fuzzer makes its images with mke2fs and finds directory blocks with debugfs.
             Self.kernelBuild + [Dependencies.qemu, Dependencies.musl, Dependencies.busybox,
-                                Dependencies.aptGet, Dependencies.dpkgDeb, Dependencies.readelf]
+                                Dependencies.aptGet, Dependencies.dpkgDeb, Dependencies.readelf,
+                                Dependencies.mke2fs, Dependencies.debugfs]
         case .bench:
             // Tests/Bench/Makefile (musl-gcc, cc for the QEMU plugin), Debian's Linux kernel
             // (apt-get download, dpkg-deb, tar), the profile smoke run (nm, llvm-symbolizer).

@@ -40,6 +40,8 @@ public struct BenchGuest: Sendable {
     let quick: Bool
     /// Each boot's console is kept as out/bench-logs/<logName>-boot<N>.log.
     let logName: String
+    /// The disk family's boots attach a fresh ext2 disk (BenchDisk.swift).
+    var attachment = BenchDisk.Attachment.none
 
     /// Host seconds a guest may stay silent (booting, or inside one benchmark) before it counts
     /// as hung, and the total allowed per boot.
@@ -78,8 +80,9 @@ public struct BenchGuest: Sendable {
     func boot(_ names: [String], clock: BenchClock, stopAt knownHangs: [String], log: String) throws -> BenchTranscript {
         var arguments = ["--only", names.joined(separator: ",")]
         if quick { arguments.append("--quick") }
-        let initrd = try programs.image(arguments: arguments)
+        let initrd = try programs.image(arguments: arguments, attachment: attachment, kernel: kernel)
         var machine = QEMUMachine(kernel: image, initrd: initrd, commandLine: kernel.commandLine)
+        if attachment == .ext2Disk { machine.disks = [QEMUMachine.VirtioDisk(file: try BenchDisk.freshImage(project: programs.project))] }
         machine.clock = clock.machineClock
         if clock == .icount { machine.extraArguments = ["-seed", "1", "-rtc", "base=2025-01-01T00:00:00,clock=vm"] }
         let started = Date()

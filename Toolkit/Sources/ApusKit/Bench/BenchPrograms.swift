@@ -40,13 +40,19 @@ public struct BenchPrograms: Sendable {
     var profilePlugin: URL { buildFolder.appendingPathComponent("insn-profile.so") }
 
     /// Writes the benchmark initramfs with `arguments` in /bench/args (to out/bench.cpio by default).
+    /// A boot of the disk family also gets the pieces BenchDisk.swift lists (for `kernel`).
     public func image(arguments: [String], to destination: URL? = nil) throws -> URL {
+        try image(arguments: arguments, to: destination, attachment: .none, kernel: .apus)
+    }
+
+    func image(arguments: [String], to destination: URL? = nil, attachment: BenchDisk.Attachment, kernel: BenchKernel) throws -> URL {
         var builder = InitramfsBuilder()
         try builder.addBase()
         try builder.addBusybox()
         try builder.file("bench/apus-bench", copying: benchProgram)
         try builder.file("bench/bench-nop", copying: buildFolder.appendingPathComponent("bench-nop"))
         try builder.file("bench/args", contents: Array((arguments.joined(separator: " ") + "\n").utf8))
+        if attachment == .ext2Disk { try BenchDisk.add(to: &builder, project: project, kernel: kernel) }
         let url = destination ?? project.output("bench.cpio")
         try builder.write(to: url)
         return url

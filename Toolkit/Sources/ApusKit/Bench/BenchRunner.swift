@@ -52,11 +52,20 @@ public struct BenchRunner {
             var runs: [BenchKernel: [[String: BenchOutcome]]] = [:]
             for index in 1...max(runCount, 1) {
                 for kernel in [BenchKernel.linux, .apus] {
-                    let names = benchmarks.map(\.name)
-                    Shell.step("\(mode.rawValue) run \(index)/\(runCount): \(kernel.displayName), \(names.count) benchmarks")
-                    let guest = BenchGuest(programs: programs, kernel: kernel, image: images[kernel] ?? apusImage, quick: options.quick,
-                                           logName: "\(mode.rawValue)-\(index)-\(kernel.rawValue)")
-                    let outcomes = try guest.run(names, clock: mode, knownHangs: &knownHangs[kernel, default: [:]])
+                    // The disk family boots on its own, with its disk (BenchDisk.swift).
+                    let groups: [(names: [String], attachment: BenchDisk.Attachment, log: String)] = [
+                        (benchmarks.filter { $0.family != BenchDisk.family }.map(\.name), .none, ""),
+                        (benchmarks.filter { $0.family == BenchDisk.family }.map(\.name), .ext2Disk, "-disk"),
+                    ]
+                    var outcomes: [String: BenchOutcome] = [:]
+                    for group in groups where !group.names.isEmpty {
+                        Shell.step("\(mode.rawValue) run \(index)/\(runCount): \(kernel.displayName), \(group.names.count) benchmarks\(group.log.isEmpty ? "" : " on a disk")")
+                        var guest = BenchGuest(programs: programs, kernel: kernel, image: images[kernel] ?? apusImage, quick: options.quick,
+                                               logName: "\(mode.rawValue)-\(index)-\(kernel.rawValue)\(group.log)")
+                        guest.attachment = group.attachment
+                        let groupOutcomes = try guest.run(group.names, clock: mode, knownHangs: &knownHangs[kernel, default: [:]])
+                        outcomes.merge(groupOutcomes) { first, _ in first }
+                    }
                     runs[kernel, default: []].append(outcomes)
                 }
             }
