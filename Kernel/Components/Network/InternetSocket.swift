@@ -143,6 +143,13 @@ final class InternetSocket: SocketFileKind {
         do { try KernelMemory.requireHeadroom(forHeapBytes: 2 * count + 4_096) } catch { throw .ENOBUFS }
     }
 
+    /// How much one receive step copies out of the stack: `wanted`, or a page when the heap has
+    /// no room for `wanted` above its reserve (the copy is a kernel allocation the reader causes).
+    static func receivePiece(_ wanted: Int) -> Int {
+        do { try KernelMemory.requireHeadroom(forHeapBytes: wanted + 4_096) } catch { return Swift.min(wanted, 4_096) }
+        return wanted
+    }
+
     private func partial(_ done: Int, else error: Errno) throws(Errno) -> Int {
         if done > 0 { return done }
         throw error
@@ -158,7 +165,7 @@ final class InternetSocket: SocketFileKind {
         let waitsForAll = flags.contains(.MSG_WAITALL) && !peek
         var done = 0
         while true {
-            let want = Swift.min(total - done, 4 * InternetSocket.pieceBytes)
+            let want = InternetSocket.receivePiece(Swift.min(total - done, 4 * InternetSocket.pieceBytes))
             do throws(Errno) {
                 let (bytes, position) = try host.perform { (state: inout NetworkHost.State) throws(Errno) -> ([UInt8], UInt64) in
                     try state.stack.peekStream(id, maximumLength: want, now: NetworkHost.now)
@@ -246,7 +253,9 @@ final class InternetSocket: SocketFileKind {
     /// either way, and the connection goes on as an orphan.
     override func release(file: OpenFile) {
         let lingerNanoseconds = settings.withLock { settings -> UInt64? in
-            guard kind == .tcp, settings.lingerOn != 0, settings.lingerSeconds > 0 else { return nil }
+            // The last reference may drop where sleeping is impossible (under a spin lock, with
+            // interrupts off): that close does not linger.
+            guard kind == .tcp, settings.lingerOn != 0, settings.lingerSeconds > 0, Interrupts.areEnabled else { return nil }
             return UInt64(settings.lingerSeconds) * 1_000_000_000
         }
         _ = try? host.perform { (state: inout NetworkHost.State) throws(Errno) -> Void in
