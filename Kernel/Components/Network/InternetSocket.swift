@@ -253,9 +253,7 @@ final class InternetSocket: SocketFileKind {
     /// either way, and the connection goes on as an orphan.
     override func release(file: OpenFile) {
         let lingerNanoseconds = settings.withLock { settings -> UInt64? in
-            // The last reference may drop where sleeping is impossible (under a spin lock, with
-            // interrupts off): that close does not linger.
-            guard kind == .tcp, settings.lingerOn != 0, settings.lingerSeconds > 0, Interrupts.areEnabled else { return nil }
+            guard kind == .tcp, settings.lingerOn != 0, settings.lingerSeconds > 0 else { return nil }
             return UInt64(settings.lingerSeconds) * 1_000_000_000
         }
         _ = try? host.perform { (state: inout NetworkHost.State) throws(Errno) -> Void in
