@@ -1,9 +1,13 @@
 /*
- * network.c: TCP over the loopback interface (lmbench lat_tcp, bw_tcp on localhost).
+ * network.c: TCP over the loopback interface (lmbench lat_tcp, bw_tcp on localhost) and
+ * AF_UNIX stream sockets (lmbench bw_unix).
  *   tcp_loopback_latency    one byte to a child and back over a TCP connection with
  *                           TCP_NODELAY, per round trip;
  *   tcp_loopback_bandwidth  pipe_bandwidth's patterned stream (pipes.c) over a TCP connection:
- *                           64 KiB writes by a child, 64 KiB reads checked by the parent.
+ *                           64 KiB writes by a child, 64 KiB reads checked by the parent;
+ *   unix_stream_bandwidth   the same stream through an AF_UNIX SOCK_STREAM socket pair.
+ * Every row forks a child on one end of a connected pair and measures on the other
+ * (measure_with_child).
  * Linux booted with this program as init has lo down: it is brought up first (SIOCSIFFLAGS,
  * which gives it 127.0.0.1/8); Apus's lo is always up.
  */
@@ -79,25 +83,58 @@ static long ping_unit(void *raw)
     return TRIPS_PER_UNIT;
 }
 
+/* The child's side of the latency row: echo every byte until EOF. */
+static void echo_child(int fd)
+{
+    char byte;
+    while (read(fd, &byte, 1) == 1)
+        if (write(fd, &byte, 1) != 1) _exit(1);
+    _exit(0);
+}
+
+/* Forks a child that runs `child_body` (which never returns) on `child_end`, measures `unit`
+ * on `state` in the parent, which holds `parent_end`, and reports the row. Closes both ends. */
+static int measure_with_child(const struct bench_spec *spec, int parent_end, int child_end,
+                              void (*child_body)(int), long (*unit)(void *), void *state)
+{
+    pid_t child = fork();
+    if (child < 0) {
+        close(parent_end);
+        close(child_end);
+        return bench_syscall_failed("fork");
+    }
+    if (child == 0) {
+        close(parent_end);
+        child_body(child_end);
+        _exit(1);
+    }
+    close(child_end);
+    struct bench_result result;
+    int status = bench_measure(unit, state, &result);
+    close(parent_end);
+    if (bench_wait_exit(child) != 0) status = -1;
+    if (status == 0) bench_report(spec, &result);
+    return status;
+}
+
 static int run_latency(const struct bench_spec *spec)
 {
     int client, accepted;
     if (connected_pair(&client, &accepted) != 0) return -1;
-    pid_t child = fork();
-    if (child < 0) return bench_syscall_failed("fork");
-    if (child == 0) {
-        close(accepted);
-        char byte;
-        while (read(client, &byte, 1) == 1)
-            if (write(client, &byte, 1) != 1) _exit(1);
-        _exit(0);
+    return measure_with_child(spec, accepted, client, echo_child, ping_unit, &accepted);
+}
+
+/* The stream rows: the child writes the pattern on `child_end`, the parent reads and checks. */
+static int measure_stream(const struct bench_spec *spec, int parent_end, int child_end)
+{
+    struct bench_stream_state state = {parent_end, 0, malloc(CHUNK)};
+    if (!state.buffer) {
+        close(parent_end);
+        close(child_end);
+        return bench_fail("no memory");
     }
-    close(client);
-    struct bench_result result;
-    int status = bench_measure(ping_unit, &accepted, &result);
-    close(accepted);
-    if (bench_wait_exit(child) != 0) status = -1;
-    if (status == 0) bench_report(spec, &result);
+    int status = measure_with_child(spec, parent_end, child_end, bench_stream_writer, bench_stream_read_unit, &state);
+    free(state.buffer);
     return status;
 }
 
@@ -105,25 +142,19 @@ static int run_bandwidth(const struct bench_spec *spec)
 {
     int client, accepted;
     if (connected_pair(&client, &accepted) != 0) return -1;
-    pid_t child = fork();
-    if (child < 0) return bench_syscall_failed("fork");
-    if (child == 0) {
-        close(accepted);
-        bench_stream_writer(client);
-    }
-    close(client);
-    struct bench_stream_state state = {accepted, 0, malloc(CHUNK)};
-    struct bench_result result;
-    int status = state.buffer ? bench_measure(bench_stream_read_unit, &state, &result) : bench_fail("no memory");
-    close(accepted);
-    free(state.buffer);
-    if (bench_wait_exit(child) != 0) status = -1;
-    if (status == 0) bench_report(spec, &result);
-    return status;
+    return measure_stream(spec, accepted, client);
+}
+
+static int run_unix_bandwidth(const struct bench_spec *spec)
+{
+    int pair[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0) return bench_syscall_failed("socketpair");
+    return measure_stream(spec, pair[0], pair[1]);
 }
 
 const struct bench_spec bench_network_specs[] = {
     {"tcp_loopback_latency", "network", BENCH_NS_PER_OP, run_latency},
     {"tcp_loopback_bandwidth", "network", BENCH_MB_PER_S, run_bandwidth},
+    {"unix_stream_bandwidth", "network", BENCH_MB_PER_S, run_unix_bandwidth},
     {0},
 };

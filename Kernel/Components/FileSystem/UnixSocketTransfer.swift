@@ -266,7 +266,10 @@ extension UnixSocketEndpoint {
             }
             if let message = queue.first {
                 let count = min(message.count, capacity)
-                try segments.scatter(message[0..<count], at: 0)
+                // A copy that faults still takes the message (EFAULT), as Linux's
+                // unix_dgram_recvmsg frees the datagram it dequeued.
+                var copyError: Errno?
+                do { try segments.scatter(message[0..<count], at: 0) } catch { copyError = error }
                 let sender = senderNames.first ?? []
                 var received = UnixReceivedControl()
                 _ = received.joins(control(at: 0), checkingSender: false)
@@ -279,6 +282,7 @@ extension UnixSocketEndpoint {
                     peer?.waiters.wakeAll()
                     waiters.wakeAll()
                 }
+                if let copyError { throw copyError }
                 return UnixReceipt(count: flags.contains(.MSG_TRUNC) ? message.count : count, isTruncated: message.count > count,
                                    senderName: sender, control: received)
             }
@@ -348,6 +352,8 @@ extension Array where Element == Iovec {
             }
             let piece = Swift.min(length - skip, count - bytes.count)
             do {
+                // One vector holding the whole range (the common write(2)): its copy is the result.
+                if bytes.isEmpty && piece == count { return try UserMemory.read(from: segment.base + UInt64(skip), count: piece) }
                 bytes.append(contentsOf: try UserMemory.read(from: segment.base + UInt64(skip), count: piece))
             } catch { throw .EFAULT }
             skip = 0
@@ -366,8 +372,10 @@ extension Array where Element == Iovec {
                 continue
             }
             let piece = Swift.min(length - skip, bytes.endIndex - next)
+            let start = next - bytes.startIndex
             do {
-                try UserMemory.write([UInt8](bytes[next..<(next + piece)]), to: segment.base + UInt64(skip))
+                // Straight from the queued bytes: no intermediate array.
+                try UserMemory.copyOut(to: segment.base + UInt64(skip), from: bytes.span.extracting(start..<(start + piece)))
             } catch { throw .EFAULT }
             next += piece
             skip = 0

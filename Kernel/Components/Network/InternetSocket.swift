@@ -1,6 +1,6 @@
 // One AF_INET socket as the kernel sees it: the stack's handle, the wait queue its readers,
 // writers, pollers and epoll registrations sleep on, and the settings the stack does not keep
-// (SO_RCVTIMEO/SO_SNDTIMEO, SO_LINGER's values, SO_SNDBUF/SO_RCVBUF as reported). The data
+// (SO_RCVTIMEO/SO_SNDTIMEO, SO_LINGER's values (a lingering close waits here), SO_SNDBUF/SO_RCVBUF as reported). The data
 // path follows tcp_sendmsg/tcp_recvmsg and udp_sendmsg/udp_recvmsg: a blocking send queues
 // everything (or returns what it queued when a signal or the timeout stops it), a receive returns
 // what is there (MSG_WAITALL: until the whole request, EOF, an error or a signal).
@@ -16,7 +16,7 @@ struct SocketSettings {
     /// negative timeval).
     var receiveTimeout: Nanoseconds?
     var sendTimeout: Nanoseconds?
-    /// struct linger as set (only l_onoff with l_linger 0, an abortive close, changes behaviour).
+    /// struct linger as set (l_onoff with l_linger 0 resets at close; with a time, close waits).
     var lingerOn: Int32 = 0
     var lingerSeconds: Int32 = 0
     /// SO_SNDBUF/SO_RCVBUF as Linux reports them after a set (the doubled value).
@@ -143,6 +143,13 @@ final class InternetSocket: SocketFileKind {
         do { try KernelMemory.requireHeadroom(forHeapBytes: 2 * count + 4_096) } catch { throw .ENOBUFS }
     }
 
+    /// How much one receive step copies out of the stack: `wanted`, or a page when the heap has
+    /// no room for `wanted` above its reserve (the copy is a kernel allocation the reader causes).
+    static func receivePiece(_ wanted: Int) -> Int {
+        do { try KernelMemory.requireHeadroom(forHeapBytes: wanted + 4_096) } catch { return Swift.min(wanted, 4_096) }
+        return wanted
+    }
+
     private func partial(_ done: Int, else error: Errno) throws(Errno) -> Int {
         if done > 0 { return done }
         throw error
@@ -158,14 +165,22 @@ final class InternetSocket: SocketFileKind {
         let waitsForAll = flags.contains(.MSG_WAITALL) && !peek
         var done = 0
         while true {
-            let want = Swift.min(total - done, 4 * InternetSocket.pieceBytes)
+            let want = InternetSocket.receivePiece(Swift.min(total - done, 4 * InternetSocket.pieceBytes))
             do throws(Errno) {
-                let message = try host.perform { (state: inout NetworkHost.State) throws(Errno) -> ReceivedMessage in
-                    try state.stack.receive(id, maximumLength: want, flags: peek ? .peek : [], now: NetworkHost.now)
+                let (bytes, position) = try host.perform { (state: inout NetworkHost.State) throws(Errno) -> ([UInt8], UInt64) in
+                    try state.stack.peekStream(id, maximumLength: want, now: NetworkHost.now)
                 }
-                if message.bytes.isEmpty { return done }
-                try segments.scatter(message.bytes[...], at: done)
-                done += message.bytes.count
+                if bytes.isEmpty { return done }
+                // A fault leaves the bytes queued for the next read (EFAULT unless some were copied).
+                try segments.scatter(bytes[...], at: done)
+                if !peek {
+                    let isTaken = (try? host.perform { (state: inout NetworkHost.State) throws(Errno) -> Bool in
+                        state.stack.consumeStream(id, count: bytes.count, at: position, now: NetworkHost.now)
+                    }) ?? false
+                    // Another reader took these bytes first: read again into the same place.
+                    if !isTaken { continue }
+                }
+                done += bytes.count
                 if done >= total || !waitsForAll { return done }
                 continue
             } catch {
@@ -233,11 +248,42 @@ final class InternetSocket: SocketFileKind {
     override var signalsBrokenPipe: Bool { kind == .tcp }
 
     /// close(2): the stack finishes the connection (FIN, or RST with unread data or SO_LINGER 0).
+    /// With SO_LINGER on and a time, a TCP close waits (as Linux's sk_stream_wait_close) until
+    /// the peer has acknowledged our FIN, the time passes or a signal or exit comes; it returns 0
+    /// either way, and the connection goes on as an orphan.
     override func release(file: OpenFile) {
+        let lingerNanoseconds = settings.withLock { settings -> UInt64? in
+            guard kind == .tcp, settings.lingerOn != 0, settings.lingerSeconds > 0 else { return nil }
+            return UInt64(settings.lingerSeconds) * 1_000_000_000
+        }
         _ = try? host.perform { (state: inout NetworkHost.State) throws(Errno) -> Void in
             state.stack.close(id, now: NetworkHost.now)
-            host.unregister(self, in: &state)
+            if lingerNanoseconds == nil { host.unregister(self, in: &state) }
+        }
+        if let lingerNanoseconds {
+            lingerUntilFinAcknowledged(deadline: KernelTime.adding(NetworkHost.now, lingerNanoseconds))
+            _ = try? host.perform { (state: inout NetworkHost.State) throws(Errno) -> Void in host.unregister(self, in: &state) }
         }
         waiters.wakeAll()
+    }
+
+    /// Sleeps while our FIN is unacknowledged (FIN-WAIT-1, CLOSING, LAST-ACK), at most until
+    /// `deadline`. The orphan may not report every change, so the sleep also ends every tick.
+    private func lingerUntilFinAcknowledged(deadline: UInt64) {
+        let isFinishing = { () -> Bool in
+            switch self.host.inspect({ $0.socketState(self.id) }) {
+            case .finWait1?, .closing?, .lastAck?: return true
+            default: return false
+            }
+        }
+        let tickNanoseconds: UInt64 = 10_000_000
+        while isFinishing(), !Interruption.isPending {
+            let now = NetworkHost.now
+            if now >= deadline { return }
+            waiters.enqueueCurrent()
+            Timers.shared.sleep(Scheduler.current, until: Swift.min(deadline, KernelTime.adding(now, tickNanoseconds)),
+                                wakeEarly: { !isFinishing() || Interruption.isPending })
+            waiters.removeCurrent()
+        }
     }
 }

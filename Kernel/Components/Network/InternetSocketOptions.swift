@@ -89,6 +89,10 @@ extension InternetSockets {
         let number = try value.int32()
         switch GenericSocketOption(rawValue: name) {
         case .SO_REUSEADDR: try change(socket, .reuseAddress(OptionBytes.switchValue(number)))
+        case .SO_REUSEPORT:
+            // Sockets of one owner (sock_i_uid: who made the socket) share a port.
+            let owner = socket.settings.withLock { $0.owner }
+            try change(socket, .reusePort(owner: OptionBytes.switchValue(number) == .on ? owner : nil))
         case .SO_KEEPALIVE: try change(socket, .keepAlive(OptionBytes.switchValue(number)))
         case .SO_BROADCAST: try change(socket, .broadcast(OptionBytes.switchValue(number)))
         case .SO_SNDBUF:
@@ -181,6 +185,7 @@ extension InternetSockets {
         case SocketLevel.SOL_SOCKET:
             switch GenericSocketOption(rawValue: name) {
             case .SO_REUSEADDR: return OptionBytes.int32(options.reuseAddress)
+            case .SO_REUSEPORT: return OptionBytes.int32(options.reusePortOwner == nil ? 0 : 1)
             case .SO_KEEPALIVE: return OptionBytes.int32(options.keepAlive)
             case .SO_BROADCAST: return OptionBytes.int32(options.broadcast)
             case .SO_TYPE: return OptionBytes.int32(socket.kind == .tcp ? SocketType.SOCK_STREAM.rawValue : SocketType.SOCK_DGRAM.rawValue)

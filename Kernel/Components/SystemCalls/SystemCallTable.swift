@@ -218,6 +218,8 @@ enum SystemCallTable {
         case SystemCall.accept4.rawValue: try SocketConnection.accept4(context)
         case SystemCall.sendmsg.rawValue: try Messages.sendmsg(context)
         case SystemCall.recvmsg.rawValue: try Messages.recvmsg(context)
+        case SystemCall.sendmmsg.rawValue: try MultipleMessages.sendmmsg(context)
+        case SystemCall.recvmmsg.rawValue: try MultipleMessages.recvmmsg(context)
         case SystemCall.socketpair.rawValue: try SocketPairCalls.socketpair(context)
         case SystemCall.sendto.rawValue: try SendReceive.sendto(context)
         case SystemCall.recvfrom.rawValue: try SendReceive.recvfrom(context)

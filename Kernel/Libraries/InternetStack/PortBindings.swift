@@ -3,8 +3,10 @@
 //
 // Two sockets of one protocol conflict when their ports are equal and their addresses overlap
 // (equal, or either is INADDR_ANY), unless both set SO_REUSEADDR and, for TCP, the existing one
-// is not listening (Linux's inet_bind_conflict without SO_REUSEPORT; a TIME-WAIT connection keeps
-// the SO_REUSEADDR of the socket it came from). Ephemeral ports follow RFC 6056 algorithm 3: a
+// is not listening, or both set SO_REUSEPORT and have one owner (Linux's inet_bind_conflict; a
+// TIME-WAIT connection keeps the options of the socket it came from). Among the sockets of one
+// SO_REUSEPORT group that match a packet equally well, a keyed hash of the sender picks one, so
+// one peer always reaches the same socket and different peers spread over the group. Ephemeral ports follow RFC 6056 algorithm 3: a
 // keyed hash of the destination picks where the search starts, so ports are unpredictable
 // off-path yet spread per destination. A port picked by connect(2) may be shared by connections
 // to different destinations, as Linux allows, so the 28 232 ports of the default range are a
@@ -16,6 +18,7 @@ import LinuxABI
 struct BindingView {
     var address: IPv4Address
     var reuse: OptionSwitch
+    var reusePortOwner: UInt32?
     var isListening: Bool
     var binding: PortBinding
     /// The remote end of a connected TCP socket.
@@ -27,13 +30,13 @@ extension NetworkStack {
         switch sockets.object(atSlot: slot) {
         case .tcp(let connection):
             let connected = connection.state != .closed && connection.state != .listen
-            return BindingView(address: connection.local.address, reuse: connection.options.reuseAddress, isListening: false,
+            return BindingView(address: connection.local.address, reuse: connection.options.reuseAddress, reusePortOwner: connection.options.reusePortOwner, isListening: false,
                                binding: connection.binding, remote: connected ? connection.remote : nil)
         case .listener(let listener):
-            return BindingView(address: listener.local.address, reuse: listener.options.reuseAddress, isListening: true,
+            return BindingView(address: listener.local.address, reuse: listener.options.reuseAddress, reusePortOwner: listener.options.reusePortOwner, isListening: true,
                                binding: listener.binding, remote: nil)
         case .udp(let socket):
-            return BindingView(address: socket.local.address, reuse: socket.options.reuseAddress, isListening: false,
+            return BindingView(address: socket.local.address, reuse: socket.options.reuseAddress, reusePortOwner: socket.options.reusePortOwner, isListening: false,
                                binding: socket.binding, remote: nil)
         case nil:
             return nil
@@ -52,21 +55,23 @@ extension NetworkStack {
     }
 
     private func conflicts(port: UInt16, protocolNumber: IPProtocol, address: IPv4Address, reuse: OptionSwitch,
-                           excluding slot: Int) -> Bool {
+                           reusePortOwner: UInt32?, excluding slot: Int) -> Bool {
         var found = false
         forEachBoundSlot(port: port, protocolNumber: protocolNumber) { other in
             guard other != slot, let view = bindingView(ofSlot: other) else { return true }
             let overlaps = address.isUnspecified || view.address.isUnspecified || address == view.address
             guard overlaps else { return true }
-            let shared = reuse == .on && view.reuse == .on && (protocolNumber == .udp || !view.isListening)
-            if !shared { found = true }
+            let sharesAddress = reuse == .on && view.reuse == .on && (protocolNumber == .udp || !view.isListening)
+            let sharesPort = reusePortOwner != nil && view.reusePortOwner == reusePortOwner
+            if !sharesAddress && !sharesPort { found = true }
             return !found
         }
         return found
     }
 
     /// Adds `slot` to `port`'s chain; `port` 0 picks a free ephemeral port. Returns the port.
-    func bind(slot: Int, protocolNumber: IPProtocol, address: IPv4Address, port: UInt16, reuse: OptionSwitch) throws(Errno) -> UInt16 {
+    func bind(slot: Int, protocolNumber: IPProtocol, address: IPv4Address, port: UInt16, reuse: OptionSwitch,
+              reusePortOwner: UInt32? = nil) throws(Errno) -> UInt16 {
         var chosen = port
         if port == 0 {
             // bind(2) reports an exhausted range as EADDRINUSE (connect(2) as EADDRNOTAVAIL).
@@ -77,7 +82,8 @@ extension NetworkStack {
             } catch {
                 throw .EADDRINUSE
             }
-        } else if conflicts(port: port, protocolNumber: protocolNumber, address: address, reuse: reuse, excluding: slot) {
+        } else if conflicts(port: port, protocolNumber: protocolNumber, address: address, reuse: reuse,
+                            reusePortOwner: reusePortOwner, excluding: slot) {
             throw .EADDRINUSE
         }
         link(slot: slot, port: chosen, protocolNumber: protocolNumber)
@@ -102,6 +108,32 @@ extension NetworkStack {
         }
         link(slot: slot, port: port, protocolNumber: .tcp)
         return port
+    }
+
+    /// SO_REUSEPORT's pick for a packet from `remote`: one of the bound sockets `member` accepts
+    /// (those of the group that matched best), chosen by a keyed hash of `remote`.
+    func reusePortChoice<Member: AnyObject>(port: UInt16, protocolNumber: IPProtocol, remote: SocketAddress,
+                                            member: (Int) -> Member?) -> Member? {
+        var count: UInt64 = 0
+        forEachBoundSlot(port: port, protocolNumber: protocolNumber) { slot in
+            if member(slot) != nil { count += 1 }
+            return true
+        }
+        guard count > 1 else { return nil }
+        var hasher = SipHasher(key: hashKey)
+        hasher.add(word: UInt64(remote.address.value) << 16 | UInt64(remote.port))
+        var target = hasher.finalize() % count
+        var chosen: Member?
+        forEachBoundSlot(port: port, protocolNumber: protocolNumber) { slot in
+            guard let candidate = member(slot) else { return true }
+            if target == 0 {
+                chosen = candidate
+                return false
+            }
+            target -= 1
+            return true
+        }
+        return chosen
     }
 
     private func boundSlotsAreEmpty(port: UInt16, protocolNumber: IPProtocol) -> Bool {

@@ -20,6 +20,8 @@ public enum SocketOptionChange: Sendable {
     case broadcast(OptionSwitch)
     /// SO_LINGER with l_onoff=1 and l_linger=0: close(2) resets.
     case lingerAbort(OptionSwitch)
+    /// SO_REUSEPORT: the socket owner's user ID when set, nil when cleared.
+    case reusePort(owner: UInt32?)
 }
 
 /// A connection's details, in the spirit of struct tcp_info (sizes in bytes, times in ns).
@@ -122,6 +124,7 @@ extension NetworkStack {
         case .reuseAddress(let value): options.reuseAddress = value
         case .broadcast(let value): options.broadcast = value
         case .lingerAbort(let value): options.lingerAbort = value
+        case .reusePort(let owner): options.reusePortOwner = owner
         case .timeToLive(let value):
             guard value > 0 else { throw .EINVAL }
             options.timeToLive = value

@@ -37,14 +37,16 @@ extension NetworkStack {
         case .tcp(let connection):
             guard connection.binding == .none, connection.state == .closed else { throw .EINVAL }
             connection.local.port = try bind(slot: Int(socket.slot), protocolNumber: .tcp, address: address.address,
-                                             port: address.port, reuse: connection.options.reuseAddress)
+                                             port: address.port, reuse: connection.options.reuseAddress,
+                                             reusePortOwner: connection.options.reusePortOwner)
             connection.local.address = address.address
             connection.addressWasBound = !address.address.isUnspecified
             connection.binding = .explicit
         case .udp(let udp):
             guard udp.binding == .none else { throw .EINVAL }
             udp.local.port = try bind(slot: Int(socket.slot), protocolNumber: .udp, address: address.address,
-                                      port: address.port, reuse: udp.options.reuseAddress)
+                                      port: address.port, reuse: udp.options.reuseAddress,
+                                      reusePortOwner: udp.options.reusePortOwner)
             udp.local.address = address.address
             udp.binding = .explicit
         case .listener:
@@ -74,11 +76,14 @@ extension NetworkStack {
         }
     }
 
-    /// Two sockets bound with SO_REUSEADDR may share a port, but only one may listen on it.
+    /// Two sockets bound with SO_REUSEADDR may share a port, but only one may listen on it
+    /// (sockets of one SO_REUSEPORT group all may).
     private func otherListenerConflicts(with connection: TCPConnection) -> Bool {
         var conflict = false
+        let group = connection.options.reusePortOwner
         forEachBoundSlot(port: connection.local.port, protocolNumber: .tcp) { slot in
             guard slot != Int(connection.id.slot), case .listener(let other) = sockets.object(atSlot: slot) else { return true }
+            if group != nil && other.options.reusePortOwner == group { return true }
             let address = connection.local.address
             if address.isUnspecified || other.local.address.isUnspecified || address == other.local.address { conflict = true }
             return !conflict
@@ -205,6 +210,27 @@ extension NetworkStack {
         case .listener:
             throw .ENOTCONN
         }
+    }
+
+    /// A TCP receive in two steps, so a copy to user memory that faults leaves the bytes queued
+    /// (as Linux's tcp_recvmsg): the unread bytes (empty at EOF; the errors of `receive`) and the
+    /// position they start at, then `consumeStream` with that position once they are copied.
+    public func peekStream(_ socket: SocketID, maximumLength: Int, now: Nanoseconds) throws(Errno) -> (bytes: [UInt8], position: UInt64) {
+        enter(now)
+        defer { leave() }
+        guard case .tcp(let connection) = try object(socket) else { throw .EOPNOTSUPP }
+        let bytes = try connection.receive(maximumLength: maximumLength, flags: .peek, in: self)
+        return (bytes, connection.bytesConsumed)
+    }
+
+    /// Takes `count` bytes peeked at `position`; false if another reader took bytes since (the
+    /// caller reads again).
+    public func consumeStream(_ socket: SocketID, count: Int, at position: UInt64, now: Nanoseconds) -> Bool {
+        enter(now)
+        defer { leave() }
+        guard case .tcp(let connection)? = try? object(socket), connection.bytesConsumed == position else { return false }
+        connection.consume(count, in: self)
+        return true
     }
 
     public func shutdown(_ socket: SocketID, _ how: ShutdownHow, now: Nanoseconds) throws(Errno) {

@@ -109,6 +109,9 @@ final class TCPConnection {
     var receiveNext = SequenceNumber(0)
     var receiveWindowEdge = SequenceNumber(0)
     var receiveBuffer: ByteRing
+    /// Bytes the application has taken from `receiveBuffer`: where the unread bytes begin, so a
+    /// reader that copied peeked bytes out takes them only if no other reader did meanwhile.
+    var bytesConsumed: UInt64 = 0
     var outOfOrder = OutOfOrderQueue()
     /// The peer's FIN was consumed: EOF once `receiveBuffer` is drained.
     var hasReceivedFin = false
@@ -269,6 +272,9 @@ public struct SocketOptions: Sendable {
     public var broadcast = OptionSwitch.off
     /// SO_LINGER with a zero timeout: close() resets instead of closing gracefully.
     public var lingerAbort = OptionSwitch.off
+    /// SO_REUSEPORT: the user ID of the socket's owner when set (sockets of one owner that all
+    /// set it share a port), nil when not.
+    public var reusePortOwner: UInt32?
 
     init(configuration: StackConfiguration, kind: SocketKind) {
         keepaliveIdle = configuration.keepaliveIdle

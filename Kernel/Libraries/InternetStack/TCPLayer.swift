@@ -31,15 +31,26 @@ extension NetworkStack {
                 connection.terminate(error: nil, in: self)
             }
         }
-        if let listener = findListener(for: local) {
+        if let listener = findListener(for: local, remote: remote) {
             listenerArrives(listener, segment: segment, bytes: datagram.bytes, local: local, remote: remote)
             return
         }
         answerStraySegment(segment, local: local, remote: remote)
     }
 
-    /// The listener for `local`: one bound to the address itself wins over a wildcard one.
-    func findListener(for local: SocketAddress) -> TCPListener? {
+    /// The listener for `local`: one bound to the address itself wins over a wildcard one; in
+    /// an SO_REUSEPORT group, the one the hash of `remote` picks.
+    func findListener(for local: SocketAddress, remote: SocketAddress) -> TCPListener? {
+        guard let found = firstListener(for: local) else { return nil }
+        guard let group = found.options.reusePortOwner else { return found }
+        return reusePortChoice(port: local.port, protocolNumber: .tcp, remote: remote) { slot -> TCPListener? in
+            guard case .listener(let listener) = sockets.object(atSlot: slot), listener.local.address == found.local.address,
+                  listener.options.reusePortOwner == group else { return nil }
+            return listener
+        } ?? found
+    }
+
+    private func firstListener(for local: SocketAddress) -> TCPListener? {
         var wildcard: TCPListener?
         var exact: TCPListener?
         forEachBoundSlot(port: local.port, protocolNumber: .tcp) { slot in

@@ -39,13 +39,8 @@ extension TCPConnection {
     func receive(maximumLength: Int, flags: ReceiveFlags, in stack: NetworkStack) throws(Errno) -> [UInt8] {
         if receiveBuffer.count > 0 {
             guard maximumLength > 0 else { return [] }
-            if flags.contains(.peek) { return receiveBuffer.peek(upTo: maximumLength) }
-            let bytes = receiveBuffer.read(upTo: maximumLength)
-            if receiveBuffer.isEmpty { receiveBuffer.releaseStorageIfEmpty() }
-            if state.isSynchronized && windowUpdateIsWorthSending() {
-                mustAcknowledgeNow = true
-                output(in: stack)
-            }
+            let bytes = receiveBuffer.peek(upTo: maximumLength)
+            if !flags.contains(.peek) { consume(bytes.count, in: stack) }
             return bytes
         }
         if hasReceivedFin { return [] }
@@ -59,6 +54,18 @@ extension TCPConnection {
             throw .ENOTCONN
         default:
             throw .EAGAIN
+        }
+    }
+
+    /// Takes `count` read bytes off the receive buffer and opens the window.
+    func consume(_ count: Int, in stack: NetworkStack) {
+        let taken = Swift.min(Swift.max(count, 0), receiveBuffer.count)
+        receiveBuffer.discard(taken)
+        bytesConsumed &+= UInt64(taken)
+        if receiveBuffer.isEmpty { receiveBuffer.releaseStorageIfEmpty() }
+        if state.isSynchronized && windowUpdateIsWorthSending() {
+            mustAcknowledgeNow = true
+            output(in: stack)
         }
     }
 

@@ -108,10 +108,18 @@ extension NetworkStack {
             }
             return true
         }
-        guard let socket = best else {
+        guard let found = best else {
             statistics.udp.noPorts &+= 1
             sendDestinationUnreachable(.portUnreachable, quoting: datagram)
             return
+        }
+        var socket = found
+        if let group = found.options.reusePortOwner, found.remote == nil {
+            socket = reusePortChoice(port: destination.port, protocolNumber: .udp, remote: source) { slot -> UDPSocket? in
+                guard case .udp(let member) = sockets.object(atSlot: slot), member.remote == nil,
+                      member.local.address == found.local.address, member.options.reusePortOwner == group else { return nil }
+                return member
+            } ?? found
         }
         enqueue(bytes.bytes(in: payload), from: source, on: socket)
     }

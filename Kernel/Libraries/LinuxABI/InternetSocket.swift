@@ -24,6 +24,7 @@ public enum GenericSocketOption: Int32, CaseIterable, Sendable {
     case SO_RCVBUF = 8
     case SO_KEEPALIVE = 9
     case SO_LINGER = 13
+    case SO_REUSEPORT = 15
     case SO_RCVTIMEO = 20
     case SO_SNDTIMEO = 21
     case SO_ACCEPTCONN = 30

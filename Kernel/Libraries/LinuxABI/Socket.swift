@@ -54,6 +54,10 @@ public struct MessageFlags: OptionSet, Sendable {
     public static let MSG_WAITALL = MessageFlags(rawValue: 0x100)
     public static let MSG_NOSIGNAL = MessageFlags(rawValue: 0x4000)
     public static let MSG_CMSG_CLOEXEC = MessageFlags(rawValue: 0x4000_0000)
+    /// recvmmsg(2): block for the first message only.
+    public static let MSG_WAITFORONE = MessageFlags(rawValue: 0x1_0000)
+    /// The 32-bit compatibility bit: refused from 64-bit callers of sendmmsg/recvmmsg.
+    public static let MSG_CMSG_COMPAT = MessageFlags(rawValue: Int32(bitPattern: 0x8000_0000))
 }
 
 /// SOL_SOCKET control message types (cmsg_type, unix(7)).

@@ -12,6 +12,7 @@ public struct ExhaustionTests {
         ("pipes", []), ("sockets", []), ("regions", []), ("memory", []), ("fds", []),
         ("processes", []), ("threads", []), ("files", []), ("forkbomb", ["--stop-after", "15"]),
         ("ipc", []),
+        ("netsockets", []),
     ]
     static let guestMemoryMiB = 64
     static let oomKillerLine = "Out of memory: Killed process"

@@ -38,7 +38,13 @@ enum Messages {
     static func sendmsg(_ call: SystemCallContext) throws(Errno) -> Int {
         let file = try call.file(0)
         guard SocketFiles.isSocket(file) else { throw .ENOTSOCK }
-        let (header, vectors) = try header(call, at: call.address(1))
+        return try sendMessage(call, file, headerAt: call.address(1), flags: MessageFlags(rawValue: call.int32(2)))
+    }
+
+    /// One message of sendmsg(2) or sendmmsg(2): the header at `headerAddress` on the socket `file`.
+    static func sendMessage(_ call: SystemCallContext, _ file: OpenFile, headerAt headerAddress: UInt64,
+                            flags: MessageFlags) throws(Errno) -> Int {
+        let (header, vectors) = try header(call, at: headerAddress)
         var address: [UInt8] = []
         if header.name != 0 && header.nameLength > 0 {
             address = try call.copyIn(count: Int(min(header.nameLength, SendReceive.largestAddressBytes)), fromAddress: header.name)
@@ -49,7 +55,6 @@ enum Messages {
         if header.controlLength >= UInt64(ControlMessages.headerSize) {
             ancillary = try SocketControlMessages.decode(call, at: header.control, length: Int(header.controlLength))
         }
-        let flags = MessageFlags(rawValue: call.int32(2))
         if InternetSockets.isInternetSocket(file) {
             // No AF_INET control message (IP_PKTINFO, IP_TTL...) is implemented: they are ignored.
             return try InternetSocketCalls.send(call, file, from: vectors, to: address.isEmpty ? nil : address, flags: flags)
@@ -63,9 +68,13 @@ enum Messages {
     static func recvmsg(_ call: SystemCallContext) throws(Errno) -> Int {
         let file = try call.file(0)
         guard SocketFiles.isSocket(file) else { throw .ENOTSOCK }
-        let headerAddress = call.address(1)
+        return try receiveMessage(call, file, headerAt: call.address(1), flags: MessageFlags(rawValue: call.int32(2)))
+    }
+
+    /// One message of recvmsg(2) or recvmmsg(2) into the header at `headerAddress`.
+    static func receiveMessage(_ call: SystemCallContext, _ file: OpenFile, headerAt headerAddress: UInt64,
+                               flags: MessageFlags) throws(Errno) -> Int {
         let (header, vectors) = try header(call, at: headerAddress)
-        let flags = MessageFlags(rawValue: call.int32(2))
         if InternetSockets.isInternetSocket(file) { return try receiveInternet(call, file, header: header, at: headerAddress, vectors, flags) }
         let received = try UnixSockets.receive(file, into: vectors, flags: flags)
         if header.name != 0 {
