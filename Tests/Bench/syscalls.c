@@ -1,13 +1,16 @@
 /*
  * syscalls.c: the cheapest system calls (lmbench lat_syscall): the null call (getppid), one-byte
  * read of /dev/zero and write to /dev/null, open+close, stat and fstat of a file three path
- * components deep on the root file system. Each unit makes 1000 calls and checks every result.
+ * components deep on the root file system; clock_gettime(CLOCK_MONOTONIC) through libc (the vDSO
+ * where the kernel maps one, as Linux and Apus do) and as the raw system call. Each unit makes
+ * 1000 calls and checks every result.
  */
 #include "bench.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CALLS_PER_UNIT 1000
@@ -71,6 +74,34 @@ static long fstat_unit(void *state)
     return CALLS_PER_UNIT;
 }
 
+static long monotonic_nanoseconds(const struct timespec *t) { return t->tv_sec * 1000000000L + t->tv_nsec; }
+
+static long clock_gettime_unit(void *state)
+{
+    (void)state;
+    struct timespec t;
+    long last = 0;
+    for (int i = 0; i < CALLS_PER_UNIT; i++) {
+        if (clock_gettime(CLOCK_MONOTONIC, &t) != 0) return bench_syscall_failed("clock_gettime");
+        if (monotonic_nanoseconds(&t) < last) return bench_fail("CLOCK_MONOTONIC went backwards");
+        last = monotonic_nanoseconds(&t);
+    }
+    return CALLS_PER_UNIT;
+}
+
+static long clock_gettime_syscall_unit(void *state)
+{
+    (void)state;
+    struct timespec t;
+    long last = 0;
+    for (int i = 0; i < CALLS_PER_UNIT; i++) {
+        if (syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &t) != 0) return bench_syscall_failed("clock_gettime");
+        if (monotonic_nanoseconds(&t) < last) return bench_fail("CLOCK_MONOTONIC went backwards");
+        last = monotonic_nanoseconds(&t);
+    }
+    return CALLS_PER_UNIT;
+}
+
 static int make_bench_file(void)
 {
     mkdir("/tmp/apus-bench", 0755);
@@ -97,6 +128,22 @@ static int run_null(const struct bench_spec *spec)
 {
     struct bench_result result;
     if (bench_measure(null_unit, NULL, &result) != 0) return -1;
+    bench_report(spec, &result);
+    return 0;
+}
+
+static int run_clock_gettime(const struct bench_spec *spec)
+{
+    struct bench_result result;
+    if (bench_measure(clock_gettime_unit, NULL, &result) != 0) return -1;
+    bench_report(spec, &result);
+    return 0;
+}
+
+static int run_clock_gettime_syscall(const struct bench_spec *spec)
+{
+    struct bench_result result;
+    if (bench_measure(clock_gettime_syscall_unit, NULL, &result) != 0) return -1;
     bench_report(spec, &result);
     return 0;
 }
@@ -133,5 +180,7 @@ const struct bench_spec bench_syscall_specs[] = {
     {"open_close", "syscall", BENCH_NS_PER_OP, run_open_close},
     {"stat", "syscall", BENCH_NS_PER_OP, run_stat},
     {"fstat", "syscall", BENCH_NS_PER_OP, run_fstat},
+    {"clock_gettime", "syscall", BENCH_NS_PER_OP, run_clock_gettime},
+    {"clock_gettime_syscall", "syscall", BENCH_NS_PER_OP, run_clock_gettime_syscall},
     {0},
 };

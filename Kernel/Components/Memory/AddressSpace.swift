@@ -46,10 +46,11 @@ public final class AddressSpace {
     public static let defaultStackTop: UInt64 = MemoryLayout.userCeiling - 0x1000_0000
     static let stackGap: UInt64 = 128 << 20 + (8 << 20)
 
-    public init() throws(Errno) {
+    /// An empty address space whose mmap area ends at `mmapBase` (AddressSpaceLayout.swift).
+    public init(mmapBase: UInt64 = AddressSpaceLayout.fixed.mmapBase) throws(Errno) {
         do { pageTables = try UserAddressSpace() } catch { throw .ENOMEM }
         do { regions = try RegionMap(bounds: MemoryLayout.userFloor..<MemoryLayout.userCeiling) } catch { throw .ENOMEM }
-        mmapBase = Self.defaultStackTop - Self.stackGap
+        self.mmapBase = mmapBase
     }
 
     public var mappedBytes: UInt64 { regions.mappedBytes }
@@ -354,7 +355,7 @@ public final class AddressSpace {
 
     /// A copy for fork: the same regions; private pages become copy-on-write in both.
     public func duplicate() throws(Errno) -> AddressSpace {
-        let child = try AddressSpace()
+        let child = try AddressSpace(mmapBase: mmapBase)
         child.regions = regions
         child.breakStart = breakStart
         child.programBreak = programBreak

@@ -55,6 +55,8 @@ public enum RegionBacking: Equatable {
 
 public enum RegionRole: Sendable, Equatable {
     case ordinary, heap, stack
+    /// The vDSO's data page and its image (/proc/PID/maps: [vvar], [vdso]).
+    case vdsoData, vdsoText
 }
 
 /// What a file-backed region was mapped from, for /proc/PID/maps: the file's identity and the

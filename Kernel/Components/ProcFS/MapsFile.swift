@@ -68,6 +68,8 @@ enum MapsFile {
         if let origin = region.origin { return origin.path }
         switch region.role {
         case .heap: return Array("[heap]".utf8)
+        case .vdsoData: return Array("[vvar]".utf8)
+        case .vdsoText: return Array("[vdso]".utf8)
         case .stack where region.range.contains(stackTop &- 1): return Array("[stack]".utf8)
         default: return []
         }

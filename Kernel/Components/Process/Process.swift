@@ -84,6 +84,8 @@ public final class Process {
     /// exit signal, so a child cannot pick the signal that reaches a new (perhaps set-user-ID)
     /// program.
     public var execCount: UInt64 = 0
+    /// personality(2): kept across fork and exec; ADDR_NO_RANDOMIZE fixes the next exec's layout.
+    public var personality = Personality(rawValue: 0)
     public var parentExecCount: UInt64 = 0
     /// Job control: the stop signal while stopped (0 when running), and the state changes the
     /// parent has not collected with wait yet.

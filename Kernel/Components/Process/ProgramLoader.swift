@@ -1,7 +1,8 @@
 // Loading an executable into a fresh address space (execve(2), the x86-64 psABI "Process
 // Initialization"): ELF64 ET_EXEC and ET_DYN (static-PIE, and dynamic programs with their
 // PT_INTERP loader), PT_LOAD segments mapped copy-on-write from the file's pages with the bss
-// zeroed, PT_GNU_STACK honoured, and the initial stack: argc, argv, envp, the auxiliary vector,
+// zeroed, PT_GNU_STACK honoured, the layout randomized unless the process asked otherwise
+// (AddressSpaceLayout.swift), the vDSO (VirtualDSO.swift), and the initial stack: argc, argv, envp, the auxiliary vector,
 // 16 random bytes, 16-byte aligned. Nothing here touches the caller's address space, so a failed
 // exec leaves the caller intact. Every malformed ELF is ENOEXEC.
 
@@ -35,11 +36,27 @@ public enum ProgramLoader {
     static let dynamicBase: UInt64 = 0x5555_5555_4000
     static let initialStackBytes: UInt64 = 128 * 1024
 
+    /// Which file of an exec an ELF image is: its errors differ (Linux's load_elf_binary).
+    enum ImageRole {
+        /// Anything malformed is ENOEXEC (the next binary format may take it).
+        case program
+        /// PT_INTERP's file: shorter than an ELF header is EIO (the read comes up short), a
+        /// header that is not x86-64 ELF is ELIBBAD; malformed program headers are ENOEXEC.
+        case interpreter
+
+        func headerError(fileSize: UInt64) -> Errno {
+            guard self == .interpreter else { return .ENOEXEC }
+            return fileSize < 64 ? .EIO : .ELIBBAD      // 64: the ELF header
+        }
+    }
+
     /// Reads enough of `file` to parse its ELF headers.
-    static func parse(_ file: FileHandle<ReadOnly>, size: UInt64) throws(Errno) -> ElfExecutable {
+    static func parse(_ file: FileHandle<ReadOnly>, size: UInt64, as role: ImageRole) throws(Errno) -> ElfExecutable {
         var bytes = try file.readBytes(at: 0, count: Int(min(size, 4096)))
         let header: ElfHeader
-        do { header = try ElfHeader(parsing: bytes.span, fileSize: Int(size)) } catch { throw .ENOEXEC }
+        do { header = try ElfHeader(parsing: bytes.span, fileSize: Int(size)) } catch {
+            throw role.headerError(fileSize: size)
+        }
         if header.programHeaderTableEnd > bytes.count {
             guard header.programHeaderTableEnd <= 65536 else { throw .ENOEXEC }
             bytes = try file.readBytes(at: 0, count: header.programHeaderTableEnd)
@@ -85,20 +102,21 @@ public enum ProgramLoader {
 
     /// Loads the program in `file` (already checked executable by the caller), reached by `path`.
     public static func load(_ file: FileHandle<MapReadOnly>, path executablePath: [UInt8], size: UInt64, arguments: ProgramArguments,
-                            credentials: Credentials, stackLimitBytes: UInt64,
+                            credentials: Credentials, stackLimitBytes: UInt64, randomization: AddressRandomization,
                             openInterpreter: ([UInt8]) throws(Errno) -> (FileHandle<MapReadOnly>, UInt64)) throws(Errno) -> LoadedProgram {
-        let elf = try parse(file.readOnly, size: size)
+        let elf = try parse(file.readOnly, size: size, as: .program)
         guard let object = file.memoryObject else { throw .EACCES }
-        let space = try AddressSpace()
+        let layout = AddressSpaceLayout.make(randomization)
+        let space = try AddressSpace(mmapBase: layout.mmapBase)
         space.stackLimitBytes = stackLimitBytes
         var bias: UInt64 = 0
         if elf.type == .sharedObject {
             let alignment = max(elf.loadSpan.alignment, 4096)
-            bias = (dynamicBase & ~(alignment - 1)) &- elf.loadSpan.start
+            bias = ((dynamicBase + layout.programBaseOffset) & ~(alignment - 1)) &- elf.loadSpan.start
         }
         let end = try mapSegments(elf, from: object, origin: file.fileIdentity.map { RegionOrigin(file: $0, path: executablePath) },
                                   bias: bias, into: space)
-        space.setBreakStart(end)
+        space.setBreakStart(end &+ layout.breakOffset)
 
         var entry = elf.entry &+ bias
         var interpreterBase: UInt64 = 0
@@ -107,7 +125,7 @@ public enum ProgramLoader {
             let path: [UInt8]
             do { path = try ElfExecutable.interpreterPath(pathBytes.span) } catch { throw .ENOEXEC }
             let (loaderFile, loaderSize) = try openInterpreter(path)
-            let loader = try parse(loaderFile.readOnly, size: loaderSize)
+            let loader = try parse(loaderFile.readOnly, size: loaderSize, as: .interpreter)
             guard let loaderObject = loaderFile.memoryObject else { throw .EACCES }
             let span = loader.loadSpan.end - loader.loadSpan.start
             let placeholder = Region(permissions: [], maximumRights: [], sharing: .privateCopy, backing: .anonymous)
@@ -120,15 +138,18 @@ public enum ProgramLoader {
         }
 
         let stackPermissions: PagePermissions = elf.isStackExecutable ? [.read, .write, .execute] : [.read, .write]
-        let stackTop = AddressSpace.defaultStackTop
+        let stackTop = layout.stackTop
         space.stackTop = stackTop
         let stack = Region(permissions: stackPermissions, maximumRights: [.read, .write, .execute], sharing: .privateCopy,
                            backing: .anonymous, role: .stack)
         _ = try space.map(length: initialStackBytes, placement: .fixedReplacing(stackTop - initialStackBytes), region: stack)
 
-        var layout = InitialStack(top: stackTop)
+        var vdsoAuxiliary: [(UInt64, UInt64)] = []
+        if let vdso = VirtualDSO.shared { vdsoAuxiliary = [(33, try vdso.map(into: space))] }     // AT_SYSINFO_EHDR
+
+        var initialStack = InitialStack(top: stackTop)
         let phdr = elf.phdrVirtualAddress.map { $0 &+ bias } ?? 0
-        let stackPointer = try layout.build(arguments: arguments, auxiliary: [
+        let stackPointer = try initialStack.build(arguments: arguments, auxiliary: vdsoAuxiliary + [
             (3, phdr), (4, 56), (5, UInt64(elf.programHeaders.count)), (6, 4096), (7, interpreterBase), (8, 0),
             (9, elf.entry &+ bias), (11, UInt64(credentials.realUserID)), (12, UInt64(credentials.effectiveUserID)),
             (13, UInt64(credentials.realGroupID)), (14, UInt64(credentials.effectiveGroupID)), (17, 100),

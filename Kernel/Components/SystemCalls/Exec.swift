@@ -77,7 +77,9 @@ public enum Exec {
                             finalLink: .follow, depth: depth + 1)
         }
         let program = try ProgramLoader.load(handle, path: executablePath, size: size, arguments: arguments, credentials: process.credentials,
-                                             stackLimitBytes: process.limits.stackBytes) { (interpreterPath) throws(Errno) in
+                                             stackLimitBytes: process.limits.stackBytes,
+                                             randomization: process.personality.contains(.ADDR_NO_RANDOMIZE) ? .disabled : .randomized) {
+            (interpreterPath) throws(Errno) in
             try openExecutable(interpreterPath, from: process.fileSystem.root, process: process, finalLink: .follow)
         }
         return PreparedProgram(program: program, executable: inode, executablePath: executablePath, arguments: arguments.arguments,

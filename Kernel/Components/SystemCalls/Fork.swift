@@ -87,6 +87,7 @@ public enum Fork {
                 childProcess.parentExecCount = process.execCount
             }
             childProcess.oomScoreAdjustment = process.oomScoreAdjustment
+            childProcess.personality = process.personality
             childProcess.oomScoreAdjustmentMinimum = process.oomScoreAdjustmentMinimum
             child = Thread(id: id, process: childProcess, context: context)
             child.signalMask = thread.signalMask

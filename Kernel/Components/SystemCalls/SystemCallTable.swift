@@ -173,6 +173,8 @@ enum SystemCallTable {
         case SystemCall.sched_getaffinity.rawValue: try ThreadCalls.schedGetaffinity(context)
         case SystemCall.sched_setaffinity.rawValue: try ThreadCalls.schedSetaffinity(context)
         case SystemCall.getrandom.rawValue: try ThreadCalls.getrandom(context)
+        case SystemCall.getcpu.rawValue: try ThreadCalls.getcpu(context)
+        case SystemCall.personality.rawValue: try PersonalityCalls.personality(context)
         case SystemCall.futex.rawValue: try FutexCalls.futex(context)
         case SystemCall.execve.rawValue: try ProgramCalls.execve(context)
         case SystemCall.execveat.rawValue: try ProgramCalls.execveat(context)

@@ -234,3 +234,15 @@ public enum PriorityWhich: Int32, CaseIterable, Sendable {
     case PRIO_PGRP = 1
     case PRIO_USER = 2
 }
+
+/// personality(2)'s persona: an execution domain in the low byte (PER_LINUX = 0) and flags
+/// above it (include/uapi/linux/personality.h). The kernel keeps the whole value.
+public struct Personality: OptionSet, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    /// No address-space randomization for programs executed from now on (`setarch -R`).
+    public static let ADDR_NO_RANDOMIZE = Personality(rawValue: 0x0040000)
+    /// The argument that only asks for the current persona.
+    public static let query: UInt32 = 0xffff_ffff
+}

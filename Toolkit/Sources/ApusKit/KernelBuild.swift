@@ -54,6 +54,7 @@ public struct KernelBuild {
     public func build() throws -> URL {
         try FileManager.default.createDirectory(at: project.outputDirectory, withIntermediateDirectories: true)
         let toolset = try writeToolset()
+        try VirtualDSOBuild(project: project).build()
         Shell.step("building the \(variant == .kernel ? "kernel" : "test kernel") (swift build, Embedded Swift)")
         let product = productFolder.appendingPathComponent("Apus")
         try? FileManager.default.removeItem(at: product)     // always relink: the script may have changed

@@ -1,5 +1,5 @@
 // arch_prctl(2), set_tid_address(2), prctl(2), sched_yield(2), sched_getaffinity(2),
-// sched_setaffinity(2), getrandom(2). (futex(2) and the robust lists: FutexCalls.swift.)
+// sched_setaffinity(2), getcpu(2), getrandom(2). (futex(2) and the robust lists: FutexCalls.swift.)
 
 import Capabilities
 import FileSystem
@@ -94,6 +94,14 @@ enum ThreadCalls {
         guard size >= 8 else { throw .EINVAL }
         let mask = try call.readUInt64(fromAddress: call.address(2))
         guard mask & 1 != 0 else { throw .EINVAL }
+        return 0
+    }
+
+    /// getcpu(2): the kernel runs on one CPU (0) in one NUMA node (0); the third argument is
+    /// unused since Linux 2.6.24. Each non-null pointer gets its unsigned int.
+    static func getcpu(_ call: SystemCallContext) throws(Errno) -> Int {
+        if call.address(0) != 0 { try call.writeInt32(0, toAddress: call.address(0)) }
+        if call.address(1) != 0 { try call.writeInt32(0, toAddress: call.address(1)) }
         return 0
     }
 

@@ -72,6 +72,7 @@ enum TimeCalls {
         guard value.isSettableWallClock else { throw .EINVAL }
         guard call.process.credentials.isPrivileged else { throw .EPERM }
         Clock.setRealtime(nanoseconds: value.kernelNanoseconds)
+        VirtualDSO.shared?.publishClock()
         TimerFiles.shared.realtimeClockWasSet()
         return 0
     }
@@ -99,9 +100,11 @@ enum TimeCalls {
         if let zone {
             guard zone.minutesWest >= -15 * 60, zone.minutesWest <= 15 * 60 else { throw .EINVAL }
             timezone.withLock { $0 = zone }
+            VirtualDSO.shared?.publishTimezone(zone)
         }
         if let time {
             Clock.setRealtime(nanoseconds: time.kernelNanoseconds)
+            VirtualDSO.shared?.publishClock()
             TimerFiles.shared.realtimeClockWasSet()
         }
         return 0

@@ -58,8 +58,23 @@ public enum Clock {
         bootRealtimeNanoseconds = nanoseconds &- monotonicNanoseconds()
     }
 
+    /// What user code needs to compute the same times as `monotonicNanoseconds()` and
+    /// `realtimeNanoseconds()` from the TSC (the vDSO's data page); nil before calibration.
+    public static var parameters: ClockParameters? {
+        guard isCalibrated else { return nil }
+        return ClockParameters(bootCycles: bootCycles, multiplier: multiplier, realtimeOffsetNanoseconds: bootRealtimeNanoseconds)
+    }
+
     /// Resolution of both clocks, in nanoseconds (at least 1).
     public static var resolutionNanoseconds: UInt64 { max(1, 1_000_000_000 / max(cyclesPerSecond, 1)) }
+}
+
+/// monotonic nanoseconds = ((TSC - bootCycles) * multiplier) >> 32 (a 128-bit product);
+/// realtime nanoseconds = realtimeOffsetNanoseconds + monotonic (modulo 2^64).
+public struct ClockParameters: Sendable, Equatable {
+    public let bootCycles: UInt64
+    public let multiplier: UInt64
+    public let realtimeOffsetNanoseconds: UInt64
 }
 
 /// The MC146818-compatible CMOS clock (ports 0x70/0x71).
