@@ -24,6 +24,12 @@ struct PreparedProgram {
     let arguments: [[UInt8]]
     /// Its environment strings: /proc/PID/environ.
     let environment: [[UInt8]]
+    /// The program file's owner, group and mode, and whether its set-ID bits count
+    /// (Process/ExecCredentials.swift): the credentials change at commit.
+    let executableIdentity: ExecutableIdentity
+    let setID: SetIDPolicy
+    /// AT_SECURE: the program gains IDs its caller did not have.
+    let security: ExecSecurity
 }
 
 public enum Exec {
@@ -52,8 +58,10 @@ public enum Exec {
     }
 
     /// Builds the new image for `path` with `arguments`; follows `#!` lines.
+    /// `setID` is .ignored after PR_SET_NO_NEW_PRIVS; a nosuid mount also ignores the bits. For a
+    /// `#!` script the interpreter's bits count, not the script's (as Linux).
     static func load(_ path: [UInt8], from start: DirectoryInode, arguments: ProgramArguments, process: Process,
-                     finalLink: FinalLink, depth: Int = 0, resolved: Inode? = nil) throws(Errno) -> PreparedProgram {
+                     finalLink: FinalLink, setID: SetIDPolicy, depth: Int = 0, resolved: Inode? = nil) throws(Errno) -> PreparedProgram {
         let inode: Inode
         let executablePath: [UInt8]
         if let resolved {
@@ -74,14 +82,18 @@ public enum Exec {
             prefix.append(path)
             next.arguments = prefix + Array(arguments.arguments.dropFirst())
             return try load(interpreter, from: process.fileSystem.workingDirectory, arguments: next, process: process,
-                            finalLink: .follow, depth: depth + 1)
+                            finalLink: .follow, setID: setID, depth: depth + 1)
         }
-        let program = try ProgramLoader.load(handle, path: executablePath, size: size, arguments: arguments, credentials: process.credentials,
-                                             stackLimitBytes: process.limits.stackBytes) { (interpreterPath) throws(Errno) in
+        let identity = ExecutableIdentity(owner: inode.owner, group: inode.group, permissions: inode.permissions)
+        let policy: SetIDPolicy = setID == .honoured && MountRestrictions.honoursSetID(inode) ? .honoured : .ignored
+        let (credentials, security) = process.credentials.afterExec(of: identity, policy: policy)
+        let program = try ProgramLoader.load(handle, path: executablePath, size: size, arguments: arguments, credentials: credentials,
+                                             security: security, stackLimitBytes: process.limits.stackBytes) { (interpreterPath) throws(Errno) in
             try openExecutable(interpreterPath, from: process.fileSystem.root, process: process, finalLink: .follow)
         }
         return PreparedProgram(program: program, executable: inode, executablePath: executablePath, arguments: arguments.arguments,
-                               environment: arguments.environment)
+                               environment: arguments.environment, executableIdentity: identity, setID: policy,
+                               security: security)
     }
 
     /// Switches `process` to `program`: the point of no return. The other threads go first
@@ -97,6 +109,8 @@ public enum Exec {
         SharedMemory.processLeftAddressSpace(process.id)
         process.files.closeOnExecDescriptors()
         process.signals.resetForExec()
+        thread.ownCredentials?.applyExec(of: prepared.executableIdentity, policy: prepared.setID)
+        if prepared.security == .elevated { process.parentDeathSignal = 0 }   // no signal from the parent to a privileged program
         process.executablePath = prepared.executablePath
         process.executable = prepared.executable
         process.arguments = prepared.arguments
