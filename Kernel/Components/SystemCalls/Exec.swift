@@ -2,8 +2,10 @@
 // (E2BIG past the limits), the file is resolved and checked (regular, executable, on a
 // directory path), `#!` scripts become their interpreter's arguments (up to 4 nested), the new
 // image is built in a fresh address space, and only then — at the point of no return — the
-// process switches to it: close-on-exec descriptors closed, caught signals reset, registers and
-// FPU state cleared. A failed exec leaves the caller exactly as it was.
+// process switches to it: close-on-exec descriptors closed, caught signals reset, the
+// credentials changed by the program file's set-user-ID and set-group-ID bits (unless on a nosuid
+// mount or after PR_SET_NO_NEW_PRIVS; Process/ExecCredentials.swift, AT_SECURE in the aux vector),
+// registers and FPU state cleared. A failed exec leaves the caller exactly as it was.
 
 import Capabilities
 import FileSystem
