@@ -2,9 +2,11 @@
 // (resolved and checked by the generic mount code), the instance an `Ext2Volume`, which syncs,
 // reports statfs figures and shuts down as the mount table asks. A volume the library could
 // only open read-only (RO_COMPAT features it lacks) is granted read-only, so the mount shows
-// "ro". No ext2 mount options are taken yet (errors=, nouser_xattr... are EINVAL); a remount
-// to read-write of a volume opened read-only is EROFS (the library's access is fixed when it
-// mounts).
+// "ro". MS_REMOUNT switches between read-only and read-write both ways (Linux's ext2_remount):
+// to read-write is EACCES on a read-only device (reconfigure_super) and EROFS while the volume
+// has RO_COMPAT features this driver cannot keep correct; to read-only writes everything back
+// and marks the superblock as at unmount. No ext2 mount option is taken yet: any option is
+// EINVAL, as Linux answers an option it does not know.
 
 import Block
 import FileSystem
@@ -33,7 +35,8 @@ extension Ext2Volume: MountedFileSystem {
 
     public func reconfigure(access: MountAccess, options: MountDataOptions) throws(Errno) {
         guard options.items.isEmpty else { throw .EINVAL }
-        if access == .readWrite && self.access == .readOnly { throw .EROFS }
+        if access == .readWrite && device.isReadOnly { throw .EACCES }
         try sync()
+        try changeAccess(to: access)
     }
 }

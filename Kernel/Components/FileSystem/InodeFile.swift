@@ -37,6 +37,7 @@ final class InodeFileOperations: FileOperations {
         guard offset <= UInt64(Int64.max) else { throw .EINVAL }
         // pwrite on an O_APPEND file appends (a Linux peculiarity).
         try regular.prepareContents()
+        if count > 0 { SetIDRemoval.beforeModification(of: regular) }
         let target = file.isAppend ? regular.size : offset
         let done = try regular.contents.write(at: target, count: count, fromUser: address)
         if done > 0 { regular.touchModify() }
@@ -46,6 +47,7 @@ final class InodeFileOperations: FileOperations {
     override func write(_ file: OpenFile, bytes: [UInt8]) throws(Errno) -> Int {
         guard let regular = file.inode as? RegularFileInode else { throw .EINVAL }
         try regular.prepareContents()
+        if !bytes.isEmpty { SetIDRemoval.beforeModification(of: regular) }
         if file.isAppend { file.position = regular.size }
         try regular.contents.write(bytes.span, at: file.position)
         file.position += UInt64(bytes.count)

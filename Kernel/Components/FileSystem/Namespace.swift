@@ -62,8 +62,9 @@ public enum Namespace {
                                 operations: GeneratedFileOperations(pieces: try generated.generatePieces()))
             }
             rights.formUnion([.map, .manage])
-            if flags.contains(.O_TRUNC), let regular = inode as? RegularFileInode, regular.size > 0 {
-                try truncate(regular, to: 0)
+            if flags.contains(.O_TRUNC), let regular = inode as? RegularFileInode {
+                SetIDRemoval.beforeModification(of: regular, by: context.identity)
+                if regular.size > 0 { try truncate(regular, to: 0) }
             }
             return OpenFile(inode: inode, rights: rights, accessMode: accessMode, statusFlags: statusFlags, operations: InodeFileOperations())
         case .directory:
@@ -231,6 +232,7 @@ public enum Namespace {
     public static func truncate(_ file: RegularFileInode, to length: UInt64) throws(Errno) {
         guard length <= MemoryObject.maximumSize else { throw .EFBIG }
         try file.prepareContents()
+        SetIDRemoval.beforeModification(of: file)
         try file.resizeContents(to: length)
         file.touchModify()
     }

@@ -141,3 +141,22 @@ public struct Credentials: Sendable, Equatable {
         return previous
     }
 }
+
+extension Credentials {
+    // The set-user-ID exec rules: ExecCredentials.swift.
+    /// The credentials after exec of `file`, and the AT_SECURE value.
+    public func afterExec(of file: ExecutableIdentity, policy: SetIDPolicy) -> (credentials: Credentials, security: ExecSecurity) {
+        var next = self
+        if policy == .honoured {
+            if file.isSetUserID { next.effectiveUserID = file.owner }
+            if file.isSetGroupID { next.effectiveGroupID = file.group }
+        }
+        next.savedUserID = next.effectiveUserID
+        next.fileSystemUserID = next.effectiveUserID
+        next.savedGroupID = next.effectiveGroupID
+        next.fileSystemGroupID = next.effectiveGroupID
+        let identityChanged = next.effectiveUserID != effectiveUserID || !accessIdentity.isMember(of: next.effectiveGroupID)
+        let elevated = identityChanged || next.effectiveUserID != realUserID || next.effectiveGroupID != realGroupID
+        return (next, elevated ? .elevated : .ordinary)
+    }
+}

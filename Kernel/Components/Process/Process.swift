@@ -150,6 +150,9 @@ public final class Thread: AddressSpaceUser {
     public var task: KernelTask?
     /// set_tid_address / CLONE_CHILD_CLEARTID: cleared and futex-woken at exit.
     public var clearChildTID: UInt64 = 0
+    /// PR_SET_NO_NEW_PRIVS: execve no longer honours set-user-ID and set-group-ID bits. Per
+    /// thread as on Linux, inherited by clone and fork, kept across execve, never cleared.
+    public var hasNoNewPrivileges = false
     public var robustListHead: UInt64 = 0
     public var robustListLength: UInt64 = 0
     public var signalMask: SignalSet = []

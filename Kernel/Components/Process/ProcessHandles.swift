@@ -93,6 +93,11 @@ extension CredentialsHandle where R: CanManage {
     /// setfsgid(2): returns the previous value.
     /// - Controlled: credentials
     public func setFileSystemGroupID(_ id: UInt32) -> UInt32 { process.credentials.setFileSystemGroupID(id) }
+    /// execve(2) of `file`: the set-user-ID and set-group-ID rules (ExecCredentials.swift).
+    /// - Controlled: credentials
+    public func applyExec(of file: ExecutableIdentity, policy: SetIDPolicy) {
+        process.credentials = process.credentials.afterExec(of: file, policy: policy).credentials
+    }
 }
 
 extension Thread {

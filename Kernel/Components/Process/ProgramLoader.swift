@@ -102,7 +102,8 @@ public enum ProgramLoader {
 
     /// Loads the program in `file` (already checked executable by the caller), reached by `path`.
     public static func load(_ file: FileHandle<MapReadOnly>, path executablePath: [UInt8], size: UInt64, arguments: ProgramArguments,
-                            credentials: Credentials, stackLimitBytes: UInt64, randomization: AddressRandomization,
+                            credentials: Credentials, security: ExecSecurity, stackLimitBytes: UInt64,
+                            randomization: AddressRandomization,
                             openInterpreter: ([UInt8]) throws(Errno) -> (FileHandle<MapReadOnly>, UInt64)) throws(Errno) -> LoadedProgram {
         let elf = try parse(file.readOnly, size: size, as: .program)
         guard let object = file.memoryObject else { throw .EACCES }
@@ -153,7 +154,7 @@ public enum ProgramLoader {
             (3, phdr), (4, 56), (5, UInt64(elf.programHeaders.count)), (6, 4096), (7, interpreterBase), (8, 0),
             (9, elf.entry &+ bias), (11, UInt64(credentials.realUserID)), (12, UInt64(credentials.effectiveUserID)),
             (13, UInt64(credentials.realGroupID)), (14, UInt64(credentials.effectiveGroupID)), (17, 100),
-            (16, UInt64(CPUFeatures.current.leaf1EDX)), (26, 0), (23, 0),
+            (16, UInt64(CPUFeatures.current.leaf1EDX)), (26, 0), (23, security.rawValue),
             (51, UInt64(UserContext.fpuStateSize + 1024)),
         ], into: space, stackLimitBytes: stackLimitBytes)
         return LoadedProgram(addressSpace: space, entry: entry, stackPointer: stackPointer)

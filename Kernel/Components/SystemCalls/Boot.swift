@@ -62,6 +62,7 @@ public enum UserSpace {
             guard let process = (Scheduler.current.owner as? Thread)?.process else { return nil }
             return UnixCredentials(pid: process.id, uid: process.credentials.realUserID, gid: process.credentials.realGroupID)
         }
+        SetIDRemoval.install { (Scheduler.current.owner as? Thread)?.process?.credentials.accessIdentity }
         let table = ProcessTable.shared
         let root = FileSystemTable.shared.root
         let files = FileTable()
@@ -110,7 +111,8 @@ public enum UserSpace {
                                              environment: environment,
                                              executablePath: pathBytes)
             do throws(Errno) {
-                let prepared = try Exec.load(pathBytes, from: root, arguments: arguments, process: process, finalLink: .follow)
+                let prepared = try Exec.load(pathBytes, from: root, arguments: arguments, process: process, finalLink: .follow,
+                                                setID: .honoured)
                 try Exec.commit(prepared, path: pathBytes, thread: thread, process: process)
                 try UserLoop.start(thread)
                 Log.debug("init: started \(path) as pid \(id)")

@@ -2,8 +2,10 @@
 // (E2BIG past the limits), the file is resolved and checked (regular, executable, on a
 // directory path), `#!` scripts become their interpreter's arguments (up to 4 nested), the new
 // image is built in a fresh address space, and only then — at the point of no return — the
-// process switches to it: close-on-exec descriptors closed, caught signals reset, registers and
-// FPU state cleared. A failed exec leaves the caller exactly as it was.
+// process switches to it: close-on-exec descriptors closed, caught signals reset, the
+// credentials changed by the program file's set-user-ID and set-group-ID bits (unless on a nosuid
+// mount or after PR_SET_NO_NEW_PRIVS; Process/ExecCredentials.swift, AT_SECURE in the aux vector),
+// registers and FPU state cleared. A failed exec leaves the caller exactly as it was.
 
 import Capabilities
 import FileSystem
@@ -24,6 +26,12 @@ struct PreparedProgram {
     let arguments: [[UInt8]]
     /// Its environment strings: /proc/PID/environ.
     let environment: [[UInt8]]
+    /// The program file's owner, group and mode, and whether its set-ID bits count
+    /// (Process/ExecCredentials.swift): the credentials change at commit.
+    let executableIdentity: ExecutableIdentity
+    let setID: SetIDPolicy
+    /// AT_SECURE: the program gains IDs its caller did not have.
+    let security: ExecSecurity
 }
 
 public enum Exec {
@@ -52,8 +60,10 @@ public enum Exec {
     }
 
     /// Builds the new image for `path` with `arguments`; follows `#!` lines.
+    /// `setID` is .ignored after PR_SET_NO_NEW_PRIVS; a nosuid mount also ignores the bits. For a
+    /// `#!` script the interpreter's bits count, not the script's (as Linux).
     static func load(_ path: [UInt8], from start: DirectoryInode, arguments: ProgramArguments, process: Process,
-                     finalLink: FinalLink, depth: Int = 0, resolved: Inode? = nil) throws(Errno) -> PreparedProgram {
+                     finalLink: FinalLink, setID: SetIDPolicy, depth: Int = 0, resolved: Inode? = nil) throws(Errno) -> PreparedProgram {
         let inode: Inode
         let executablePath: [UInt8]
         if let resolved {
@@ -74,16 +84,23 @@ public enum Exec {
             prefix.append(path)
             next.arguments = prefix + Array(arguments.arguments.dropFirst())
             return try load(interpreter, from: process.fileSystem.workingDirectory, arguments: next, process: process,
-                            finalLink: .follow, depth: depth + 1)
+                            finalLink: .follow, setID: setID, depth: depth + 1)
         }
-        let program = try ProgramLoader.load(handle, path: executablePath, size: size, arguments: arguments, credentials: process.credentials,
-                                             stackLimitBytes: process.limits.stackBytes,
-                                             randomization: process.personality.contains(.ADDR_NO_RANDOMIZE) ? .disabled : .randomized) {
-            (interpreterPath) throws(Errno) in
+        let identity = ExecutableIdentity(owner: inode.owner, group: inode.group, permissions: inode.permissions)
+        let policy: SetIDPolicy = setID == .honoured && MountRestrictions.honoursSetID(inode) ? .honoured : .ignored
+        let (credentials, security) = process.credentials.afterExec(of: identity, policy: policy)
+        // A privileged exec drops the persona flags Linux clears on set-ID (PER_CLEAR_ON_SETID), so
+        // ADDR_NO_RANDOMIZE never reaches a set-user-ID program.
+        let randomization: AddressRandomization =
+            process.personality.contains(.ADDR_NO_RANDOMIZE) && security == .ordinary ? .disabled : .randomized
+        let program = try ProgramLoader.load(handle, path: executablePath, size: size, arguments: arguments, credentials: credentials,
+                                             security: security, stackLimitBytes: process.limits.stackBytes,
+                                             randomization: randomization) { (interpreterPath) throws(Errno) in
             try openExecutable(interpreterPath, from: process.fileSystem.root, process: process, finalLink: .follow)
         }
         return PreparedProgram(program: program, executable: inode, executablePath: executablePath, arguments: arguments.arguments,
-                               environment: arguments.environment)
+                               environment: arguments.environment, executableIdentity: identity, setID: policy,
+                               security: security)
     }
 
     /// Switches `process` to `program`: the point of no return. The other threads go first
@@ -99,6 +116,11 @@ public enum Exec {
         SharedMemory.processLeftAddressSpace(process.id)
         process.files.closeOnExecDescriptors()
         process.signals.resetForExec()
+        thread.ownCredentials?.applyExec(of: prepared.executableIdentity, policy: prepared.setID)
+        if prepared.security == .elevated {
+            process.parentDeathSignal = 0   // no signal from the parent to a privileged program
+            process.personality.subtract(.clearedOnSetID)
+        }
         process.executablePath = prepared.executablePath
         process.executable = prepared.executable
         process.arguments = prepared.arguments

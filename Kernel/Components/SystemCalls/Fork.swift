@@ -63,6 +63,7 @@ public enum Fork {
             childProcess = process
             child = Thread(id: id, process: process, context: context)
             child.signalMask = thread.signalMask
+            child.hasNoNewPrivileges = thread.hasNoNewPrivileges
             process.threads.append(child)
         } else {
             let space = flags.contains(.CLONE_VM) ? process.addressSpace : try process.addressSpace.duplicate()
@@ -91,6 +92,7 @@ public enum Fork {
             childProcess.oomScoreAdjustmentMinimum = process.oomScoreAdjustmentMinimum
             child = Thread(id: id, process: childProcess, context: context)
             child.signalMask = thread.signalMask
+            child.hasNoNewPrivileges = thread.hasNoNewPrivileges
             child.alternateStack = flags.contains(.CLONE_VM) && !flags.contains(.CLONE_VFORK) ? AlternateSignalStack() : thread.alternateStack
             childProcess.threads.append(child)
             table.add(childProcess)

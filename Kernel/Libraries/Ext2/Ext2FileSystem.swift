@@ -76,9 +76,9 @@ public final class Ext2FileSystem {
     /// The last corruption an operation found (nil if none).
     public internal(set) var lastProblem: Ext2Problem?
     var isMounted = true
-    /// s_state as it was when mounted: unmount writes it back (plus "errors" if any were found),
+    /// s_state as it was when mounted (or remounted read-write): unmount writes it back (plus "errors" if any were found),
     /// so a file system that was not clean stays marked for e2fsck, as Linux does.
-    let stateAtMount: UInt16
+    var stateAtMount: UInt16
     /// Per-mount counter for i_generation of new inodes.
     var nextGeneration: UInt32
     /// Sums of the group descriptors' free counts (Linux keeps the same running totals; the

@@ -243,6 +243,11 @@ public struct Personality: OptionSet, Sendable {
 
     /// No address-space randomization for programs executed from now on (`setarch -R`).
     public static let ADDR_NO_RANDOMIZE = Personality(rawValue: 0x0040000)
+    public static let READ_IMPLIES_EXEC = Personality(rawValue: 0x0400000)
+    public static let ADDR_COMPAT_LAYOUT = Personality(rawValue: 0x0200000)
+    public static let MMAP_PAGE_ZERO = Personality(rawValue: 0x0100000)
+    /// What an exec that raises privileges clears (PER_CLEAR_ON_SETID).
+    public static let clearedOnSetID: Personality = [.READ_IMPLIES_EXEC, .ADDR_NO_RANDOMIZE, .ADDR_COMPAT_LAYOUT, .MMAP_PAGE_ZERO]
     /// The argument that only asks for the current persona.
     public static let query: UInt32 = 0xffff_ffff
 }

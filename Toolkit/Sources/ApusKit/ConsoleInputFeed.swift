@@ -15,6 +15,29 @@ import Foundation
 
 extension QEMUMachine {
     func runFeedingStandardInput(timeoutSeconds: Double?) throws -> Int32 {
+        let status = try runFeeding(from: FileHandle.standardInput, timeoutSeconds: timeoutSeconds) { data in
+            try? FileHandle.standardOutput.write(contentsOf: data)
+        }
+        if isatty(STDOUT_FILENO) == 1 { tcflush(STDOUT_FILENO, TCIFLUSH) }
+        return status
+    }
+
+    /// Boots with `input` fed to the console exactly as `apus run` feeds a pipe (the boot checks
+    /// use it); returns the guest's exit status and the console output.
+    public func runFeeding(_ input: Data, timeoutSeconds: Double) throws -> (status: Int32, output: String) {
+        try Dependencies.ensure([Dependencies.qemu])
+        let source = Pipe()
+        let writer = Thread {
+            try? source.fileHandleForWriting.write(contentsOf: input)
+            try? source.fileHandleForWriting.close()
+        }
+        writer.start()
+        let collected = ConsoleTranscript()
+        let status = try runFeeding(from: source.fileHandleForReading, timeoutSeconds: timeoutSeconds) { collected.append($0) }
+        return (status, collected.text)
+    }
+
+    func runFeeding(from source: FileHandle, timeoutSeconds: Double?, output sink: @escaping @Sendable (Data) -> Void) throws -> Int32 {
         var machine = self
         machine.console = .serialOnly
         let process = try Shell.makeProcess(machine.arguments, in: nil, environment: [:])
@@ -28,19 +51,36 @@ extension QEMUMachine {
         let activity = ConsoleActivity()
         let outputCopied = DispatchSemaphore(value: 0)
         let reader = Thread {
-            ConsoleInputFeed.copyOutput(from: output.fileHandleForReading, activity: activity)
+            ConsoleInputFeed.copyOutput(from: output.fileHandleForReading, to: sink, activity: activity)
             outputCopied.signal()
         }
         let feeder = Thread {
-            ConsoleInputFeed.copyInput(from: FileHandle.standardInput, to: input.fileHandleForWriting, activity: activity)
+            ConsoleInputFeed.copyInput(from: source, to: input.fileHandleForWriting, activity: activity)
         }
         reader.start()
         feeder.start()
         let status = Shell.wait(process, timeoutSeconds: timeoutSeconds)
         try? output.fileHandleForWriting.close()
         outputCopied.wait()
-        if isatty(STDOUT_FILENO) == 1 { tcflush(STDOUT_FILENO, TCIFLUSH) }
         return Self.guestStatus(fromQEMUStatus: status)
+    }
+}
+
+/// The console output of a fed run, gathered from the output thread.
+final class ConsoleTranscript: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bytes = Data()
+
+    func append(_ data: Data) {
+        lock.lock()
+        bytes.append(data)
+        lock.unlock()
+    }
+
+    var text: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
@@ -58,12 +98,12 @@ enum ConsoleInputFeed {
     /// How long the guest must have been quiet before end of file is typed.
     static let quietSeconds = 0.5
 
-    /// Copies the console's output to ours, noting when the guest last printed.
-    static func copyOutput(from console: FileHandle, activity: ConsoleActivity) {
+    /// Copies the console's output to `sink`, noting when the guest last printed.
+    static func copyOutput(from console: FileHandle, to sink: (Data) -> Void, activity: ConsoleActivity) {
         while true {
             let data = console.availableData
             if data.isEmpty { break }
-            try? FileHandle.standardOutput.write(contentsOf: data)
+            sink(data)
             activity.noteOutput()
         }
         activity.noteEnd()

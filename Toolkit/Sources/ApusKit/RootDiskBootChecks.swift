@@ -20,12 +20,13 @@ public struct RootDiskBootChecks {
         let name: String
         var initrd: URL?
         var disks: [QEMUMachine.VirtioDisk] = []
-        /// After the boot: e2fsck -fn of this image is clean and debugfs reads (path, text) back.
         let commandLine: String
         let expected: [String]
         let status: Int32
         /// After the boot: e2fsck -fn of this image is clean and debugfs reads (path, text) back.
         var writtenImage: (image: URL, path: String, text: String)? = nil
+        /// Typed on the console as `apus run` feeds a pipe (then end of file), instead of nothing.
+        var consoleInput: String? = nil
     }
 
     func cases() throws -> [Case] {
@@ -45,6 +46,22 @@ public struct RootDiskBootChecks {
                  commandLine: "log=info root=/dev/vda init=/bin/sh -- -c \"echo x > /other || echo write-refused; exit 3\"",
                  expected: ["VFS: Mounted root (ext2 filesystem) readonly on device vda", "Read-only file system", "write-refused"],
                  status: 3),
+            // MS_REMOUNT both ways on the ext2 root: read-only (EROFS), read-write (a file written),
+            // read-only again (clean on the image, EROFS again, "ro" in /proc/mounts).
+            Case(name: "root=/dev/vda: remount rw, write, remount ro", disks: [QEMUMachine.VirtioDisk(file: rootImage)],
+                 commandLine: "log=info root=/dev/vda init=/bin/sh -- -c \"busybox mount -t proc proc /proc; "
+                     + "echo x > /a || echo refused-while-ro; busybox mount -o remount,rw / && echo remounted-rw; "
+                     + "echo rw-now > /remounted; busybox mount -o remount,ro / && echo remounted-ro; "
+                     + "echo y > /b || echo refused-again; busybox grep ext2 /proc/mounts; exit 6\"",
+                 expected: ["refused-while-ro", "remounted-rw", "remounted-ro", "refused-again", "/dev/root / ext2 ro,relatime 0 0"],
+                 status: 6, writtenImage: (rootImage, "/remounted", "rw-now\n")),
+            // An interactive shell on a disk root reading its commands from the console (what
+            // `echo ... | make run DISK=...` does). The results are computed so that the echo of
+            // the typed line does not count as output.
+            Case(name: "root=/dev/vda rw: commands piped to init=/bin/sh", disks: [QEMUMachine.VirtioDisk(file: rootImage)],
+                 commandLine: "log=info root=/dev/vda rw init=/bin/sh",
+                 expected: ["piped-42", "root-owner-0", "after-cd-/bin"], status: 5,
+                 consoleInput: "echo piped-$((6*7))\nbusybox stat -c root-owner-%u /\ncd /bin; echo after-cd-$(busybox pwd)\nexit $((2+3))\n"),
             Case(name: "root=/dev/vda with no disk", commandLine: "log=info root=/dev/vda rw",
                  expected: ["VFS: Unable to mount root fs on /dev/vda"], status: 2),
             Case(name: "root= on a disk without a file system", disks: [QEMUMachine.VirtioDisk(file: blank)],
@@ -89,7 +106,9 @@ public struct RootDiskBootChecks {
         for check in try cases() {
             var machine = QEMUMachine(kernel: kernel, initrd: check.initrd, commandLine: check.commandLine)
             machine.disks = check.disks
-            let (status, output) = try machine.runCaptured(timeoutSeconds: 300)
+            let (status, output) = try check.consoleInput.map { input in
+                try machine.runFeeding(Data(input.utf8), timeoutSeconds: 300)
+            } ?? machine.runCaptured(timeoutSeconds: 300)
             var problems: [String] = []
             for text in check.expected where !output.contains(text) { problems.append("no \"\(text)\" on the console") }
             if output.contains("cannot print value") { problems.append("an unprintable error value") }

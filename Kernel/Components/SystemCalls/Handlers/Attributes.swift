@@ -83,10 +83,11 @@ enum Attributes {
         if group != unchanged && group != inode.group && !credentials.isPrivileged {
             guard credentials.fileSystemUserID == inode.owner, credentials.accessIdentity.isMember(of: group) else { throw .EPERM }
         }
-        if owner == unchanged && group == unchanged { return }
         if owner != unchanged { inode.owner = owner }
         if group != unchanged { inode.group = group }
-        if inode.kind == .regular {
+        // chown clears the set-ID bits of anything but a directory, whoever calls it and even
+        // when it changes nothing (chown_common's ATTR_KILL_SUID/ATTR_KILL_SGID).
+        if !inode.isDirectory {
             inode.permissions &= ~0o4000
             if inode.permissions & 0o010 != 0 { inode.permissions &= ~0o2000 }
         }

@@ -39,7 +39,7 @@ enum ProgramCalls {
         let prepared = try Exec.load(path, from: start,
                                     arguments: ProgramArguments(arguments: arguments, environment: environment, executablePath: path),
                                     process: call.process, finalLink: flags.contains(.AT_SYMLINK_NOFOLLOW) ? .noFollow : .follow,
-                                    resolved: resolved)
+                                    setID: call.thread.hasNoNewPrivileges ? .ignored : .honoured, resolved: resolved)
         try Exec.commit(prepared, path: path, thread: call.thread, process: call.process)
         return 0
     }

@@ -70,6 +70,13 @@ enum ThreadCalls {
         case .PR_SET_DUMPABLE:
             guard call.raw(1) <= 1 else { throw .EINVAL }
             return 0
+        case .PR_SET_NO_NEW_PRIVS:
+            guard call.raw(1) == 1, call.raw(2) == 0, call.raw(3) == 0, call.raw(4) == 0 else { throw .EINVAL }
+            call.thread.hasNoNewPrivileges = true
+            return 0
+        case .PR_GET_NO_NEW_PRIVS:
+            guard call.raw(1) == 0, call.raw(2) == 0, call.raw(3) == 0, call.raw(4) == 0 else { throw .EINVAL }
+            return call.thread.hasNoNewPrivileges ? 1 : 0
         default:
             throw .EINVAL
         }

@@ -1,7 +1,11 @@
 // The boot console: the 16550 UART at COM1 (I/O port 0x3f8), 115200 8N1.
 // Output is polled (wait for the transmit holding register to empty), so it works from any
 // context, including a panic. Input is interrupt driven: the receive interrupt (ISA IRQ 4) drains
-// the FIFO and hands each byte to the sink the kernel injected (the TTY line discipline).
+// the FIFO and hands each byte to the sink the kernel injected (the TTY line discipline). The
+// receive interrupt is enabled only once that sink exists: until then input waits in the UART
+// (and in whatever feeds it: QEMU stops reading its input while the FIFO is full) instead of
+// being drained with nobody to take it. Input typed or piped during boot (mounting a root disk
+// takes a while) reaches the first program that reads the console.
 // Output is serialized by a spin lock so lines from different contexts do not interleave bytes.
 
 import FrameworkAsm
@@ -27,13 +31,17 @@ public enum SerialConsole {
 
     static func enableInputInterrupts() {
         IRQRouting.route(isaIRQ: irq, handler: drainInput)
-        cpu_outb(base + 1, 0x01)        // received-data-available interrupt
     }
 
-    /// Injects the consumer of console input. Bytes are delivered in interrupt context.
+    /// Injects the consumer of console input. Bytes are delivered in interrupt context, from
+    /// now on: the received-data-available interrupt is enabled here (bytes already waiting
+    /// raise it at once).
     /// - Controlled: console-input
     public static func setInputSink(_ sink: @escaping @Sendable (UInt8) -> Void) {
-        Interrupts.withDisabled { inputSink = sink }
+        Interrupts.withDisabled {
+            inputSink = sink
+            cpu_outb(base + 1, 0x01)    // received-data-available interrupt
+        }
     }
 
     static func drainInput() {
