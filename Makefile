@@ -3,6 +3,7 @@
 #   make run [KCMD="log=debug init=/bin/sh"]   build and boot in QEMU
 #            [ADD=DIR] [INITRD=FILE]           lay DIR over the default image / boot your own cpio
 #            [DISK=FILE]                       attach a raw image as /dev/vda (virtio-blk)
+#            [NET=8080:80]                     virtio-net eth0 on QEMU's restricted user network, host 127.0.0.1:8080 -> guest port 80
 #   make test                                  every check and test (what CI runs)
 #   make ktest [FILTER=heap]                   in-kernel tests only
 #   make debug [BREAK=Banner.print] [KCMD=...] boot under gdb
@@ -30,8 +31,9 @@ run debug: export APUS_RUN_KCMD = $(value KCMD)
 run: export APUS_RUN_ADD = $(value ADD)
 run: export APUS_RUN_INITRD = $(value INITRD)
 run: export APUS_RUN_DISK = $(value DISK)
+run: export APUS_RUN_NET = $(value NET)
 run: toolkit
-	@$(APUS) run $(if $(value ADD),--add "$$APUS_RUN_ADD") $(if $(value INITRD),--initrd "$$APUS_RUN_INITRD") $(if $(value DISK),--disk "$$APUS_RUN_DISK") --kcmd "$$APUS_RUN_KCMD"
+	@$(APUS) run $(if $(value ADD),--add "$$APUS_RUN_ADD") $(if $(value INITRD),--initrd "$$APUS_RUN_INITRD") $(if $(value DISK),--disk "$$APUS_RUN_DISK") $(if $(value NET),--net "$$APUS_RUN_NET") --kcmd "$$APUS_RUN_KCMD"
 
 test: toolkit
 	@$(APUS) test

@@ -76,6 +76,7 @@ let package = Package(
         component("ProcFS", dependencies: ["Framework", "FileSystem", "Memory", "Process", "LinuxABI", "Scheduling", "FileLocks", "Network", "SystemVIPC"]),
         component("Futex", dependencies: ["Framework", "FileSystem", "Memory", "LinuxABI", "Scheduling", "Capabilities"]),
         component("Network", dependencies: ["Framework", "FileSystem", "Scheduling", "LinuxABI", "InternetStack"]),
+        component("VirtioNet", dependencies: ["Framework", "Virtio", "VirtioQueue", "Network", "InternetStack", "Scheduling"]),
         component("SystemVIPC", dependencies: ["Framework", "FileSystem", "Memory", "Process", "LinuxABI", "Scheduling", "Capabilities"]),
         component("SystemCalls", dependencies: ["Framework", "FileSystem", "Memory", "Process", "ProcFS", "Terminal", "Scheduling",
                                                 "LinuxABI", "Capabilities", "KernelCommandLine", "Events", "Futex",
@@ -86,6 +87,7 @@ let package = Package(
 
         .executableTarget(name: "Apus", dependencies: [
             "Framework", "Scheduling", "KernelCommandLine", "FileSystem", "Memory", "SystemCalls", "VirtioBlock", "Ext2FS",
+            "VirtioNet",
             .target(name: "KTestRegistry", condition: .when(traits: ["KTest"])),
         ], path: "Entry",
                           swiftSettings: [embedded, ktestBuild] + strictlySafe),

@@ -2,12 +2,13 @@
 // Components start in dependency order (each after the components it depends on, ties
 // broken by name); `apus components` (and so `make test`) fails when this file is stale.
 //
-// Order: Scheduling, Block, FileSystem, Ext2FS, FileLocks, Memory, Futex, Network, Process, Events, SystemVIPC, ProcFS, Terminal, SystemCalls, Virtio, VirtioBlock
+// Order: Scheduling, Block, FileSystem, Ext2FS, FileLocks, Memory, Futex, Network, Process, Events, SystemVIPC, ProcFS, Terminal, SystemCalls, Virtio, VirtioBlock, VirtioNet
 
 import Ext2FS
 import Memory
 import Scheduling
 import VirtioBlock
+import VirtioNet
 
 enum ComponentStartup {
     /// Calls every component's start entry points, dependencies first. Call once, first thing in main.
@@ -33,5 +34,7 @@ enum ComponentStartup {
         // Virtio: no start entry point
         // VirtioBlock
         VirtioBlockDriver.start()
+        // VirtioNet
+        VirtioNetDriver.start()
     }
 }

@@ -4,9 +4,9 @@
 // the interface's name and address), and by name SIOCGIFFLAGS, SIOCGIFADDR, SIOCGIFNETMASK,
 // SIOCGIFBRDADDR, SIOCGIFDSTADDR, SIOCGIFMTU, SIOCGIFINDEX, SIOCGIFMETRIC, SIOCGIFTXQLEN,
 // SIOCGIFHWADDR, and SIOCGIFNAME by index. An unknown name is ENODEV, an interface without an
-// address EADDRNOTAVAIL, other requests ENOTTY. Interface N of the stack is index N+1; the
-// loopback one is named "lo". No request here changes anything: the SIOCS* calls come with
-// the first interface that can be configured.
+// address EADDRNOTAVAIL, other requests ENOTTY. Interface N of the stack is index N+1; names
+// are NetworkLinks' ("lo", "eth0"...). No request here changes anything: the SIOCS* calls and
+// routes are InterfaceSettings'.
 
 import FileSystem
 import Framework
@@ -45,7 +45,7 @@ enum InterfaceRequests {
     }
 
     static func name(ofInterface index: Int, _ configuration: InterfaceConfiguration) -> [UInt8] {
-        configuration.link == .loopback ? Array("lo".utf8) : Array("eth\(index)".utf8)
+        NetworkLinks.name(of: InterfaceID(index: index), link: configuration.link)
     }
 
     static func interfaces() -> [(name: [UInt8], configuration: InterfaceConfiguration)] {

@@ -90,9 +90,8 @@ final class NetworkHost: Sendable {
             let slot = Int(event.socket.slot)
             if slot < state.sockets.count, let socket = state.sockets[slot], socket.id == event.socket { queues.append(socket.waiters) }
         }
-        // Only lo exists, and loopback packets never leave the stack: there is no device to hand
-        // a frame to.
-        _ = state.stack.takeOutgoingFrames()
+        // Loopback packets never leave the stack; Ethernet frames go to their card's driver.
+        NetworkLinks.transmit(state.stack.takeOutgoingFrames())
         armTimer(&state)
         return queues
     }

@@ -102,9 +102,11 @@ public enum NetworkProcFiles {
         text += " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n"
         for (index, interface) in InterfaceRequests.interfaces().enumerated() {
             guard let counters = NetworkHost.shared.inspect({ $0.interfaceCounters(InterfaceID(index: index)) }) else { continue }
+            let link = NetworkLinks.errorCounters(of: InterfaceID(index: index))
             let columns: [(UInt64, Int)] = [
-                (counters.receivedBytes, 8), (counters.receivedFrames, 7), (0, 4), (counters.receiveDrops, 4), (0, 4), (0, 5),
-                (0, 10), (0, 9), (counters.sentBytes, 8), (counters.sentFrames, 7), (0, 4), (counters.sendDrops, 4), (0, 4),
+                (counters.receivedBytes, 8), (counters.receivedFrames, 7), (link.receiveErrors, 4), (counters.receiveDrops &+ link.receiveDrops, 4),
+                (0, 4), (0, 5), (0, 10), (0, 9), (counters.sentBytes, 8), (counters.sentFrames, 7), (link.transmitErrors, 4),
+                (counters.sendDrops &+ link.transmitDrops, 4), (0, 4),
                 (0, 5), (0, 7), (0, 10),
             ]
             text += padded(String(decoding: interface.name, as: UTF8.self), width: 6) + ":"

@@ -71,6 +71,26 @@ public enum InterfaceIoctl: UInt32, CaseIterable, Sendable {
     case SIOCGIFTXQLEN = 0x8942
 }
 
+/// Requests that change interfaces and routes (netdevice(7), route(4)): CAP_NET_ADMIN only.
+public enum InterfaceSettingIoctl: UInt32, CaseIterable, Sendable {
+    case SIOCADDRT = 0x890B
+    case SIOCDELRT = 0x890C
+    case SIOCSIFFLAGS = 0x8914
+    case SIOCSIFADDR = 0x8916
+    case SIOCSIFNETMASK = 0x891c
+    case SIOCSIFMTU = 0x8922
+}
+
+/// struct rtentry (route(4), x86-64): rt_pad1, then sockaddrs rt_dst at 8, rt_gateway at 24,
+/// rt_genmask at 40; rt_flags at 56, rt_metric at 80, the rt_dev pointer at 88; 120 bytes.
+public enum RouteEntryLayout: Sendable {
+    public static let size = 120
+    public static let destination = 8, gateway = 24, genmask = 40, flags = 56, metric = 80, device = 88
+    public static let RTF_UP: UInt16 = 0x1
+    public static let RTF_GATEWAY: UInt16 = 0x2
+    public static let RTF_HOST: UInt16 = 0x4
+}
+
 /// struct ifreq: the interface name (IFNAMSIZ bytes) and a 24-byte union; struct ifconf: a
 /// length (int, padded to 8) and a pointer.
 public enum InterfaceRequestLayout: Sendable {
@@ -88,6 +108,7 @@ public struct InterfaceFlags: OptionSet, Sendable {
     public static let IFF_BROADCAST = InterfaceFlags(rawValue: 0x2)
     public static let IFF_LOOPBACK = InterfaceFlags(rawValue: 0x8)
     public static let IFF_RUNNING = InterfaceFlags(rawValue: 0x40)
+    public static let IFF_MULTICAST = InterfaceFlags(rawValue: 0x1000)
 }
 
 /// ARPHRD_LOOPBACK, the hardware type SIOCGIFHWADDR reports for lo.

@@ -58,6 +58,9 @@ public enum Dependencies {
     public static let readelf = Requirement("readelf", package: "binutils")
     public static let nm = Requirement("nm", package: "binutils")
     public static let git = Requirement("git", package: "git")
+    // The network level fetches from the guest's httpd with Debian's curl and compares checksums.
+    public static let curl = Requirement("curl", package: "curl")
+    public static let sha256sum = Requirement("sha256sum", package: "coreutils")
     // Essential or required packages of every Debian system: listed so that the list is complete.
     public static let shell = Requirement("sh", package: "dash")
     public static let timeout = Requirement("timeout", package: "coreutils")
@@ -77,7 +80,7 @@ public enum Dependencies {
 
     /// Every program the toolkit and its test levels run on the host.
     public static let all: [Requirement] = [
-        qemu, gdb, musl, busybox, cpio, gzip, mke2fs, e2fsck, debugfs, gcc, cc, make, readelf, nm, git,
+        qemu, gdb, musl, busybox, cpio, gzip, mke2fs, e2fsck, debugfs, gcc, cc, make, readelf, nm, git, curl, sha256sum,
         shell, timeout, tar, dpkgDeb, aptGet, aptCache,
         swift, swiftc, swiftDemangle, linker, llvmObjdump, llvmObjcopy, llvmNm, llvmSymbolizer,
     ]

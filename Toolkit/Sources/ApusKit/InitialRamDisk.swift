@@ -82,6 +82,11 @@ public struct InitramfsBuilder {
         # script with the shell's status, which the kernel passes on to QEMU.
         export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root TERM=vt100
         cd /root
+        # Networking: lo always; eth0 (a virtio-net card, `make run NET=...`) on QEMU's user network.
+        ifconfig lo 127.0.0.1 up
+        if ifconfig eth0 >/dev/null 2>&1; then
+            ifconfig eth0 10.0.2.15 netmask 255.255.255.0 up && route add default gw 10.0.2.2
+        fi
         echo "Welcome to Apus. busybox sh on the console; 'poweroff -f' or exit to stop."
         setsid cttyhack /bin/sh
         """

@@ -1,6 +1,7 @@
 // One QEMU configuration for everything (run, tests, benchmarks, Linux side by side):
 // the `pc` machine with the qboot firmware (boots a PVH kernel in milliseconds), `-cpu max`
-// (AVX and friends for glibc, SMEP/SMAP for us), TCG, no network, the serial console on stdio
+// (AVX and friends for glibc, SMEP/SMAP for us), TCG, no network unless asked (then a virtio-net
+// card on a restricted user-mode network, see UserNetwork), the serial console on stdio
 // and the isa-debug-exit device; raw disk images attach as modern-only virtio-blk PCI functions
 // (`disable-legacy=on`: device ID 0x1042, no I/O BAR). Exit statuses: 0 = clean power-off; odd = debug-exit with
 // status (code - 1) / 2; 124 = our timeout.
@@ -16,7 +17,43 @@ public struct QEMUMachine: Sendable {
     public var debugStub: DebugStub = .none
     public var console: Console = .terminal
     public var disks: [VirtioDisk] = []
+    /// A virtio network card on QEMU's user-mode network, or none (`-net none`).
+    public var network: UserNetwork?
     public var extraArguments: [String] = []
+
+    /// One modern-only virtio-net card (`disable-legacy=on`) on QEMU's user-mode network with
+    /// `restrict=on`: the guest reaches nothing outside QEMU (no connection leaves this
+    /// machine), and only the forwarded host ports, bound to 127.0.0.1, reach the guest.
+    /// QEMU's network: the guest is 10.0.2.15/24, the gateway 10.0.2.2.
+    public struct UserNetwork: Sendable, Equatable {
+        public var forwards: [PortForward]
+
+        public struct PortForward: Sendable, Equatable {
+            public var hostPort: Int
+            public var guestPort: Int
+
+            public init(hostPort: Int, guestPort: Int) {
+                self.hostPort = hostPort
+                self.guestPort = guestPort
+            }
+
+            /// "HOSTPORT:GUESTPORT", both 1...65535.
+            public init?(_ text: String) {
+                let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+                guard parts.count == 2, let host = Int(parts[0]), let guest = Int(parts[1]),
+                      (1...65_535).contains(host), (1...65_535).contains(guest) else { return nil }
+                self.init(hostPort: host, guestPort: guest)
+            }
+        }
+
+        public init(forwards: [PortForward]) { self.forwards = forwards }
+
+        var arguments: [String] {
+            var netdev = "user,id=net0,restrict=on"
+            for forward in forwards { netdev += ",hostfwd=tcp:127.0.0.1:\(forward.hostPort)-:\(forward.guestPort)" }
+            return ["-netdev", netdev, "-device", "virtio-net-pci,netdev=net0,disable-legacy=on"]
+        }
+    }
 
     /// A raw image attached as a virtio block device (vda, vdb... in this order).
     public struct VirtioDisk: Sendable, Equatable {
@@ -81,7 +118,7 @@ public struct QEMUMachine: Sendable {
     public var arguments: [String] {
         var arguments = [
             Dependencies.qemu.command, "-M", "pc", "-cpu", "max", "-accel", "tcg", "-m", "\(memoryMiB)M",
-            "-bios", Dependencies.firmware, "-no-reboot", "-net", "none",
+            "-bios", Dependencies.firmware, "-no-reboot",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
             "-kernel", kernel.path,
         ]
@@ -94,6 +131,7 @@ public struct QEMUMachine: Sendable {
         if clock == .instructionCounting { arguments += ["-icount", "shift=0,sleep=off"] }
         if debugStub == .waitForGDB { arguments += ["-s", "-S"] }
         for (index, disk) in disks.enumerated() { arguments += disk.arguments(index: index) }
+        arguments += network?.arguments ?? ["-net", "none"]
         return arguments + extraArguments
     }
 

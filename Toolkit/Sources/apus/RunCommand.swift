@@ -5,7 +5,9 @@
 // with spaces is quoted for the kernel's parser so init gets it as one argument
 // (ApusKit/KernelCommandLineWords.swift).
 // `--disk FILE` (repeatable) attaches a raw image as a virtio block device: /dev/vda, /dev/vdb...
-// in order, read-write (the guest's writes land in the file). `--add DIR` lays a host directory over the default image; `--initrd FILE` boots a cpio archive
+// in order, read-write (the guest's writes land in the file). `--net HOSTPORT:GUESTPORT` (repeatable,
+// or comma-separated) gives the guest a virtio-net card (eth0) on QEMU's user network with
+// restrict=on, forwarding 127.0.0.1:HOSTPORT on the host to the guest's TCP GUESTPORT. `--add DIR` lays a host directory over the default image; `--initrd FILE` boots a cpio archive
 // of the user's own instead; with `root=` on the kernel command line and neither, no initramfs is
 // given, so the kernel mounts the root device as "/" (`make run DISK=x.ext2 KCMD="root=/dev/vda rw"`). The exit status is the guest's: init's exit status, or 125 after a
 // kernel panic. Standard input that is not a terminal is fed to the guest, then end of file.
@@ -34,6 +36,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Attach this raw disk image as a virtio block device, read-write (repeatable: vda, vdb...).", valueName: "file"))
     var disk: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Give the guest a virtio-net card on QEMU's user network (restrict=on: nothing leaves this machine) and forward 127.0.0.1:HOSTPORT to the guest's GUESTPORT (repeatable).", valueName: "hostport:guestport"))
+    var net: [String] = []
+
     @Option(name: .long, help: ArgumentHelp("Kernel command-line words as one text in shell syntax (quotes group words; nothing is expanded), before the words after --.", valueName: "text"))
     var kcmd: String?
 
@@ -56,6 +61,16 @@ struct RunCommand: ParsableCommand {
             machine.disks = try disk.map { path in
                 guard FileManager.default.isReadableFile(atPath: path) else { throw ToolkitError("--disk \(path): no such readable file") }
                 return QEMUMachine.VirtioDisk(file: URL(fileURLWithPath: path))
+            }
+            if !net.isEmpty {
+                machine.network = QEMUMachine.UserNetwork(forwards: try net.flatMap { text in
+                    try text.split(separator: ",").map { part in
+                        guard let forward = QEMUMachine.UserNetwork.PortForward(String(part)) else {
+                            throw ToolkitError("--net \(text): expected HOSTPORT:GUESTPORT, ports 1-65535")
+                        }
+                        return forward
+                    }
+                })
             }
             Shell.step(isatty(STDIN_FILENO) == 1 ? "booting (QEMU TCG; Ctrl-A X quits)" : "booting (QEMU TCG; standard input is not a terminal: it goes to the guest, then end of file)")
             let status = try machine.runInteractive(timeoutSeconds: timeout)

@@ -53,7 +53,7 @@ struct TestCommand: ParsableCommand {
 }
 
 enum TestLevel: String, CaseIterable {
-    case lint, tcb, components, compilefail, host, toolkit, ktest, linux, user, exhaustion, shell, session, fuzz, bench, debug
+    case lint, tcb, components, compilefail, host, toolkit, ktest, linux, user, exhaustion, shell, session, network, fuzz, bench, debug
 
     var summary: String {
         switch self {
@@ -69,6 +69,7 @@ enum TestLevel: String, CaseIterable {
         case .exhaustion: "resource hogs as an unprivileged user on Apus (64 MiB guest): the kernel and init survive"
         case .shell: "busybox sh conformance cases on Apus (one boot), against Linux's output"
         case .session: "an interactive busybox sh session typed over the console (pty): pipes, ^C, ^Z, jobs, kill"
+        case .network: "virtio-net on QEMU's restricted user network: ifconfig/route, curl of 0 B to 64 MiB from busybox httpd, nc both ways, 200 connections, a reset"
         case .fuzz: "system-call fuzzing on Apus: 100,000 calls of Apus's fuzzer and 8,000 of Trinity, as root and as uid 65534 in forked workers, hostile flags; then 96 corrupted ext2 images mounted, walked and changed, 12 per boot; the kernel and init must stay alive"
         case .bench: "benchmark smoke run (quick, icount) on the host, Linux and Apus: the suite still works; no timing asserted"
         case .debug: "gdb stops at a breakpoint on a Swift function"
@@ -111,6 +112,8 @@ enum TestLevel: String, CaseIterable {
             return try ShellConformance(project: project).run(on: .apus)
         case .session:
             return try InteractiveSession(project: project).run(on: .apus, echo: .quiet)
+        case .network:
+            return try NetworkLevel(project: project).run()
         case .fuzz:
             return try FuzzLevel.run(project: project)
         case .bench:

@@ -53,6 +53,9 @@ extension TestLevel {
             Self.kernelBuild + [Dependencies.qemu, Dependencies.make, Dependencies.musl, Dependencies.busybox]
         case .shell, .session:
             Self.kernelBuild + [Dependencies.qemu, Dependencies.busybox]
+        case .network:
+            // The guest serves with busybox; the host fetches with curl and hashes with sha256sum.
+            Self.kernelBuild + [Dependencies.qemu, Dependencies.busybox, Dependencies.curl, Dependencies.sha256sum]
         case .fuzz:
             // Tests/Fuzz/apus_fuzz.c is built with musl-gcc and booted with busybox beside it;
             // Debian's trinity package is fetched and unpacked (apt-get download, dpkg-deb) and

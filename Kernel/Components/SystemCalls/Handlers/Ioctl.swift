@@ -1,11 +1,13 @@
 // ioctl(2): the descriptor-level requests (FIOCLEX, FIONCLEX, FIONBIO, FIOASYNC) here, the rest
-// by the file (terminals answer the TTY requests; other files ENOTTY).
+// by the file (terminals answer the TTY requests; other files ENOTTY); the interface and route
+// settings of AF_INET sockets need the caller's privilege, so they go to Network from here.
 
 import Capabilities
 import FileSystem
 import Framework
 import LinuxABI
 import Memory
+import Network
 import Process
 import Scheduling
 
@@ -31,6 +33,9 @@ enum IoctlCalls {
             return 0
         default:
             if file.isPathOnly { throw .EBADF }
+            if InterfaceSettings.handles(request) {
+                return try InterfaceSettings.apply(request, on: file, argument: call.address(2), isPrivileged: call.process.credentials.isPrivileged)
+            }
             return try file.handle(NoRights.self).control(request, argument: call.address(2))
         }
     }

@@ -106,6 +106,7 @@ enum HeaderSet: Sendable {
             #include <netinet/tcp.h>
             #include <net/if.h>
             #include <net/if_arp.h>
+            #include <net/route.h>
             #include <unistd.h>
             /* The test runner's threads block signals and a child inherits the mask: start clean,
                and never hang the test run. */

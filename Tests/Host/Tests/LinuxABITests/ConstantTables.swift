@@ -64,8 +64,10 @@ let internetSocketConstants: [CConstant] = [
     c("IFF_UP", InterfaceFlags.IFF_UP.rawValue), c("IFF_BROADCAST", InterfaceFlags.IFF_BROADCAST.rawValue),
     c("IFF_LOOPBACK", InterfaceFlags.IFF_LOOPBACK.rawValue), c("IFF_RUNNING", InterfaceFlags.IFF_RUNNING.rawValue),
     c("ARPHRD_ETHER", HardwareType.ARPHRD_ETHER), c("ARPHRD_LOOPBACK", HardwareType.ARPHRD_LOOPBACK),
+    c("IFF_MULTICAST", InterfaceFlags.IFF_MULTICAST.rawValue),
+    c("RTF_UP", RouteEntryLayout.RTF_UP), c("RTF_GATEWAY", RouteEntryLayout.RTF_GATEWAY), c("RTF_HOST", RouteEntryLayout.RTF_HOST),
 ] + constants(of: GenericSocketOption.self) + constants(of: TCPSocketOption.self) + constants(of: IPSocketOption.self)
-    + constants(of: InterfaceIoctl.self)
+    + constants(of: InterfaceIoctl.self) + constants(of: InterfaceSettingIoctl.self)
 
 /// Kernel-internal numbers no header exports (include/linux/*.h); `HandCheckedConstantTests`
 /// asserts each value.
