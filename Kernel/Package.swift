@@ -27,7 +27,7 @@ func component(_ name: String, dependencies: [Target.Dependency] = []) -> Target
             swiftSettings: [embedded, ktestBuild] + strictlySafe)
 }
 
-let pureLibraries: [String] = ["BuddyAllocator", "KernelCommandLine", "Capabilities", "Inflate", "Cpio", "ElfFormat", "LinuxABI", "RegionMap", "LineDiscipline", "Ext2", "InternetStack", "VirtioQueue", "PartitionTable", "LockRanges"]
+let pureLibraries: [String] = ["BuddyAllocator", "KernelCommandLine", "Capabilities", "Inflate", "Cpio", "ElfFormat", "LinuxABI", "RegionMap", "LineDiscipline", "Ext2", "InternetStack", "VirtioQueue", "PartitionTable", "LockRanges", "KernelLogRing"]
 
 let package = Package(
     name: "ApusKernel",
@@ -40,7 +40,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "FrameworkAsm", path: "Framework/Asm"),
-        .target(name: "Framework", dependencies: ["FrameworkAsm", "BuddyAllocator", "KernelCommandLine"],
+        .target(name: "Framework", dependencies: ["FrameworkAsm", "BuddyAllocator", "KernelCommandLine", "KernelLogRing"],
                 path: "Framework/Swift",
                 // Unsafe code is allowed here, but every unsafe operation must still be marked
                 // `unsafe` (so the TCB report sees and counts it) and justified by a SAFETY comment.
@@ -60,6 +60,7 @@ let package = Package(
         library("VirtioQueue"),
         library("PartitionTable"),
         library("LockRanges", dependencies: ["LinuxABI"]),
+        library("KernelLogRing"),
 
         component("Scheduling", dependencies: ["Framework"]),
         component("Block", dependencies: ["Framework", "Scheduling", "LinuxABI", "PartitionTable"]),
@@ -73,21 +74,22 @@ let package = Package(
         component("Process", dependencies: ["Framework", "FileSystem", "Memory", "LinuxABI", "Capabilities", "ElfFormat",
                                             "Scheduling", "FileLocks"]),
         component("Events", dependencies: ["Framework", "FileSystem", "Scheduling", "Process", "LinuxABI"]),
-        component("ProcFS", dependencies: ["Framework", "FileSystem", "Memory", "Process", "LinuxABI", "Scheduling", "FileLocks", "Network", "SystemVIPC"]),
+        component("ProcFS", dependencies: ["Framework", "FileSystem", "Memory", "Process", "LinuxABI", "Scheduling", "FileLocks", "Network", "SystemVIPC", "KernelLog"]),
         component("Futex", dependencies: ["Framework", "FileSystem", "Memory", "LinuxABI", "Scheduling", "Capabilities"]),
         component("Network", dependencies: ["Framework", "FileSystem", "Scheduling", "LinuxABI", "InternetStack"]),
         component("VirtioNet", dependencies: ["Framework", "Virtio", "VirtioQueue", "Network", "InternetStack", "Scheduling"]),
         component("SystemVIPC", dependencies: ["Framework", "FileSystem", "Memory", "Process", "LinuxABI", "Scheduling", "Capabilities"]),
+        component("KernelLog", dependencies: ["Framework", "FileSystem", "Process", "LinuxABI", "Scheduling", "KernelLogRing"]),
         component("SystemCalls", dependencies: ["Framework", "FileSystem", "Memory", "Process", "ProcFS", "Terminal", "Scheduling",
                                                 "LinuxABI", "Capabilities", "KernelCommandLine", "Events", "Futex",
-                                                "FileLocks", "LockRanges", "Network", "SystemVIPC"]),
+                                                "FileLocks", "LockRanges", "Network", "SystemVIPC", "KernelLog"]),
 
-        .target(name: "KTestRegistry", dependencies: ["Framework", "Scheduling", "FileSystem", "Memory", "ProcFS", "SystemCalls", "Events", "Futex", "Block", "VirtioBlock", "Network", "Ext2FS"], path: "KTests",
+        .target(name: "KTestRegistry", dependencies: ["Framework", "Scheduling", "FileSystem", "Memory", "ProcFS", "SystemCalls", "Events", "Futex", "Block", "VirtioBlock", "Network", "Ext2FS", "KernelLog"], path: "KTests",
                 swiftSettings: [embedded, ktestBuild] + strictlySafe),
 
         .executableTarget(name: "Apus", dependencies: [
             "Framework", "Scheduling", "KernelCommandLine", "FileSystem", "Memory", "SystemCalls", "VirtioBlock", "Ext2FS",
-            "VirtioNet",
+            "VirtioNet", "KernelLog",
             .target(name: "KTestRegistry", condition: .when(traits: ["KTest"])),
         ], path: "Entry",
                           swiftSettings: [embedded, ktestBuild] + strictlySafe),

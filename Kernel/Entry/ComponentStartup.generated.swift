@@ -2,9 +2,10 @@
 // Components start in dependency order (each after the components it depends on, ties
 // broken by name); `apus components` (and so `make test`) fails when this file is stale.
 //
-// Order: Scheduling, Block, FileSystem, Ext2FS, FileLocks, Memory, Futex, Network, Process, Events, SystemVIPC, ProcFS, Terminal, SystemCalls, Virtio, VirtioBlock, VirtioNet
+// Order: Scheduling, Block, FileSystem, Ext2FS, FileLocks, Memory, Futex, Network, Process, Events, KernelLog, SystemVIPC, ProcFS, Terminal, SystemCalls, Virtio, VirtioBlock, VirtioNet
 
 import Ext2FS
+import KernelLog
 import Memory
 import Scheduling
 import VirtioBlock
@@ -27,6 +28,8 @@ enum ComponentStartup {
         // Network: no start entry point
         // Process: no start entry point
         // Events: no start entry point
+        // KernelLog
+        KernelLog.start()
         // SystemVIPC: no start entry point
         // ProcFS: no start entry point
         // Terminal: no start entry point

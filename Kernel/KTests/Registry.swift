@@ -11,6 +11,7 @@ import Ext2FS
 import FileSystem
 import Framework
 import Futex
+import KernelLog
 import Memory
 import Network
 import ProcFS
@@ -34,4 +35,5 @@ import VirtioBlock
 @section("ktest_registry") @used let futexSuite: KTestSuite = registerFutexKTests
 @section("ktest_registry") @used let networkSuite: KTestSuite = registerNetworkKTests
 @section("ktest_registry") @used let ext2FSSuite: KTestSuite = registerExt2FSKTests
+@section("ktest_registry") @used let kernelLogSuite: KTestSuite = registerKernelLogKTests
 #endif

@@ -20,6 +20,7 @@ let package = Package(
         .testTarget(name: "LineDisciplineTests", dependencies: [.product(name: "LineDiscipline", package: "ApusKernel"), .product(name: "LinuxABI", package: "ApusKernel")], exclude: ["linux-transcripts.py"]),
         .testTarget(name: "VirtioQueueTests", dependencies: [.product(name: "VirtioQueue", package: "ApusKernel")]),
         .testTarget(name: "PartitionTableTests", dependencies: [.product(name: "PartitionTable", package: "ApusKernel")]),
+        .testTarget(name: "KernelLogRingTests", dependencies: [.product(name: "KernelLogRing", package: "ApusKernel")]),
         .testTarget(name: "LockRangesTests", dependencies: [.product(name: "LockRanges", package: "ApusKernel"), .product(name: "LinuxABI", package: "ApusKernel")]),
     ]
 )

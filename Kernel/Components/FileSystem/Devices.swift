@@ -22,6 +22,9 @@ open class CharacterDevice {
     open func pollEvents(file: OpenFile) -> PollEvents { .alwaysReady }
     open var readinessQueue: WaitQueue? { nil }
     open func release(_ file: OpenFile) {}
+    /// lseek: memory devices and terminals accept every seek and stay at 0, like Linux's
+    /// null/zero; a device with a position of its own (/dev/kmsg) decides.
+    open func seek(to offset: Int64, whence: Int32, file: OpenFile) throws(Errno) -> UInt64 { 0 }
 }
 
 public final class DeviceRegistry: Sendable {
@@ -64,8 +67,9 @@ final class DeviceFileOperations: FileOperations {
     override func write(_ file: OpenFile, bytes: [UInt8]) throws(Errno) -> Int {
         try device.write(bytes: bytes, file: file)
     }
-    /// Memory devices accept seeks and stay at 0, like Linux's null/zero; terminals too.
-    override func seek(_ file: OpenFile, to offset: Int64, whence: Int32) throws(Errno) -> UInt64 { 0 }
+    override func seek(_ file: OpenFile, to offset: Int64, whence: Int32) throws(Errno) -> UInt64 {
+        try device.seek(to: offset, whence: whence, file: file)
+    }
     override func control(_ file: OpenFile, _ request: UInt32, argument: UInt64) throws(Errno) -> Int {
         try device.control(request, argument: argument, file: file)
     }

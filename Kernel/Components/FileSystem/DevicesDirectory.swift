@@ -1,5 +1,5 @@
 // /dev: a separate ramfs instance mounted at boot (like devtmpfs) with the device nodes the
-// kernel provides: null, zero, full, random, urandom, console, tty, ttyS0, the block devices
+// kernel provides: null, zero, full, random, urandom, console, tty, ttyS0, kmsg, the block devices
 // (vda, vda1...), plus /dev/fd and the standard stream links, /dev/shm and /dev/pts directories.
 
 import Framework
@@ -32,6 +32,7 @@ public enum DevicesDirectory {
         let nodes: [(String, UInt32, UInt32, UInt32)] = [
             ("null", 1, 3, 0o666), ("zero", 1, 5, 0o666), ("full", 1, 7, 0o666), ("random", 1, 8, 0o666),
             ("urandom", 1, 9, 0o666), ("tty", 5, 0, 0o666), ("console", 5, 1, 0o600), ("ttyS0", 4, 64, 0o620),
+            ("kmsg", 1, 11, 0o644),
         ]
         for (name, major, minor, permissions) in nodes {
             if let node = try? devices.makeDevice(kind: .characterDevice, device: makeDeviceNumber(major: major, minor: minor),

@@ -1,5 +1,6 @@
 // Fixed procfs directories whose entries come from another component's list of names:
-// /proc/sysvipc (shm, sem, msg) and /proc/sys/kernel's System V IPC limits, read-only. Each
+// /proc/sysvipc (shm, sem, msg), /proc/sys/kernel's System V IPC limits (read-only) and the
+// settings of SystemControlFiles.swift under /proc/sys/{kernel,fs,vm}. Each
 // directory holds a list of (name, kind, maker); the inodes are made on lookup, as everywhere
 // in procfs. Inode numbers are fixed small numbers (below the per-process range).
 
@@ -62,8 +63,18 @@ final class ProcNamedDirectory: ProcDirectory {
     static func system(number: UInt64, deviceNumber: UInt64) -> ProcNamedDirectory {
         let kernel = Child(name: Array("kernel".utf8), kind: .directory) { number, deviceNumber in
             ProcNamedDirectory(number: number, deviceNumber: deviceNumber, firstChildNumber: 96,
-                               children: files(IPCProcFiles.limitNames, IPCProcFiles.limit(named:)))
+                               children: files(IPCProcFiles.limitNames, IPCProcFiles.limit(named:))
+                                   + SystemControlFiles.children(SystemControlFiles.kernelSettings))
         }
-        return ProcNamedDirectory(number: number, deviceNumber: deviceNumber, firstChildNumber: 80, children: [kernel])
+        let fileSystem = Child(name: Array("fs".utf8), kind: .directory) { number, deviceNumber in
+            ProcNamedDirectory(number: number, deviceNumber: deviceNumber, firstChildNumber: 160,
+                               children: SystemControlFiles.children(SystemControlFiles.fileSystemSettings))
+        }
+        let virtualMemory = Child(name: Array("vm".utf8), kind: .directory) { number, deviceNumber in
+            ProcNamedDirectory(number: number, deviceNumber: deviceNumber, firstChildNumber: 176,
+                               children: SystemControlFiles.children(SystemControlFiles.virtualMemorySettings))
+        }
+        return ProcNamedDirectory(number: number, deviceNumber: deviceNumber, firstChildNumber: 80,
+                                  children: [kernel, fileSystem, virtualMemory])
     }
 }

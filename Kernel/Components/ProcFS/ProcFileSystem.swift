@@ -14,6 +14,8 @@
 //   /proc/PID/mounts, mountinfo  the mount table as the process sees it (MountFiles.swift)
 //   /proc/locks (FileLocks writes its text), /proc/net/ (Network writes its files)
 //   /proc/sysvipc/{shm,sem,msg}, /proc/sys/kernel/ (System V IPC limits; NamedDirectory.swift)
+//   /proc/sys/{kernel,fs,vm}/ settings (SystemControlFiles.swift), /proc/version, /proc/cpuinfo
+//   (ProcessorInformation.swift)
 // Magic links (SymlinkInode.jumpTarget) lead to the inode itself, not to the text readlink shows,
 // so `execve("/proc/self/exe")` runs the caller's binary even when its path is relative or gone.
 // Everything else is read-only: files are 0444 (writes by root get EIO, as on Linux when an
@@ -143,6 +145,7 @@ final class ProcRootDirectory: ProcDirectory {
         case locks
         case net
         case sysvipc, sys
+        case version, cpuinfo
 
         var name: String {
             switch self {
@@ -157,6 +160,8 @@ final class ProcRootDirectory: ProcDirectory {
             case .net: "net"
             case .sysvipc: "sysvipc"
             case .sys: "sys"
+            case .version: "version"
+            case .cpuinfo: "cpuinfo"
             }
         }
     }
@@ -239,6 +244,10 @@ final class ProcRootDirectory: ProcDirectory {
             let directory = ProcNamedDirectory.system(number: entry.rawValue, deviceNumber: deviceNumber)
             directory.attach(under: self)
             return directory
+        case .version:
+            return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { SystemIdentity.versionLine }
+        case .cpuinfo:
+            return ProcFile(number: entry.rawValue, deviceNumber: deviceNumber, owner: 0, group: 0) { ProcessorInformation.text() }
         }
     }
 

@@ -40,6 +40,9 @@ public struct ResourceLimits: Sendable {
         values[14] = ResourceLimit(soft: 0, hard: 0)                                  // RLIMIT_RTPRIO
     }
 
+    /// fs.nr_open: the highest RLIMIT_NOFILE anyone may set (EPERM beyond).
+    public static let maximumOpenFiles = 1_048_576
+
     public func limit(_ resource: Int) throws(Errno) -> ResourceLimit {
         guard resource >= 0, resource < Self.count else { throw .EINVAL }
         return values[resource]
@@ -49,7 +52,7 @@ public struct ResourceLimits: Sendable {
     public mutating func setLimit(_ resource: Int, _ new: ResourceLimit, isPrivileged: Bool) throws(Errno) {
         guard resource >= 0, resource < Self.count, new.soft <= new.hard else { throw .EINVAL }
         if new.hard > values[resource].hard && !isPrivileged { throw .EPERM }
-        if resource == 7 && new.hard > 1_048_576 { throw .EPERM }   // fs.nr_open
+        if resource == 7 && new.hard > UInt64(Self.maximumOpenFiles) { throw .EPERM }
         values[resource] = new
         if resource == Self.RLIMIT_CPU { cpuTimeCheckCycles = Self.cycles(seconds: new.soft) }
     }

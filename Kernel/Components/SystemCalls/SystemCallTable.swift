@@ -122,6 +122,7 @@ enum SystemCallTable {
         case SystemCall.uname.rawValue: try Identity.uname(context)
         case SystemCall.sethostname.rawValue: try Identity.sethostname(context)
         case SystemCall.reboot.rawValue: try RebootCalls.reboot(context)
+        case SystemCall.syslog.rawValue: try SyslogCalls.syslog(context)
         case SystemCall.setxattr.rawValue: try ExtendedAttributeCalls.setxattr(context)
         case SystemCall.lsetxattr.rawValue: try ExtendedAttributeCalls.lsetxattr(context)
         case SystemCall.fsetxattr.rawValue: try ExtendedAttributeCalls.fsetxattr(context)

@@ -58,14 +58,10 @@ enum Identity {
     static func getpgrp(_ call: SystemCallContext) throws(Errno) -> Int { Int(call.process.processGroupID) }
     static func getsid(_ call: SystemCallContext) throws(Errno) -> Int { Int(try target(call, call.int32(0)).sessionID) }
 
-    // SAFETY of the machine's identity: one host name for the whole system.
-    static let hostName = SpinLock<[UInt8]>(Array("apus".utf8))
-    static let domainName = SpinLock<[UInt8]>(Array("(none)".utf8))
-
     static func uname(_ call: SystemCallContext) throws(Errno) -> Int {
-        let name = Utsname(sysname: "Linux", nodename: String(decoding: hostName.withLock { $0 }, as: UTF8.self),
-                           release: "6.1.0-apus", version: "#1 SMP Apus 0.1.0", machine: "x86_64",
-                           domainname: String(decoding: domainName.withLock { $0 }, as: UTF8.self))
+        let name = Utsname(sysname: SystemIdentity.operatingSystem, nodename: String(decoding: SystemIdentity.hostName, as: UTF8.self),
+                           release: SystemIdentity.release, version: SystemIdentity.version, machine: SystemIdentity.machine,
+                           domainname: String(decoding: SystemIdentity.domainName, as: UTF8.self))
         try call.copyOut(name, to: 0)
         return 0
     }
@@ -75,7 +71,7 @@ enum Identity {
         let length = call.int32(1)
         guard length >= 0, length <= 64 else { throw .EINVAL }
         let bytes = try call.copyIn(count: Int(length), fromAddress: call.address(0))
-        hostName.withLock { $0 = bytes }
+        try SystemIdentity.setHostName(bytes)
         return 0
     }
 
