@@ -5,7 +5,9 @@
 // image the toolkit checks with e2fsck afterwards holds only the freed blocks' bitmaps.
 
 #if KTEST
+import Block
 import Capabilities
+import Ext2
 import FileSystem
 import Framework
 import LinuxABI
@@ -13,7 +15,7 @@ import LinuxABI
 /// The bytes of `file`'s block `fileBlock` as the device holds them (nil: no block yet).
 func ext2DiskBlock(_ volume: Ext2Volume, _ file: Ext2File, _ fileBlock: UInt64) -> [UInt8]? {
     let blockSize = volume.fileSystem.blockSize
-    guard let mapped = try? volume.fileSystem.blockMapping(of: file.inodeNumber, fileBlock: fileBlock), let block = mapped else { return nil }
+    guard let block = try? volume.fileSystem.blockMapping(of: file.inodeNumber, fileBlock: fileBlock) else { return nil }
     var buffer = [UInt8](repeating: 0, count: blockSize)
     guard (try? volume.device.read(at: block * UInt64(blockSize), into: &buffer)) != nil else { return nil }
     return buffer
