@@ -49,6 +49,8 @@ final class Ext2File: RegularFileInode {
     /// When the oldest change not yet written back was made (monotonic nanoseconds): the
     /// periodic flusher writes the file back once it is old enough (Ext2Flusher.swift).
     var dirtySince: UInt64?
+    /// A truncate shrank the file since the last write-back (its blocks past the cut go then).
+    var hasBeenCut = false
 
     init(volume: Ext2Volume, number: UInt32, diskSize: UInt64) {
         self.volume = volume
@@ -119,10 +121,12 @@ final class Ext2File: RegularFileInode {
         try volume.lock.locked { () throws(Errno) in
             openContents()
             let tailPage = Int(length / UInt64(Self.pageBytes))
-            let cutsAPage = length < storedContents.size && length % UInt64(Self.pageBytes) != 0
+            let shrinks = length < storedContents.size
+            let cutsAPage = shrinks && length % UInt64(Self.pageBytes) != 0
             // The page the new end falls in is zeroed past it: it must be resident to be.
             if cutsAPage && cacheMode == .evictable { try load(tailPage..<(tailPage + 1), for: .write) }
             try super.resizeContents(to: length)
+            if shrinks { hasBeenCut = true }
             smallestSize = min(smallestSize, length)
             if cutsAPage && cacheMode == .evictable { markDirty(tailPage..<(tailPage + 1)) }
             if dirtySince == nil { dirtySince = Clock.monotonicNanoseconds() }

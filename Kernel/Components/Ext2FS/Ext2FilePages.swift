@@ -117,7 +117,8 @@ extension Ext2File {
         let newSize = contents.size
         let fileSystem = volume.fileSystem
         // Free what a truncate cut off first: blocks past the smallest size are stale.
-        if smallestSize < diskSize {
+        // (Blocks are allocated at write(2), so a cut may free blocks even below the disk size.)
+        if smallestSize < diskSize || hasBeenCut {
             try volume.checked { () throws(Errno) in try fileSystem.setAttributes(of: inodeNumber, Ext2AttributeChange(size: smallestSize)) }
             diskSize = smallestSize
             let cut = smallestSize
@@ -157,6 +158,7 @@ extension Ext2File {
         }
         if cacheMode == .evictable { dirtyPages.removeAll() }
         dirtySince = nil
+        hasBeenCut = false
         if newSize != diskSize {
             try volume.checked { () throws(Errno) in try fileSystem.setAttributes(of: inodeNumber, Ext2AttributeChange(size: newSize)) }
         }
