@@ -119,6 +119,10 @@ extension Ext2File {
         // Free what a truncate cut off first: blocks past the smallest size are stale.
         // (Blocks are allocated at write(2), so a cut may free blocks even below the disk size.)
         if smallestSize < diskSize || hasBeenCut {
+            if smallestSize >= diskSize {
+                // The library frees blocks only on a size change: step past the cut first.
+                try volume.checked { () throws(Errno) in try fileSystem.setAttributes(of: inodeNumber, Ext2AttributeChange(size: smallestSize + 1)) }
+            }
             try volume.checked { () throws(Errno) in try fileSystem.setAttributes(of: inodeNumber, Ext2AttributeChange(size: smallestSize)) }
             diskSize = smallestSize
             let cut = smallestSize
