@@ -92,14 +92,28 @@ final class BlockCache: Ext2BlockDevice {
     /// Reads `count` bytes of file data at `byteOffset` into `frame` at `frameOffset`; a cached
     /// (possibly dirty) copy of a unit wins over the device.
     func readData(at byteOffset: UInt64, count: Int, into frame: UntypedFrame, at frameOffset: Int) throws(Errno) {
+        try readData(at: byteOffset, count: count, into: [frame], startingAt: frameOffset)
+    }
+
+    /// Reads `count` bytes of file data at `byteOffset` into consecutive pages, `frames`, from
+    /// `firstOffset` in the first of them (a readahead run: one device request per 64 pages).
+    func readData(at byteOffset: UInt64, count: Int, into frames: [UntypedFrame], startingAt firstOffset: Int) throws(Errno) {
         let (first, units) = try units(byteOffset, count)
+        guard firstOffset >= 0, firstOffset + count <= frames.count * 4096 else { throw .EINVAL }
         let delivered = try device.read(at: byteOffset, count: count) { (bounce, offset, length, bufferOffset) throws(Errno) in
-            frame.write(bounce.read(at: offset, count: length).span, at: frameOffset + bufferOffset)
+            var copied = 0
+            while copied < length {
+                let destination = firstOffset + bufferOffset + copied
+                let piece = min(length - copied, 4096 - destination % 4096)
+                frames[destination / 4096].write(bounce.read(at: offset + copied, count: piece).span, at: destination % 4096)
+                copied += piece
+            }
         }
         guard delivered == count else { throw .EIO }
         for index in 0..<units {
             if let entry = entries[first + UInt64(index)] {
-                frame.write(entry.bytes.span, at: frameOffset + index * Self.unitBytes)
+                let destination = firstOffset + index * Self.unitBytes
+                frames[destination / 4096].write(entry.bytes.span, at: destination % 4096)
             }
         }
     }

@@ -76,6 +76,7 @@ func ext2Pattern(_ count: Int, seed: Int) -> [UInt8] {
 }
 
 public func registerExt2FSKTests() {
+    registerExt2PageCacheKTests()
     KTest.test("ext2fs.not_ext2_is_a_mount_error") { t in
         t.expectEqual(ext2Errno { () throws(Errno) in _ = try Ext2Mount.mount(ext2Device("vda", t), readOnly: .readOnly) }, .EINVAL,
                       "a pattern disk has no ext2 magic")

@@ -1,10 +1,22 @@
-// Regular files on ext2. The data lives in the VFS memory object (`storedContents`), the one
-// read(2), write(2) and mmap share: it is loaded from the disk the first time anything uses the
-// data, and written back at sync (see Ext2Volume.swift). A hash of each page as it was loaded or
-// last written tells which pages changed, whichever way they were changed (write, truncate, a
-// MAP_SHARED store); the smallest size since the last write-back tells which blocks a truncate
-// freed, even when the file grew again afterwards (those bytes must read back as zeros).
+// Regular files on ext2: the page cache. The data lives in the VFS memory object
+// (`storedContents`), the one read(2), write(2) and mmap share. Pages are loaded from the disk
+// as reads and writes reach them (with readahead for sequential reads, Libraries/Ext2/
+// Readahead.swift), written back at sync, and evicted when memory runs low
+// (Ext2PageReclaim.swift), so a file may be larger than memory.
+//
+// Two modes (`CacheMode`):
+// - `.evictable` (every file until it is mapped or executed): read(2)/write(2) reach the pages
+//   only through `accessContents`, under the volume's lock, so the file knows which pages
+//   they changed (`dirtyPages`) and which they need resident. Write-back writes the dirty pages;
+//   eviction drops clean ones (written back first if dirty).
+// - `.pinned` (once `prepareContents` ran: mmap, exec): every page is loaded and stays, since a
+//   mapping shares the frames and user stores change them without the file seeing it; a hash of
+//   each page as the disk holds it tells write-back which pages changed.
+// The smallest size since the last write-back (`smallestSize`) tells which blocks a truncate
+// freed, even when the file grew again afterwards (those bytes must read back as zeros): bytes
+// at or past it are never loaded from the disk.
 
+import Block
 import Capabilities
 import Ext2
 import FileSystem
@@ -13,15 +25,32 @@ import LinuxABI
 
 final class Ext2File: RegularFileInode {
     static let pageBytes = 4096
+    /// The most read(2)/write(2) moves between two checks for memory (256 KiB).
+    static let chunkBytes = 64 * 4096
+
+    enum CacheMode {
+        case evictable
+        case pinned
+    }
 
     let volume: Ext2Volume
     var diskSize: UInt64
     var sectors: UInt64 = 0
+    /// The memory object's size was set from the disk (pages load on demand).
     private(set) var isLoaded = false
+    private(set) var cacheMode = CacheMode.evictable
     /// The smallest size the file had since its pages were loaded or written back.
-    private var smallestSize: UInt64
-    /// Hash of each resident page as the disk holds it (absent: a hole on the disk).
-    private var pageHashes = SortedTable<UInt64>()
+    var smallestSize: UInt64
+    /// `.evictable`: pages read(2)/write(2)/truncate changed since the last write-back.
+    var dirtyPages = SortedTable<Bool>()
+    /// `.pinned`: hash of each resident page as the disk holds it (absent: a hole on the disk).
+    var pageHashes = SortedTable<UInt64>()
+    var readahead = ReadaheadWindow()
+    /// When the oldest change not yet written back was made (monotonic nanoseconds): the
+    /// periodic flusher writes the file back once it is old enough (Ext2Flusher.swift).
+    var dirtySince: UInt64?
+    /// A truncate shrank the file since the last write-back (its blocks past the cut go then).
+    var hasBeenCut = false
 
     init(volume: Ext2Volume, number: UInt32, diskSize: UInt64) {
         self.volume = volume
@@ -31,6 +60,8 @@ final class Ext2File: RegularFileInode {
     }
 
     var inodeNumber: UInt32 { UInt32(truncatingIfNeeded: number) }
+    /// Whether reclaim may drop this file's clean pages.
+    var isEvictable: Bool { cacheMode == .evictable && !storedContents.hasBeenMapped }
 
     override var size: UInt64 { isLoaded ? super.size : diskSize }
     override var allocatedBlocks: UInt64 { sectors }
@@ -38,101 +69,105 @@ final class Ext2File: RegularFileInode {
     override func synchronize() throws(Errno) { try volume.sync() }
     override var storageCounts: StorageCounts? { try? volume.statistics() }
 
+    /// mmap and exec: everything loaded, and kept.
     override func prepareContents() throws(Errno) {
-        guard !isLoaded else { return }
-        try volume.lock.locked { () throws(Errno) in try loadPages() }
+        guard cacheMode == .evictable else { return }
+        try volume.lock.locked { () throws(Errno) in
+            openContents()
+            try pin()
+        }
+    }
+
+    override func accessContents(at offset: UInt64, count: Int, for access: ContentAccess,
+                                 _ transfer: (_ position: UInt64, _ bufferOffset: Int, _ length: Int) throws(Errno) -> Int) throws(Errno) -> Int {
+        try volume.lock.locked { () throws(Errno) -> Int in
+            openContents()
+            let contents = storedContents
+            let start = access == .append ? contents.size : offset
+            var done = 0
+            while done < count {
+                let position = start + UInt64(done)
+                if access == .read && position >= contents.size { break }
+                let piece = min(count - done, Self.chunkBytes - Int(position % UInt64(Self.chunkBytes)))
+                let pages = Self.pages(position, piece)
+                if cacheMode == .evictable {
+                    volume.reclaimPages(sparing: self, pages: pages)
+                    try load(pages, for: access == .read ? .read : .write)
+                }
+                let moved: Int
+                do throws(Errno) {
+                    // A write gets its blocks now, so a full disk is this write's ENOSPC
+                    // (short if some blocks were had), not a later sync's.
+                    let length = access == .read ? piece : try allocateBlocks(at: position, count: piece)
+                    moved = try transfer(position, done, length)
+                } catch {
+                    if done > 0 { break }
+                    throw error
+                }
+                if access != .read && moved > 0 {
+                    if cacheMode == .evictable { markDirty(Self.pages(position, moved)) }
+                    if dirtySince == nil { dirtySince = Clock.monotonicNanoseconds() }
+                    if dirtyPages.count > volume.dirtyLimitPages { writeBackForDirtyLimit() }
+                }
+                done += moved
+                if moved < piece { break }
+            }
+            return done
+        }
     }
 
     override func resizeContents(to length: UInt64) throws(Errno) {
         guard length <= volume.fileSystem.maximumRegularFileSize else { throw .EFBIG }
-        try super.resizeContents(to: length)
-        smallestSize = min(smallestSize, length)
+        try volume.lock.locked { () throws(Errno) in
+            openContents()
+            let tailPage = Int(length / UInt64(Self.pageBytes))
+            let shrinks = length < storedContents.size
+            let cutsAPage = shrinks && length % UInt64(Self.pageBytes) != 0
+            // The page the new end falls in is zeroed past it: it must be resident to be.
+            if cutsAPage && cacheMode == .evictable { try load(tailPage..<(tailPage + 1), for: .write) }
+            try super.resizeContents(to: length)
+            if shrinks { hasBeenCut = true }
+            smallestSize = min(smallestSize, length)
+            if cutsAPage && cacheMode == .evictable { markDirty(tailPage..<(tailPage + 1)) }
+            if dirtySince == nil { dirtySince = Clock.monotonicNanoseconds() }
+        }
     }
 
-    // MARK: Loading
-
-    /// Reads every mapped block into the memory object; holes stay absent pages.
-    private func loadPages() throws(Errno) {
+    /// Sets the memory object's size from the disk, once (the volume's lock is held).
+    private func openContents() {
         guard !isLoaded else { return }
-        let contents = storedContents
-        let blockSize = volume.fileSystem.blockSize
-        let blocks = (diskSize + UInt64(blockSize) - 1) / UInt64(blockSize)
-        var fileBlock: UInt64 = 0
-        do throws(Errno) {
-            while fileBlock < blocks {
-                if let diskBlock = try volume.checked({ () throws(Errno) in try volume.fileSystem.blockMapping(of: inodeNumber, fileBlock: fileBlock) }) {
-                    let byteOffset = fileBlock * UInt64(blockSize)
-                    let page = Int(byteOffset / UInt64(Self.pageBytes))
-                    let frame = try contents.pageForWriting(page)
-                    try volume.cache.readData(at: diskBlock * UInt64(blockSize), count: blockSize, into: frame,
-                                              at: Int(byteOffset % UInt64(Self.pageBytes)))
-                }
-                fileBlock += 1
-            }
-        } catch {
-            contents.setSize(0)
-            throw error == .ENOSPC ? .ENOMEM : error
-        }
-        contents.setSize(diskSize)
-        for page in residentPages(of: contents, size: diskSize) { pageHashes[UInt64(page.index)] = Self.hash(page.frame) }
+        storedContents.setSize(diskSize)
         smallestSize = diskSize
         isLoaded = true
     }
 
-    // MARK: Write-back
-
-    /// Writes the changed pages and the size to the disk (the volume's lock is held).
-    func writeBackPages() throws(Errno) {
-        guard isLoaded, linkCount > 0, volume.fileSystem.access == .readWrite else { return }
-        let contents = storedContents
-        let newSize = contents.size
-        let fileSystem = volume.fileSystem
-        // Free what a truncate cut off first: blocks past the smallest size are stale.
-        if smallestSize < diskSize {
-            try volume.checked { () throws(Errno) in try fileSystem.setAttributes(of: inodeNumber, Ext2AttributeChange(size: smallestSize)) }
-            diskSize = smallestSize
-            let cut = smallestSize
-            pageHashes.removeAll { page, _ in page * UInt64(Self.pageBytes) >= cut }
+    /// Too many dirty pages: the writer writes them back now (errors are logged; the pages
+    /// stay dirty for the next attempt).
+    private func writeBackForDirtyLimit() {
+        do throws(Errno) { try writeBackPages() } catch {
+            Log.warn("\(volume.device.name): ext2: inode \(number): write-back at the dirty limit failed (\(error.name))")
         }
-        let blockSize = fileSystem.blockSize
-        let caller = volume.caller(owner: owner, group: group)
-        for page in residentPages(of: contents, size: newSize) {
-            let hash = Self.hash(page.frame)
-            if pageHashes[UInt64(page.index)] == hash { continue }
-            let bytes = page.frame.read(at: 0, count: Self.pageBytes)
-            var offset = 0
-            while offset < Self.pageBytes {
-                let fileByte = UInt64(page.index) * UInt64(Self.pageBytes) + UInt64(offset)
-                guard fileByte < newSize else { break }
-                let fileBlock = fileByte / UInt64(blockSize)
-                let block = Array(bytes[offset..<(offset + blockSize)])
-                var diskBlock = try volume.checked { () throws(Errno) in try fileSystem.blockMapping(of: inodeNumber, fileBlock: fileBlock) }
-                if diskBlock == nil && block.contains(where: { $0 != 0 }) {
-                    diskBlock = try volume.checked { () throws(Errno) in
-                        try fileSystem.allocateBlock(of: inodeNumber, fileBlock: fileBlock, caller: caller).diskBlock
-                    }
-                }
-                if let diskBlock { try volume.cache.writeData(at: diskBlock * UInt64(blockSize), block) }
-                offset += blockSize
-            }
-            pageHashes[UInt64(page.index)] = hash
-        }
-        if newSize != diskSize {
-            try volume.checked { () throws(Errno) in try fileSystem.setAttributes(of: inodeNumber, Ext2AttributeChange(size: newSize)) }
-        }
-        smallestSize = newSize
-        let attributes = try volume.checked { () throws(Errno) in try fileSystem.attributes(of: inodeNumber) }
-        diskSize = attributes.size
-        sectors = attributes.sectors
     }
 
-    private func residentPages(of contents: MemoryObjectHandle<MapReadWrite>, size: UInt64) -> [(index: Int, frame: UntypedFrame)] {
-        let pages = Int((size + UInt64(Self.pageBytes) - 1) / UInt64(Self.pageBytes))
-        var result: [(index: Int, frame: UntypedFrame)] = []
-        for index in 0..<pages {
-            if let frame = contents.page(index) { result.append((index, frame)) }
+    /// The pages `count` (at least 1) bytes at `position` touch.
+    static func pages(_ position: UInt64, _ count: Int) -> Range<Int> {
+        Int(position / UInt64(pageBytes))..<Int((position + UInt64(count) - 1) / UInt64(pageBytes) + 1)
+    }
+
+    private func markDirty(_ pages: Range<Int>) {
+        for page in pages { dirtyPages[UInt64(page)] = true }
+    }
+
+    /// `.evictable` to `.pinned`: loads every page and hashes the clean ones (dirty ones get no
+    /// hash, so the next write-back writes them).
+    private func pin() throws(Errno) {
+        try loadFromDisk(0..<Int((smallestSize + 4095) / UInt64(Self.pageBytes)))
+        let contents = storedContents
+        for index in contents.residentPageIndices where !dirtyPages.contains(UInt64(index)) {
+            if let frame = contents.page(index) { pageHashes[UInt64(index)] = Self.hash(frame) }
         }
-        return result
+        dirtyPages.removeAll()
+        cacheMode = .pinned
     }
 
     /// FNV-1a, 64 bits, over a whole page.

@@ -10,8 +10,8 @@
 //   volume.statistics()  statfs's block and inode counts (StorageCounts; throws EIO after unmount)
 //   volume.statfs()      the same as a whole struct statfs (f_type EXT2_SUPER_MAGIC), never throwing
 //   volume.sync()        writes back everything dirty and flushes the disk (sync(2) reaches
-//                        every mounted volume through Writeback; fsync/syncfs of any file on it
-//                        call this too)
+//                        every mounted volume through the mount table's MountedFileSystem.sync;
+//                        fsync/syncfs of any file on it call this too)
 //   volume.unmount()     EBUSY while an open file description refers to any of its inodes (a
 //                        cwd or a mapping is not seen here: the mount table checks processes),
 //                        else writes back, frees unlinked inodes, marks the superblock clean
@@ -24,11 +24,12 @@
 // Caching, in two layers:
 // - metadata goes through `BlockCache` (bounded, 1 KiB units, dirty until write-back);
 // - a regular file's data lives in its VFS memory object, which is what read(2), write(2) and
-//   mmap (MAP_SHARED maps those very frames) all use. The pages are loaded from the disk the
-//   first time the file's data is used (`RegularFileInode.prepareContents`), not at lookup, and
-//   written back at sync: each page whose contents changed since it was loaded or last written
-//   (a hash per page tells), blocks allocated then (an all-zero block in a hole stays a hole),
-//   and blocks freed past the smallest size the file had since the last write-back (truncate).
+//   mmap (MAP_SHARED maps those very frames) all use: the page cache (Ext2File.swift). Pages are
+//   loaded as reads and writes reach them (readahead for sequential reads), write(2) allocates
+//   the blocks it writes, dirty pages are written back at sync, by the periodic flusher
+//   (Ext2Flusher.swift: after 30 s, or at once past a dirty limit), and clean pages are evicted
+//   when memory runs low (Ext2PageReclaim.swift). A file that is mapped or executed is loaded
+//   whole and stays (a hash per page tells write-back what a MAP_SHARED store changed).
 // In-memory inodes are kept in a table by inode number, so that every lookup of one file finds
 // the same object (open descriptors, mappings and lookups must agree); linked ones stay until
 // unmount. An inode with no links left is freed on the disk once no open file description
@@ -47,10 +48,11 @@
 // takes the volume's sleeping lock (`VolumeLock`); code inside never re-enters through the VFS.
 // Errors: a corrupt structure is EUCLEAN for the operation that met it (logged with the reason),
 // a device error EIO; nothing here traps on disk contents (the library checks every number).
-// Limits (honest): write(2) does not allocate disk blocks, write-back does, so a full disk is
-// reported by sync/fsync (ENOSPC) rather than by write(2); file pages are not evicted under
-// memory pressure (only metadata units are); lookup and readdir cannot report EIO/EUCLEAN
-// through the VFS (the lookup misses, the listing ends), the log names the problem.
+// Limits (honest): mapped files are never evicted (Linux unmaps them; here they stay, loaded
+// whole) and a MAP_SHARED store is found only at sync/msync/unmount; reclaim reaches only the
+// files of the volume being read or written; linked inodes stay in memory until unmount; lookup
+// and readdir cannot report EIO/EUCLEAN through the VFS (the lookup misses, the listing ends),
+// the log names the problem.
 
 import Block
 import Ext2
@@ -84,7 +86,7 @@ public enum Ext2Mount {
             Log.warn("\(device.name): ext2: could not write the superblock at mount")
             throw .EIO
         }
-        Writeback.register(volume)
+        if volume.access == .readWrite { Ext2Flusher.startIfNeeded() }
         return volume
     }
 

@@ -7,7 +7,7 @@ import FileSystem
 import Framework
 import LinuxABI
 
-public final class Ext2Volume: WritebackTarget {
+public final class Ext2Volume {
     public let device: BlockDevice
     let cache: BlockCache
     let fileSystem: Ext2FileSystem
@@ -21,6 +21,8 @@ public final class Ext2Volume: WritebackTarget {
     /// Set while the volume itself loads attributes into an inode (no change to note).
     var isLoadingAttributes = false
     private(set) var isUnmounted = false
+    /// Dirty pages one file may hold before its writer writes them back (Ext2Flusher.swift).
+    var dirtyLimitPages = Ext2Volume.defaultDirtyLimitPages
     /// Built by `init` right after the table exists.
     private var rootDirectory: Ext2Directory?
 
@@ -50,9 +52,6 @@ public final class Ext2Volume: WritebackTarget {
     public func sync() throws(Errno) {
         try lock.locked { () throws(Errno) in try writeBackAll() }
     }
-
-    /// sync(2) through the Writeback registry.
-    public func writeBack() throws(Errno) { try sync() }
 
     public func statistics() throws(Errno) -> StorageCounts {
         try lock.locked { () throws(Errno) -> StorageCounts in
@@ -99,7 +98,6 @@ public final class Ext2Volume: WritebackTarget {
     /// Writes back, marks the superblock clean, forgets every inode. The lock is held.
     private func detach() throws(Errno) {
         guard !isUnmounted else { return }
-        Writeback.unregister(self)
         var firstError: Errno?
         do { try writeBackAll() } catch { firstError = error }
         if fileSystem.access == .readWrite { sweep(.everything) }

@@ -118,6 +118,14 @@ open class Inode {
     }
 }
 
+/// How read(2)/write(2) use a range of a file's contents (`RegularFileInode.accessContents`).
+public enum ContentAccess: Sendable, Equatable {
+    case read
+    case write
+    /// A write at the end of the file, wherever that is once the file is locked (O_APPEND).
+    case append
+}
+
 /// A regular file's contents are a memory object, so reads, writes and mappings share pages.
 open class RegularFileInode: Inode {
     /// Internal: other modules reach a file's pages through a handle (FileHandle.memoryObject).
@@ -135,12 +143,25 @@ open class RegularFileInode: Inode {
         super.init(number: number, deviceNumber: deviceNumber, kind: .regular, permissions: permissions, owner: owner, group: group)
     }
 
-    /// Called before `contents` is read, written, resized or mapped: a disk file system fills
-    /// the memory object from the device here (in-memory files have nothing to load).
+    /// Called before `contents` is mapped or read whole (exec): a disk file system fills the
+    /// memory object from the device here and keeps it resident from then on (in-memory files
+    /// have nothing to load).
     open func prepareContents() throws(Errno) {}
 
-    /// truncate(2)/ftruncate(2)/O_TRUNC: sets the size (`prepareContents` has run). A disk file
-    /// system also notes how far the file shrank, to free those blocks at write-back.
+    /// read(2)/write(2): runs `transfer(position, bufferOffset, length)` over the bytes
+    /// `count` bytes from `offset` (for `.append`, from the end of the file), where `transfer`
+    /// moves bytes between the caller's buffer at `bufferOffset` and `contents` at `position`
+    /// and returns how many it moved. In-memory files run it once; a disk file system loads
+    /// the pages the range needs first (and reads ahead), may make room by evicting other pages
+    /// of its files, and may split the range (a short transfer ends it). Returns bytes moved.
+    open func accessContents(at offset: UInt64, count: Int, for access: ContentAccess,
+                             _ transfer: (_ position: UInt64, _ bufferOffset: Int, _ length: Int) throws(Errno) -> Int) throws(Errno) -> Int {
+        try transfer(access == .append ? contents.size : offset, 0, count)
+    }
+
+    /// truncate(2)/ftruncate(2)/O_TRUNC: sets the size. A disk file system loads what it needs
+    /// first (the page the new end falls in) and notes how far the file shrank, to free those
+    /// blocks at write-back.
     open func resizeContents(to length: UInt64) throws(Errno) { contents.setSize(length) }
 
     /// The memory object itself, for the file system that stores this file (it loads and writes

@@ -17,18 +17,24 @@ final class InodeFileOperations: FileOperations {
         if inode.isDirectory { throw .EISDIR }
         guard let regular = inode as? RegularFileInode else { throw .EINVAL }
         guard offset <= UInt64(Int64.max) else { throw .EINVAL }
-        try regular.prepareContents()
-        let done = try regular.contents.read(at: offset, count: count, toUser: address)
+        let done = try regular.accessContents(at: offset, count: count, for: .read) { (position, bufferOffset, length) throws(Errno) in
+            try regular.contents.read(at: position, count: length, toUser: address + UInt64(bufferOffset))
+        }
         if !file.statusFlags.contains(.O_NOATIME) { inode.accessTime = Timestamp.now() }
         return done
     }
 
     override func write(_ file: OpenFile, fromUser address: UInt64, count: Int) throws(Errno) -> Int {
         guard let regular = file.inode as? RegularFileInode else { throw .EINVAL }
-        try regular.prepareContents()
-        if file.isAppend { file.position = regular.size }
-        let done = try write(file, at: file.position, fromUser: address, count: count)
-        file.position += UInt64(done)
+        var end = file.position
+        let done = try regular.accessContents(at: file.position, count: count, for: file.isAppend ? .append : .write) {
+            (position, bufferOffset, length) throws(Errno) in
+            let moved = try regular.contents.write(at: position, count: length, fromUser: address + UInt64(bufferOffset))
+            end = position + UInt64(moved)
+            return moved
+        }
+        if done > 0 { regular.touchModify() }
+        file.position = end
         return done
     }
 
@@ -36,23 +42,28 @@ final class InodeFileOperations: FileOperations {
         guard let regular = file.inode as? RegularFileInode else { throw .EINVAL }
         guard offset <= UInt64(Int64.max) else { throw .EINVAL }
         // pwrite on an O_APPEND file appends (a Linux peculiarity).
-        try regular.prepareContents()
         if count > 0 { SetIDRemoval.beforeModification(of: regular) }
-        let target = file.isAppend ? regular.size : offset
-        let done = try regular.contents.write(at: target, count: count, fromUser: address)
+        let done = try regular.accessContents(at: offset, count: count, for: file.isAppend ? .append : .write) {
+            (position, bufferOffset, length) throws(Errno) in
+            try regular.contents.write(at: position, count: length, fromUser: address + UInt64(bufferOffset))
+        }
         if done > 0 { regular.touchModify() }
         return done
     }
 
     override func write(_ file: OpenFile, bytes: [UInt8]) throws(Errno) -> Int {
         guard let regular = file.inode as? RegularFileInode else { throw .EINVAL }
-        try regular.prepareContents()
         if !bytes.isEmpty { SetIDRemoval.beforeModification(of: regular) }
-        if file.isAppend { file.position = regular.size }
-        try regular.contents.write(bytes.span, at: file.position)
-        file.position += UInt64(bytes.count)
+        var end = file.position
+        let done = try regular.accessContents(at: file.position, count: bytes.count, for: file.isAppend ? .append : .write) {
+            (position, bufferOffset, length) throws(Errno) in
+            try regular.contents.write(bytes.span.extracting(bufferOffset..<(bufferOffset + length)), at: position)
+            end = position + UInt64(length)
+            return length
+        }
+        file.position = end
         regular.touchModify()
-        return bytes.count
+        return done
     }
 
     override func seek(_ file: OpenFile, to offset: Int64, whence: Int32) throws(Errno) -> UInt64 {

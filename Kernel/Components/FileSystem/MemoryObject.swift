@@ -74,6 +74,29 @@ public final class MemoryObject {
         return frame
     }
 
+    /// The indices of the pages that hold frames, in order.
+    var residentPageIndices: [Int] {
+        var result: [Int] = []
+        for chunk in chunks {
+            for slot in 0..<Self.pagesPerChunk where chunk.pages[slot] != nil { result.append(chunk.index * Self.pagesPerChunk + slot) }
+        }
+        return result
+    }
+
+    /// Drops page `index` (a disk file system's page cache evicting a page it wrote back: the
+    /// next use loads it again). Never for an object that has been mapped: a mapping would keep
+    /// the old frame and stop seeing the file. Returns whether a page was dropped.
+    func evictPage(_ index: Int) -> Bool {
+        guard !hasBeenMapped, index >= 0 else { return false }
+        let (found, position) = chunkPosition(index / Self.pagesPerChunk)
+        guard found, chunks[position].pages[index % Self.pagesPerChunk] != nil else { return false }
+        chunks[position].pages[index % Self.pagesPerChunk] = nil
+        residentPageCount -= 1
+        budget?.release(1)
+        if chunks[position].pages.allSatisfy({ $0 == nil }) { chunks.remove(at: position) }
+        return true
+    }
+
     /// Sets the size; shrinking frees the pages past the end, zeroes the rest of the last page and
     /// removes the pages past the end from every mapping of the object.
     func setSize(_ newSize: UInt64) {

@@ -47,6 +47,16 @@ extension MemoryObjectHandle where R: CanWrite {
 
     /// Sets the size; shrinking frees the pages past the end.
     public func setSize(_ newSize: UInt64) { object.setSize(newSize) }
+
+    /// The indices of the pages that hold frames, in order (a page cache choosing what to evict).
+    public var residentPageIndices: [Int] { object.residentPageIndices }
+
+    /// Whether a region has ever mapped the object (its pages can then not be evicted).
+    public var hasBeenMapped: Bool { object.hasBeenMapped }
+
+    /// Drops page `index`, which the caller has written back; false (nothing dropped) if the
+    /// page is absent or the object has been mapped.
+    public func evictPage(_ index: Int) -> Bool { object.evictPage(index) }
 }
 
 /// Shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS): a fresh object of `size` bytes.

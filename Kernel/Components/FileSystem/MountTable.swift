@@ -211,11 +211,12 @@ extension FileSystemTable {
         state.withLock { _ in mount.flags = flags }
     }
 
-    /// sync(2): writes back every mounted instance, then what registered for write-back without
-    /// a mount (Writeback.swift), then flushes the disks' caches.
+    /// sync(2): writes back every mounted instance (each once: this table is the only list of
+    /// what holds data for a disk), then flushes every disk's cache. Errors are not reported
+    /// (sync returns nothing); each instance logs its own.
     public func syncAll() {
         for mount in mounts { try? mount.fileSystem.sync() }
-        Writeback.writeBackAll()
+        BlockDeviceNodes.flushAll()
     }
 
     /// syncfs(2): writes back the instance holding `inode` and flushes its disk (nothing for

@@ -231,7 +231,6 @@ public enum Namespace {
 
     public static func truncate(_ file: RegularFileInode, to length: UInt64) throws(Errno) {
         guard length <= MemoryObject.maximumSize else { throw .EFBIG }
-        try file.prepareContents()
         SetIDRemoval.beforeModification(of: file)
         try file.resizeContents(to: length)
         file.touchModify()

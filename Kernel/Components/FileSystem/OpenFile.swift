@@ -146,8 +146,13 @@ extension FileHandle where R: CanRead {
     /// Reads into kernel memory (exec, initramfs tools): regular files only.
     public func readBytes(at offset: UInt64, count: Int) throws(Errno) -> [UInt8] {
         guard let regular = file.inode as? RegularFileInode else { throw .EINVAL }
-        try regular.prepareContents()
-        return regular.contents.readBytes(at: offset, count: count)
+        var result: [UInt8] = []
+        _ = try regular.accessContents(at: offset, count: count, for: .read) { (position, _, length) throws(Errno) in
+            let bytes = regular.contents.readBytes(at: position, count: length)
+            result.append(contentsOf: bytes)
+            return bytes.count
+        }
+        return result
     }
 
     public func directoryEntries() throws(Errno) -> DirectoryCursor {

@@ -129,6 +129,7 @@ public final class AddressSpace {
                     guard objectOffset < (object.size + 4095) & ~4095 else { return .busError }
                     try pageTables.mapZeroedPage(at: page, permissions: region.permissions)
                 }
+                if access != .write { mapAround(page, in: found, object: mapped, offset: offset) }
             }
         } catch {
             return .outOfMemory

@@ -151,6 +151,7 @@ func copyOnWriteScenarios() -> [CopyOnWriteScenario] {
 }
 
 public func registerCopyOnWriteKTests() {
+    registerFaultAroundKTests()
     KTest.test("cow.every_order_of_fault_mprotect_fork_write") { t in
         for scenario in copyOnWriteScenarios() { scenario.run(t) }
     }
