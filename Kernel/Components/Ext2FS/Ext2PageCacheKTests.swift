@@ -69,9 +69,16 @@ func registerExt2PageCacheKTests() {
         t.expect(ext2Write(volume, "limited", bytes))
         if let file = volume.root.lookup(Array("limited".utf8)) as? Ext2File {
             t.expect(file.dirtyPages.isEmpty && file.dirtySince == nil, "6 dirty pages were over the limit of 4")
-            t.expectEqual(ext2DiskBlock(volume, file, 5), Array(bytes[(5 * 4096)..<(5 * 4096 + volume.fileSystem.blockSize)]))
+            // The sixth page's first block (file blocks count in the volume's block size).
+            let blockSize = volume.fileSystem.blockSize
+            t.expectEqual(ext2DiskBlock(volume, file, UInt64(5 * 4096 / blockSize)), Array(bytes[(5 * 4096)..<(5 * 4096 + blockSize)]),
+                          "the sixth page reached the device")
             if let open = try? ext2Open(volume, "limited", [.O_WRONLY, .O_APPEND]), let handle = try? open.handle(WriteOnly.self) {
-                t.expectEqual(try? handle.write(bytes: [UInt8](repeating: 7, count: 8192)), 8192)
+                do throws(Errno) {
+                    t.expectEqual(try handle.write(bytes: [UInt8](repeating: 7, count: 8192)), 8192)
+                } catch {
+                    t.expect(false, "append failed with errno \(error.rawValue)")
+                }
             }
             t.expectEqual(file.dirtyPages.count, 2, "2 pages are under the limit")
         } else {
