@@ -19,6 +19,13 @@ public struct KernelLogRecord: Equatable, Sendable {
     public var microseconds: UInt64
     public var text: [UInt8]
 
+    public init(sequence: UInt64, priority: UInt16, microseconds: UInt64, text: [UInt8]) {
+        self.sequence = sequence
+        self.priority = priority
+        self.microseconds = microseconds
+        self.text = text
+    }
+
     public var level: UInt8 { UInt8(priority & 7) }
 }
 

@@ -73,6 +73,8 @@ public enum Dependencies {
     public static let swiftc = Requirement("swiftc", provider: .swiftToolchain)
     public static let swiftDemangle = Requirement("swift-demangle", provider: .swiftToolchain)
     public static let linker = Requirement("ld.lld", provider: .swiftToolchain)
+    /// The vDSO's C compiler (Kernel/VDSO), the toolchain's clang: never Debian's.
+    public static let clang = Requirement("clang", provider: .swiftToolchain)
     public static let llvmObjdump = Requirement("llvm-objdump", provider: .swiftToolchain)
     public static let llvmObjcopy = Requirement("llvm-objcopy", provider: .swiftToolchain)
     public static let llvmNm = Requirement("llvm-nm", provider: .swiftToolchain)
@@ -82,7 +84,7 @@ public enum Dependencies {
     public static let all: [Requirement] = [
         qemu, gdb, musl, busybox, cpio, gzip, mke2fs, e2fsck, debugfs, gcc, cc, make, readelf, nm, git, curl, sha256sum,
         shell, timeout, tar, dpkgDeb, aptGet, aptCache,
-        swift, swiftc, swiftDemangle, linker, llvmObjdump, llvmObjcopy, llvmNm, llvmSymbolizer,
+        swift, swiftc, swiftDemangle, linker, clang, llvmObjdump, llvmObjcopy, llvmNm, llvmSymbolizer,
     ]
 
     /// The Debian packages `apus deps` (and a full `make test`) installs when missing.

@@ -70,8 +70,11 @@ public struct LinuxDiskGuest {
         let debs = try FileManager.default.contentsOfDirectory(atPath: download.path).filter { $0.hasSuffix(".deb") }
         guard let deb = debs.first else { throw ToolkitError("apt-get download \(package) left no .deb") }
         let members = Self.allModules.map { "./lib/modules/\(kernel.release)/kernel/\($0.path)" }
-        try Shell.check(["sh", "-c", "deb=$1; dir=$2; shift 2; dpkg-deb --fsys-tarfile \"$deb\" | tar -x -C \"$dir\" \"$@\"",
-                         "extract", download.appendingPathComponent(deb).path, download.path] + members)
+        // The members to take, one per line, for tar's -T (the package holds every module).
+        let memberList = download.appendingPathComponent("members.txt")
+        try Data((members.joined(separator: "\n") + "\n").utf8).write(to: memberList)
+        try Shell.check(["sh", "-c", "dpkg-deb --fsys-tarfile \"$1\" | tar -x -C \"$2\" -T \"$3\"",
+                         "extract", download.appendingPathComponent(deb).path, download.path, memberList.path])
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let tree = download.appendingPathComponent("lib/modules/\(kernel.release)/kernel")
         for module in Self.allModules {

@@ -10,7 +10,7 @@ import ApusKit
 extension TestLevel {
     /// Building the kernel image: SwiftPM, the linker, symbol table and floating-point check.
     static let kernelBuild: [Dependencies.Requirement] = [
-        Dependencies.swift, Dependencies.linker, Dependencies.llvmObjcopy, Dependencies.llvmNm,
+        Dependencies.swift, Dependencies.linker, Dependencies.clang, Dependencies.llvmObjcopy, Dependencies.llvmNm,
         Dependencies.swiftDemangle, Dependencies.llvmObjdump, Dependencies.shell,
     ]
     /// Building the C regression programs (Tests/User/Makefile: musl-gcc and gcc, static).

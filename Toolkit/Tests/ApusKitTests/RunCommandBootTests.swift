@@ -113,7 +113,7 @@ import Testing
         let archive = folder.appendingPathComponent("mine.cpio")
         try builder.write(to: archive)
         try Shell.check(["gzip", "-9", archive.path])
-        let result = try Self.run(Self.apus, ["run", "--initrd", archive.path + ".gz", "--kcmd", "init=/hello -- 'a b'"])
+        let result = try Self.run(Self.apus, ["run", "--initrd", archive.path + ".gz", "--kcmd", "log=info init=/hello -- 'a b'"])
         #expect(Self.lines(result.output).contains("hello from /hello [a b]"), "\(result.output.suffix(2000))")
         #expect(result.output.contains("initramfs: 1 files, 1 directories"), "\(result.output.suffix(2000))")
         #expect(result.status == 3)

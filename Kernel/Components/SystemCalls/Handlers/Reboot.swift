@@ -17,6 +17,8 @@ enum RebootCalls {
         guard let command = RebootCommand(magic1: call.uint32(0), magic2: call.uint32(1), command: call.uint32(2)) else {
             throw .EINVAL
         }
+        // The machine-ending messages are warnings so they reach the console at the default
+        // level (Linux prints them at KERN_EMERG).
         switch command {
         case .LINUX_REBOOT_CMD_CAD_ON:
             ctrlAltDelRestarts.withLock { $0 = true }
@@ -25,7 +27,7 @@ enum RebootCalls {
             ctrlAltDelRestarts.withLock { $0 = false }
             return 0
         case .LINUX_REBOOT_CMD_RESTART:
-            Log.info("reboot: Restarting system")
+            Log.warn("reboot: Restarting system")
             Power.restart()
         case .LINUX_REBOOT_CMD_RESTART2:
             // The command string is read (a bad pointer is EFAULT) and, as on x86 Linux, unused.
@@ -34,13 +36,13 @@ enum RebootCalls {
             } catch {
                 if error != .tooLong { throw .EFAULT }
             }
-            Log.info("reboot: Restarting system")
+            Log.warn("reboot: Restarting system")
             Power.restart()
         case .LINUX_REBOOT_CMD_HALT:
-            Log.info("reboot: System halted")
+            Log.warn("reboot: System halted")
             Power.halt()
         case .LINUX_REBOOT_CMD_POWER_OFF:
-            Log.info("reboot: Power down")
+            Log.warn("reboot: Power down")
             Power.off(exitStatus: 0)
         case .LINUX_REBOOT_CMD_SW_SUSPEND:
             // No hibernation (Linux without CONFIG_HIBERNATION answers the same).

@@ -63,6 +63,7 @@ enum HeaderSet: Sendable {
             #include <linux/timerfd.h>
             #include <linux/limits.h>
             #include <linux/reboot.h>
+            #include <linux/personality.h>
             #include <linux/xattr.h>
             #include <linux/magic.h>
             #include <linux/posix_types.h>

@@ -11,7 +11,16 @@ let uapiConstants: [CConstant] = fileConstants + memoryConstants + signalConstan
     + timeConstants + terminalConstants + pollConstants + futexConstants + systemVIPCConstants
     + constants(of: AuxiliaryVectorType.self)
     + constants(of: FileSystemMagic.self) + constants(of: BlockIoctlRequest.self)
-    + rebootConstants + extendedAttributeConstants + mountConstants
+    + rebootConstants + extendedAttributeConstants + mountConstants + personalityConstants
+
+/// <linux/personality.h> declares the persona flags as enumerators, not macros.
+let personalityConstants: [CConstant] = [
+    CConstant("ADDR_NO_RANDOMIZE", Personality.ADDR_NO_RANDOMIZE.rawValue, isMacro: false),
+    CConstant("READ_IMPLIES_EXEC", Personality.READ_IMPLIES_EXEC.rawValue, isMacro: false),
+    CConstant("ADDR_COMPAT_LAYOUT", Personality.ADDR_COMPAT_LAYOUT.rawValue, isMacro: false),
+    CConstant("MMAP_PAGE_ZERO", Personality.MMAP_PAGE_ZERO.rawValue, isMacro: false),
+    CConstant("PER_CLEAR_ON_SETID", Personality.clearedOnSetID.rawValue, swiftName: "clearedOnSetID"),
+]
 
 /// Checked against glibc's headers (for names the uapi headers lack, or where glibc is the reference).
 let libcConstants: [CConstant] = [
@@ -52,6 +61,7 @@ let socketConstants: [CConstant] = [
     c("MSG_TRUNC", MessageFlags.MSG_TRUNC.rawValue), c("MSG_DONTWAIT", MessageFlags.MSG_DONTWAIT.rawValue),
     c("MSG_EOR", MessageFlags.MSG_EOR.rawValue), c("MSG_WAITALL", MessageFlags.MSG_WAITALL.rawValue),
     c("MSG_NOSIGNAL", MessageFlags.MSG_NOSIGNAL.rawValue), c("MSG_CMSG_CLOEXEC", MessageFlags.MSG_CMSG_CLOEXEC.rawValue),
+    c("MSG_WAITFORONE", MessageFlags.MSG_WAITFORONE.rawValue),
     c("SOL_SOCKET", SocketLevel.SOL_SOCKET),
 ] + constants(of: AddressFamily.self) + constants(of: SocketType.self) + constants(of: ShutdownHow.self)
     + constants(of: SocketOption.self) + constants(of: ControlMessageType.self)
@@ -76,6 +86,7 @@ let handCheckedNames: Set<String> = [
     "NSEC_PER_SEC", "USEC_PER_SEC", "OPEN_HOW_SIZE_VER0",
     "KTIME_MAX", "KTIME_SEC_MAX", "TIME_UPTIME_SEC_MAX", "TIME_SETTOD_SEC_MAX",   // CheckedTimeTests
     "SCM_MAX_FD",       // kernel-internal (include/net/scm.h); Tests/User/socket/scm_rights: 253 pass, 254 EINVAL
+    "MSG_CMSG_COMPAT",  // kernel-internal (include/linux/socket.h: 0x80000000); net/mmsg: EINVAL from sendmmsg/recvmmsg
 ]
 
 let fileConstants: [CConstant] = [
