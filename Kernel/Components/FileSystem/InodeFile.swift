@@ -26,6 +26,7 @@ final class InodeFileOperations: FileOperations {
 
     override func write(_ file: OpenFile, fromUser address: UInt64, count: Int) throws(Errno) -> Int {
         guard let regular = file.inode as? RegularFileInode else { throw .EINVAL }
+        if count > 0 { SetIDRemoval.beforeModification(of: regular) }
         var end = file.position
         let done = try regular.accessContents(at: file.position, count: count, for: file.isAppend ? .append : .write) {
             (position, bufferOffset, length) throws(Errno) in
