@@ -27,10 +27,19 @@ public enum SetIDRemoval {
     static let setGroupID: UInt32 = 0o2000
     static let groupExecute: UInt32 = 0o010
 
+    /// S_ISUID is set in `permissions`.
+    public static func isSetUserID(_ permissions: UInt32) -> Bool { permissions & setUserID != 0 }
+
+    /// S_ISGID with group execute: set-group-ID (S_ISGID alone marks mandatory locking). The one
+    /// rule exec (ExecutableIdentity) and the clearing below share.
+    public static func isSetGroupID(_ permissions: UInt32) -> Bool {
+        permissions & (setGroupID | groupExecute) == setGroupID | groupExecute
+    }
+
     /// The bits a modification by a caller without CAP_FSETID clears from `permissions`.
     static func bitsToClear(_ permissions: UInt32) -> UInt32 {
         var bits = permissions & setUserID
-        if permissions & (setGroupID | groupExecute) == setGroupID | groupExecute { bits |= setGroupID }
+        if isSetGroupID(permissions) { bits |= setGroupID }
         return bits
     }
 

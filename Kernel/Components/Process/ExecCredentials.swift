@@ -35,10 +35,6 @@ public struct ExecutableIdentity: Sendable {
         self.permissions = permissions
     }
 
-    static let setUserIDBit: UInt32 = 0o4000
-    static let setGroupIDBit: UInt32 = 0o2000
-    static let groupExecuteBit: UInt32 = 0o010
-
-    var isSetUserID: Bool { permissions & Self.setUserIDBit != 0 }
-    var isSetGroupID: Bool { permissions & (Self.setGroupIDBit | Self.groupExecuteBit) == Self.setGroupIDBit | Self.groupExecuteBit }
+    var isSetUserID: Bool { SetIDRemoval.isSetUserID(permissions) }
+    var isSetGroupID: Bool { SetIDRemoval.isSetGroupID(permissions) }
 }
