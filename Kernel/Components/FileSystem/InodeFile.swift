@@ -26,10 +26,8 @@ final class InodeFileOperations: FileOperations {
 
     override func write(_ file: OpenFile, fromUser address: UInt64, count: Int) throws(Errno) -> Int {
         guard let regular = file.inode as? RegularFileInode else { throw .EINVAL }
-        if count > 0 { SetIDRemoval.beforeModification(of: regular) }
         var end = file.position
-        let done = try regular.accessContents(at: file.position, count: count, for: file.isAppend ? .append : .write) {
-            (position, bufferOffset, length) throws(Errno) in
+        let done = try writeContents(regular, file, at: file.position, count: count) { (position, bufferOffset, length) throws(Errno) in
             let moved = try regular.contents.write(at: position, count: length, fromUser: address + UInt64(bufferOffset))
             end = position + UInt64(moved)
             return moved
@@ -43,9 +41,7 @@ final class InodeFileOperations: FileOperations {
         guard let regular = file.inode as? RegularFileInode else { throw .EINVAL }
         guard offset <= UInt64(Int64.max) else { throw .EINVAL }
         // pwrite on an O_APPEND file appends (a Linux peculiarity).
-        if count > 0 { SetIDRemoval.beforeModification(of: regular) }
-        let done = try regular.accessContents(at: offset, count: count, for: file.isAppend ? .append : .write) {
-            (position, bufferOffset, length) throws(Errno) in
+        let done = try writeContents(regular, file, at: offset, count: count) { (position, bufferOffset, length) throws(Errno) in
             try regular.contents.write(at: position, count: length, fromUser: address + UInt64(bufferOffset))
         }
         if done > 0 { regular.touchModify() }
@@ -54,10 +50,8 @@ final class InodeFileOperations: FileOperations {
 
     override func write(_ file: OpenFile, bytes: [UInt8]) throws(Errno) -> Int {
         guard let regular = file.inode as? RegularFileInode else { throw .EINVAL }
-        if !bytes.isEmpty { SetIDRemoval.beforeModification(of: regular) }
         var end = file.position
-        let done = try regular.accessContents(at: file.position, count: bytes.count, for: file.isAppend ? .append : .write) {
-            (position, bufferOffset, length) throws(Errno) in
+        let done = try writeContents(regular, file, at: file.position, count: bytes.count) { (position, bufferOffset, length) throws(Errno) in
             try regular.contents.write(bytes.span.extracting(bufferOffset..<(bufferOffset + length)), at: position)
             end = position + UInt64(length)
             return length
@@ -65,6 +59,14 @@ final class InodeFileOperations: FileOperations {
         file.position = end
         regular.touchModify()
         return done
+    }
+
+    /// What every write path does: the set-ID bits go first (Linux's file_remove_privs), then the
+    /// contents change at `offset`, or at the end for an O_APPEND file.
+    private func writeContents(_ regular: RegularFileInode, _ file: OpenFile, at offset: UInt64, count: Int,
+                               _ transfer: (_ position: UInt64, _ bufferOffset: Int, _ length: Int) throws(Errno) -> Int) throws(Errno) -> Int {
+        if count > 0 { SetIDRemoval.beforeModification(of: regular) }
+        return try regular.accessContents(at: offset, count: count, for: file.isAppend ? .append : .write, transfer)
     }
 
     override func seek(_ file: OpenFile, to offset: Int64, whence: Int32) throws(Errno) -> UInt64 {
