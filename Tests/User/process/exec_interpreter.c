@@ -6,6 +6,18 @@
 #include <elf.h>
 #include <sys/wait.h>
 
+/* The identification and type fields of a 64-bit little-endian ELF header. */
+static void fill_header(Elf64_Ehdr *header, uint16_t type, uint16_t machine)
+{
+    memcpy(header->e_ident, ELFMAG, SELFMAG);
+    header->e_ident[EI_CLASS] = ELFCLASS64;
+    header->e_ident[EI_DATA] = ELFDATA2LSB;
+    header->e_ident[EI_VERSION] = EV_CURRENT;
+    header->e_type = type;
+    header->e_machine = machine;
+    header->e_version = EV_CURRENT;
+}
+
 static int write_program(const char *path, const char *interpreter)
 {
     unsigned char image[512];
@@ -15,13 +27,7 @@ static int write_program(const char *path, const char *interpreter)
     size_t interpreter_offset = sizeof *header + 2 * sizeof *ph;
     size_t length = strlen(interpreter) + 1;
     if (interpreter_offset + length > sizeof image) return -1;
-    memcpy(header->e_ident, ELFMAG, SELFMAG);
-    header->e_ident[EI_CLASS] = ELFCLASS64;
-    header->e_ident[EI_DATA] = ELFDATA2LSB;
-    header->e_ident[EI_VERSION] = EV_CURRENT;
-    header->e_type = ET_EXEC;
-    header->e_machine = EM_X86_64;
-    header->e_version = EV_CURRENT;
+    fill_header(header, ET_EXEC, EM_X86_64);
     header->e_entry = 0x400000 + interpreter_offset;
     header->e_phoff = sizeof *header;
     header->e_ehsize = sizeof *header;
@@ -91,13 +97,7 @@ int main(void)
     unsigned char foreign[512];
     memset(foreign, 0, sizeof foreign);
     Elf64_Ehdr *header = (Elf64_Ehdr *)foreign;
-    memcpy(header->e_ident, ELFMAG, SELFMAG);
-    header->e_ident[EI_CLASS] = ELFCLASS64;
-    header->e_ident[EI_DATA] = ELFDATA2LSB;
-    header->e_ident[EI_VERSION] = EV_CURRENT;
-    header->e_type = ET_DYN;
-    header->e_machine = EM_AARCH64;
-    header->e_version = EV_CURRENT;
+    fill_header(header, ET_DYN, EM_AARCH64);
     CHECK_OK(apus_write_file("foreign", foreign, sizeof foreign));
     CHECK_OK(chmod("foreign", 0755));
     snprintf(path, sizeof path, "%s/foreign", cwd);
