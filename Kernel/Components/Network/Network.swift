@@ -53,6 +53,7 @@ final class NetworkHost: Sendable {
     private init() {
         let secrets = StackSecrets(hashKey: (HardwareRandom.next64(), HardwareRandom.next64()), randomSeed: HardwareRandom.next64())
         let stack = NetworkStack(secrets: secrets)
+        stack.admitsAllocation = { bytes in (try? KernelMemory.requireHeadroom(forHeapBytes: bytes + 64)) != nil }
         let loopback = stack.addInterface(.loopback, mtu: NetworkHost.loopbackMTU)
         state = SpinLock(State(stack: stack, loopback: loopback))
     }

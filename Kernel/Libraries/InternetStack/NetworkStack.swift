@@ -37,6 +37,10 @@ public struct ReadinessEvent: Equatable, Sendable {
 public final class NetworkStack {
     public let configuration: StackConfiguration
     public internal(set) var statistics = NetworkStatistics()
+    /// Whether buffered data may take `bytes` more of the kernel's memory: asked before a socket
+    /// buffer's storage grows (the kernel answers with its heap headroom; a refusal drops what
+    /// does not fit, as a full buffer would). Everything is admitted by default (host tests).
+    public var admitsAllocation: (Int) -> Bool = { _ in true }
 
     /// The time of the call being processed.
     var now: Nanoseconds = 0

@@ -120,6 +120,8 @@ public struct TCPStatistics: Sendable {
     /// Segments queued out of order, and those dropped because the queue was full.
     public var ofoQueue: UInt64 = 0
     public var ofoDrops: UInt64 = 0
+    /// In-window data dropped because the kernel had no memory to queue it (TCPRcvQDrop).
+    public var receiveQueueDrops: UInt64 = 0
     public var zeroWindowProbes: UInt64 = 0
     public var keepaliveProbes: UInt64 = 0
     public var delayedACKs: UInt64 = 0

@@ -296,7 +296,10 @@ extension TCPConnection {
                 return
             }
             if sequence == receiveNext {
-                acceptInOrder(bytes, range: start..<end, in: stack)
+                if !acceptInOrder(bytes, range: start..<end, in: stack) {
+                    fin = false                                 // the FIN follows bytes not taken
+                    mustAcknowledgeNow = true
+                }
             } else {
                 switch outOfOrder.insert(start: sequence, source: bytes, range: start..<end, fin: fin) {
                 case .added: stack.statistics.tcp.ofoQueue &+= 1
@@ -318,15 +321,23 @@ extension TCPConnection {
         }
     }
 
-    private func acceptInOrder(_ bytes: [UInt8], range: Range<Int>, in stack: NetworkStack) {
+    /// Queues in-order bytes and whatever out-of-order bytes they make contiguous. False when the
+    /// kernel had no memory for all of `range`: the rest counts as not received (and is resent).
+    private func acceptInOrder(_ bytes: [UInt8], range: Range<Int>, in stack: NetworkStack) -> Bool {
         let filledHole = !outOfOrder.isEmpty
-        let stored = receiveBuffer.append(bytes, range: range)
+        let stored = receiveBuffer.append(bytes, range: range, mayAllocate: stack.admitsAllocation)
         receiveNext = receiveNext + stored
         var received = stored
-        while let more = outOfOrder.takeContinuation(of: receiveNext) {
-            let taken = receiveBuffer.append(more, range: 0..<more.count)
+        let complete = stored == range.count
+        if !complete { stack.statistics.tcp.receiveQueueDrops &+= 1 }
+        while complete, let more = outOfOrder.takeContinuation(of: receiveNext) {
+            let taken = receiveBuffer.append(more, range: 0..<more.count, mayAllocate: stack.admitsAllocation)
             receiveNext = receiveNext + taken
             received += taken
+            if taken < more.count {
+                stack.statistics.tcp.receiveQueueDrops &+= 1
+                break
+            }
         }
         if filledHole {
             mustAcknowledgeNow = true
@@ -340,6 +351,7 @@ extension TCPConnection {
             }
         }
         stack.notify(id)
+        return complete
     }
 
     private func finArrives(in stack: NetworkStack) {

@@ -30,7 +30,7 @@ extension TCPConnection {
             throw .EPIPE
         }
         guard !range.isEmpty else { return 0 }
-        let accepted = sendBuffer.append(bytes, range: range)
+        let accepted = sendBuffer.append(bytes, range: range, mayAllocate: stack.admitsAllocation)
         guard accepted > 0 else { throw .EAGAIN }
         output(in: stack)
         return accepted
