@@ -141,7 +141,10 @@ public struct FuzzCampaign {
                 report.workerLines.append(text)   // calls, workers, seeds, guest seconds
             } else if words.count == 5, Int(words[1]) != nil, words[2] == "passed,", words[4] == "failed" {
                 closing = text
-            } else if text.hasPrefix("fuzz: a fresh process") || (text.contains("still there") && words.count > 2 && Int(words[2]) != nil) || text.hasPrefix("fuzz:   call ") {
+            } else if text.hasPrefix("fuzz: a fresh process") || (text.contains("still there") && words.count > 2 && Int(words[2]) != nil)
+                        || text.hasPrefix("fuzz:   call ") || text.hasPrefix("fuzz:   task ") || text.hasPrefix("fuzz: budget of ") {
+                // A hung worker's last calls (Apus's fuzzer) or its tasks with their states (any
+                // engine: what a hung Trinity run was doing) go into the report.
                 report.workerLines.append(text)
             }
         }

@@ -107,3 +107,20 @@ import Testing
     #expect(report.counts.failures == ["the fuzzing run did not end cleanly: kernel panic"])
     #expect(report.unfinished.isEmpty)
 }
+
+@Test func hungTrinityRunReportsItsTasks() {
+    let console = """
+        fuzz: worker 1 seed 0x2 uid 0: starting 2000 calls
+        fuzz: budget of 300 s exceeded by worker 1 (seed 0x2), its tasks:
+        fuzz:   task 31 (trinity) state S parent 1 utime 12 stime 40
+        fuzz:   task 35 (trinity-c0) state D parent 31 utime 3 stime 900
+        fuzz: worker 1 seed 0x2 uid 0: 0 calls, hung (killed after 301 s): FAIL
+        fuzz: a fresh process runs and exits after the fuzzing: PASS
+        fuzz: done: 0 calls survived in 1 workers, seeds 0x2..0x2, 319 s
+        fuzz: 1 passed, 1 failed
+        """
+    let report = FuzzCampaign.report(output: console, status: 1)
+    #expect(report.counts.failed == 1)
+    #expect(report.workerLines.contains { $0.contains("budget of 300 s") })
+    #expect(report.workerLines.contains { $0.contains("task 35 (trinity-c0) state D") })
+}
