@@ -519,6 +519,16 @@ static void start_worker(const struct settings *s, struct running *r, int slot_i
             int n = 0;
             while (s->exec_argv[n] && n < 250) { argv[n] = s->exec_argv[n]; n++; }
             snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->seed);
+            /* Trinity's main process leaves SIGCHLD at its default (ignore) until its first
+             * sigtimedwait blocks it, and reaps children only after such a wait returned a
+             * SIGCHLD: children that die before that (some seeds kill theirs within their first
+             * calls) are discarded signals, so their zombies are never reaped and Trinity waits
+             * for them forever. The same race exists on Linux. Blocked from the start (the mask
+             * survives exec), the SIGCHLD stays pending until Trinity asks for it. */
+            sigset_t child_exits;
+            sigemptyset(&child_exits);
+            sigaddset(&child_exits, SIGCHLD);
+            sigprocmask(SIG_BLOCK, &child_exits, NULL);
             argv[n++] = "-s";
             argv[n++] = seed;
             argv[n] = NULL;
