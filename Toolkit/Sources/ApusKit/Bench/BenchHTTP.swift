@@ -116,8 +116,10 @@ public enum BenchHTTP {
         return false
     }
 
+    /// `-r`: a reset connection is counted as a failed request (and fails the row) instead of
+    /// ending ab without a report.
     static func ab(_ url: String, requests: Int, concurrency: Int) -> [String] {
-        [Dependencies.apacheBench.command, "-q", "-n", "\(requests)", "-c", "\(concurrency)", "-s", "60", url]
+        [Dependencies.apacheBench.command, "-q", "-r", "-n", "\(requests)", "-c", "\(concurrency)", "-s", "60", url]
     }
 
     /// ab's report: every request complete and answered 200, and its mean requests per second.
@@ -131,7 +133,9 @@ public enum BenchHTTP {
             return .failed("ab completed \(field("Complete requests:") ?? "no") requests of \(requests)")
         }
         if let failed = field("Failed requests:").flatMap({ Int($0.split(separator: " ").first ?? "") }), failed != 0 {
-            return .failed("\(failed) of \(requests) requests failed")
+            let detail = output.split(whereSeparator: \.isNewline).first { $0.contains("(Connect:") }
+                .map { " " + $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            return .failed("\(failed) of \(requests) requests failed\(detail)")
         }
         if let non200 = field("Non-2xx responses:") { return .failed("\(non200) responses were not 2xx") }
         guard let rate = field("Requests per second:").flatMap({ Double($0.split(separator: " ").first ?? "") }), rate > 0 else {
