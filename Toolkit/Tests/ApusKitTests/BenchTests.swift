@@ -123,9 +123,13 @@ import Testing
         """
     #expect(BenchHTTP.outcome(abOutput: report, status: 0, requests: 200)
         == .measured(BenchMeasurement(value: 50, unit: "req/s", better: .higher, count: 200)))
-    let lengthErrors = report.replacingOccurrences(of: "Failed requests:        0",
-                                                   with: "Failed requests:        3\n   (Connect: 0, Receive: 0, Length: 3, Exceptions: 0)")
-    #expect(BenchHTTP.outcome(abOutput: lengthErrors, status: 0, requests: 200) == .failed("3 of 200 requests failed (Connect: 0, Receive: 0, Length: 3, Exceptions: 0)"))
+    let fewErrors = report.replacingOccurrences(of: "Failed requests:        0",
+                                                with: "Failed requests:        3\n   (Connect: 0, Receive: 0, Length: 3, Exceptions: 0)")
+    #expect(BenchHTTP.outcome(abOutput: fewErrors, status: 0, requests: 200).measurement?.value == 50, "3 in 200 are tolerated")
+    let manyErrors = report.replacingOccurrences(of: "Failed requests:        0",
+                                                 with: "Failed requests:        30\n   (Connect: 0, Receive: 30, Length: 0, Exceptions: 0)")
+    #expect(BenchHTTP.outcome(abOutput: manyErrors, status: 0, requests: 200)
+        == .failed("30 of 200 requests failed (Connect: 0, Receive: 30, Length: 0, Exceptions: 0)"))
     #expect(BenchHTTP.outcome(abOutput: report + "\nNon-2xx responses:      200", status: 0, requests: 200)
         == .failed("200 responses were not 2xx"))
     #expect(BenchHTTP.outcome(abOutput: report, status: 0, requests: 300) == .failed("ab completed 200 requests of 300"))

@@ -11,6 +11,9 @@
 // timers fire at once), so a host-timed number would mix two clocks: these rows run only in the
 // wall-clock mode (plain TCG, several runs, the median) and are skipped under -icount. Noisy
 // like every wall-clock row: anything else running on the host moves them.
+// ab runs with -r: a connection the guest resets becomes a failed request rather than the end of
+// ab's report; up to 5% failed requests are tolerated (Linux under TCG cuts a few responses short
+// at 50 connections), more fail the row, and the count is printed either way.
 // The family boots apart from the in-guest benchmarks (its own image, a network card).
 
 import Foundation
@@ -69,15 +72,22 @@ public enum BenchHTTP {
         var outcomes: [String: BenchOutcome] = [:]
         for row in rows where names.contains(row.name) {
             let count = requests(concurrency: row.concurrency, quick: quick)
+            var failures = ""
             do {
                 let result = try Shell.capture(ab(url, requests: count, concurrency: row.concurrency), timeoutSeconds: 600)
                 outcomes[row.name] = outcome(abOutput: result.output, status: result.status, requests: count)
+                failures = failureLine(result.output).map { ", failed requests: \($0)" } ?? ""
             } catch {
                 outcomes[row.name] = .failed("ab: \(error)")
             }
-            Shell.step("\(kernel.displayName) \(row.name): \(outcomes[row.name].map(describe) ?? "?")")
+            Shell.step("\(kernel.displayName) \(row.name): \(outcomes[row.name].map(describe) ?? "?")\(failures)")
         }
         return outcomes
+    }
+
+    /// ab's breakdown of failed requests, "(Connect: 0, Receive: 0, Length: 6, Exceptions: 0)", if any failed.
+    static func failureLine(_ output: String) -> String? {
+        output.split(whereSeparator: \.isNewline).first { $0.contains("(Connect:") }.map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
     static func describe(_ outcome: BenchOutcome) -> String {
@@ -122,7 +132,13 @@ public enum BenchHTTP {
         [Dependencies.apacheBench.command, "-q", "-r", "-n", "\(requests)", "-c", "\(concurrency)", "-s", "60", url]
     }
 
-    /// ab's report: every request complete and answered 200, and its mean requests per second.
+    /// Requests that may fail (ab's "Length" failures: a response cut short when the guest resets
+    /// the connection under load; Linux does this to a few in a hundred at 50 connections) before
+    /// the row counts as failed; the step line shows how many did.
+    static let tolerablePercentFailed = 5
+
+    /// ab's report: every request complete, at most a few failed, every response 2xx, and the
+    /// mean requests per second.
     static func outcome(abOutput output: String, status: Int32, requests: Int) -> BenchOutcome {
         func field(_ label: String) -> String? {
             output.split(whereSeparator: \.isNewline).first { $0.hasPrefix(label) }
@@ -132,10 +148,9 @@ public enum BenchHTTP {
         guard let complete = field("Complete requests:").flatMap({ Int($0) }), complete == requests else {
             return .failed("ab completed \(field("Complete requests:") ?? "no") requests of \(requests)")
         }
-        if let failed = field("Failed requests:").flatMap({ Int($0.split(separator: " ").first ?? "") }), failed != 0 {
-            let detail = output.split(whereSeparator: \.isNewline).first { $0.contains("(Connect:") }
-                .map { " " + $0.trimmingCharacters(in: .whitespaces) } ?? ""
-            return .failed("\(failed) of \(requests) requests failed\(detail)")
+        let failed = field("Failed requests:").flatMap { Int($0.split(separator: " ").first ?? "") } ?? 0
+        if failed * 100 > requests * tolerablePercentFailed {
+            return .failed("\(failed) of \(requests) requests failed\(failureLine(output).map { " " + $0 } ?? "")")
         }
         if let non200 = field("Non-2xx responses:") { return .failed("\(non200) responses were not 2xx") }
         guard let rate = field("Requests per second:").flatMap({ Double($0.split(separator: " ").first ?? "") }), rate > 0 else {
