@@ -4,7 +4,8 @@
 // (whose checksums are trusted, so garbage reaches deeper). A listener, a live connection and a
 // bound UDP socket sit behind the link, so frames reach the protocol code and not only the
 // parsers. Nothing may panic; the drop counters must have moved; and the stack must still work
-// afterwards: a fresh loopback TCP connection carries data.
+// afterwards: a fresh loopback TCP connection carries data. The test link stays attached for the
+// rest of the test kernel's boot (NetworkLinks has no detach), down and without an address.
 
 #if KTEST
 import Framework
