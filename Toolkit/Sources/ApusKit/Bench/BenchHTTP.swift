@@ -77,7 +77,9 @@ public enum BenchHTTP {
             do {
                 let result = try Shell.capture(ab(url, requests: count, concurrency: row.concurrency), timeoutSeconds: 600)
                 outcomes[row.name] = outcome(abOutput: result.output, status: result.status, requests: count)
-                failures = failureLine(result.output).map { ", failed requests: \($0)" } ?? ""
+                if outcomes[row.name]?.measurement != nil {
+                    failures = failureLine(result.output).map { ", failed requests: \($0)" } ?? ""
+                }
             } catch {
                 outcomes[row.name] = .failed("ab: \(error)")
             }
