@@ -49,5 +49,6 @@ public func registerNetworkKTests() {
         }
         t.expect(armedDeadline() != armed, "the timer callback ran the stack")
     }
+    registerNetworkFuzzKTests()
 }
 #endif

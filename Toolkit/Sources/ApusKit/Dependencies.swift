@@ -61,6 +61,8 @@ public enum Dependencies {
     // The network level fetches from the guest's httpd with Debian's curl and compares checksums.
     public static let curl = Requirement("curl", package: "curl")
     public static let sha256sum = Requirement("sha256sum", package: "coreutils")
+    // The httpd benchmark rows drive the guest's busybox httpd with ApacheBench (BenchHTTP.swift).
+    public static let apacheBench = Requirement("ab", package: "apache2-utils")
     // Essential or required packages of every Debian system: listed so that the list is complete.
     public static let shell = Requirement("sh", package: "dash")
     public static let timeout = Requirement("timeout", package: "coreutils")
@@ -82,7 +84,7 @@ public enum Dependencies {
 
     /// Every program the toolkit and its test levels run on the host.
     public static let all: [Requirement] = [
-        qemu, gdb, musl, busybox, cpio, gzip, mke2fs, e2fsck, debugfs, gcc, cc, make, readelf, nm, git, curl, sha256sum,
+        qemu, gdb, musl, busybox, cpio, gzip, mke2fs, e2fsck, debugfs, gcc, cc, make, readelf, nm, git, curl, sha256sum, apacheBench,
         shell, timeout, tar, dpkgDeb, aptGet, aptCache,
         swift, swiftc, swiftDemangle, linker, clang, llvmObjdump, llvmObjcopy, llvmNm, llvmSymbolizer,
     ]

@@ -25,16 +25,18 @@ public struct LinuxDiskGuest {
         case virtioBlock
         /// Those, and ext4 with what it needs (it mounts ext2 volumes: CONFIG_EXT4_USE_FOR_EXT2).
         case virtioBlockAndExt2
+        /// virtio-pci and virtio-net (the httpd benchmark rows).
+        case virtioNet
 
         var modules: [Module] {
-            let virtio = [
+            let transport = [
                 Module(name: "virtio_ring", path: "drivers/virtio/virtio_ring.ko"),
                 Module(name: "virtio", path: "drivers/virtio/virtio.ko"),
                 Module(name: "virtio_pci_modern_dev", path: "drivers/virtio/virtio_pci_modern_dev.ko"),
                 Module(name: "virtio_pci_legacy_dev", path: "drivers/virtio/virtio_pci_legacy_dev.ko"),
                 Module(name: "virtio_pci", path: "drivers/virtio/virtio_pci.ko"),
-                Module(name: "virtio_blk", path: "drivers/block/virtio_blk.ko"),
             ]
+            let virtio = transport + [Module(name: "virtio_blk", path: "drivers/block/virtio_blk.ko")]
             let ext2 = [
                 Module(name: "crc16", path: "lib/crc16.ko"),
                 Module(name: "mbcache", path: "fs/mbcache.ko"),
@@ -42,16 +44,26 @@ public struct LinuxDiskGuest {
                 Module(name: "crc32c_generic", path: "crypto/crc32c_generic.ko"),
                 Module(name: "ext4", path: "fs/ext4/ext4.ko"),
             ]
+            let net = [
+                Module(name: "failover", path: "net/core/failover.ko"),
+                Module(name: "net_failover", path: "drivers/net/net_failover.ko"),
+                Module(name: "virtio_net", path: "drivers/net/virtio_net.ko"),
+            ]
             switch self {
             case .virtioBlock: return virtio
             case .virtioBlockAndExt2: return virtio + ext2
+            case .virtioNet: return transport + net
             }
         }
     }
 
     static let exitMarker = "apus-linux-guest-exit "
     static let beginMarker = "apus-linux-guest-begin "
-    static var allModules: [Module] { ModuleSet.virtioBlockAndExt2.modules }
+    /// Every module some set loads, each once (what `prepare` fetches).
+    static var allModules: [Module] {
+        let disk = ModuleSet.virtioBlockAndExt2.modules
+        return disk + ModuleSet.virtioNet.modules.filter { module in !disk.contains { $0.name == module.name } }
+    }
 
     public init(project: Project) { self.project = project }
 
@@ -61,7 +73,7 @@ public struct LinuxDiskGuest {
         let folder = LinuxKernelImage.folder(project).appendingPathComponent("modules-\(kernel.release)")
         let files = Self.allModules.map { folder.appendingPathComponent("\($0.name).ko") }
         if files.allSatisfy({ FileManager.default.fileExists(atPath: $0.path) }) { return (kernel, folder) }
-        Shell.step("fetching the virtio and ext4 modules of Debian's linux-image-\(kernel.release) (apt-get download; nothing is installed)")
+        Shell.step("fetching the virtio, virtio-net and ext4 modules of Debian's linux-image-\(kernel.release) (apt-get download; nothing is installed)")
         let download = FileManager.default.temporaryDirectory.appendingPathComponent("apus-linux-modules-\(getpid())")
         try FileManager.default.createDirectory(at: download, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: download) }
@@ -86,7 +98,7 @@ public struct LinuxDiskGuest {
     }
 
     /// An initramfs with busybox, the modules and `programs` (at /programs/NAME), whose init
-    /// loads the modules, waits for /dev/vda, runs `body` and powers off.
+    /// loads the modules, waits for /dev/vda (when given disks), runs `body` and powers off.
     func machine(programs: [(name: String, file: URL)], modules: ModuleSet, body: String, disks: [URL],
                  image: String, memoryMiB: Int = 256) throws -> QEMUMachine {
         let (kernel, folder) = try prepare()
@@ -99,13 +111,14 @@ public struct LinuxDiskGuest {
         }
         for (name, file) in programs { try builder.file("programs/\(name)", copying: file) }
         let names = modules.modules.map(\.name).joined(separator: " ")
+        let diskWait = disks.isEmpty ? ""
+            : "tries=0; while [ ! -b /dev/vda ] && [ $tries -lt 50 ]; do /bin/busybox sleep 0.1; tries=$((tries + 1)); done"
         let script = """
             #!/bin/busybox sh
             /bin/busybox mount -t devtmpfs dev /dev
             /bin/busybox mount -t proc proc /proc
             for module in \(names); do /bin/busybox insmod /mod/$module.ko || echo "insmod $module failed"; done
-            tries=0
-            while [ ! -b /dev/vda ] && [ $tries -lt 50 ]; do /bin/busybox sleep 0.1; tries=$((tries + 1)); done
+            \(diskWait)
             cd /tmp
             \(body)
             /bin/busybox poweroff -f

@@ -66,11 +66,13 @@ extension TestLevel {
                                 Dependencies.mke2fs, Dependencies.debugfs]
         case .bench:
             // Tests/Bench/Makefile (musl-gcc, cc for the QEMU plugin), Debian's Linux kernel
-            // (apt-get download, dpkg-deb, tar), the profile smoke run (nm, llvm-symbolizer).
+            // (apt-get download, dpkg-deb, tar), the profile smoke run (nm, llvm-symbolizer), the
+            // httpd rows (curl waits for the guest's httpd, ApacheBench loads it; BenchHTTP.swift).
             Self.kernelBuild + [
                 Dependencies.qemu, Dependencies.busybox, Dependencies.musl, Dependencies.make, Dependencies.cc,
                 Dependencies.git, Dependencies.aptGet, Dependencies.aptCache, Dependencies.dpkgDeb, Dependencies.tar,
                 Dependencies.nm, Dependencies.llvmSymbolizer,
+                Dependencies.curl, Dependencies.apacheBench,
             ]
         case .debug:
             Self.kernelBuild + [Dependencies.qemu, Dependencies.gdb]

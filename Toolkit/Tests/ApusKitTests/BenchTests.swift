@@ -108,3 +108,35 @@ import Testing
     #expect(WatchedCapture.containsLine(console, ["BENCH_BEGIN ctx_switch"]))
     #expect(!WatchedCapture.containsLine(console, ["BENCH_BEGIN pipe_latency"]))
 }
+
+@Test func readsApacheBenchReports() {
+    let report = """
+        Server Software:        
+        Document Path:          /index.html
+        Document Length:        1024 bytes
+        Concurrency Level:      50
+        Time taken for tests:   4.000 seconds
+        Complete requests:      200
+        Failed requests:        0
+        Total transferred:      226000 bytes
+        Requests per second:    50.00 [#/sec] (mean)
+        """
+    #expect(BenchHTTP.outcome(abOutput: report, status: 0, requests: 200)
+        == .measured(BenchMeasurement(value: 50, unit: "req/s", better: .higher, count: 200)))
+    let fewErrors = report.replacingOccurrences(of: "Failed requests:        0",
+                                                with: "Failed requests:        3\n   (Connect: 0, Receive: 0, Length: 3, Exceptions: 0)")
+    #expect(BenchHTTP.outcome(abOutput: fewErrors, status: 0, requests: 200).measurement?.value == 50, "3 in 200 are tolerated")
+    let manyErrors = report.replacingOccurrences(of: "Failed requests:        0",
+                                                 with: "Failed requests:        30\n   (Connect: 0, Receive: 30, Length: 0, Exceptions: 0)")
+    #expect(BenchHTTP.outcome(abOutput: manyErrors, status: 0, requests: 200)
+        == .failed("30 of 200 requests failed (Connect: 0, Receive: 30, Length: 0, Exceptions: 0)"))
+    #expect(BenchHTTP.outcome(abOutput: report + "\nNon-2xx responses:      200", status: 0, requests: 200)
+        == .failed("200 of 200 responses were not 2xx"))
+    #expect(BenchHTTP.outcome(abOutput: fewErrors + "\nNon-2xx responses:      3", status: 0, requests: 200).measurement != nil,
+            "responses cut short count as Length failures and as non-2xx: a few are tolerated")
+    #expect(BenchHTTP.outcome(abOutput: report, status: 0, requests: 300) == .failed("ab completed 200 requests of 300"))
+    #expect(BenchHTTP.outcome(abOutput: "apr_socket_recv: Connection reset by peer (104)", status: 1, requests: 200)
+        == .failed("ab exited with status 1: apr_socket_recv: Connection reset by peer (104)"))
+    #expect(BenchHTTP.descriptions.map(\.name) == ["httpd_requests_c1", "httpd_requests_c50"])
+    #expect(BenchHTTP.descriptions.allSatisfy { $0.better == .higher && $0.targetRatio == 1.25 })
+}

@@ -39,7 +39,7 @@ public struct BenchRunner {
         let started = Date()
         let programs = BenchPrograms(project: project)
         try programs.build()
-        let benchmarks = try programs.catalog().filter { $0.isSelected(by: options.only) }
+        let benchmarks = try (programs.catalog() + BenchHTTP.descriptions).filter { $0.isSelected(by: options.only) }
         guard !benchmarks.isEmpty else { throw ToolkitError("no benchmark matches \(options.only.joined(separator: ","))") }
         let apusImage = try snapshot(options.apusImage ?? KernelBuild(project: project, variant: .kernel).build())
         let linux = try LinuxKernelImage.fetch(project: project)
@@ -52,9 +52,10 @@ public struct BenchRunner {
             var runs: [BenchKernel: [[String: BenchOutcome]]] = [:]
             for index in 1...max(runCount, 1) {
                 for kernel in [BenchKernel.linux, .apus] {
-                    // The disk family boots on its own, with its disk (BenchDisk.swift).
+                    // The disk family boots on its own, with its disk (BenchDisk.swift), and so does
+                    // the httpd family, with a network card and the load from the host (BenchHTTP.swift).
                     let groups: [(names: [String], attachment: BenchDisk.Attachment, log: String)] = [
-                        (benchmarks.filter { $0.family != BenchDisk.family }.map(\.name), .none, ""),
+                        (benchmarks.filter { $0.family != BenchDisk.family && $0.family != BenchHTTP.family }.map(\.name), .none, ""),
                         (benchmarks.filter { $0.family == BenchDisk.family }.map(\.name), .ext2Disk, "-disk"),
                     ]
                     var outcomes: [String: BenchOutcome] = [:]
@@ -65,6 +66,13 @@ public struct BenchRunner {
                         guest.attachment = group.attachment
                         let groupOutcomes = try guest.run(group.names, clock: mode, knownHangs: &knownHangs[kernel, default: [:]])
                         outcomes.merge(groupOutcomes) { first, _ in first }
+                    }
+                    let httpNames = benchmarks.filter { $0.family == BenchHTTP.family }.map(\.name)
+                    if !httpNames.isEmpty {
+                        let httpOutcomes = try BenchHTTP.run(httpNames, kernel: kernel, image: images[kernel] ?? apusImage, clock: mode,
+                                                             quick: options.quick, project: project,
+                                                             logName: "\(mode.rawValue)-\(index)-\(kernel.rawValue)-httpd")
+                        outcomes.merge(httpOutcomes) { first, _ in first }
                     }
                     runs[kernel, default: []].append(outcomes)
                 }
