@@ -36,4 +36,6 @@ import VirtioBlock
 @section("ktest_registry") @used let networkSuite: KTestSuite = registerNetworkKTests
 @section("ktest_registry") @used let ext2FSSuite: KTestSuite = registerExt2FSKTests
 @section("ktest_registry") @used let kernelLogSuite: KTestSuite = registerKernelLogKTests
+@section("ktest_registry") @used let dentryCacheSuite: KTestSuite = registerDentryCacheKTests
+@section("ktest_registry") @used let ext2DentrySuite: KTestSuite = registerExt2DentryKTests
 #endif

@@ -1,13 +1,16 @@
 /*
  * syscalls.c: the cheapest system calls (lmbench lat_syscall): the null call (getppid), one-byte
  * read of /dev/zero and write to /dev/null, open+close, stat and fstat of a file three path
- * components deep on the root file system; clock_gettime(CLOCK_MONOTONIC) through libc (the vDSO
+ * components deep on the root file system, stat of files 2 and 8 components deep (what each
+ * component of a path walk costs); clock_gettime(CLOCK_MONOTONIC) through libc (the vDSO
  * where the kernel maps one, as Linux and Apus do) and as the raw system call. Each unit makes
  * 1000 calls and checks every result.
  */
 #include "bench.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -60,6 +63,17 @@ static long stat_unit(void *state)
     struct stat status;
     for (int i = 0; i < CALLS_PER_UNIT; i++)
         if (stat(bench_file, &status) != 0) return bench_syscall_failed("stat");
+    if (status.st_size != 4) return bench_fail("stat: size %lld, expected 4", (long long)status.st_size);
+    return CALLS_PER_UNIT;
+}
+
+/* stat of `state`, a path to a 4-byte file. */
+static long stat_path_unit(void *state)
+{
+    const char *file = state;
+    struct stat status;
+    for (int i = 0; i < CALLS_PER_UNIT; i++)
+        if (stat(file, &status) != 0) return bench_syscall_failed("stat");
     if (status.st_size != 4) return bench_fail("stat: size %lld, expected 4", (long long)status.st_size);
     return CALLS_PER_UNIT;
 }
@@ -167,6 +181,35 @@ static int run_stat(const struct bench_spec *spec)
     return 0;
 }
 
+/* stat of a 4-byte file `depth` components deep: /tmp/apus-bench-depth2, /tmp/apus-bench/d3/.../file. */
+static int run_stat_depth(const struct bench_spec *spec, int depth)
+{
+    char file[128];
+    if (depth == 2) {
+        snprintf(file, sizeof file, "/tmp/apus-bench-depth2");
+    } else {
+        mkdir("/tmp/apus-bench", 0755);
+        int length = snprintf(file, sizeof file, "/tmp/apus-bench");
+        for (int level = 3; level < depth; level++) {
+            length += snprintf(file + length, sizeof file - (size_t)length, "/d%d", level);
+            if (mkdir(file, 0755) != 0 && errno != EEXIST) return bench_syscall_failed("mkdir");
+        }
+        snprintf(file + length, sizeof file - (size_t)length, "/file");
+    }
+    int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) return bench_syscall_failed("open(O_CREAT)");
+    int written = (int)write(fd, "abc\n", 4);
+    close(fd);
+    if (written != 4) return bench_syscall_failed("write");
+    struct bench_result result;
+    if (bench_measure(stat_path_unit, file, &result) != 0) return -1;
+    bench_report(spec, &result);
+    return 0;
+}
+
+static int run_stat_depth2(const struct bench_spec *spec) { return run_stat_depth(spec, 2); }
+static int run_stat_depth8(const struct bench_spec *spec) { return run_stat_depth(spec, 8); }
+
 static int run_fstat(const struct bench_spec *spec)
 {
     if (make_bench_file() != 0) return -1;
@@ -180,6 +223,8 @@ const struct bench_spec bench_syscall_specs[] = {
     {"open_close", "syscall", BENCH_NS_PER_OP, run_open_close},
     {"stat", "syscall", BENCH_NS_PER_OP, run_stat},
     {"fstat", "syscall", BENCH_NS_PER_OP, run_fstat},
+    {"stat_depth2", "syscall", BENCH_NS_PER_OP, run_stat_depth2},
+    {"stat_depth8", "syscall", BENCH_NS_PER_OP, run_stat_depth8},
     {"clock_gettime", "syscall", BENCH_NS_PER_OP, run_clock_gettime},
     {"clock_gettime_syscall", "syscall", BENCH_NS_PER_OP, run_clock_gettime_syscall},
     {0},

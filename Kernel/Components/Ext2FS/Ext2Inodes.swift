@@ -30,6 +30,8 @@ final class Ext2Directory: DirectoryInode {
 
     // MARK: Reading
 
+    override var lookupCaching: LookupCaching { .cached }
+
     override func lookup(_ name: [UInt8]) -> Inode? {
         try? volume.lock.locked { () throws(Errno) -> Inode in
             let number = try volume.checked { () throws(Errno) in try fileSystem.lookup(name, in: inodeNumber) }

@@ -109,6 +109,7 @@ public final class Ext2Volume {
             if firstError == nil { firstError = error }
         }
         isUnmounted = true
+        DirectoryInode.forgetAllCachedLookups()
         inodes.removeAll()
         changedAttributes.removeAll()
         if let firstError { throw firstError }

@@ -44,6 +44,10 @@ open class DirectoryInode: Inode {
     /// before it is checked for being empty, as Linux answers when a directory has no rmdir.
     open var hasFixedNames: Bool { false }
 
+    /// Whether the path walk may remember lookups here (DentryCache.swift): only a file system
+    /// whose names change by the namespace operations alone answers `.cached`.
+    open var lookupCaching: LookupCaching { .uncached }
+
     open var entryCount: Int { 0 }
     public var isEmpty: Bool { entryCount == 0 }
     open override var size: UInt64 { 4096 }

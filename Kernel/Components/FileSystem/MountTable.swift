@@ -192,6 +192,7 @@ extension FileSystemTable {
         state.withLock { state in state.mounts.removeAll { $0 === mount } }
         if mount.mountPoint.mounted === mount.root { mount.mountPoint.mounted = nil }
         mount.root.mountParent = nil
+        DirectoryInode.forgetAllCachedLookups()
         try? mount.fileSystem.sync()
         if ending == .shutDown { mount.fileSystem.shutDown() }
     }

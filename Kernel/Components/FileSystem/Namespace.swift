@@ -93,7 +93,7 @@ public enum Namespace {
                              context: PathContext, depth: Int) throws(Errno) -> Inode {
         let target = try PathResolver.resolveParent(path, from: start, context: context)
         if target.name.isEmpty || target.isDotOrDotDot { throw .EISDIR }
-        if let existing = target.parent.lookup(target.name) {
+        if let existing = target.parent.cachedLookup(target.name) {
             if flags.contains(.O_EXCL) { throw .EEXIST }
             if let link = existing as? SymlinkInode {
                 if flags.contains(.O_NOFOLLOW) { throw .ELOOP }
@@ -112,6 +112,7 @@ public enum Namespace {
         try MountRestrictions.requireWritable(target.parent)
         guard target.parent.linkCount > 0 else { throw .ENOENT }     // the directory was removed
         guard Permissions.permits(target.parent, [.write, .execute], for: context.identity) else { throw .EACCES }
+        defer { target.parent.forgetCachedLookup(target.name) }
         return try target.parent.create(target.name, .file, permissions: mode & 0o7777, owner: context.identity.userID,
                                         group: ownerGroup(in: target.parent, context: context))
     }
@@ -124,7 +125,7 @@ public enum Namespace {
     static func prepareCreation(_ path: [UInt8], from start: DirectoryInode, context: PathContext) throws(Errno) -> ParentAndName {
         let target = try PathResolver.resolveParent(path, from: start, context: context)
         if target.name.isEmpty || target.isDotOrDotDot { throw .EEXIST }
-        if target.parent.lookup(target.name) != nil { throw .EEXIST }
+        if target.parent.cachedLookup(target.name) != nil { throw .EEXIST }
         try MountRestrictions.requireWritable(target.parent)
         guard Permissions.permits(target.parent, [.write, .execute], for: context.identity) else { throw .EACCES }
         guard target.parent.linkCount > 0 else { throw .ENOENT }
@@ -135,6 +136,7 @@ public enum Namespace {
         let target = try prepareCreation(path, from: start, context: context)
         var permissions = mode & 0o1777
         if target.parent.permissions & 0o2000 != 0 { permissions |= 0o2000 }
+        defer { target.parent.forgetCachedLookup(target.name) }
         _ = try target.parent.create(target.name, .directory, permissions: permissions, owner: context.identity.userID,
                                      group: ownerGroup(in: target.parent, context: context))
     }
@@ -155,6 +157,7 @@ public enum Namespace {
         case .directory, .symlink, .anonymous:
             throw .EINVAL
         }
+        defer { target.parent.forgetCachedLookup(target.name) }
         _ = try target.parent.create(target.name, node, permissions: mode & 0o7777, owner: owner, group: group)
     }
 
@@ -167,6 +170,7 @@ public enum Namespace {
         do { target = try prepareCreation(path, from: start, context: context) } catch {
             throw error == .EEXIST ? .EADDRINUSE : error
         }
+        defer { target.parent.forgetCachedLookup(target.name) }
         let node = try target.parent.create(target.name, .device(.socket, 0), permissions: permissions & 0o7777,
                                             owner: context.identity.userID, group: ownerGroup(in: target.parent, context: context))
         do { try attach(node) } catch {
@@ -180,6 +184,7 @@ public enum Namespace {
         guard !linkTarget.isEmpty else { throw .ENOENT }
         let target = try prepareCreation(path, from: start, context: context)
         if target.hasTrailingSlash { throw .ENOENT }
+        defer { target.parent.forgetCachedLookup(target.name) }
         _ = try target.parent.create(target.name, .symlink(target: linkTarget), permissions: 0o777, owner: context.identity.userID,
                                      group: ownerGroup(in: target.parent, context: context))
     }
@@ -190,6 +195,7 @@ public enum Namespace {
         if target.hasTrailingSlash { throw .ENOENT }
         guard existing.deviceNumber == target.parent.deviceNumber else { throw .EXDEV }
         guard existing.linkCount > 0 else { throw .ENOENT }
+        defer { target.parent.forgetCachedLookup(target.name) }
         try target.parent.link(existing, as: target.name)
     }
 
@@ -197,12 +203,13 @@ public enum Namespace {
         let target = try PathResolver.resolveParent(path, from: start, context: context)
         if target.name.isEmpty || target.isDotOrDotDot { throw .EISDIR }
         try MountRestrictions.requireWritable(target.parent)
-        guard let victim = target.parent.lookup(target.name) else { throw .ENOENT }
+        guard let victim = target.parent.cachedLookup(target.name) else { throw .ENOENT }
         if victim.isDirectory { throw .EISDIR }
         if target.hasTrailingSlash { throw .ENOTDIR }
         guard Permissions.mayDelete(victim, from: target.parent, for: context.identity) else {
             throw Permissions.permits(target.parent, [.write, .execute], for: context.identity) ? .EPERM : .EACCES
         }
+        defer { target.parent.forgetCachedLookup(target.name) }
         try target.parent.unlink(target.name, victim: victim)
     }
 
@@ -212,7 +219,7 @@ public enum Namespace {
         if target.name == [46, 46] { throw .ENOTEMPTY }
         if target.name.isEmpty { throw .EBUSY }
         try MountRestrictions.requireWritable(target.parent)
-        guard let victim = target.parent.lookup(target.name) else { throw .ENOENT }
+        guard let victim = target.parent.cachedLookup(target.name) else { throw .ENOENT }
         guard let directory = victim as? DirectoryInode else { throw .ENOTDIR }
         if target.parent.hasFixedNames { throw .EPERM }
         if directory === context.root || directory.mounted != nil || directory.mountParent != nil { throw .EBUSY }
@@ -220,6 +227,7 @@ public enum Namespace {
         guard Permissions.mayDelete(victim, from: target.parent, for: context.identity) else {
             throw Permissions.permits(target.parent, [.write, .execute], for: context.identity) ? .EPERM : .EACCES
         }
+        defer { target.parent.forgetCachedLookup(target.name) }
         try target.parent.removeDirectory(target.name, victim: directory)
     }
 

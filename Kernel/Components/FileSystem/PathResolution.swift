@@ -29,7 +29,7 @@ public struct ParentAndName {
     public let name: [UInt8]
     /// The path ended with "/" (the final component must then be a directory).
     public let hasTrailingSlash: Bool
-    public var existing: Inode? { name.isEmpty ? parent : parent.lookup(name) }
+    public var existing: Inode? { name.isEmpty ? parent : parent.cachedLookup(name) }
     public var isDotOrDotDot: Bool { name == [46] || name == [46, 46] }
 }
 
@@ -71,15 +71,20 @@ public enum PathResolver {
     /// Resolves all but the last component of `path` (for creating, removing, renaming).
     public static func resolveParent(_ path: [UInt8], from start: DirectoryInode, context: PathContext) throws(Errno) -> ParentAndName {
         guard !path.isEmpty else { throw .ENOENT }
-        var parts = components(path)
         let trailingSlash = path.last == 47
         let origin = path.first == 47 ? context.root : start
-        guard let last = parts.popLast() else {
+        var lastEnd = path.count
+        while lastEnd > 0 && path[lastEnd - 1] == 47 { lastEnd -= 1 }
+        guard lastEnd > 0 else {
             return ParentAndName(parent: context.root, name: [], hasTrailingSlash: trailingSlash)
         }
-        guard last.count <= maximumNameLength else { throw .ENAMETOOLONG }
+        var lastStart = lastEnd - 1
+        while lastStart > 0 && path[lastStart - 1] != 47 { lastStart -= 1 }
+        guard lastEnd - lastStart <= maximumNameLength else { throw .ENAMETOOLONG }
+        let last = Array(path[lastStart..<lastEnd])
         var follows = 0
-        let parentInode = try walkComponents(parts, from: origin, context: context, finalLink: .follow, follows: &follows)
+        let parentInode = try walkComponents(of: path, upTo: lastStart, from: origin, context: context, finalLink: .follow,
+                                             follows: &follows)
         guard let parent = parentInode as? DirectoryInode else { throw .ENOTDIR }
         guard Permissions.permits(parent, .execute, for: context.identity) else { throw .EACCES }
         return ParentAndName(parent: parent, name: last, hasTrailingSlash: trailingSlash)
@@ -90,29 +95,42 @@ public enum PathResolver {
         guard !path.isEmpty else { throw .ENOENT }
         let origin = path.first == 47 ? context.root : start
         let trailingSlash = path.last == 47
-        let inode = try walkComponents(components(path), from: origin, context: context,
+        let inode = try walkComponents(of: path, upTo: path.count, from: origin, context: context,
                                        finalLink: trailingSlash ? .follow : finalLink, follows: &follows)
         if trailingSlash && !inode.isDirectory && inode.kind != .symlink { throw .ENOTDIR }
         return inode
     }
 
-    static func walkComponents(_ parts: [[UInt8]], from origin: DirectoryInode, context: PathContext, finalLink: FinalLink,
-                               follows: inout Int) throws(Errno) -> Inode {
+    /// Where the first name in `path[index..<end]` lies ("//" and leading slashes skipped), or nil.
+    @inline(__always)
+    static func nextComponent(_ path: [UInt8], from index: Int, upTo end: Int) -> Range<Int>? {
+        var start = index
+        while start < end && path[start] == 47 { start += 1 }
+        guard start < end else { return nil }
+        var stop = start + 1
+        while stop < end && path[stop] != 47 { stop += 1 }
+        return start..<stop
+    }
+
+    /// Walks the names of `path[0..<end]` where they lie: no name is copied unless the dentry
+    /// cache has not seen it (DentryCache.swift), so a warm walk allocates nothing.
+    static func walkComponents(of path: [UInt8], upTo end: Int, from origin: DirectoryInode, context: PathContext,
+                               finalLink: FinalLink, follows: inout Int) throws(Errno) -> Inode {
         var current: Inode = origin
-        var index = 0
-        while index < parts.count {
-            let name = parts[index]
-            let isLast = index == parts.count - 1
+        var pending = nextComponent(path, from: 0, upTo: end)
+        while let range = pending {
+            let following = nextComponent(path, from: range.upperBound, upTo: end)
+            let isLast = following == nil
             guard let directory = current as? DirectoryInode else { throw .ENOTDIR }
             guard Permissions.permits(directory, .execute, for: context.identity) else { throw .EACCES }
-            guard name.count <= maximumNameLength else { throw .ENAMETOOLONG }
+            guard range.count <= maximumNameLength else { throw .ENAMETOOLONG }
             var next: Inode
-            if name == [46] {
+            if path[range.lowerBound] == 46 && range.count == 1 {
                 next = directory
-            } else if name == [46, 46] {
+            } else if path[range.lowerBound] == 46 && range.count == 2 && path[range.lowerBound + 1] == 46 {
                 next = directory === context.root ? directory : directory.dotDot
             } else {
-                guard let child = directory.lookup(name) else { throw .ENOENT }
+                guard let child = directory.cachedLookup(path, range) else { throw .ENOENT }
                 next = child
             }
             while let mountedDirectory = next as? DirectoryInode, let mountedRoot = mountedDirectory.mounted {
@@ -127,12 +145,13 @@ public enum PathResolver {
                     let target = link.target
                     guard !target.isEmpty else { throw .ENOENT }
                     let base = target.first == 47 ? context.root : directory
-                    next = try walkComponents(components(target), from: base, context: context, finalLink: .follow, follows: &follows)
+                    next = try walkComponents(of: target, upTo: target.count, from: base, context: context, finalLink: .follow,
+                                              follows: &follows)
                     if target.last == 47 && !next.isDirectory { throw .ENOTDIR }
                 }
             }
             current = next
-            index += 1
+            pending = following
         }
         return current
     }

@@ -196,6 +196,7 @@ final class RamDirectory: DirectoryInode {
     }
 
     override var entryCount: Int { children.count }
+    override var lookupCaching: LookupCaching { .cached }
 
     override func lookup(_ name: [UInt8]) -> Inode? {
         for child in children where child.name == name { return child.inode }
@@ -213,6 +214,7 @@ final class RamDirectory: DirectoryInode {
 
     override func insert(_ name: [UInt8], _ inode: Inode) throws(Errno) {
         guard lookup(name) == nil else { throw .EEXIST }
+        defer { forgetCachedLookup(name) }
         var bytes = name.count + 64
         if children.count == children.capacity {
             bytes = max(bytes, (children.capacity * 2 + 1) * Swift.MemoryLayout<(name: [UInt8], inode: Inode, position: UInt64)>.stride + 64)
@@ -229,6 +231,7 @@ final class RamDirectory: DirectoryInode {
 
     override func remove(_ name: [UInt8]) throws(Errno) -> Inode {
         guard let index = children.firstIndex(where: { $0.name == name }) else { throw .ENOENT }
+        defer { forgetCachedLookup(name) }
         let inode = children[index].inode
         children.remove(at: index)
         if inode is DirectoryInode { linkCount -= 1 }

@@ -19,8 +19,8 @@ extension Namespace {
         // As Linux: another mount is EXDEV, then a read-only one EROFS, before the names are looked up.
         guard source.parent.deviceNumber == target.parent.deviceNumber else { throw .EXDEV }
         try MountRestrictions.requireWritable(source.parent)
-        guard let moving = source.parent.lookup(source.name) else { throw .ENOENT }
-        let replaced = target.parent.lookup(target.name)
+        guard let moving = source.parent.cachedLookup(source.name) else { throw .ENOENT }
+        let replaced = target.parent.cachedLookup(target.name)
         if (source.hasTrailingSlash || target.hasTrailingSlash) && !moving.isDirectory { throw .ENOTDIR }
         guard Permissions.permits(source.parent, [.write, .execute], for: context.identity),
               Permissions.permits(target.parent, [.write, .execute], for: context.identity) else { throw .EACCES }
@@ -30,6 +30,10 @@ extension Namespace {
             if directory.mounted != nil || directory === context.root { throw .EBUSY }
             if directory.isAncestor(of: target.parent) { throw .EINVAL }
             if source.parent !== target.parent && !Permissions.permits(directory, .write, for: context.identity) { throw .EACCES }
+        }
+        defer {
+            source.parent.forgetCachedLookup(source.name)
+            target.parent.forgetCachedLookup(target.name)
         }
         switch mode {
         case .exchange:
