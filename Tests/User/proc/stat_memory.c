@@ -1,6 +1,7 @@
 /* What ps(1) reads from /proc/PID/stat and /proc/PID/statm (proc(5)): the
  * memory sizes (vsize in bytes and rss in pages in stat; size, resident,
- * shared, text, lib, data, dt in pages in statm, which agree with stat's),
+ * shared, text, lib, data, dt in pages in statm, which agree with stat's;
+ * the Vm and Rss lines of status in kB, which agree with statm and add up),
  * that grow when the process maps and touches memory and shrink when it
  * unmaps (Linux keeps rss in per-CPU counters that lag by up to 64 pages a
  * CPU: so only big changes are checked); and the controlling terminal (tty_nr, encoded as Linux encodes a
@@ -51,6 +52,22 @@ static int read_stat(const char *path, struct stat_fields *fields)
     return 1;
 }
 
+/* A "Name:\t   N kB" line of /proc/self/status, in kB; -1 if absent. */
+static long status_kilobytes(const char *name)
+{
+    static char status[8192];
+    if (apus_read_file("/proc/self/status", status, sizeof status) <= 0)
+        return -1;
+    char key[32];
+    snprintf(key, sizeof key, "\n%s:", name);
+    char *line = strstr(status, key);
+    long value = -1;
+    char unit[8] = {0};
+    if (line && sscanf(line + strlen(key), " %ld %7s", &value, unit) == 2 && strcmp(unit, "kB") == 0)
+        return value;
+    return -1;
+}
+
 /* The terminal encoding of stat's tty_nr: minor bits 0-7 and 20-31, major 8-19. */
 static long encoded_device(dev_t device)
 {
@@ -76,6 +93,20 @@ int main(void)
     CHECK_EQ_LONG(statm[4], 0);
     CHECK(statm[5] > 0 && statm[5] < statm[0], "data and stack are part of the size");
     CHECK_EQ_LONG(statm[6], 0);
+
+    /* status: sizes in kB that agree with statm (read again: status allocates nothing that
+     * stays mapped, statm is read right before it) and resident memory that adds up. */
+    CHECK(apus_read_file("/proc/self/statm", text, sizeof text) > 0, "read /proc/self/statm again");
+    CHECK_EQ_LONG(sscanf(text, "%ld", &statm[0]), 1);
+    long size_kb = status_kilobytes("VmSize");
+    CHECK_EQ_LONG(size_kb, statm[0] * (page / 1024));
+    long rss_kb = status_kilobytes("VmRSS"), anon_kb = status_kilobytes("RssAnon");
+    long file_kb = status_kilobytes("RssFile"), shmem_kb = status_kilobytes("RssShmem");
+    CHECK(rss_kb >= 0 && anon_kb >= 0 && file_kb >= 0 && shmem_kb >= 0, "VmRSS, RssAnon, RssFile, RssShmem");
+    CHECK_EQ_LONG(rss_kb, anon_kb + file_kb + shmem_kb);
+    CHECK(status_kilobytes("VmData") > 0 && status_kilobytes("VmStk") > 0 && status_kilobytes("VmExe") > 0,
+          "VmData, VmStk, VmExe");
+    CHECK(status_kilobytes("VmSwap") >= 0 && status_kilobytes("VmPTE") >= 0, "VmSwap, VmPTE");
 
     /* 16 MiB mapped, 8 MiB of it touched. */
     size_t length = 16u << 20;
