@@ -3,6 +3,7 @@
 #   make run [KCMD="log=debug init=/bin/sh"]   build and boot in QEMU
 #            [ADD=DIR] [INITRD=FILE]           lay DIR over the default image / boot your own cpio
 #            [DISK=FILE]                       attach a raw image as /dev/vda (virtio-blk)
+#            [ROOT=debian]                     boot Debian 12 from a disk (apus rootfs debian builds and caches it)
 #            [NET=8080:80]                     virtio-net eth0 on QEMU's restricted user network, host 127.0.0.1:8080 -> guest port 80
 #   make test                                  every check and test (what CI runs)
 #   make ktest [FILTER=heap]                   in-kernel tests only
@@ -32,8 +33,9 @@ run: export APUS_RUN_ADD = $(value ADD)
 run: export APUS_RUN_INITRD = $(value INITRD)
 run: export APUS_RUN_DISK = $(value DISK)
 run: export APUS_RUN_NET = $(value NET)
+run: export APUS_RUN_ROOT = $(value ROOT)
 run: toolkit
-	@$(APUS) run $(if $(value ADD),--add "$$APUS_RUN_ADD") $(if $(value INITRD),--initrd "$$APUS_RUN_INITRD") $(if $(value DISK),--disk "$$APUS_RUN_DISK") $(if $(value NET),--net "$$APUS_RUN_NET") --kcmd "$$APUS_RUN_KCMD"
+	@$(APUS) run $(if $(value ADD),--add "$$APUS_RUN_ADD") $(if $(value INITRD),--initrd "$$APUS_RUN_INITRD") $(if $(value DISK),--disk "$$APUS_RUN_DISK") $(if $(value NET),--net "$$APUS_RUN_NET") $(if $(value ROOT),--root "$$APUS_RUN_ROOT") --kcmd "$$APUS_RUN_KCMD"
 
 test: toolkit
 	@$(APUS) test

@@ -74,7 +74,7 @@ let package = Package(
         component("Process", dependencies: ["Framework", "FileSystem", "Memory", "LinuxABI", "Capabilities", "ElfFormat",
                                             "Scheduling", "FileLocks"]),
         component("Events", dependencies: ["Framework", "FileSystem", "Scheduling", "Process", "LinuxABI"]),
-        component("ProcFS", dependencies: ["Framework", "FileSystem", "Memory", "Process", "LinuxABI", "Scheduling", "FileLocks", "Network", "SystemVIPC", "KernelLog"]),
+        component("ProcFS", dependencies: ["Framework", "FileSystem", "Memory", "Process", "LinuxABI", "Scheduling", "FileLocks", "Network", "SystemVIPC", "KernelLog", "Terminal"]),
         component("Futex", dependencies: ["Framework", "FileSystem", "Memory", "LinuxABI", "Scheduling", "Capabilities"]),
         component("Network", dependencies: ["Framework", "FileSystem", "Scheduling", "LinuxABI", "InternetStack"]),
         component("VirtioNet", dependencies: ["Framework", "Virtio", "VirtioQueue", "Network", "InternetStack", "Scheduling"]),

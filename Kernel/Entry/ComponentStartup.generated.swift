@@ -2,7 +2,7 @@
 // Components start in dependency order (each after the components it depends on, ties
 // broken by name); `apus components` (and so `make test`) fails when this file is stale.
 //
-// Order: Scheduling, Block, FileSystem, Ext2FS, FileLocks, Memory, Futex, Network, Process, Events, KernelLog, SystemVIPC, ProcFS, Terminal, SystemCalls, Virtio, VirtioBlock, VirtioNet
+// Order: Scheduling, Block, FileSystem, Ext2FS, FileLocks, Memory, Futex, Network, Process, Events, KernelLog, SystemVIPC, Terminal, ProcFS, SystemCalls, Virtio, VirtioBlock, VirtioNet
 
 import Ext2FS
 import KernelLog
@@ -31,8 +31,8 @@ enum ComponentStartup {
         // KernelLog
         KernelLog.start()
         // SystemVIPC: no start entry point
-        // ProcFS: no start entry point
         // Terminal: no start entry point
+        // ProcFS: no start entry point
         // SystemCalls: no start entry point
         // Virtio: no start entry point
         // VirtioBlock

@@ -1,5 +1,5 @@
 // /proc/PID, /proc/PID/fd and /proc/PID/task: one process's view (cmdline, comm, cwd, environ,
-// exe, fd/, maps, mounts, mountinfo, oom_score, oom_score_adj, root, stat, status, task/), and under task/ one such view per thread. The directory holds the process's ID, not the process (back-references are IDs):
+// exe, fd/, maps, mounts, mountinfo, oom_score, oom_score_adj, root, stat, statm, status, task/), and under task/ one such view per thread. The directory holds the process's ID, not the process (back-references are IDs):
 // every use looks the process up again, so entries of a process that has been reaped read as
 // empty and its links lead nowhere (ENOENT). Directories and links belong to the process's
 // effective user, as on Linux.
@@ -11,7 +11,8 @@ import Process
 
 final class ProcessDirectory: ProcDirectory {
     enum Entry: UInt64, CaseIterable {
-        case cmdline = 3, comm, cwd, environ, exe, fd, maps, root, stat, status, task, oomScore, oomScoreAdjustment, mounts, mountInformation
+        case cmdline = 3, comm, cwd, environ, exe, fd, maps, root, stat, status, task, oomScore, oomScoreAdjustment, mounts, mountInformation,
+             statm
 
         var name: String {
             switch self {
@@ -30,6 +31,7 @@ final class ProcessDirectory: ProcDirectory {
             case .oomScoreAdjustment: "oom_score_adj"
             case .mounts: "mounts"
             case .mountInformation: "mountinfo"
+            case .statm: "statm"
             }
         }
 
@@ -37,7 +39,8 @@ final class ProcessDirectory: ProcDirectory {
             switch self {
             case .cwd, .exe, .root: .symlink
             case .fd, .task: .directory
-            case .cmdline, .comm, .environ, .maps, .stat, .status, .oomScore, .oomScoreAdjustment, .mounts, .mountInformation: .regular
+            case .cmdline, .comm, .environ, .maps, .stat, .status, .oomScore, .oomScoreAdjustment, .mounts, .mountInformation,
+                 .statm: .regular
             }
         }
     }
@@ -103,6 +106,10 @@ final class ProcessDirectory: ProcDirectory {
         case .stat:
             return ProcFile(number: number, deviceNumber: deviceNumber, owner: owner, group: group) {
                 ProcessFiles.stat(ProcessTable.shared.process(id), shownID: shownID)
+            }
+        case .statm:
+            return ProcFile(number: number, deviceNumber: deviceNumber, owner: owner, group: group) {
+                ProcessTable.shared.process(id).map { ProcessMemorySizes(of: $0).statm } ?? []
             }
         case .environ:
             return ProcFile(number: number, deviceNumber: deviceNumber, owner: owner, group: group, permissions: 0o400) {

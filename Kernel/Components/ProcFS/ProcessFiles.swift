@@ -1,12 +1,14 @@
 // The contents of /proc/PID/cmdline, environ, stat and status, and the text of /proc/PID/fd/N links, in
 // the formats proc(5) gives (field order of stat is fixed: tools index into it). Values Apus
-// does not keep (page-fault counts, memory sizes, wait channel, terminal) read as 0, as Linux
-// shows them for a process without them; tpgid is -1 (no controlling terminal recorded here).
+// does not keep (page-fault counts, wait channel) read as 0, as Linux shows them for a process
+// without them. The memory sizes come from ProcessMemorySizes; tty_nr and tpgid from the
+// console, when it is the process's controlling terminal (its session's), else 0 and -1.
 
 import FileSystem
 import Framework
 import LinuxABI
 import Process
+import Terminal
 
 enum ProcessFiles {
     /// Clock ticks (USER_HZ, sysconf(_SC_CLK_TCK)) are 1/100 s.
@@ -55,12 +57,14 @@ enum ProcessFiles {
     static func stat(_ process: Process?, shownID: Int32) -> [UInt8] {
         guard let process else { return [] }
         let usage = process.usage
+        let memory = ProcessMemorySizes(of: process)
+        let terminal = controllingTerminal(of: process)
         let ticks = { (nanoseconds: UInt64) -> Int64 in Int64(clamping: nanoseconds / nanosecondsPerTick) }
         var text = ProcFileSystem.decimal(Int64(shownID)) + [32, 40] + process.name + [41, 32]
         text.append(state(process, shownID: shownID).letter)
         let fields: [Int64] = [
             Int64(process.parentID), Int64(process.processGroupID), Int64(process.sessionID),
-            0, -1,                                                       // tty_nr, tpgid
+            terminal.number, terminal.foregroundGroup,                   // tty_nr, tpgid
             4194304,                                                     // flags (PF_RANDOMIZE-free user task)
             0, 0, 0, 0,                                                  // minflt, cminflt, majflt, cmajflt
             ticks(usage.userNanoseconds), ticks(usage.systemNanoseconds),
@@ -68,7 +72,7 @@ enum ProcessFiles {
             20, 0,                                                       // priority, nice
             Int64(max(process.threads.count, 1)), 0,                     // num_threads, itrealvalue
             ticks(process.startTime),
-            0, 0,                                                        // vsize, rss
+            Int64(memory.sizePages) * Int64(ProcessMemorySizes.pageBytes), Int64(memory.residentPages),   // vsize, rss
         ]
         for field in fields { text += [32] + ProcFileSystem.decimal(field) }
         text += Array(" 18446744073709551615".utf8)                     // rsslim
@@ -84,6 +88,18 @@ enum ProcessFiles {
         for field in rest { text += [32] + ProcFileSystem.decimal(field) }
         text.append(10)
         return text
+    }
+
+    /// /dev/ttyS0 (4, 64) in stat's encoding of a device number: minor bits 0-7 and 20-31,
+    /// major bits 8-19.
+    static let consoleTerminalNumber: Int64 = 64 | 4 << 8
+
+    /// The process's controlling terminal as stat shows it: the console if it controls the
+    /// process's session (its number, the foreground group), else none (0, -1).
+    static func controllingTerminal(of process: Process) -> (number: Int64, foregroundGroup: Int64) {
+        let session = Terminal.console.session
+        guard session != 0, session == process.sessionID, !process.isZombie else { return (0, -1) }
+        return (consoleTerminalNumber, Int64(Terminal.console.foregroundGroup))
     }
 
     static func exitCode(_ process: Process) -> Int32 {
@@ -121,6 +137,7 @@ enum ProcessFiles {
         text += [32, 10]
         text += line("NStgid", [UInt64(process.id)]) + line("NSpid", [UInt64(process.id)])
         text += line("NSpgid", [UInt64(max(process.processGroupID, 0))]) + line("NSsid", [UInt64(max(process.sessionID, 0))])
+        text += ProcessMemorySizes(of: process).statusLines
         text += line("Threads", [UInt64(max(process.threads.count, 1))])
         return text
     }

@@ -86,6 +86,7 @@ enum SystemCallTable {
         case SystemCall.fdatasync.rawValue: try Attributes.fsync(context)
         case SystemCall.sync.rawValue: try Attributes.sync(context)
         case SystemCall.syncfs.rawValue: try Attributes.syncfs(context)
+        case SystemCall.fadvise64.rawValue: try FileAdvice.fadvise64(context)
         // mounts
         case SystemCall.mount.rawValue: try MountCalls.mount(context)
         case SystemCall.umount2.rawValue: try MountCalls.umount2(context)

@@ -60,6 +60,8 @@ public enum Dependencies {
     public static let git = Requirement("git", package: "git")
     // The network level fetches from the guest's httpd with Debian's curl and compares checksums.
     public static let curl = Requirement("curl", package: "curl")
+    // `apus rootfs debian` builds a Debian root file system from apt's archive (DebianRootFileSystem.swift).
+    public static let mmdebstrap = Requirement("mmdebstrap", package: "mmdebstrap")
     public static let sha256sum = Requirement("sha256sum", package: "coreutils")
     // The httpd benchmark rows drive the guest's busybox httpd with ApacheBench (BenchHTTP.swift).
     public static let apacheBench = Requirement("ab", package: "apache2-utils")
@@ -67,6 +69,7 @@ public enum Dependencies {
     public static let shell = Requirement("sh", package: "dash")
     public static let timeout = Requirement("timeout", package: "coreutils")
     public static let tar = Requirement("tar", package: "tar")
+    public static let copy = Requirement("cp", package: "coreutils")
     public static let dpkgDeb = Requirement("dpkg-deb", package: "dpkg")
     public static let aptGet = Requirement("apt-get", package: "apt")
     public static let aptCache = Requirement("apt-cache", package: "apt")
@@ -85,7 +88,7 @@ public enum Dependencies {
     /// Every program the toolkit and its test levels run on the host.
     public static let all: [Requirement] = [
         qemu, gdb, musl, busybox, cpio, gzip, mke2fs, e2fsck, debugfs, gcc, cc, make, readelf, nm, git, curl, sha256sum, apacheBench,
-        shell, timeout, tar, dpkgDeb, aptGet, aptCache,
+        mmdebstrap, shell, timeout, tar, copy, dpkgDeb, aptGet, aptCache,
         swift, swiftc, swiftDemangle, linker, clang, llvmObjdump, llvmObjcopy, llvmNm, llvmSymbolizer,
     ]
 

@@ -15,6 +15,7 @@ struct Apus: ParsableCommand {
             UserTestCommand.self, LintCommand.self, TcbCommand.self, ComponentsCommand.self, DepsCommand.self, BenchCommand.self,
             SessionCommand.self, ShellTestCommand.self, FuzzCommand.self, ExhaustionCommand.self, MkdiskCommand.self,
             Ext2FuzzCommand.self,
+            RootfsCommand.self, DistroCommand.self,
         ])
 }
 

@@ -21,8 +21,8 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Build the kernel and boot it in QEMU (console on this terminal; Ctrl-A X quits QEMU).")
 
-    @Option(name: .long, help: "Guest memory in MiB.")
-    var memory = 256
+    @Option(name: .long, help: "Guest memory in MiB (default 256; 1024 with --root debian).")
+    var memory: Int?
 
     @Option(name: .long, help: "Stop QEMU after this many seconds.")
     var timeout: Double?
@@ -36,6 +36,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Attach this raw disk image as a virtio block device, read-write (repeatable: vda, vdb...).", valueName: "file"))
     var disk: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Boot a root file system the toolkit builds (debian: `apus rootfs debian`) from /dev/vda, read-write; --disk images follow it as vdb...", valueName: "system"))
+    var root: RootFileSystemChoice?
+
     @Option(name: .long, help: ArgumentHelp("Give the guest a virtio-net card on QEMU's user network (restrict=on: nothing leaves this machine) and forward 127.0.0.1:HOSTPORT to the guest's GUESTPORT (repeatable).", valueName: "hostport:guestport"))
     var net: [String] = []
 
@@ -47,18 +50,27 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let arguments = KernelCommandLineArguments(text: kcmd, words: kernelCommandLine)
+            let project = try Project.locate()
+            var rootDisks: [QEMUMachine.VirtioDisk] = []
+            var rootWords: [String] = []
+            if root != nil {
+                guard initrd == nil && add.isEmpty else { throw ToolkitError("--root boots from a disk: it cannot be combined with --initrd or --add") }
+                let debian = DebianRootFileSystem(project: project)
+                try debian.ensureImage()
+                rootDisks = [QEMUMachine.VirtioDisk(file: try debian.workingCopy(named: "debian-\(DebianRootFileSystem.suite)-run.ext2", .keepIfCurrent))]
+                rootWords = DebianRootFileSystem.kernelWords
+            }
+            let arguments = KernelCommandLineArguments(text: kcmd, words: kernelCommandLine, leadingWords: rootWords)
             let commandLine = try arguments.kernelText()
             if initrd != nil && !add.isEmpty {
                 throw ToolkitError("--add lays files over the default image; it cannot be combined with --initrd")
             }
             let image = RunImage.forRun(initrd: initrd.map { URL(fileURLWithPath: $0) }, adding: add.map { URL(fileURLWithPath: $0) },
                                         kernelWords: try arguments.allWords())
-            let project = try Project.locate()
             let kernel = try KernelBuild(project: project, variant: .kernel).build()
             var machine = QEMUMachine(kernel: kernel, initrd: try image.prepare(project: project), commandLine: commandLine)
-            machine.memoryMiB = memory
-            machine.disks = try disk.map { path in
+            machine.memoryMiB = memory ?? (root == nil ? 256 : DebianRootFileSystem.memoryMiB)
+            machine.disks = try rootDisks + disk.map { path in
                 guard FileManager.default.isReadableFile(atPath: path) else { throw ToolkitError("--disk \(path): no such readable file") }
                 return QEMUMachine.VirtioDisk(file: URL(fileURLWithPath: path))
             }
@@ -84,6 +96,8 @@ struct RunCommand: ParsableCommand {
 struct KernelCommandLineArguments {
     let text: String?
     let words: [String]
+    /// Words the toolkit puts before the user's (`--root`'s root= and init=; a later word wins).
+    var leadingWords: [String] = []
 
     /// The words as the kernel gets them.
     func allWords() throws -> [String] {
@@ -91,7 +105,7 @@ struct KernelCommandLineArguments {
         do throws(KernelCommandLineWords.ParseError) {
             var textWords: [String] = []
             if let text { textWords = try KernelCommandLineWords.splitShellWords(text) }
-            return textWords + passedWords
+            return leadingWords + textWords + passedWords
         } catch {
             throw ToolkitError(error.description)
         }
@@ -102,7 +116,7 @@ struct KernelCommandLineArguments {
         do throws(KernelCommandLineWords.ParseError) {
             var textWords: [String] = []
             if let text { textWords = try KernelCommandLineWords.splitShellWords(text) }
-            return try KernelCommandLineWords.kernelText(textWords + passedWords)
+            return try KernelCommandLineWords.kernelText(leadingWords + textWords + passedWords)
         } catch {
             throw ToolkitError(error.description)
         }
