@@ -25,4 +25,4 @@
 // multi-core work (as for pipes' and sockets' buffers).
 //
 // System-call decoding is SystemCalls' (EventPollCalls, EventfdCalls, TimerfdCalls, SignalfdCalls);
-// SCM_RIGHTS and SCM_CREDENTIALS are FileSystem's AF_UNIX code (UnixSocketControl).
+// SCM_RIGHTS and SCM_CREDENTIALS are the Network component's AF_UNIX code (UnixSocketControl).

@@ -1,7 +1,8 @@
-// Sockets whose behaviour lives in another component (the Network component's AF_INET sockets):
-// FileSystem owns only the socket inode (S_IFSOCK, "socket:[N]" in /proc/PID/fd) and the open
-// file description; the family's code subclasses `SocketFileKind`, as Events subclasses
-// `AnonymousFileKind`. AF_UNIX sockets are FileSystem's own (UnixSocketPair.swift).
+// Sockets as the file system sees them. Their behaviour lives in the Network component (the
+// socket layer: AF_UNIX and AF_INET families, the calls); FileSystem owns only the socket inode
+// (sockfs: S_IFSOCK, "socket:[N]" in /proc/PID/fd), the open file description, and the socket
+// node a path bind makes in the namespace (Namespace.makeSocketNode). A family's socket object
+// subclasses `SocketFileKind`, as Events subclasses `AnonymousFileKind`.
 
 import Capabilities
 import Framework
@@ -25,14 +26,28 @@ public enum SocketFiles {
                  statusFlags: statusFlags.intersection(.O_NONBLOCK), operations: SocketFileOperations(kind: kind))
     }
 
-    /// The family's object behind `file`; nil for AF_UNIX sockets and every other file.
+    /// The family's object behind `file`; nil for every file that is not a socket.
     public static func kind(of file: OpenFile) -> SocketFileKind? {
         (file.operations as? SocketFileOperations)?.socketKind
     }
 
     /// Whether `file` is a socket of any family.
     public static func isSocket(_ file: OpenFile) -> Bool {
-        file.operations is SocketFileOperations || UnixSockets.isSocket(file)
+        file.operations is SocketFileOperations
+    }
+
+    /// Whether EPIPE from a write on `file` also raises SIGPIPE: pipes and stream sockets do,
+    /// datagram and sequenced-packet sockets do not.
+    public static func signalsBrokenPipe(_ file: OpenFile) -> Bool {
+        kind(of: file)?.signalsBrokenPipe ?? true
+    }
+}
+
+/// The inode of a socket (sockfs): S_IFSOCK, mode 0777, owned by the creator.
+public final class SocketInode: Inode {
+    init(owner: UInt32, group: UInt32) {
+        super.init(number: PipeInodes.next(), deviceNumber: makeDeviceNumber(major: 0, minor: 8), kind: .socket,
+                   permissions: 0o777, owner: owner, group: group)
     }
 }
 

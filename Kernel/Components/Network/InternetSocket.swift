@@ -34,7 +34,7 @@ public enum TransferDirection: Sendable {
     case send
 }
 
-final class InternetSocket: SocketFileKind {
+final class InternetSocket: Socket {
     let id: SocketID
     let kind: SocketKind
     let waiters = WaitQueue()
@@ -48,7 +48,7 @@ final class InternetSocket: SocketFileKind {
     init(id: SocketID, kind: SocketKind) {
         self.id = id
         self.kind = kind
-        super.init()
+        super.init(family: .internet)
     }
 
     var host: NetworkHost { NetworkHost.shared }

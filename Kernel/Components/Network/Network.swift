@@ -1,6 +1,7 @@
-// Network: AF_INET sockets (ip(7), tcp(7), udp(7)) over the InternetStack library, and the
-// interfaces they reach. Today the only interface is the loopback `lo` (127.0.0.1/8, MTU 65536,
-// always up, index 1); no traffic leaves the machine.
+// Network: the socket layer (Sockets.swift: the generic socket object and the family dispatch),
+// with AF_UNIX sockets (unix(7); UnixSocket*.swift) as one family beside AF_INET sockets (ip(7),
+// tcp(7), udp(7)) over the InternetStack library, and the interfaces AF_INET reaches: the
+// loopback `lo` (127.0.0.1/8, MTU 65536, always up, index 1) and virtio-net cards.
 //
 // What this component owns:
 // - NetworkHost: the one `NetworkStack`, behind one spin lock (the library is not reentrant and
@@ -22,8 +23,8 @@
 // is armed whenever the stack has a deadline; nothing a user passes reaches a trap (lengths are
 // range-checked before any copy; sizes saturate).
 // Concurrency: every stack access holds `NetworkHost.state`; socket settings have their own lock.
-// System-call decoding is SystemCalls' (Handlers/InternetSocketCalls.swift); AF_UNIX stays in
-// FileSystem.
+// System-call decoding is SystemCalls' (Handlers/Socket*.swift, Handlers/InternetSocketCalls.swift);
+// FileSystem keeps only the socket inode and the socket node a path bind makes.
 
 import FileSystem
 import Framework

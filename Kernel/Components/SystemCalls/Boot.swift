@@ -9,6 +9,7 @@ import Framework
 import KernelCommandLine
 import LinuxABI
 import Memory
+import Network
 import ProcFS
 import Process
 import Scheduling

@@ -16,6 +16,7 @@ import FileSystem
 import Framework
 import LinuxABI
 import Memory
+import Network
 import Process
 
 enum SocketControlMessages {

@@ -6,7 +6,7 @@
 // msg_namelen (0 for an unnamed sender), msg_flags (MSG_TRUNC for a datagram cut short,
 // MSG_CTRUNC for control data cut short, and MSG_CMSG_CLOEXEC if asked) and msg_controllen (the
 // length of the control messages written). SCM_RIGHTS and SCM_CREDENTIALS are decoded and
-// encoded in SocketControlMessages.swift; the socket carries them (FileSystem's
+// encoded in SocketControlMessages.swift; the socket carries them (the Network component's
 // UnixSocketControl.swift).
 
 import FileSystem
@@ -55,9 +55,12 @@ enum Messages {
         if header.controlLength >= UInt64(ControlMessages.headerSize) {
             ancillary = try SocketControlMessages.decode(call, at: header.control, length: Int(header.controlLength))
         }
-        if InternetSockets.isInternetSocket(file) {
+        switch try Sockets.family(of: file) {
+        case .internet:
             // No AF_INET control message (IP_PKTINFO, IP_TTL...) is implemented: they are ignored.
             return try InternetSocketCalls.send(call, file, from: vectors, to: address.isEmpty ? nil : address, flags: flags)
+        case .unix:
+            break
         }
         let destination = address.isEmpty ? nil : try SendReceive.checkDestination(address, of: file, call)
         return try SendReceive.sendSignallingBrokenPipe(call, file, flags: flags) { () throws(Errno) -> Int in
@@ -75,7 +78,10 @@ enum Messages {
     static func receiveMessage(_ call: SystemCallContext, _ file: OpenFile, headerAt headerAddress: UInt64,
                                flags: MessageFlags) throws(Errno) -> Int {
         let (header, vectors) = try header(call, at: headerAddress)
-        if InternetSockets.isInternetSocket(file) { return try receiveInternet(call, file, header: header, at: headerAddress, vectors, flags) }
+        switch try Sockets.family(of: file) {
+        case .internet: return try receiveInternet(call, file, header: header, at: headerAddress, vectors, flags)
+        case .unix: break
+        }
         let received = try UnixSockets.receive(file, into: vectors, flags: flags)
         if header.name != 0 {
             try SocketNames.copyOutAddress(SocketNames.senderAddress(received.senderName), call, address: header.name,

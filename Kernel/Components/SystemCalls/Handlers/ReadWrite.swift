@@ -35,7 +35,7 @@ enum ReadWrite {
         do throws(Errno) {
             return try body()
         } catch {
-            if error == .EPIPE && UnixSockets.signalsBrokenPipe(file) {
+            if error == .EPIPE && SocketFiles.signalsBrokenPipe(file) {
                 SignalDelivery.send(.SIGPIPE, info: SignalDelivery.senderInfo(.SIGPIPE, code: 0, senderID: call.process.id,
                                                                               senderUserID: call.process.credentials.realUserID),
                                     to: call.thread, of: call.process.kernelSignalHandle)
@@ -119,13 +119,13 @@ enum ReadWrite {
         let file = try call.file(0)
         let handle = try file.handle(ReadOnly.self)
         // A socket receives once into all the vectors (one datagram spans them).
-        if UnixSockets.isSocket(file) {
+        if let family = Sockets.family(ifSocket: file) {
             let vectors = try vectors(call)
-            return vectors.contains(where: { $0.length > 0 }) ? try UnixSockets.receive(file, into: vectors, flags: []).count : 0
-        }
-        if InternetSockets.isInternetSocket(file) {
-            let vectors = try vectors(call)
-            return vectors.contains(where: { $0.length > 0 }) ? try InternetSocketCalls.receive(call, file, into: vectors, flags: []).count : 0
+            guard vectors.contains(where: { $0.length > 0 }) else { return 0 }
+            switch family {
+            case .unix: return try UnixSockets.receive(file, into: vectors, flags: []).count
+            case .internet: return try InternetSocketCalls.receive(call, file, into: vectors, flags: []).count
+            }
         }
         return try transfer(try vectors(call)) { (base, length) throws(Errno) -> Int in try handle.read(toUser: base, count: length) }
     }
@@ -137,11 +137,12 @@ enum ReadWrite {
         return try brokenPipeSignal(call, file) { () throws(Errno) -> Int in
             // A socket sends once from all the vectors (one datagram gathers them).
             // Vectors holding no byte at all send nothing (Linux's vectored write stops at a zero total).
-            if UnixSockets.isSocket(file) {
-                return vectors.contains(where: { $0.length > 0 }) ? try UnixSockets.send(file, from: vectors, flags: []) : 0
-            }
-            if InternetSockets.isInternetSocket(file) {
-                return vectors.contains(where: { $0.length > 0 }) ? try InternetSockets.send(file, from: vectors, to: nil, flags: []) : 0
+            if let family = Sockets.family(ifSocket: file) {
+                guard vectors.contains(where: { $0.length > 0 }) else { return 0 }
+                switch family {
+                case .unix: return try UnixSockets.send(file, from: vectors, flags: [])
+                case .internet: return try InternetSockets.send(file, from: vectors, to: nil, flags: [])
+                }
             }
             return try transfer(vectors) { (base, length) throws(Errno) -> Int in try handle.write(fromUser: base, count: length) }
         }

@@ -21,11 +21,17 @@ enum SendReceive {
         let (buffer, count) = try call.userBuffer(1, count: 2)
         let file = try call.file(0)
         let flags = MessageFlags(rawValue: call.int32(3))
-        if InternetSockets.isInternetSocket(file) {
+        switch try Sockets.family(of: file) {
+        case .internet:
             let destination = call.address(4) == 0 ? nil : try SocketAddresses.copyIn(call, address: call.address(4), length: call.int32(5))
             return try InternetSocketCalls.send(call, file, from: [Iovec(base: buffer, length: UInt64(count))], to: destination, flags: flags)
+        case .unix:
+            return try sendtoUnix(call, file, from: buffer, count: count, flags: flags)
         }
-        guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
+    }
+
+    static func sendtoUnix(_ call: SystemCallContext, _ file: OpenFile, from buffer: UInt64, count: Int,
+                           flags: MessageFlags) throws(Errno) -> Int {
         var destination: UnixSocketEndpointReference?
         if call.address(4) != 0 {
             let address = try SocketAddresses.copyIn(call, address: call.address(4), length: call.int32(5))
@@ -60,19 +66,20 @@ enum SendReceive {
         let (buffer, count) = try call.userBuffer(1, count: 2)
         let file = try call.file(0)
         let flags = MessageFlags(rawValue: call.int32(3))
-        if InternetSockets.isInternetSocket(file) {
-            let received = try InternetSocketCalls.receive(call, file, into: [Iovec(base: buffer, length: UInt64(count))], flags: flags)
-            if call.address(4) != 0 {
-                try SocketNames.copyOutAddress(received.senderAddress, call, address: call.address(4), lengthAddress: call.address(5))
-            }
-            return received.count
+        let vectors = [Iovec(base: buffer, length: UInt64(count))]
+        let receivedCount: Int
+        let sender: [UInt8]
+        switch try Sockets.family(of: file) {
+        case .internet:
+            let received = try InternetSocketCalls.receive(call, file, into: vectors, flags: flags)
+            (receivedCount, sender) = (received.count, received.senderAddress)
+        case .unix:
+            let received = try UnixSockets.receive(file, into: vectors, flags: flags)
+            (receivedCount, sender) = (received.count, SocketNames.senderAddress(received.senderName))
         }
-        guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
-        let received = try UnixSockets.receive(file, into: [Iovec(base: buffer, length: UInt64(count))], flags: flags)
         if call.address(4) != 0 {
-            try SocketNames.copyOutAddress(SocketNames.senderAddress(received.senderName), call, address: call.address(4),
-                                           lengthAddress: call.address(5))
+            try SocketNames.copyOutAddress(sender, call, address: call.address(4), lengthAddress: call.address(5))
         }
-        return received.count
+        return receivedCount
     }
 }

@@ -86,21 +86,21 @@ enum SocketConnection {
                                                   limit: call.process.limits.openFiles))
     }
 
-    /// Argument 0's file if it is an AF_INET socket (the descriptor's errors first).
-    static func internetSocket(_ call: SystemCallContext) throws(Errno) -> OpenFile? {
+    /// Argument 0's socket and its family (the descriptor's errors first, then ENOTSOCK).
+    static func socketFile(_ call: SystemCallContext) throws(Errno) -> (OpenFile, SocketFamily) {
         let file = try call.file(0)
-        return InternetSockets.isInternetSocket(file) ? file : nil
-    }
-
-    static func socketFile(_ call: SystemCallContext) throws(Errno) -> OpenFile {
-        let file = try call.file(0)
-        guard SocketFiles.isSocket(file) else { throw .ENOTSOCK }
-        return file
+        return (file, try Sockets.family(of: file))
     }
 
     static func bind(_ call: SystemCallContext) throws(Errno) -> Int {
-        if let file = try internetSocket(call) { return try InternetSocketCalls.bind(call, file) }
-        let file = try socketFile(call)
+        let (file, family) = try socketFile(call)
+        switch family {
+        case .internet: return try InternetSocketCalls.bind(call, file)
+        case .unix: return try bindUnix(call, file)
+        }
+    }
+
+    static func bindUnix(_ call: SystemCallContext, _ file: OpenFile) throws(Errno) -> Int {
         let bytes = try SocketAddresses.copyIn(call, address: call.address(1), length: call.int32(2))
         if bytes.count == UnixAddress.familySize && SocketAddresses.family(of: bytes) == AddressFamily.AF_UNIX.rawValue {
             try UnixSockets.bind(file, abstract: nil)
@@ -120,18 +120,26 @@ enum SocketConnection {
     }
 
     static func listen(_ call: SystemCallContext) throws(Errno) -> Int {
-        if let file = try internetSocket(call) { return try InternetSocketCalls.listen(call, file) }
-        let file = try socketFile(call)
-        let requested = UInt32(bitPattern: call.int32(1))
-        try UnixSockets.listen(file, backlog: Int(min(requested, UInt32(SocketAddresses.somaxconn))))
-        return 0
+        let (file, family) = try socketFile(call)
+        switch family {
+        case .internet: return try InternetSocketCalls.listen(call, file)
+        case .unix:
+            let requested = UInt32(bitPattern: call.int32(1))
+            try UnixSockets.listen(file, backlog: Int(min(requested, UInt32(SocketAddresses.somaxconn))))
+            return 0
+        }
     }
 
     static func connect(_ call: SystemCallContext) throws(Errno) -> Int {
         let file = try call.file(0)
         let bytes = try SocketAddresses.copyIn(call, address: call.address(1), length: call.int32(2))
-        if InternetSockets.isInternetSocket(file) { return try InternetSocketCalls.connect(call, file, address: bytes) }
-        guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
+        switch try Sockets.family(of: file) {
+        case .internet: return try InternetSocketCalls.connect(call, file, address: bytes)
+        case .unix: return try connectUnix(call, file, address: bytes)
+        }
+    }
+
+    static func connectUnix(_ call: SystemCallContext, _ file: OpenFile, address bytes: [UInt8]) throws(Errno) -> Int {
         let kind = try UnixSockets.kind(of: file)
         if kind == .datagram {
             guard bytes.count >= UnixAddress.familySize else { throw .EINVAL }
@@ -155,13 +163,14 @@ enum SocketConnection {
 
     static func accept(_ call: SystemCallContext, flags: SocketFlags) throws(Errno) -> Int {
         guard flags.subtracting([.SOCK_NONBLOCK, .SOCK_CLOEXEC]).isEmpty else { throw .EINVAL }
-        let file = try socketFile(call)
+        let (file, family) = try socketFile(call)
         let credentials = call.process.credentials
         let accepted: OpenFile
         let peerAddress: [UInt8]
-        if InternetSockets.isInternetSocket(file) {
+        switch family {
+        case .internet:
             (accepted, peerAddress) = try InternetSocketCalls.accept(call, file, flags: flags)
-        } else {
+        case .unix:
             let (unixFile, peerName) = try UnixSockets.accept(file, statusFlags: flags.contains(.SOCK_NONBLOCK) ? .O_NONBLOCK : [],
                                                               owner: credentials.fileSystemUserID, group: credentials.fileSystemGroupID)
             (accepted, peerAddress) = (unixFile, SocketAddresses.socketAddress(peerName))

@@ -21,21 +21,25 @@ import Process
 
 enum SocketState {
     static func shutdown(_ call: SystemCallContext) throws(Errno) -> Int {
-        let file = try call.file(0)
-        guard SocketFiles.isSocket(file) else { throw .ENOTSOCK }
+        let (file, family) = try SocketConnection.socketFile(call)
         guard let how = ShutdownHow(rawValue: call.int32(1)) else { throw .EINVAL }
-        if InternetSockets.isInternetSocket(file) {
-            try InternetSockets.shutdown(file, how)
-            return 0
+        switch family {
+        case .internet: try InternetSockets.shutdown(file, how)
+        case .unix: try UnixSockets.shutdown(file, how)
         }
-        try UnixSockets.shutdown(file, how)
         return 0
     }
 
     static func getsockopt(_ call: SystemCallContext) throws(Errno) -> Int {
-        let file = try call.file(0)
-        if InternetSockets.isInternetSocket(file) { return try InternetSocketCalls.getsockopt(call, file) }
-        guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
+        let (file, family) = try SocketConnection.socketFile(call)
+        switch family {
+        case .internet: return try InternetSocketCalls.getsockopt(call, file)
+        case .unix: return try unixOption(call, file)
+        }
+    }
+
+    /// getsockopt on an AF_UNIX socket.
+    static func unixOption(_ call: SystemCallContext, _ file: OpenFile) throws(Errno) -> Int {
         guard call.int32(1) == SocketLevel.SOL_SOCKET else { throw .EOPNOTSUPP }
         let lengthAddress = call.address(4)
         let requested = try readInt32(call, at: lengthAddress)
@@ -61,9 +65,15 @@ enum SocketState {
     }
 
     static func setsockopt(_ call: SystemCallContext) throws(Errno) -> Int {
-        let file = try call.file(0)
-        if InternetSockets.isInternetSocket(file) { return try InternetSocketCalls.setsockopt(call, file) }
-        guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
+        let (file, family) = try SocketConnection.socketFile(call)
+        switch family {
+        case .internet: return try InternetSocketCalls.setsockopt(call, file)
+        case .unix: return try setUnixOption(call, file)
+        }
+    }
+
+    /// setsockopt on an AF_UNIX socket.
+    static func setUnixOption(_ call: SystemCallContext, _ file: OpenFile) throws(Errno) -> Int {
         guard call.int32(4) >= 0 else { throw .EINVAL }
         guard call.int32(1) == SocketLevel.SOL_SOCKET else { throw .EOPNOTSUPP }
         guard call.int32(4) >= 4 else { throw .EINVAL }
@@ -94,27 +104,26 @@ enum SocketState {
 }
 
 enum SocketNames {
-    static func getsockname(_ call: SystemCallContext) throws(Errno) -> Int {
-        let file = try call.file(0)
-        if InternetSockets.isInternetSocket(file) {
-            try copyOutAddress(try InternetSockets.localAddress(file), call, address: call.address(1), lengthAddress: call.address(2))
-            return 0
-        }
-        guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
-        try copyOutAddress(SocketAddresses.socketAddress(try UnixSockets.name(of: file)), call, address: call.address(1),
-                           lengthAddress: call.address(2))
-        return 0
+    static func getsockname(_ call: SystemCallContext) throws(Errno) -> Int { try copyOutName(call, .local) }
+
+    static func getpeername(_ call: SystemCallContext) throws(Errno) -> Int { try copyOutName(call, .peer) }
+
+    /// Which end's address getsockname and getpeername report.
+    enum End {
+        case local, peer
     }
 
-    static func getpeername(_ call: SystemCallContext) throws(Errno) -> Int {
-        let file = try call.file(0)
-        if InternetSockets.isInternetSocket(file) {
-            try copyOutAddress(try InternetSockets.peerAddress(file), call, address: call.address(1), lengthAddress: call.address(2))
-            return 0
+    /// The address of one end of argument 0's socket, copied out as move_addr_to_user does.
+    static func copyOutName(_ call: SystemCallContext, _ end: End) throws(Errno) -> Int {
+        let (file, family) = try SocketConnection.socketFile(call)
+        let address: [UInt8]
+        switch (family, end) {
+        case (.internet, .local): address = try InternetSockets.localAddress(file)
+        case (.internet, .peer): address = try InternetSockets.peerAddress(file)
+        case (.unix, .local): address = SocketAddresses.socketAddress(try UnixSockets.name(of: file))
+        case (.unix, .peer): address = SocketAddresses.socketAddress(try UnixSockets.peerName(of: file))
         }
-        guard UnixSockets.isSocket(file) else { throw .ENOTSOCK }
-        try copyOutAddress(SocketAddresses.socketAddress(try UnixSockets.peerName(of: file)), call, address: call.address(1),
-                           lengthAddress: call.address(2))
+        try copyOutAddress(address, call, address: call.address(1), lengthAddress: call.address(2))
         return 0
     }
 

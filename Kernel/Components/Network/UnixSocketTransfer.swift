@@ -3,7 +3,7 @@
 // - stream: a send goes out in pieces as room allows (a non-blocking one may be partial); a
 //   receive returns what is there (MSG_WAITALL: waits for all), 0 once the receive side is shut
 //   (the peer closed or shut its sending side) and the queue is empty. EPIPE for a send after
-//   either side shut the direction; the caller raises SIGPIPE (UnixSockets.signalsBrokenPipe).
+//   either side shut the direction; the caller raises SIGPIPE (SocketFiles.signalsBrokenPipe).
 // - datagram and sequenced packet: a send is one message, whole or not at all; a receive takes
 //   one message, the rest of it is dropped if the buffer is short (MSG_TRUNC returns the real
 //   length). A pending error (sk_err) is reported before the queue.
@@ -18,6 +18,7 @@
 // Unconnected sockets (socket(2) before connect(2)): a stream send is ENOTCONN and a receive
 // EINVAL; a sequenced-packet send or receive ENOTCONN; a datagram send needs a destination.
 
+import FileSystem
 import Framework
 import LinuxABI
 import Scheduling
@@ -144,6 +145,7 @@ extension UnixSocketEndpoint {
                     if kind == .sequencedPacket { throw .EPIPE }
                     // unix_dgram_sendmsg finding its peer dead: disconnect, drop what was received.
                     peerState = .disconnected
+                    isDatagramTarget = false
                     purge()
                     throw .ECONNREFUSED
                 case .disconnected:

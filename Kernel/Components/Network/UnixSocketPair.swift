@@ -16,7 +16,7 @@
 // socket's connect(2) is one-way: only a mutual pair (socketpair, or two ends connected to each
 // other) tells the other end when it closes; a one-way sender finds its target `isClosed`.
 
-import Capabilities
+import FileSystem
 import Framework
 import LinuxABI
 import Scheduling
@@ -96,8 +96,18 @@ final class UnixSocketEndpoint {
     var pendingConnections: [UnixSocketEndpoint] = []
     var isClosed = false
 
+    /// A token that names this socket in /proc/net/unix (in place of Linux's kernel address).
+    private(set) var serial: UInt64 = 0
+    /// A datagram socket another one connected to: Linux marks it established too (its
+    /// sk_state, shown in /proc/net/unix), until it disconnects itself.
+    var isDatagramTarget = false
+    /// The number of the socket inode a description holds it by (0: none yet, an embryo a
+    /// listener holds until accept(2)).
+    var inodeNumber: UInt64 = 0
+
     init(kind: UnixSocketKind) {
         self.kind = kind
+        serial = UnixSocketTable.register(self)
     }
 
     var peer: UnixSocketEndpoint? {
@@ -133,6 +143,7 @@ final class UnixSocketEndpoint {
     func close(reset: Bool = false) {
         let hadUnread = hasQueuedData || reset
         isClosed = true
+        UnixSocketTable.unregister(self)
         UnixSocketNames.unregister(self)
         for embryo in pendingConnections { embryo.close(reset: true) }
         pendingConnections = []
@@ -189,44 +200,42 @@ final class UnixSocketEndpoint {
     }
 }
 
-/// The inode of a socket (sockfs): S_IFSOCK, mode 0777, owned by the creator.
-public final class SocketInode: Inode {
-    init(owner: UInt32, group: UInt32) {
-        super.init(number: PipeInodes.next(), deviceNumber: makeDeviceNumber(major: 0, minor: 8), kind: .socket,
-                   permissions: 0o777, owner: owner, group: group)
-    }
-}
-
-final class UnixSocketOperations: FileOperations {
+/// An AF_UNIX socket as the Network component's family object: the file operations of one
+/// endpoint (read, write, sendfile, FIONREAD, poll, close), reached through FileSystem's
+/// `SocketFileKind`.
+final class UnixSocket: Socket {
     let endpoint: UnixSocketEndpoint
 
     init(endpoint: UnixSocketEndpoint) {
         self.endpoint = endpoint
+        super.init(family: .unix)
     }
 
-    override func release(_ file: OpenFile) { endpoint.close() }
+    override func release(file: OpenFile) { endpoint.close() }
 
-    override func read(_ file: OpenFile, toUser address: UInt64, count: Int) throws(Errno) -> Int {
+    override func read(toUser address: UInt64, count: Int, file: OpenFile) throws(Errno) -> Int {
         try endpoint.receive(into: [Iovec(base: address, length: UInt64(count))], flags: UnixSockets.flags([], of: file)).count
     }
 
-    override func write(_ file: OpenFile, fromUser address: UInt64, count: Int) throws(Errno) -> Int {
+    override func write(fromUser address: UInt64, count: Int, file: OpenFile) throws(Errno) -> Int {
         try endpoint.send(from: .user([Iovec(base: address, length: UInt64(count))]), to: nil, flags: UnixSockets.flags([], of: file))
     }
 
     /// sendfile(2) into a socket.
-    override func write(_ file: OpenFile, bytes: [UInt8]) throws(Errno) -> Int {
+    override func write(bytes: [UInt8], file: OpenFile) throws(Errno) -> Int {
         try endpoint.send(from: .kernel(bytes), to: nil, flags: UnixSockets.flags([], of: file))
     }
 
-    override func control(_ file: OpenFile, _ request: UInt32, argument: UInt64) throws(Errno) -> Int {
+    override func control(_ request: UInt32, argument: UInt64, file: OpenFile) throws(Errno) -> Int {
         guard request == IoctlRequest.FIONREAD.rawValue else { throw .ENOTTY }
         do { try UserMemory.writeUInt32(UInt32(endpoint.readableByteCount), at: argument) } catch { throw .EFAULT }
         return 0
     }
 
-    override func pollEvents(_ file: OpenFile) -> PollEvents { endpoint.pollEvents }
+    override func pollEvents(file: OpenFile) -> PollEvents { endpoint.pollEvents }
     override var readinessQueue: WaitQueue? { endpoint.waiters }
+    /// Datagram and sequenced-packet sockets raise no SIGPIPE (unix_dgram_sendmsg sends none).
+    override var signalsBrokenPipe: Bool { endpoint.kind == .stream }
 }
 
 /// Creating socket pairs and the socket calls on them. Each takes the open file and answers
@@ -245,13 +254,14 @@ public enum UnixSockets {
 
     /// A read-write description of `endpoint` on a fresh socket inode.
     static func open(_ endpoint: UnixSocketEndpoint, statusFlags: OpenFlags, owner: UInt32, group: UInt32) -> OpenFile {
-        OpenFile(inode: SocketInode(owner: owner, group: group), rights: [.read, .write, .duplicate], accessMode: .O_RDWR,
-                 statusFlags: statusFlags.intersection(.O_NONBLOCK), operations: UnixSocketOperations(endpoint: endpoint))
+        let file = SocketFiles.open(UnixSocket(endpoint: endpoint), statusFlags: statusFlags, owner: owner, group: group)
+        endpoint.inodeNumber = file.inode?.number ?? 0
+        return file
     }
 
     static func endpoint(_ file: OpenFile) throws(Errno) -> UnixSocketEndpoint {
-        guard let operations = file.operations as? UnixSocketOperations else { throw .ENOTSOCK }
-        return operations.endpoint
+        guard let socket = SocketFiles.kind(of: file) as? UnixSocket else { throw .ENOTSOCK }
+        return socket.endpoint
     }
 
     /// A non-blocking description makes every call MSG_DONTWAIT (Linux: a zero timeout).
@@ -259,17 +269,7 @@ public enum UnixSockets {
         file.isNonBlocking ? flags.union(.MSG_DONTWAIT) : flags
     }
 
-    public static func isSocket(_ file: OpenFile) -> Bool { file.operations is UnixSocketOperations }
-
     public static func kind(of file: OpenFile) throws(Errno) -> UnixSocketKind { try endpoint(file).kind }
-
-    /// Whether EPIPE from a write on `file` also raises SIGPIPE: pipes and stream sockets do;
-    /// datagram and sequenced-packet sockets do not (unix_dgram_sendmsg sends no signal).
-    public static func signalsBrokenPipe(_ file: OpenFile) -> Bool {
-        if let kind = SocketFiles.kind(of: file) { return kind.signalsBrokenPipe }
-        guard let operations = file.operations as? UnixSocketOperations else { return true }
-        return operations.endpoint.kind == .stream
-    }
 
     /// `destination`: a datagram's explicit target (sendto(2) with an address).
     /// `ancillary`: descriptors and checked credentials from sendmsg's control messages.

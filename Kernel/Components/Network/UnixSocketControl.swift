@@ -17,6 +17,7 @@
 // over itself and closed, or two sockets sent over each other): such a cycle stays in memory,
 // bounded per user by RLIMIT_NOFILE in flight (root is not bounded).
 
+import FileSystem
 import Framework
 import LinuxABI
 

@@ -13,6 +13,7 @@
 // - A datagram connect only sets where sends go and whom receives come from; it is one-way.
 // Path lookups and permission checks are the caller's (SystemCalls), which hands over the inode.
 
+import FileSystem
 import Framework
 import LinuxABI
 import Scheduling
@@ -26,6 +27,8 @@ public enum UnixSocketTarget {
 /// The kernel's table of bound sockets (each knows its name, and its node for a path).
 enum UnixSocketNames {
     static let bound = SpinLock<[UnixSocketEndpoint]>([])
+    /// unix_autobind's kernel-wide counter (the next automatic name tried).
+    static let automaticNumbers = SpinLock<UInt64>(1)
 
     /// `kind`: abstract names are per socket type.
     static func find(_ target: UnixSocketTarget, kind: UnixSocketKind) -> UnixSocketEndpoint? {
@@ -58,7 +61,7 @@ enum UnixSocketNames {
     /// unix_autobind: "\0" and five hex digits, the first free one (from a kernel-wide counter).
     static func automaticName(kind: UnixSocketKind) -> [UInt8] {
         while true {
-            var number = PipeInodes.next()
+            var number = automaticNumbers.withLock { value in defer { value &+= 1 }; return value }
             var name: [UInt8] = [0, 0, 0, 0, 0, 0]
             for index in (1...5).reversed() {
                 let digit = UInt8(number & 0xF)
@@ -136,6 +139,7 @@ extension UnixSocketEndpoint {
             if let peer, peer.peer === self { peer.waiters.wakeAll() }
             peerState = .disconnected
             peerName = []
+            isDatagramTarget = false
             return
         }
         // unix_may_send: a socket connected elsewhere takes nothing from others.
@@ -147,6 +151,7 @@ extension UnixSocketEndpoint {
         }
         peerState = .connected(target)
         peerName = target.name
+        target.isDatagramTarget = true
         waiters.wakeAll()
     }
 
