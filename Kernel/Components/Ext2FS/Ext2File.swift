@@ -12,9 +12,10 @@
 // - `.pinned` (once `prepareContents` ran: mmap, exec): every page is loaded and stays, since a
 //   mapping shares the frames and user stores change them without the file seeing it; a hash of
 //   each page as the disk holds it tells write-back which pages changed.
-// The smallest size since the last write-back (`smallestSize`) tells which blocks a truncate
-// freed, even when the file grew again afterwards (those bytes must read back as zeros): bytes
-// at or past it are never loaded from the disk.
+// A shrinking truncate frees the blocks past the new end at once (`releaseBlocks`), as Linux
+// does; the smallest size since the last write-back (`smallestSize`) is where the disk's data
+// ends even when the file grew again afterwards: bytes at or past it are never loaded from the
+// disk (they read back as zeros).
 
 import Block
 import Capabilities
@@ -49,8 +50,6 @@ final class Ext2File: RegularFileInode {
     /// When the oldest change not yet written back was made (monotonic nanoseconds): the
     /// periodic flusher writes the file back once it is old enough (Ext2Flusher.swift).
     var dirtySince: UInt64?
-    /// A truncate shrank the file since the last write-back (its blocks past the cut go then).
-    var hasBeenCut = false
 
     init(volume: Ext2Volume, number: UInt32, diskSize: UInt64) {
         self.volume = volume
@@ -125,12 +124,27 @@ final class Ext2File: RegularFileInode {
             let cutsAPage = shrinks && length % UInt64(Self.pageBytes) != 0
             // The page the new end falls in is zeroed past it: it must be resident to be.
             if cutsAPage && cacheMode == .evictable { try load(tailPage..<(tailPage + 1), for: .write) }
+            if shrinks { try releaseBlocks(from: length) }
             try super.resizeContents(to: length)
-            if shrinks { hasBeenCut = true }
-            smallestSize = min(smallestSize, length)
             if cutsAPage && cacheMode == .evictable { markDirty(tailPage..<(tailPage + 1)) }
             if dirtySince == nil { dirtySince = Clock.monotonicNanoseconds() }
         }
+    }
+
+    /// A shrink gives its blocks back at once, as Linux does (st_blocks and statfs fall now):
+    /// the disk's blocks past `length` are freed, the size on the disk falls to `length` if it
+    /// was larger, and the pages past it are forgotten by write-back (the memory object drops
+    /// them). Nothing on a read-only volume (the VFS refuses the truncate first).
+    private func releaseBlocks(from length: UInt64) throws(Errno) {
+        if volume.fileSystem.access == .readWrite {
+            let attributes = try volume.checked { () throws(Errno) in try volume.fileSystem.releaseBlocks(of: inodeNumber, from: length) }
+            diskSize = attributes.size
+            sectors = attributes.sectors
+        }
+        smallestSize = min(smallestSize, length)
+        let firstDropped = (length + UInt64(Self.pageBytes) - 1) / UInt64(Self.pageBytes)
+        dirtyPages.removeAll { page, _ in page >= firstDropped }
+        pageHashes.removeAll { page, _ in page >= firstDropped }
     }
 
     /// Sets the memory object's size from the disk, once (the volume's lock is held).

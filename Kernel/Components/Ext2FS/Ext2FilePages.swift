@@ -84,7 +84,8 @@ extension Ext2File {
 
     /// Allocates the missing blocks under `count` bytes at `position`; returns how many of the
     /// bytes have blocks (from `position`), throwing only when not even the first block could be
-    /// had (ENOSPC, EDQUOT). Nothing on a read-only volume (the write fails elsewhere).
+    /// had (ENOSPC, EDQUOT). st_blocks counts the new blocks at once, as Linux counts them at
+    /// write time. Nothing on a read-only volume (the write fails elsewhere).
     func allocateBlocks(at position: UInt64, count: Int) throws(Errno) -> Int {
         let fileSystem = volume.fileSystem
         guard count > 0, fileSystem.access == .readWrite else { return count }
@@ -92,11 +93,14 @@ extension Ext2File {
         let caller = volume.caller(owner: owner, group: group)
         let end = position + UInt64(count)
         var fileBlock = position / blockSize
+        var allocated = false
+        defer { if allocated { refreshSectors() } }
         while fileBlock * blockSize < end {
             do throws(Errno) {
                 let mapped = try volume.checked { () throws(Errno) in try fileSystem.blockMapping(of: inodeNumber, fileBlock: fileBlock) }
                 if mapped == nil {
                     _ = try volume.checked { () throws(Errno) in try fileSystem.allocateBlock(of: inodeNumber, fileBlock: fileBlock, caller: caller) }
+                    allocated = true
                 }
             } catch {
                 let covered = fileBlock * blockSize > position ? Int(fileBlock * blockSize - position) : 0
@@ -108,6 +112,14 @@ extension Ext2File {
         return count
     }
 
+    /// st_blocks from the disk inode (errors leave the last figure: the operation that met
+    /// them reported them).
+    private func refreshSectors() {
+        if let attributes = try? volume.checked({ () throws(Errno) in try volume.fileSystem.attributes(of: inodeNumber) }) {
+            sectors = attributes.sectors
+        }
+    }
+
     // MARK: Write-back
 
     /// Writes the changed pages and the size to the disk.
@@ -116,17 +128,12 @@ extension Ext2File {
         let contents = storedContents
         let newSize = contents.size
         let fileSystem = volume.fileSystem
-        // Free what a truncate cut off first: blocks past the smallest size are stale.
-        // (Blocks are allocated at write(2), so a cut may free blocks even below the disk size.)
-        if smallestSize < diskSize || hasBeenCut {
-            if smallestSize >= diskSize {
-                // The library frees blocks only on a size change: step past the cut first.
-                try volume.checked { () throws(Errno) in try fileSystem.setAttributes(of: inodeNumber, Ext2AttributeChange(size: smallestSize + 1)) }
-            }
-            try volume.checked { () throws(Errno) in try fileSystem.setAttributes(of: inodeNumber, Ext2AttributeChange(size: smallestSize)) }
-            diskSize = smallestSize
-            let cut = smallestSize
-            pageHashes.removeAll { page, _ in page * UInt64(Self.pageBytes) >= cut }
+        // The size first: growing it zeroes the disk's bytes past the old end in the old last
+        // block (stale bytes of a foreign image must not show), which would otherwise undo the
+        // pages written below (an append after a write-back).
+        if newSize != diskSize {
+            try volume.checked { () throws(Errno) in try fileSystem.setAttributes(of: inodeNumber, Ext2AttributeChange(size: newSize)) }
+            diskSize = newSize
         }
         let pageCount = Int((newSize + UInt64(Self.pageBytes) - 1) / UInt64(Self.pageBytes))
         let candidates: [Int]
@@ -162,10 +169,6 @@ extension Ext2File {
         }
         if cacheMode == .evictable { dirtyPages.removeAll() }
         dirtySince = nil
-        hasBeenCut = false
-        if newSize != diskSize {
-            try volume.checked { () throws(Errno) in try fileSystem.setAttributes(of: inodeNumber, Ext2AttributeChange(size: newSize)) }
-        }
         smallestSize = newSize
         let attributes = try volume.checked { () throws(Errno) in try fileSystem.attributes(of: inodeNumber) }
         diskSize = attributes.size

@@ -51,12 +51,14 @@ extension Ext2Volume {
     static var defaultDirtyLimitPages: Int { max(KernelMemory.totalFrames / 5, 256) }
 
     /// Writes back the files whose oldest change is at least `Ext2Flusher.expireNanoseconds`
-    /// older than `now`, and the metadata. Errors are logged (nobody waits for this write).
+    /// older than `now`, and the metadata; frees the unlinked inodes whose last open file (or
+    /// mapping) went since the last sweep, so they do not wait for the next statfs, sync,
+    /// unlink or unmount. Errors are logged (nobody waits for this write).
     func writeBackExpired(now: UInt64) {
         do throws(Errno) {
             try lock.locked { () throws(Errno) in
                 guard !isUnmounted else { return }
-                var wroteAny = false
+                var wroteAny = fileSystem.access == .readWrite && sweep() > 0
                 for inode in inodes.values {
                     guard let file = inode as? Ext2File, let since = file.dirtySince, now &- since >= Ext2Flusher.expireNanoseconds else { continue }
                     try file.writeBackPages()

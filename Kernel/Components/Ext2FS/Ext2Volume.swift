@@ -67,7 +67,8 @@ public enum Ext2Mount {
 
     /// Mounts the ext2 file system on `device`. A read-write request on a read-only device
     /// mounts read-only, as Linux does for a write-protected disk.
-    public static func mount(_ device: BlockDevice, readOnly access: MountAccess) throws(Errno) -> Ext2Volume {
+    public static func mount(_ device: BlockDevice, readOnly access: MountAccess,
+                             options: Ext2MountOptions = Ext2MountOptions()) throws(Errno) -> Ext2Volume {
         let cache = BlockCache(device: device, capacityUnits: cacheUnits)
         let requested: Ext2FileSystem.Access = access == .readOnly || device.isReadOnly ? .readOnly : .readWrite
         let fileSystem: Ext2FileSystem
@@ -79,6 +80,7 @@ public enum Ext2Mount {
         }
         for warning in fileSystem.mountWarnings { Log.warn("\(device.name): ext2: \(describe(warning))") }
         let volume = Ext2Volume(device: device, cache: cache, fileSystem: fileSystem)
+        try volume.apply(options)
         do throws(Errno) {
             try cache.writeBack()
             try device.flush()

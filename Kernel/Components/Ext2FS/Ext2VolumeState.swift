@@ -206,19 +206,24 @@ public final class Ext2Volume {
     }
 
     /// Frees the inodes that have no link and no open file left, as Linux's iput: unlink and
-    /// rename leave them allocated while open. Linked inodes stay in the table (one object per
-    /// inode for as long as the volume is mounted). The lock is held.
-    func sweep(_ scope: SweepScope = .closedFiles) {
+    /// rename leave them allocated while open (a mapping holds its file open too). Linked
+    /// inodes stay in the table (one object per inode for as long as the volume is mounted).
+    /// Returns how many were freed. The lock is held.
+    @discardableResult
+    func sweep(_ scope: SweepScope = .closedFiles) -> Int {
+        var freed = 0
         for key in inodes.keys where key != UInt64(Ext2FileSystem.rootInode) {
             guard let inode = inodes[key], inode.linkCount == 0, inode.openFileCount == 0 else { continue }
             if scope == .closedFiles && inode is Ext2Directory { continue }
             inodes.removeValue(forKey: key)
             changedAttributes.removeValue(forKey: key)
             let number = UInt32(truncatingIfNeeded: key)
+            freed += 1
             do throws(Errno) { try checked { () throws(Errno) in try fileSystem.evict(inode: number) } } catch {
                 Log.warn("\(device.name): ext2: inode \(number) could not be freed (\(error.name))")
             }
         }
+        return freed
     }
 
     // MARK: Write-back

@@ -64,10 +64,19 @@ public enum RegionRole: Sendable, Equatable {
 public struct RegionOrigin: Equatable {
     public let file: FileIdentity
     public let path: [UInt8]
+    /// The open file description an mmap(2) mapped, held as Linux's vm_file holds it: the file
+    /// stays open while it is mapped, so a disk file system frees an unlinked file only after
+    /// its last mapping goes too (its open-file count does not reach zero before).
+    public let description: OpenFile?
 
-    public init(file: FileIdentity, path: [UInt8]) {
+    public init(file: FileIdentity, path: [UInt8], description: OpenFile? = nil) {
         self.file = file
         self.path = path
+        self.description = description
+    }
+
+    public static func == (left: RegionOrigin, right: RegionOrigin) -> Bool {
+        left.file == right.file && left.path == right.path && left.description === right.description
     }
 }
 

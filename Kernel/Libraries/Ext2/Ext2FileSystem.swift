@@ -73,6 +73,8 @@ public final class Ext2FileSystem {
     /// Whether this mount writes; a corruption under errors=remount-ro turns it to read-only.
     public internal(set) var access: Access
     public let mountWarnings: [Ext2MountWarning]
+    /// The errors= mount option, in place of the superblock's s_errors (nil: s_errors).
+    public var errorBehaviourOverride: Ext2ErrorBehaviour?
     /// The last corruption an operation found (nil if none).
     public internal(set) var lastProblem: Ext2Problem?
     var isMounted = true
@@ -157,8 +159,9 @@ public final class Ext2FileSystem {
             superblock.state |= Superblock.stateErrors
             try? writeSuperblock()
         }
-        // s_errors: 1 continue, 2 remount read-only, 3 panic (read-only here: never panic).
-        if superblock.errorBehaviour >= 2 { access = .readOnly }
+        // errors= or s_errors: continue, remount read-only, panic (read-only here: never panic).
+        let behaviour = errorBehaviourOverride ?? Ext2ErrorBehaviour(superblockValue: superblock.errorBehaviour)
+        if behaviour.stopsWrites { access = .readOnly }
         return .EUCLEAN
     }
 

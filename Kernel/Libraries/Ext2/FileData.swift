@@ -117,6 +117,20 @@ extension Ext2FileSystem {
         return mapping
     }
 
+    /// A page cache's shrinking truncate to `length`, done at once as Linux does: frees the
+    /// blocks of regular file `number` from the first one wholly at or past `length` (blocks
+    /// allocated past the disk's size by `allocateBlock` included, with the indirect blocks left
+    /// empty), zeroes the rest of the block `length` falls in, and lowers the size to `length`
+    /// if it was larger (a larger size is the caller's to set once the data is written).
+    /// Returns the attributes after the cut (st_blocks).
+    public func releaseBlocks(of number: UInt32, from length: UInt64) throws(Errno) -> Ext2Attributes {
+        try requireWritable()
+        var inode = try loadInode(number)
+        guard inode.fileType == .S_IFREG else { throw .EINVAL }
+        try truncate(&inode, number: number, to: min(inode.size, length), keepingBlocksFor: length)
+        return try attributes(of: number)
+    }
+
     /// The largest size a regular file may have: s_maxbytes, or 2 GiB - 1 on a revision 0 file
     /// system, which has no large_file feature bit to set.
     var fileSizeLimit: UInt64 { superblock.revisionLevel == 0 ? min(maximumFileSize, UInt64(Int32.max)) : maximumFileSize }

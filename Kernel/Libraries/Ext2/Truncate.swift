@@ -40,6 +40,13 @@ extension Ext2FileSystem {
     /// Sets the size of `inode` to `newSize`, freeing the blocks past it and zeroing the tail of
     /// the last block; stores the inode. Growing only sets the size (the new range is a hole).
     func truncate(_ inode: inout DiskInode, number: UInt32, to newSize: UInt64) throws(Errno) {
+        try truncate(&inode, number: number, to: newSize, keepingBlocksFor: newSize)
+    }
+
+    /// As above, but the blocks kept are those under the first `keptBytes` bytes, which may be
+    /// more than the size: a page cache allocates blocks at write(2), before the size grows
+    /// (`releaseBlocks(of:from:)`).
+    func truncate(_ inode: inout DiskInode, number: UInt32, to newSize: UInt64, keepingBlocksFor keptBytes: UInt64) throws(Errno) {
         let oldSize = inode.size
         guard hasBlockTree(inode) else {
             inode.size = newSize
@@ -50,9 +57,9 @@ extension Ext2FileSystem {
         // Bytes past the end of the file read as zeros after it grows again: clear the tail of
         // the block the new end falls in (shrinking), or of the old last block (growing, in case
         // an image holds stale bytes there).
-        try zeroTail(of: inode, number: number, from: min(newSize, oldSize))
+        try zeroTail(of: inode, number: number, from: min(keptBytes, oldSize))
         inode.size = newSize
-        let keep = (newSize + blockSize - 1) / blockSize
+        let keep = (keptBytes + blockSize - 1) / blockSize
         var pending: [UInt32] = []
         var problem: Errno?
         let pointers = UInt64(geometry.pointersPerBlock)

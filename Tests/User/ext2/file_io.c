@@ -2,7 +2,7 @@
  * written across the direct, single- and double-indirect blocks of a 1 KiB-block volume (12, 12+256
  * and 12+256+65536 blocks), rewritten in the middle, appended to, read back before and after an
  * unmount and a new mount (then the bytes came from the disk); fsync and fdatasync succeed; an
- * O_TRUNC open empties a file. */
+ * append after an fsync keeps both parts; an O_TRUNC open empties a file. */
 
 #include "apus_ext2.h"
 
@@ -86,6 +86,16 @@ int main(void)
     CHECK_EQ_LONG(lseek(log, 0, SEEK_CUR), 2500);
     CHECK_OK(close(log));
 
+    /* An append after an fsync, into the block the old end falls in, survives the next
+     * write-back (growing the size on the disk must not zero what was just written there). */
+    int grow = open("grow", O_RDWR | O_CREAT | O_EXCL, 0644);
+    CHECK(grow >= 0, "create grow");
+    CHECK_EQ_LONG(write(grow, buffer, 1500), 1500);
+    CHECK_OK(fsync(grow));
+    CHECK_EQ_LONG(write(grow, buffer + 1500, 1000), 1000);
+    CHECK_OK(fsync(grow));
+    CHECK_OK(close(grow));
+
     /* O_TRUNC empties a file that holds blocks. */
     CHECK_EQ_LONG(apus_write_file("short", buffer, 5000), 0);
     int trunc = open("short", O_WRONLY | O_TRUNC);
@@ -108,6 +118,7 @@ int main(void)
     if (ext2_remount() == 0) {
         check_file("data", FILE_BYTES, 1, "data after the remount");
         check_file("log", 2500, 1, "log after the remount");
+        check_file("grow", 2500, 1, "grow (appended after an fsync) after the remount");
         char text[8] = {0};
         CHECK_EQ_LONG(apus_read_file("short", text, sizeof text), 3);
         CHECK(memcmp(text, "abc", 3) == 0, "short after the remount");

@@ -5,8 +5,10 @@
 // init. A boot passes when the walker reports `done` and exits 0: no panic (status 125), no
 // hang (the timeout), each image mounted or refused with an error. Image n comes from seed n
 // alone (splitmix64), and mke2fs gets a fixed UUID, hash seed and time, so a failing seed is
-// remade with `apus ext2fuzz --seed N --images 1`. The pure library has its own host-side fuzzer
-// (Tests/Host); this one goes through the kernel: block cache, mount, path walk, page cache.
+// remade with `apus ext2fuzz --seed N --images 1`. Images that once broke the kernel are kept
+// as fixed cases (`fixedCases`: debugfs edits of the template), booted first in every campaign,
+// so they stay fixed. The pure library has its own host-side fuzzer (Tests/Host); this one goes
+// through the kernel: block cache, mount, path walk, page cache.
 
 import Foundation
 
@@ -16,8 +18,24 @@ public struct Ext2MountFuzz {
         public var images = 96
         public var imagesPerBoot = 12
         public var timeoutSecondsPerBoot: Double = 180
+        /// Booted first, all in one boot (none: only the random images).
+        public var fixedCases = Ext2MountFuzz.fixedCases
         public init() {}
     }
+
+    /// An image that once broke the kernel: the template changed by `debugfs -w` requests.
+    public struct FixedCase: Sendable {
+        public let name: String
+        let requests: [String]
+    }
+
+    public static let fixedCases = [
+        // Hung the kernel: i_size_high says 8 GiB, and the direct and every indirect root
+        // pointer name the group descriptor block (block 2 with 1 KiB blocks).
+        FixedCase(name: "8 GiB size_high, pointers at the group descriptors",
+                  requests: ["sif /double size 0x2000493E0", "sif /double block[0] 2", "sif /double block[IND] 2",
+                             "sif /double block[DIND] 2", "sif /double block[TIND] 2"]),
+    ]
 
     /// Where random bytes go.
     enum Region: CaseIterable {
@@ -140,6 +158,18 @@ public struct Ext2MountFuzz {
         return hit
     }
 
+    /// The image of a fixed case, written to `url`.
+    func makeImage(of fixedCase: FixedCase, template: URL, into url: URL) throws {
+        try? FileManager.default.removeItem(at: url)
+        try FileManager.default.copyItem(at: template, to: url)
+        for request in fixedCase.requests {
+            let result = try Shell.capture(["debugfs", "-w", "-R", request, url.path])
+            guard result.status == 0, !result.output.contains("invalid"), !result.output.contains("not found") else {
+                throw ToolkitError("debugfs \"\(request)\" failed for the fixed case \"\(fixedCase.name)\": \(result.output)")
+            }
+        }
+    }
+
     /// Makes the images, boots Apus with `imagesPerBoot` of them at a time and counts each boot.
     public func run(_ settings: Settings, echo: Shell.EchoMode = .quiet) throws -> TestCounts {
         try buildWalker()
@@ -156,6 +186,16 @@ public struct Ext2MountFuzz {
         try initramfs.write(to: initrd)
 
         var counts = TestCounts(passed: 0, failed: 0)
+        if !settings.fixedCases.isEmpty {
+            var disks: [QEMUMachine.VirtioDisk] = []
+            for (index, fixedCase) in settings.fixedCases.enumerated() {
+                let url = folder.appendingPathComponent("fixed-\(index).img")
+                try makeImage(of: fixedCase, template: template, into: url)
+                disks.append(QEMUMachine.VirtioDisk(file: url))
+            }
+            try boot(kernel: kernel, initrd: initrd, disks: disks, name: "ext2fuzz fixed cases",
+                     described: settings.fixedCases.map(\.name), settings: settings, echo: echo, counts: &counts)
+        }
         var seed = settings.firstSeed
         let lastSeed = settings.firstSeed + UInt64(max(settings.images, 0))
         while seed < lastSeed {
@@ -169,25 +209,31 @@ public struct Ext2MountFuzz {
                 disks.append(QEMUMachine.VirtioDisk(file: url))
                 described.append("seed \(imageSeed) (\(regions.map { "\($0)" }.joined(separator: "+")))")
             }
-            var machine = QEMUMachine(kernel: kernel, initrd: initrd, commandLine: "log=warn init=/ext2_walk")
-            machine.disks = disks
-            let (status, output) = try machine.runCaptured(timeoutSeconds: settings.timeoutSecondsPerBoot, echo: echo)
-            let lines = output.split(whereSeparator: \.isNewline).map(String.init)
-            let done = lines.contains { $0.hasPrefix("ext2-walk: done \(seeds.count)") }
-            let name = "ext2fuzz seeds \(seeds.first ?? 0)-\(seeds.last ?? 0)"
-            if status == 0 && done {
-                let refused = lines.filter { $0.contains(": refused") }.count
-                print("ok   \(name): \(seeds.count) images, \(seeds.count - refused) mounted, \(refused) refused")
-                counts.passed += 1
-            } else {
-                let why = status == 124 ? "hang (timed out)" : status == 125 ? "kernel panic" : "exit status \(status)"
-                let last = lines.last { $0.hasPrefix("ext2-walk: vd") } ?? "no image reached"
-                print("FAIL \(name): \(why) at \"\(last)\"; the images: \(described.joined(separator: ", "))")
-                for line in lines.suffix(30) { print("    | \(line)") }
-                counts.failed += 1
-                counts.failures.append("\(name): \(why) at \(last)")
-            }
+            try boot(kernel: kernel, initrd: initrd, disks: disks, name: "ext2fuzz seeds \(seeds.first ?? 0)-\(seeds.last ?? 0)",
+                     described: described, settings: settings, echo: echo, counts: &counts)
         }
         return counts
+    }
+
+    /// One boot of the walker over `disks`, counted as one result.
+    private func boot(kernel: URL, initrd: URL, disks: [QEMUMachine.VirtioDisk], name: String, described: [String],
+                      settings: Settings, echo: Shell.EchoMode, counts: inout TestCounts) throws {
+        var machine = QEMUMachine(kernel: kernel, initrd: initrd, commandLine: "log=warn init=/ext2_walk")
+        machine.disks = disks
+        let (status, output) = try machine.runCaptured(timeoutSeconds: settings.timeoutSecondsPerBoot, echo: echo)
+        let lines = output.split(whereSeparator: \.isNewline).map(String.init)
+        let done = lines.contains { $0.hasPrefix("ext2-walk: done \(disks.count)") }
+        if status == 0 && done {
+            let refused = lines.filter { $0.contains(": refused") }.count
+            print("ok   \(name): \(disks.count) images, \(disks.count - refused) mounted, \(refused) refused")
+            counts.passed += 1
+        } else {
+            let why = status == 124 ? "hang (timed out)" : status == 125 ? "kernel panic" : "exit status \(status)"
+            let last = lines.last { $0.hasPrefix("ext2-walk: vd") } ?? "no image reached"
+            print("FAIL \(name): \(why) at \"\(last)\"; the images: \(described.joined(separator: ", "))")
+            for line in lines.suffix(30) { print("    | \(line)") }
+            counts.failed += 1
+            counts.failures.append("\(name): \(why) at \(last)")
+        }
     }
 }

@@ -96,7 +96,7 @@ enum MemoryCalls {
             maximum.remove(.execute)
         }
         let origin = file.inode.map { inode in
-            RegionOrigin(file: FileIdentity(of: inode), path: PathNames.path(of: file, root: root) ?? [])
+            RegionOrigin(file: FileIdentity(of: inode), path: PathNames.path(of: file, root: root) ?? [], description: file)
         }
         return Region(permissions: permissions, maximumRights: maximum, sharing: shared ? .shared : .privateCopy,
                       backing: .object(mapped, offset: offset), origin: origin)

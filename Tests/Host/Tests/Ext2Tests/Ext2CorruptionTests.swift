@@ -139,3 +139,34 @@ struct DamageSite {
     #expect(throws: Errno.EUCLEAN) { try damaged.rename(name("c"), in: root, to: name("c"), in: b, mode: .replace, caller: rootCaller) }
     _ = c
 }
+
+@Test func hugeSizeWithPointersAtTheGroupDescriptorsIsEUCLEAN() throws {
+    // The image that once hung the kernel (also a fixed case of `apus ext2fuzz`): i_size_high
+    // claims 8 GiB and every root slot of i_block points at the group descriptor block (2).
+    let site = try DamageSite()
+    var bytes = site.bytes
+    let record = site.fileInodeOffset
+    bytes[record + 108] = 2                                  // i_size_high: 8 GiB + 40,000
+    for slot in [0, 12, 13, 14] {
+        for index in 0..<4 { bytes[record + 40 + slot * 4 + index] = index == 0 ? 2 : 0 }
+    }
+    let descriptorsBefore = Array(bytes[2048..<3072])
+    let device = MemoryDevice(bytes)
+    let fileSystem = try mount(device)
+    #expect(try fileSystem.attributes(of: site.fileInode).size == (8 << 30) + 40_000)
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    #expect(throws: Errno.EUCLEAN) { _ = try fileSystem.read(inode: site.fileInode, at: 0, into: &buffer) }
+    #expect(throws: Errno.EUCLEAN) { _ = try fileSystem.read(inode: site.fileInode, at: 20_000, into: &buffer) }
+    #expect(throws: Errno.EUCLEAN) { _ = try fileSystem.read(inode: site.fileInode, at: (8 << 30) - 100, into: &buffer) }
+    #expect(throws: Errno.EUCLEAN) { _ = try fileSystem.blockMapping(of: site.fileInode, fileBlock: 5_000_000) }
+    #expect(throws: Errno.EUCLEAN) { _ = try fileSystem.write(inode: site.fileInode, at: 300_000, [1], caller: rootCaller) }
+    // The truncate drops the pointers and frees nothing they name; the unlink is then clean.
+    #expect(throws: Errno.EUCLEAN) { try fileSystem.setAttributes(of: site.fileInode, Ext2AttributeChange(size: 0)) }
+    try removeFile(fileSystem, "file", in: root)
+    try fileSystem.sync()
+    let descriptorsAfter = Array(device.bytes[2048..<3072])
+    // Only the free counts of group 0 (bytes 12-15 of its descriptor) may have moved.
+    let changed = zip(descriptorsBefore, descriptorsAfter).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
+    #expect(changed.allSatisfy { $0 >= 12 && $0 < 16 }, "changed descriptor bytes: \(changed)")
+    try fileSystem.unmount()
+}

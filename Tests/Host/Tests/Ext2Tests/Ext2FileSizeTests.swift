@@ -194,3 +194,43 @@ func truncationBothWays(blockSize: Int) throws {
     try expectClean(device)
     #expect(try debugfs(device.bytes, ["features"]).contains("large_file"))
 }
+
+@Test func pageCacheShrinkFreesBlocksAtOnce() throws {
+    let device = MemoryDevice(emptyImage1K)
+    let fileSystem = try mount(device)
+    let file = try fileSystem.createFile(name("cut"), in: root, permissions: 0o644, caller: rootCaller)
+    let before = try fileSystem.statistics()
+    // As the kernel's page cache does: the size of the last write-back, then blocks allocated
+    // by write(2) past it (0-9, and 300 under a double-indirect and an indirect block).
+    try fileSystem.setAttributes(of: file, Ext2AttributeChange(size: 5 * 1024 + 100))
+    for fileBlock in Array(0..<10) + [300] as [UInt64] {
+        let diskBlock = try fileSystem.allocateBlock(of: file, fileBlock: fileBlock, caller: rootCaller).diskBlock
+        try device.write(at: diskBlock * 1024, from: pattern(1024, seed: fileBlock + 1))
+    }
+    let allocated = try fileSystem.statistics().freeBlocks
+    #expect(allocated == before.freeBlocks - 13)
+
+    // A cut below the size: blocks 4 and on (and the emptied indirect blocks) go now, the size
+    // falls, the tail of block 3 reads as zeros.
+    let cut = try fileSystem.releaseBlocks(of: file, from: 3 * 1024 + 10)
+    #expect(cut.size == 3 * 1024 + 10)
+    #expect(cut.sectors == 4 * 2)
+    #expect(try fileSystem.statistics().freeBlocks == before.freeBlocks - 4)
+    #expect(try fileSystem.blockMapping(of: file, fileBlock: 4) == nil)
+    #expect(try fileSystem.blockMapping(of: file, fileBlock: 300) == nil)
+    let tailBlock = try #require(try fileSystem.blockMapping(of: file, fileBlock: 3))
+    var tail = [UInt8](repeating: 0xFF, count: 1024)
+    try device.read(at: tailBlock * 1024, into: &tail)
+    #expect(Array(tail.prefix(10)) == Array(pattern(1024, seed: 4).prefix(10)))
+    #expect(tail[10...].allSatisfy { $0 == 0 })
+
+    // A cut past the size frees the blocks allocated beyond it and leaves the size alone.
+    _ = try fileSystem.allocateBlock(of: file, fileBlock: 7, caller: rootCaller)
+    let beyond = try fileSystem.releaseBlocks(of: file, from: 6 * 1024)
+    #expect(beyond.size == 3 * 1024 + 10)
+    #expect(beyond.sectors == 4 * 2)
+    #expect(try fileSystem.statistics().freeBlocks == before.freeBlocks - 4)
+    #expect(throws: Errno.EINVAL) { _ = try fileSystem.releaseBlocks(of: root, from: 0) }
+    try fileSystem.unmount()
+    try expectClean(device)
+}

@@ -112,3 +112,32 @@ func unknownReadOnlyFeaturesMountReadOnly(feature: String) throws {
     try clean.unmount()
     #expect(try mount(cleanDevice, access: .readOnly).mountWarnings.isEmpty)
 }
+
+@Test func mountOptionsAsLinuxExt2TakesThem() throws {
+    func parse(_ text: String) throws(Errno) -> Ext2MountOptions { try Ext2MountOptions.parse(MountDataOptions(Array(text.utf8))) }
+    #expect(try parse("") == Ext2MountOptions())
+    #expect(try parse("errors=continue").errorBehaviour == .continueOperation)
+    #expect(try parse("errors=remount-ro").errorBehaviour == .remountReadOnly)
+    #expect(try parse("errors=panic").errorBehaviour == .panic)
+    #expect(try parse("errors=panic,errors=continue").errorBehaviour == .continueOperation)
+    #expect(try parse("user_xattr,acl") == Ext2MountOptions())
+    for refused in ["errors", "errors=", "errors=stop", "acl=1", "noacl", "nouser_xattr", "nosuchoption", "nouid32", "errors=continue,bogus"] {
+        #expect(throws: Errno.EINVAL, "\(refused)") { _ = try parse(refused) }
+    }
+}
+
+@Test func errorsOptionOverridesTheSuperblock() throws {
+    // mke2fs's s_errors is continue: a corruption leaves the mount writable, unless errors=
+    // says remount-ro, or panic (which only stops writes here, never panics).
+    let site = try DamageSite()
+    var bytes = site.bytes
+    bytes[site.directoryBlock * 1024 + 4] = 0
+    bytes[site.directoryBlock * 1024 + 5] = 0
+    for (behaviour, expected) in [(nil, Ext2FileSystem.Access.readWrite), (.continueOperation, .readWrite),
+                                  (.remountReadOnly, .readOnly), (.panic, .readOnly)] as [(Ext2ErrorBehaviour?, Ext2FileSystem.Access)] {
+        let fileSystem = try mount(MemoryDevice(bytes))
+        fileSystem.errorBehaviourOverride = behaviour
+        #expect(throws: Errno.EUCLEAN) { try fileSystem.lookup(name("entry1"), in: try resolve(fileSystem, "d")) }
+        #expect(fileSystem.access == expected, "errors=\(String(describing: behaviour))")
+    }
+}
