@@ -12,7 +12,10 @@
 //
 // File data does not live here: it lives in each file's memory object (Ext2File.swift), which
 // reads and writes whole blocks through `readData`/`writeData`. Those bypass the cache, dropping
-// any cached copy of the block first (a block freed as metadata may come back as file data).
+// any cached copy of the block first (a block freed as metadata may come back as file data),
+// and move the data between the device and the page frames themselves: runs of consecutive
+// blocks become requests of up to the driver's segment limit, all submitted before the first
+// wait, so the disk has many in flight and the block layer can merge neighbours.
 
 import Block
 import Ext2
@@ -47,6 +50,19 @@ final class BlockCache: Ext2BlockDevice {
 
     func read(at byteOffset: UInt64, into buffer: inout [UInt8]) throws(Errno) {
         let (first, count) = try units(byteOffset, buffer.count)
+        if let cached = entries.positions(ofRun: first, count: count) {
+            // Every unit cached (most metadata reads): no device, no room to make.
+            useClock &+= 1
+            let now = useClock
+            for (index, position) in cached.enumerated() {
+                let start = index * Self.unitBytes
+                entries.modifyValue(at: position) { entry in
+                    entry.lastUse = now
+                    buffer.replaceSubrange(start..<(start + Self.unitBytes), with: entry.bytes)
+                }
+            }
+            return
+        }
         var fresh: [UInt8]?
         if (0..<count).contains(where: { entries[first + UInt64($0)] == nil }) {
             var bytes = [UInt8](repeating: 0, count: buffer.count)
@@ -73,6 +89,20 @@ final class BlockCache: Ext2BlockDevice {
     func write(at byteOffset: UInt64, from buffer: [UInt8]) throws(Errno) {
         let (first, count) = try units(byteOffset, buffer.count)
         guard !device.isReadOnly else { throw .EROFS }
+        if let cached = entries.positions(ofRun: first, count: count) {
+            // Every unit cached (a bitmap, an inode table block rewritten): replaced in place.
+            useClock &+= 1
+            let now = useClock
+            for (index, position) in cached.enumerated() {
+                let start = index * Self.unitBytes
+                entries.modifyValue(at: position) { entry in
+                    entry.bytes.replaceSubrange(0..<Self.unitBytes, with: buffer[start..<(start + Self.unitBytes)])
+                    entry.isDirty = true
+                    entry.lastUse = now
+                }
+            }
+            return
+        }
         guard makeRoom(forUnits: count) else {
             // No room even after eviction: write through, and drop any stale cached copy.
             for index in 0..<count { entries[first + UInt64(index)] = nil }
@@ -89,27 +119,20 @@ final class BlockCache: Ext2BlockDevice {
 
     // MARK: File data (bypasses the cache)
 
-    /// Reads `count` bytes of file data at `byteOffset` into `frame` at `frameOffset`; a cached
-    /// (possibly dirty) copy of a unit wins over the device.
-    func readData(at byteOffset: UInt64, count: Int, into frame: UntypedFrame, at frameOffset: Int) throws(Errno) {
-        try readData(at: byteOffset, count: count, into: [frame], startingAt: frameOffset)
-    }
-
-    /// Reads `count` bytes of file data at `byteOffset` into consecutive pages, `frames`, from
-    /// `firstOffset` in the first of them (a readahead run: one device request per 64 pages).
+    /// Reads `count` bytes of file data at `byteOffset` straight into consecutive pages,
+    /// `frames`, from `firstOffset` in the first of them (a readahead run: no bounce copy, every
+    /// request of the run in flight at once).
     func readData(at byteOffset: UInt64, count: Int, into frames: [UntypedFrame], startingAt firstOffset: Int) throws(Errno) {
         let (first, units) = try units(byteOffset, count)
         guard firstOffset >= 0, firstOffset + count <= frames.count * 4096 else { throw .EINVAL }
-        let delivered = try device.read(at: byteOffset, count: count) { (bounce, offset, length, bufferOffset) throws(Errno) in
-            var copied = 0
-            while copied < length {
-                let destination = firstOffset + bufferOffset + copied
-                let piece = min(length - copied, 4096 - destination % 4096)
-                frames[destination / 4096].write(bounce.read(at: offset + copied, count: piece).span, at: destination % 4096)
-                copied += piece
-            }
+        var segments: [BlockSegment] = []
+        var position = firstOffset
+        while position < firstOffset + count {
+            let length = min(firstOffset + count - position, 4096 - position % 4096)
+            segments.append(BlockSegment(frame: frames[position / 4096], offset: position % 4096, length: length))
+            position += length
         }
-        guard delivered == count else { throw .EIO }
+        try transfer(.read, DataRun(byteOffset: byteOffset, segments: segments))
         for index in 0..<units {
             if let entry = entries[first + UInt64(index)] {
                 let destination = firstOffset + index * Self.unitBytes
@@ -118,11 +141,79 @@ final class BlockCache: Ext2BlockDevice {
         }
     }
 
-    /// Writes file data straight to the device, dropping cached copies of those units.
-    func writeData(at byteOffset: UInt64, _ bytes: [UInt8]) throws(Errno) {
-        let (first, units) = try units(byteOffset, bytes.count)
-        for index in 0..<units { entries[first + UInt64(index)] = nil }
-        try writeDevice(at: byteOffset, bytes)
+    /// File data in page frames that belongs at consecutive device bytes from `byteOffset`
+    /// (whole units; each segment inside one frame).
+    struct DataRun {
+        let byteOffset: UInt64
+        var segments: [BlockSegment]
+
+        var byteCount: Int { segments.reduce(0) { $0 + $1.length } }
+    }
+
+    /// Writes `runs` from their frames (no copy), every request in flight at once, and drops
+    /// cached copies of those units (a block freed as metadata may have come back as data).
+    /// Waits for all of them; throws the first error.
+    func writeData(_ runs: [DataRun]) throws(Errno) {
+        guard !device.isReadOnly else { throw .EROFS }
+        for run in runs {
+            let (first, units) = try units(run.byteOffset, run.byteCount)
+            for index in 0..<units { entries[first + UInt64(index)] = nil }
+        }
+        try transfer(.write, runs)
+    }
+
+    private func transfer(_ operation: BlockOperation, _ run: DataRun) throws(Errno) {
+        try transfer(operation, [run])
+    }
+
+    /// Splits `runs` into requests the driver takes (`maximumSegments` each), submits them all,
+    /// then waits for every one.
+    private func transfer(_ operation: BlockOperation, _ runs: [DataRun]) throws(Errno) {
+        let logical = UInt64(device.logicalBlockSize)
+        guard runs.allSatisfy({ $0.byteOffset % logical == 0 && UInt64($0.byteCount) % logical == 0 }) else {
+            // Logical blocks larger than the file system's: through bounce frames, which read
+            // and rewrite the blocks around the run.
+            for run in runs { try transferCopying(operation, run) }
+            return
+        }
+        let perRequest = max(1, device.maximumSegments)
+        var requests: [BlockRequest] = []
+        for run in runs {
+            var sector = run.byteOffset / UInt64(sectorBytes)
+            var start = 0
+            while start < run.segments.count {
+                let end = min(start + perRequest, run.segments.count)
+                let segments = Array(run.segments[start..<end])
+                let request = BlockRequest(operation, sector: sector, segments: segments)
+                sector += request.sectorCount
+                requests.append(request)
+                start = end
+            }
+        }
+        guard !requests.isEmpty else { return }
+        try device.submit(requests)
+        var firstError: Errno?
+        for request in requests {
+            do throws(Errno) { try device.wait(for: request) } catch { if firstError == nil { firstError = error } }
+        }
+        if let firstError { throw firstError }
+    }
+
+    private func transferCopying(_ operation: BlockOperation, _ run: DataRun) throws(Errno) {
+        if operation == .write {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(run.byteCount)
+            for segment in run.segments { bytes.append(contentsOf: segment.frame.read(at: segment.offset, count: segment.length)) }
+            try writeDevice(at: run.byteOffset, bytes)
+            return
+        }
+        var bytes = [UInt8](repeating: 0, count: run.byteCount)
+        try readDevice(at: run.byteOffset, into: &bytes)
+        var position = 0
+        for segment in run.segments {
+            segment.frame.write(bytes.span.extracting(position..<(position + segment.length)), at: segment.offset)
+            position += segment.length
+        }
     }
 
     // MARK: Write-back and eviction

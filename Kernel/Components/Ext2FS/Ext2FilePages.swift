@@ -2,6 +2,7 @@
 // runs read in one request each), write-back, and eviction. See Ext2File.swift for the modes;
 // every function here runs with the volume's lock held.
 
+import Block
 import Capabilities
 import Ext2
 import FileSystem
@@ -9,6 +10,9 @@ import Framework
 import LinuxABI
 
 extension Ext2File {
+    /// File blocks mapped with one walk of the block tree at most (bounds the list's memory).
+    static let mappingStretch: UInt64 = 1024
+
     enum LoadPurpose {
         /// read(2): load what is missing, reading ahead when the reads are sequential.
         case read
@@ -37,13 +41,22 @@ extension Ext2File {
         let blocksPerPage = Self.pageBytes / blockSize
         let limit = smallestSize
         var runs: [(diskBlock: UInt64, fileBlock: UInt64, blocks: Int)] = []
+        let blockLimit = (limit + UInt64(blockSize) - 1) / UInt64(blockSize)
+        var mappings: [UInt64] = []
+        var mappedFrom: UInt64 = 0
         for page in pages where contents.page(page) == nil {
             for slot in 0..<blocksPerPage {
                 let fileBlock = UInt64(page) * UInt64(blocksPerPage) + UInt64(slot)
-                guard fileBlock * UInt64(blockSize) < limit else { break }
-                guard let diskBlock = try volume.checked({ () throws(Errno) in
-                    try volume.fileSystem.blockMapping(of: inodeNumber, fileBlock: fileBlock)
-                }) else { continue }
+                guard fileBlock < blockLimit else { break }
+                if fileBlock < mappedFrom || fileBlock - mappedFrom >= UInt64(mappings.count) {
+                    // One walk of the tree for the next stretch of blocks.
+                    let stretch = fileBlock..<min(blockLimit, fileBlock + Self.mappingStretch,
+                                                  UInt64(pages.upperBound) * UInt64(blocksPerPage))
+                    mappings = try volume.checked { () throws(Errno) in try volume.fileSystem.blockMappings(of: inodeNumber, fileBlocks: stretch) }
+                    mappedFrom = fileBlock
+                }
+                let diskBlock = mappings[Int(fileBlock - mappedFrom)]
+                guard diskBlock != 0 else { continue }
                 if let last = runs.last, last.diskBlock + UInt64(last.blocks) == diskBlock, last.fileBlock + UInt64(last.blocks) == fileBlock,
                    last.blocks < ReadaheadWindow.maximumPages * blocksPerPage {
                     runs[runs.count - 1].blocks += 1
@@ -91,25 +104,14 @@ extension Ext2File {
         guard count > 0, fileSystem.access == .readWrite else { return count }
         let blockSize = UInt64(fileSystem.blockSize)
         let caller = volume.caller(owner: owner, group: group)
-        let end = position + UInt64(count)
-        var fileBlock = position / blockSize
-        var allocated = false
-        defer { if allocated { refreshSectors() } }
-        while fileBlock * blockSize < end {
-            do throws(Errno) {
-                let mapped = try volume.checked { () throws(Errno) in try fileSystem.blockMapping(of: inodeNumber, fileBlock: fileBlock) }
-                if mapped == nil {
-                    _ = try volume.checked { () throws(Errno) in try fileSystem.allocateBlock(of: inodeNumber, fileBlock: fileBlock, caller: caller) }
-                    allocated = true
-                }
-            } catch {
-                let covered = fileBlock * blockSize > position ? Int(fileBlock * blockSize - position) : 0
-                if covered == 0 { throw error }
-                return covered
-            }
-            fileBlock += 1
+        let firstBlock = position / blockSize
+        let blocks = (position + UInt64(count) + blockSize - 1) / blockSize
+        let mapped = try volume.checked { () throws(Errno) -> Int in
+            try fileSystem.allocateBlocks(of: inodeNumber, fileBlocks: firstBlock..<blocks, caller: caller)
         }
-        return count
+        refreshSectors()        // the run may have allocated blocks (or indirect blocks)
+        let covered = (firstBlock + UInt64(mapped)) * blockSize - position
+        return covered >= UInt64(count) ? count : Int(covered)
     }
 
     /// st_blocks from the disk inode (errors leave the last figure: the operation that met
@@ -136,37 +138,26 @@ extension Ext2File {
             diskSize = newSize
         }
         let pageCount = Int((newSize + UInt64(Self.pageBytes) - 1) / UInt64(Self.pageBytes))
-        let candidates: [Int]
+        var pages: [(index: Int, frame: UntypedFrame)] = []
+        var hashes: [(index: Int, hash: UInt64)] = []
         switch cacheMode {
-        case .evictable: candidates = dirtyPages.keys.map { Int($0) }
-        case .pinned: candidates = contents.residentPageIndices
-        }
-        var position = 0
-        do throws(Errno) {
-            while position < candidates.count {
-                let index = candidates[position]
-                if index < pageCount, let frame = contents.page(index) {
-                    switch cacheMode {
-                    case .evictable:
-                        try writePage(index, frame, size: newSize)
-                    case .pinned:
-                        let hash = Self.hash(frame)
-                        if pageHashes[UInt64(index)] != hash {
-                            try writePage(index, frame, size: newSize)
-                            pageHashes[UInt64(index)] = hash
-                        }
-                    }
+        case .evictable:
+            for key in dirtyPages.keys where Int(key) < pageCount {
+                if let frame = contents.page(Int(key)) { pages.append((Int(key), frame)) }
+            }
+        case .pinned:
+            for index in contents.residentPageIndices where index < pageCount {
+                guard let frame = contents.page(index) else { continue }
+                let hash = Self.hash(frame)
+                if pageHashes[UInt64(index)] != hash {
+                    pages.append((index, frame))
+                    hashes.append((index, hash))
                 }
-                position += 1
             }
-        } catch {
-            // The pages before the failed one are on the disk; the rest stay dirty.
-            if cacheMode == .evictable {
-                let failed = UInt64(candidates[position])
-                dirtyPages.removeAll { page, _ in page < failed }
-            }
-            throw error
         }
+        // On an error every page stays dirty (or unhashed): writing one twice is harmless.
+        try writePages(pages, size: newSize)
+        for (index, hash) in hashes { pageHashes[UInt64(index)] = hash }
         if cacheMode == .evictable { dirtyPages.removeAll() }
         dirtySince = nil
         smallestSize = newSize
@@ -175,27 +166,50 @@ extension Ext2File {
         sectors = attributes.sectors
     }
 
-    /// Writes page `index`'s blocks below `size`, allocating blocks for holes (an all-zero
-    /// block in a hole stays a hole).
-    private func writePage(_ index: Int, _ frame: UntypedFrame, size: UInt64) throws(Errno) {
+    /// Writes the blocks below `size` of `pages` (ascending), allocating blocks for holes (an
+    /// all-zero block in a hole stays a hole). Blocks that follow each other on the disk and in
+    /// the file go out as one run, straight from the page frames, all runs in flight at once.
+    private func writePages(_ pages: [(index: Int, frame: UntypedFrame)], size: UInt64) throws(Errno) {
+        let blockSize = volume.fileSystem.blockSize
+        let endBlock = (size + UInt64(blockSize) - 1) / UInt64(blockSize)
+        var runs = DataRuns()
+        var start = 0
+        while start < pages.count {
+            // Consecutive pages: their blocks are mapped with one walk of the tree.
+            var end = start + 1
+            while end < pages.count && pages[end].index == pages[end - 1].index + 1 { end += 1 }
+            try addBlocks(of: pages[start..<end], below: endBlock, to: &runs)
+            start = end
+        }
+        try volume.cache.writeData(runs.runs)
+    }
+
+    /// Adds the blocks of `pages` (consecutive) below file block `endBlock` to `runs`.
+    private func addBlocks(of pages: ArraySlice<(index: Int, frame: UntypedFrame)>, below endBlock: UInt64,
+                           to runs: inout DataRuns) throws(Errno) {
         let fileSystem = volume.fileSystem
         let blockSize = fileSystem.blockSize
+        let blocksPerPage = Self.pageBytes / blockSize
+        guard let firstPage = pages.first?.index, let lastPage = pages.last?.index else { return }
+        let firstBlock = UInt64(firstPage * blocksPerPage)
+        let lastBlock = min(UInt64((lastPage + 1) * blocksPerPage), endBlock)
+        guard firstBlock < lastBlock else { return }
+        var mappings = try volume.checked { () throws(Errno) in try fileSystem.blockMappings(of: inodeNumber, fileBlocks: firstBlock..<lastBlock) }
         let caller = volume.caller(owner: owner, group: group)
-        let bytes = frame.read(at: 0, count: Self.pageBytes)
-        var offset = 0
-        while offset < Self.pageBytes {
-            let fileByte = UInt64(index) * UInt64(Self.pageBytes) + UInt64(offset)
-            guard fileByte < size else { break }
-            let fileBlock = fileByte / UInt64(blockSize)
-            let block = Array(bytes[offset..<(offset + blockSize)])
-            var diskBlock = try volume.checked { () throws(Errno) in try fileSystem.blockMapping(of: inodeNumber, fileBlock: fileBlock) }
-            if diskBlock == nil && block.contains(where: { $0 != 0 }) {
-                diskBlock = try volume.checked { () throws(Errno) in
-                    try fileSystem.allocateBlock(of: inodeNumber, fileBlock: fileBlock, caller: caller).diskBlock
+        for (index, frame) in pages {
+            for slot in 0..<blocksPerPage {
+                let fileBlock = UInt64(index * blocksPerPage + slot)
+                guard fileBlock < lastBlock else { break }
+                let offset = slot * blockSize
+                let mappingIndex = Int(fileBlock - firstBlock)
+                if mappings[mappingIndex] == 0 {
+                    guard frame.read(at: offset, count: blockSize).contains(where: { $0 != 0 }) else { continue }
+                    mappings[mappingIndex] = try volume.checked { () throws(Errno) in
+                        try fileSystem.allocateBlock(of: inodeNumber, fileBlock: fileBlock, caller: caller).diskBlock
+                    }
                 }
+                runs.add(BlockSegment(frame: frame, offset: offset, length: blockSize), at: mappings[mappingIndex] * UInt64(blockSize))
             }
-            if let diskBlock { try volume.cache.writeData(at: diskBlock * UInt64(blockSize), block) }
-            offset += blockSize
         }
     }
 
@@ -212,5 +226,28 @@ extension Ext2File {
             if dropped % 16 == 0 && isEnough() { break }
         }
         return dropped
+    }
+}
+
+/// Block-sized pieces of page frames gathered into runs of consecutive disk bytes; pieces next
+/// to each other in one frame become one segment.
+struct DataRuns {
+    private(set) var runs: [BlockCache.DataRun] = []
+    private var runEnd: UInt64 = 0
+
+    mutating func add(_ segment: BlockSegment, at diskByte: UInt64) {
+        defer { runEnd = diskByte + UInt64(segment.length) }
+        guard !runs.isEmpty, runEnd == diskByte else {
+            runs.append(BlockCache.DataRun(byteOffset: diskByte, segments: [segment]))
+            return
+        }
+        let run = runs.count - 1
+        let last = runs[run].segments.count - 1
+        let previous = runs[run].segments[last]
+        if previous.frame === segment.frame && previous.offset + previous.length == segment.offset {
+            runs[run].segments[last] = BlockSegment(frame: segment.frame, offset: previous.offset, length: previous.length + segment.length)
+        } else {
+            runs[run].segments.append(segment)
+        }
     }
 }

@@ -43,6 +43,19 @@ struct SortedTable<Value> {
         }
     }
 
+    /// Where the keys `first ..< first + count` sit, consecutive in the table, or nil if any
+    /// is missing (one search for a run of keys).
+    func positions(ofRun first: UInt64, count: Int) -> Range<Int>? {
+        let (found, index) = position(of: first)
+        guard found, count > 0, index + count <= keys.count, keys[index + count - 1] == first + UInt64(count - 1) else { return nil }
+        return index..<(index + count)
+    }
+
+    /// The value at `index` (a position from `positions(ofRun:count:)`), changed in place.
+    mutating func modifyValue(at index: Int, _ body: (inout Value) -> Void) {
+        body(&values[index])
+    }
+
     @discardableResult
     mutating func removeValue(forKey key: UInt64) -> Value? {
         let (found, index) = position(of: key)

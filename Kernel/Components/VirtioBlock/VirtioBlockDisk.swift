@@ -24,7 +24,8 @@ final class CompletionSignal: Sendable {
 final class VirtioBlockDisk: BlockDriver {
     static let maximumQueueSize = 128
     static let maximumSlots = 64
-    static let maximumSegmentsPerRequest = 64
+    /// 250: a request's header, descriptor table and status fit one 4 KiB slot (1000 KiB per request).
+    static let maximumSegmentsPerRequest = 250
     static let headerOffset = 0, statusOffset = 16, tableOffset = 32
 
     let device: VirtioPCIDevice

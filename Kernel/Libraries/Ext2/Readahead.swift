@@ -1,7 +1,7 @@
 // Readahead for one file's page cache: which pages to load when a read finds a page missing.
 // A miss right where the previous load ended (or at the start of the file) is a sequential
-// read: the window doubles, from `initialPages` up to `maximumPages` (64 pages, 256 KiB: one
-// block-layer request), and that many pages are loaded past the miss in one go, so a reader
+// read: the window doubles, from `initialPages` up to `maximumPages` (256 pages, 1 MiB: a few
+// block-layer requests, all in flight together), and that many pages are loaded past the miss in one go, so a reader
 // moving through the file finds the next pages resident and waits for the device once per
 // window. A miss anywhere else is a random read: only the requested pages are loaded and the
 // window closes. Loading happens on a miss only (never on a hit), so a sequential reader issues
@@ -10,7 +10,7 @@
 
 public struct ReadaheadWindow: Sendable, Equatable {
     public static let initialPages = 4
-    public static let maximumPages = 64
+    public static let maximumPages = 256
 
     /// The page after the last one loaded: a miss there continues a sequential read.
     public private(set) var nextPage = 0

@@ -6,14 +6,16 @@ import Testing
 
 @Test func sequentialMissesDoubleTheWindowUpToTheMaximum() {
     var window = ReadaheadWindow()
-    // One-page reads of a large file from the start: loads at 0, 4, 12, 28, 60, 124, 188...
+    // One-page reads of a large file from the start: loads at 0, 4, 12, 28, 60, 124, 252, 508...
     #expect(window.pagesToLoad(missing: 0, requested: 0..<1, filePages: 10_000) == 0..<4)
     #expect(window.pagesToLoad(missing: 4, requested: 4..<5, filePages: 10_000) == 4..<12)
     #expect(window.pagesToLoad(missing: 12, requested: 12..<13, filePages: 10_000) == 12..<28)
     #expect(window.pagesToLoad(missing: 28, requested: 28..<29, filePages: 10_000) == 28..<60)
     #expect(window.pagesToLoad(missing: 60, requested: 60..<61, filePages: 10_000) == 60..<124)
-    #expect(window.pagesToLoad(missing: 124, requested: 124..<125, filePages: 10_000) == 124..<188)
+    #expect(window.pagesToLoad(missing: 124, requested: 124..<125, filePages: 10_000) == 124..<252)
+    #expect(window.pagesToLoad(missing: 252, requested: 252..<253, filePages: 10_000) == 252..<508)
     #expect(window.windowPages == ReadaheadWindow.maximumPages)
+    #expect(window.pagesToLoad(missing: 508, requested: 508..<509, filePages: 10_000) == 508..<764)
 }
 
 @Test func aRandomMissLoadsOnlyTheRequestAndClosesTheWindow() {
