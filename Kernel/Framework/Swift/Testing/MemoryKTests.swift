@@ -5,22 +5,33 @@ import FrameworkAsm
 
 
 public func registerMemoryKTests() {
-    KTest.test("frames.allocate_free_counts") { t in
-        let before = PhysicalMemory.freeFrameCount
+    // The free-frame counts below are global: nothing else may take or give back frames between
+    // the two readings. Interrupts are off (no kernel task or timer callback runs), and no heap
+    // allocation happens in between (arrays reserved before, messages built after), since a heap
+    // allocation may take a new slab frame.
+    KTest.test("frames.allocate_free_counts") { t in Interrupts.withDisabled {
+        let orders = [0, 1, 3, 0, 5]
         var frames: [UInt64] = []
-        for order in [0, 1, 3, 0, 5] {
-            guard let frame = PhysicalMemory.allocate(order: order, kind: .kernel) else {
-                t.require(false, "allocation of order \(order) failed")
-                return
-            }
-            t.expect(frame % (4096 << UInt64(order)) == 0, "block of order \(order) is aligned")
-            t.expect(!frames.contains(frame), "blocks are distinct")
+        frames.reserveCapacity(orders.count)
+        let before = PhysicalMemory.freeFrameCount
+        for order in orders {
+            guard let frame = PhysicalMemory.allocate(order: order, kind: .kernel) else { break }
             frames.append(frame)
         }
-        t.expectEqual(PhysicalMemory.freeFrameCount, before - (1 + 2 + 8 + 1 + 32))
-        for (frame, order) in zip(frames, [0, 1, 3, 0, 5]) { PhysicalMemory.free(physical: frame, order: order) }
-        t.expectEqual(PhysicalMemory.freeFrameCount, before, "every frame came back")
-    }
+        let whileHeld = PhysicalMemory.freeFrameCount
+        for (frame, order) in zip(frames, orders) { PhysicalMemory.free(physical: frame, order: order) }
+        let after = PhysicalMemory.freeFrameCount
+        guard frames.count == orders.count else {      // (require would end the test with interrupts off)
+            t.expect(false, "every allocation succeeded")
+            return
+        }
+        for (frame, order) in zip(frames, orders) {
+            t.expect(frame % (4096 << UInt64(order)) == 0, "block of order \(order) is aligned")
+        }
+        for index in frames.indices { t.expect(!frames[..<index].contains(frames[index]), "blocks are distinct") }
+        t.expectEqual(whileHeld, before - (1 + 2 + 8 + 1 + 32))
+        t.expectEqual(after, before, "every frame came back")
+    } }
 
     KTest.test("frames.exhaustion_is_an_error") { t in
         var blocks: [UInt64] = []
@@ -99,11 +110,11 @@ public func registerMemoryKTests() {
         }
     }
 
-    KTest.test("heap.large_blocks_and_exhaustion") { t in
-        let before = PhysicalMemory.freeFrameCount
+    KTest.test("heap.large_blocks_and_exhaustion") { t in Interrupts.withDisabled {
         t.expect(Heap.allocate(size: 1 << 30, alignment: 16) == nil, "a 1 GiB request fails cleanly")
         var blocks: [UInt64] = []
         blocks.reserveCapacity(200)
+        let before = PhysicalMemory.freeFrameCount       // after the reservation (a heap allocation)
         while blocks.count < 200, let block = Heap.allocate(size: 1 << 20, alignment: 16) { blocks.append(block) }
         t.expect(blocks.count > 10, "1 MiB blocks are available")
         // SAFETY: the first block belongs to this test until it is freed below.
@@ -112,7 +123,7 @@ public func registerMemoryKTests() {
         unsafe cpu_fill_bytes(filled, 0xA5, 1 << 20)
         for block in blocks { Heap.free(address: block) }
         t.expectEqual(PhysicalMemory.freeFrameCount, before, "large blocks return their frames")
-    }
+    } }
 
     KTest.test("heap.swift_objects") { t in
         let before = HeapStatistics.bytesInUse
