@@ -284,7 +284,7 @@ static int usage(void)
 int main(int argc, char **argv)
 {
     int is_init = getpid() == 1;
-    char text[512];
+    char text[4096];                /* /bench/args: every benchmark name of a full run (was 512: cut the last ones) */
     char *file_words[32];
     char **words = argv + 1;
     int count = argc - 1;
