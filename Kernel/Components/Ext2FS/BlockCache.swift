@@ -50,19 +50,10 @@ final class BlockCache: Ext2BlockDevice {
 
     func read(at byteOffset: UInt64, into buffer: inout [UInt8]) throws(Errno) {
         let (first, count) = try units(byteOffset, buffer.count)
-        if let cached = entries.positions(ofRun: first, count: count) {
-            // Every unit cached (most metadata reads): no device, no room to make.
-            useClock &+= 1
-            let now = useClock
-            for (index, position) in cached.enumerated() {
-                let start = index * Self.unitBytes
-                entries.modifyValue(at: position) { entry in
-                    entry.lastUse = now
-                    buffer.replaceSubrange(start..<(start + Self.unitBytes), with: entry.bytes)
-                }
-            }
-            return
-        }
+        // Every unit cached (most metadata reads): no device, no room to make.
+        if touchCachedRun(first: first, count: count, { entry, start in
+            buffer.replaceSubrange(start..<(start + Self.unitBytes), with: entry.bytes)
+        }) { return }
         var fresh: [UInt8]?
         if (0..<count).contains(where: { entries[first + UInt64($0)] == nil }) {
             var bytes = [UInt8](repeating: 0, count: buffer.count)
@@ -86,23 +77,30 @@ final class BlockCache: Ext2BlockDevice {
         }
     }
 
+    /// The fast path of `read` and `write`: when every unit of the run is cached, stamps each as
+    /// used now and hands it to `body` with its offset in the caller's buffer (one search of the
+    /// table, entries changed in place); false, with nothing touched, when some unit is missing.
+    private func touchCachedRun(first: UInt64, count: Int, _ body: (inout Entry, Int) -> Void) -> Bool {
+        guard let cached = entries.positions(ofRun: first, count: count) else { return false }
+        useClock &+= 1
+        let now = useClock
+        for (index, position) in cached.enumerated() {
+            entries.modifyValue(at: position) { entry in
+                entry.lastUse = now
+                body(&entry, index * Self.unitBytes)
+            }
+        }
+        return true
+    }
+
     func write(at byteOffset: UInt64, from buffer: [UInt8]) throws(Errno) {
         let (first, count) = try units(byteOffset, buffer.count)
         guard !device.isReadOnly else { throw .EROFS }
-        if let cached = entries.positions(ofRun: first, count: count) {
-            // Every unit cached (a bitmap, an inode table block rewritten): replaced in place.
-            useClock &+= 1
-            let now = useClock
-            for (index, position) in cached.enumerated() {
-                let start = index * Self.unitBytes
-                entries.modifyValue(at: position) { entry in
-                    entry.bytes.replaceSubrange(0..<Self.unitBytes, with: buffer[start..<(start + Self.unitBytes)])
-                    entry.isDirty = true
-                    entry.lastUse = now
-                }
-            }
-            return
-        }
+        // Every unit cached (a bitmap, an inode table block rewritten): replaced in place.
+        if touchCachedRun(first: first, count: count, { entry, start in
+            entry.bytes.replaceSubrange(0..<Self.unitBytes, with: buffer[start..<(start + Self.unitBytes)])
+            entry.isDirty = true
+        }) { return }
         guard makeRoom(forUnits: count) else {
             // No room even after eviction: write through, and drop any stale cached copy.
             for index in 0..<count { entries[first + UInt64(index)] = nil }
